@@ -1,0 +1,57 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { adminErrorResponse } from '../../src/http/error-responses';
+import { apiKeyAuth, errorResponses, type AuthenticatedContext } from '../../src/http/middlewares';
+import { jsonBody, pathParameter } from '../../src/http/request';
+import { json, noContent } from '../../src/http/responses';
+import { createRouter } from '../../src/http/router';
+import type { ApiKeyAuthenticator } from '../../src/usecases/authenticate';
+import type { DeviceService } from '../../src/usecases/devices';
+import type { OrganisationService } from '../../src/usecases/organisations';
+
+export interface AdminDeps {
+  authenticator: ApiKeyAuthenticator;
+  organisations: OrganisationService;
+  devices: DeviceService;
+}
+
+const DEVICE = '/api/internal/org/{orgId}/env/{envId}/device';
+
+export function createAdminHandler({ authenticator, organisations, devices }: AdminDeps) {
+  const at = (event: APIGatewayProxyEvent) => ({ orgId: pathParameter(event, 'orgId'), envId: pathParameter(event, 'envId') });
+  const deviceId = (event: APIGatewayProxyEvent) => pathParameter(event, 'deviceId');
+
+  const route = createRouter<AuthenticatedContext>({
+    'POST /api/internal/org': async (event, { principal }) => {
+      const org = await organisations.createOrg(principal, jsonBody(event));
+      return json(201, { id: org.orgId, name: org.name, description: org.description, createdAt: org.createdAt });
+    },
+    'POST /api/internal/org/{orgId}/env': async (event, { principal }) =>
+      json(201, await organisations.createEnvironment(principal, pathParameter(event, 'orgId'), jsonBody(event))),
+    'GET /api/internal/org/{orgId}/env/{envId}': async (event, { principal }) =>
+      json(200, await organisations.getEnvironment(principal, pathParameter(event, 'orgId'), pathParameter(event, 'envId'))),
+    'POST /api/internal/org/{orgId}/api-keys': async (event, { principal }) =>
+      json(201, await organisations.createApiKey(principal, pathParameter(event, 'orgId')), { 'Cache-Control': 'no-store' }),
+    [`POST ${DEVICE}`]: async (event, { principal }) => json(201, await devices.register(principal, at(event), jsonBody(event))),
+    [`GET ${DEVICE}/{deviceId}`]: async (event, { principal }) => json(200, await devices.get(principal, at(event), deviceId(event))),
+    [`DELETE ${DEVICE}/{deviceId}`]: async (event, { principal }) => {
+      await devices.remove(principal, at(event), deviceId(event));
+      return noContent();
+    },
+    [`POST ${DEVICE}/{deviceId}/app`]: async (event, { principal }) => {
+      const result = await devices.putBinding(principal, at(event), deviceId(event), jsonBody(event));
+      return json(result.created ? 201 : 200, result.binding);
+    },
+    [`GET ${DEVICE}/{deviceId}/app`]: async (event, { principal }) =>
+      json(200, { bindings: await devices.listBindings(principal, at(event), deviceId(event)) }),
+    [`DELETE ${DEVICE}/{deviceId}/app/{clientAppId}`]: async (event, { principal }) => {
+      await devices.removeBinding(principal, at(event), deviceId(event), pathParameter(event, 'clientAppId'));
+      return noContent();
+    },
+  });
+
+  return middy<APIGatewayProxyEvent, Awaited<ReturnType<typeof route>>, Error, AuthenticatedContext>({ timeoutEarlyInMillis: 0 })
+    .use(errorResponses(adminErrorResponse))
+    .use(apiKeyAuth(authenticator))
+    .handler(route);
+}

@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { startLocalIdp } from './local-idp';
+
+/** `npm start`: the whole IDP on 127.0.0.1 with no AWS account (SPEC §8). */
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be a port number');
+  const dataDir = resolve(process.env.IDP_DATA_DIR ?? '.idp-data');
+  const idp = await startLocalIdp({ port, dataDir, adminApiKey: process.env.IDP_ADMIN_API_KEY });
+
+  const keyLine = {
+    environment: 'admin API key: from IDP_ADMIN_API_KEY',
+    generated: `admin API key (generated, shown once; kept in ${idp.adminKey.file}): ${idp.adminKey.value}`,
+    stored: `admin API key: stored in ${idp.adminKey.file}`,
+  }[idp.adminKey.source];
+  console.log(`Device IDP listening on ${idp.baseUrl}`);
+  console.log(keyLine);
+  console.log(`data directory: ${idp.dataDir}`);
+  console.log('Press Ctrl-C to stop.');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    idp.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`Could not start the local IDP: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+/**
+ * Domain errors carry a stable `code` and safe context, never an HTTP status:
+ * `src/http/error-responses.ts` maps codes to HTTP and OAuth2 in one table.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly context: Record<string, string | number | boolean> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export type Dependency = 'dynamodb' | 's3' | 'kms' | 'secrets';
+
+/** A backing service failed or was unreachable: answered 503 + Retry-After. */
+export class DependencyError extends Error {
+  constructor(
+    readonly dependency: Dependency,
+    readonly cause: unknown,
+  ) {
+    super(`${dependency} unavailable`);
+    this.name = 'DependencyError';
+  }
+}
+
+/**
+ * Runs one call to a backing service; anything it throws that is not already a
+ * domain decision becomes a DependencyError, so outages never surface as 500s
+ * or leak SDK internals.
+ */
+export async function callDependency<T>(dependency: Dependency, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof DomainError || error instanceof DependencyError) throw error;
+    throw new DependencyError(dependency, error);
+  }
+}

@@ -1,0 +1,75 @@
+import { DependencyError, DomainError } from '../errors';
+import { json, type HttpResponse } from './responses';
+
+/**
+ * The one place where domain error codes become HTTP statuses (admin API) and
+ * RFC 6749 §5.2 errors (token endpoint). Codes not listed are validation
+ * refusals: 400 on the admin API, invalid_grant on the token endpoint.
+ */
+const ADMIN_STATUS: Record<string, number> = {
+  missing_api_key: 401,
+  invalid_api_key: 401,
+  forbidden: 403,
+  route_not_found: 404,
+  org_not_found: 404,
+  env_not_found: 404,
+  pool_not_found: 404,
+  device_not_found: 404,
+  binding_not_found: 404,
+  certificate_not_found: 404,
+  method_not_allowed: 405,
+  org_exists: 409,
+  env_exists: 409,
+  device_exists: 409,
+  payload_too_large: 413,
+  file_too_large: 413,
+  unsupported_media_type: 415,
+};
+
+type OAuthError = 'invalid_request' | 'invalid_grant' | 'invalid_scope' | 'unsupported_grant_type';
+
+const OAUTH_ERRORS: Record<string, { status: number; error: OAuthError }> = {
+  malformed_request: { status: 400, error: 'invalid_request' },
+  unsupported_media_type: { status: 400, error: 'invalid_request' },
+  payload_too_large: { status: 400, error: 'invalid_request' },
+  missing_parameter: { status: 400, error: 'invalid_request' },
+  duplicate_parameter: { status: 400, error: 'invalid_request' },
+  unsupported_grant_type: { status: 400, error: 'unsupported_grant_type' },
+  malformed_scope: { status: 400, error: 'invalid_scope' },
+  scope_not_granted: { status: 400, error: 'invalid_scope' },
+  device_scope_missing: { status: 400, error: 'invalid_scope' },
+  pool_not_found: { status: 404, error: 'invalid_request' },
+  route_not_found: { status: 404, error: 'invalid_request' },
+  method_not_allowed: { status: 405, error: 'invalid_request' },
+};
+
+const RETRY_AFTER_SECONDS = '5';
+
+function serviceUnavailable(body: unknown, headers: Record<string, string> = {}): HttpResponse {
+  return json(503, body, { 'Retry-After': RETRY_AFTER_SECONDS, ...headers });
+}
+
+export function adminErrorResponse(error: unknown): HttpResponse {
+  if (error instanceof DomainError) {
+    return json(ADMIN_STATUS[error.code] ?? 400, { error: error.code, message: error.message });
+  }
+  if (error instanceof DependencyError) {
+    return serviceUnavailable({ error: 'service_unavailable', message: 'a backing service is unavailable; retry later' });
+  }
+  return json(500, { error: 'internal_error', message: 'internal error' });
+}
+
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
+export function oauthErrorResponse(error: unknown): HttpResponse {
+  if (error instanceof DomainError) {
+    const mapped = OAUTH_ERRORS[error.code] ?? { status: 400, error: 'invalid_grant' };
+    return json(mapped.status, { error: mapped.error, error_description: `${error.code}: ${error.message}` }, NO_STORE);
+  }
+  if (error instanceof DependencyError) {
+    return serviceUnavailable({ error: 'temporarily_unavailable', error_description: 'a backing service is unavailable; retry later' }, NO_STORE);
+  }
+  return json(500, { error: 'server_error', error_description: 'internal error' }, NO_STORE);
+}
+
+export { NO_STORE };

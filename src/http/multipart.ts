@@ -1,0 +1,49 @@
+import busboy from 'busboy';
+import { DomainError } from '../errors';
+
+export interface UploadedFile {
+  field: string;
+  filename: string;
+  data: Buffer;
+}
+
+export interface MultipartLimits {
+  maxFileBytes: number;
+  maxFiles: number;
+  maxFields: number;
+}
+
+/**
+ * Parses a buffered multipart/form-data body (RFC 7578). Limits are enforced
+ * while parsing: an oversized part is refused, never truncated and accepted.
+ */
+export function parseMultipart(body: Buffer, contentType: string, limits: MultipartLimits): Promise<UploadedFile[]> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: { 'content-type': contentType },
+        limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: limits.maxFields, parts: limits.maxFiles + limits.maxFields },
+      });
+    } catch {
+      return reject(new DomainError('malformed_multipart', 'the multipart/form-data body has no valid boundary'));
+    }
+    const files: UploadedFile[] = [];
+    let failure: DomainError | undefined;
+    const fail = (error: DomainError) => {
+      failure ??= error;
+    };
+    parser.on('file', (field, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () => fail(new DomainError('file_too_large', `the uploaded file exceeds ${limits.maxFileBytes} bytes`)));
+      stream.on('close', () => files.push({ field, filename: info.filename ?? '', data: Buffer.concat(chunks) }));
+    });
+    parser.on('filesLimit', () => fail(new DomainError('too_many_files', `at most ${limits.maxFiles} file may be uploaded`)));
+    parser.on('fieldsLimit', () => fail(new DomainError('malformed_multipart', 'too many form fields')));
+    parser.on('partsLimit', () => fail(new DomainError('malformed_multipart', 'too many form parts')));
+    parser.on('error', () => reject(new DomainError('malformed_multipart', 'the multipart/form-data body is malformed')));
+    parser.on('close', () => (failure ? reject(failure) : resolve(files)));
+    parser.end(body);
+  });
+}

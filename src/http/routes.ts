@@ -1,0 +1,38 @@
+/**
+ * Every public route and the function that serves it. The CDK stack builds API
+ * Gateway from this table and the local server routes with it, so the two
+ * cannot drift apart.
+ */
+export type FunctionName = 'admin' | 'certificates' | 'token';
+
+export interface RouteDefinition {
+  method: 'GET' | 'POST' | 'DELETE';
+  resource: string;
+  function: FunctionName;
+}
+
+const ORG = '/api/internal/org';
+const DEVICE = `${ORG}/{orgId}/env/{envId}/device`;
+const POOL = '/pools/{clientPoolId}';
+
+export const ROUTES: readonly RouteDefinition[] = [
+  { method: 'POST', resource: ORG, function: 'admin' },
+  { method: 'POST', resource: `${ORG}/{orgId}/env`, function: 'admin' },
+  { method: 'GET', resource: `${ORG}/{orgId}/env/{envId}`, function: 'admin' },
+  { method: 'POST', resource: `${ORG}/{orgId}/api-keys`, function: 'admin' },
+  { method: 'POST', resource: DEVICE, function: 'admin' },
+  { method: 'GET', resource: `${DEVICE}/{deviceId}`, function: 'admin' },
+  { method: 'DELETE', resource: `${DEVICE}/{deviceId}`, function: 'admin' },
+  { method: 'GET', resource: `${DEVICE}/{deviceId}/app`, function: 'admin' },
+  { method: 'POST', resource: `${DEVICE}/{deviceId}/app`, function: 'admin' },
+  { method: 'DELETE', resource: `${DEVICE}/{deviceId}/app/{clientAppId}`, function: 'admin' },
+  { method: 'GET', resource: '/api/internal/{clientPoolId}/certificates', function: 'certificates' },
+  { method: 'POST', resource: '/api/internal/{clientPoolId}/certificates', function: 'certificates' },
+  { method: 'DELETE', resource: '/api/internal/{clientPoolId}/certificates/{fingerprint}', function: 'certificates' },
+  { method: 'POST', resource: `${POOL}/oauth2/token`, function: 'token' },
+  { method: 'GET', resource: `${POOL}/.well-known/jwks.json`, function: 'token' },
+  { method: 'GET', resource: `${POOL}/.well-known/openid-configuration`, function: 'token' },
+];
+
+/** Media types API Gateway hands to Lambda base64-encoded. */
+export const BINARY_MEDIA_TYPES = ['multipart/form-data'];

@@ -1,0 +1,84 @@
+import { GetCommand, TransactWriteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DomainError, callDependency } from '../errors';
+import type { Environment, Organisation, Pool } from '../domain/model';
+import type { DirectoryRepository } from '../usecases/ports';
+import { isConditionalCheckFailure, isTransactionConditionFailure, keys, withoutKeys } from './keys';
+
+export class DynamoDirectoryRepository implements DirectoryRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async createOrg(org: Organisation): Promise<void> {
+    await callDependency('dynamodb', async () => {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.org(org.orgId), type: 'org', ...org },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) throw new DomainError('org_exists', `organisation ${org.orgId} already exists`);
+        throw error;
+      }
+    });
+  }
+
+  async getOrg(orgId: string): Promise<Organisation | undefined> {
+    return this.get<Organisation>(keys.org(orgId));
+  }
+
+  /** The environment and its pool are written together or not at all. */
+  async createEnvironment(env: Environment): Promise<void> {
+    await callDependency('dynamodb', async () => {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { ConditionCheck: { TableName: this.tableName, Key: keys.org(env.orgId), ConditionExpression: 'attribute_exists(pk)' } },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { ...keys.env(env.orgId, env.envId), type: 'env', ...env },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { ...keys.pool(env.clientPoolId), type: 'pool', clientPoolId: env.clientPoolId, orgId: env.orgId, envId: env.envId },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (!isTransactionConditionFailure(error)) throw error;
+        const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new DomainError('org_not_found', `organisation ${env.orgId} does not exist`);
+        throw new DomainError('env_exists', `environment ${env.envId} already exists in organisation ${env.orgId}`);
+      }
+    });
+  }
+
+  async getEnvironment(orgId: string, envId: string): Promise<Environment | undefined> {
+    return this.get<Environment>(keys.env(orgId, envId));
+  }
+
+  async getPool(clientPoolId: string): Promise<Pool | undefined> {
+    return this.get<Pool>(keys.pool(clientPoolId));
+  }
+
+  private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const result = await callDependency('dynamodb', () =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+    );
+    if (!result.Item) return undefined;
+    const { type: _type, ...item } = withoutKeys(result.Item);
+    return item as T;
+  }
+}

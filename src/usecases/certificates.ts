@@ -1,0 +1,96 @@
+import { DomainError } from '../errors';
+import { logger } from '../logger';
+import type { RootCertificate } from '../domain/model';
+import { assessRootCertificateUpload } from '../domain/root-certificate-policy';
+import { requireAdmin, type Principal } from './authenticate';
+import type { CertificateObjectStore, DirectoryRepository, TrustStoreRepository } from './ports';
+
+export interface CertificateDeps {
+  directory: Pick<DirectoryRepository, 'getPool'>;
+  trustStore: TrustStoreRepository;
+  objects: CertificateObjectStore;
+  clock: () => Date;
+}
+
+const FINGERPRINT = /^[0-9a-f]{64}$/;
+const FILENAME_MAX = 255;
+
+export interface UploadedRoot {
+  filename: string;
+  content: Buffer;
+}
+
+export class CertificateService {
+  constructor(private readonly deps: CertificateDeps) {}
+
+  /**
+   * SPEC §3.1. The object is written before its record and removed again if
+   * the record cannot be written, so there is never a record without its
+   * object nor (after a failed request) an object without its record.
+   */
+  async upload(principal: Principal, clientPoolId: string, upload: UploadedRoot) {
+    requireAdmin(principal);
+    await this.requirePool(clientPoolId);
+    const now = this.deps.clock();
+    const root = assessRootCertificateUpload(upload.content, now);
+    const filename = safeFilename(upload.filename);
+    const existing = await this.deps.trustStore.getRoot(clientPoolId, root.fingerprint);
+    const response = { success: true, clientPoolId, filename, fingerprint: root.fingerprint };
+    if (existing) return { created: false, body: { ...response, message: 'Certificate already uploaded' } };
+
+    const record: RootCertificate = {
+      fingerprint: root.fingerprint,
+      subject: root.subject,
+      notBefore: root.notBefore.toISOString(),
+      notAfter: root.notAfter.toISOString(),
+      filename,
+      uploadedAt: now.toISOString(),
+      der: Buffer.from(root.der).toString('base64'),
+      objectKey: `pools/${clientPoolId}/roots/${root.fingerprint}.pem`,
+    };
+    await this.deps.objects.put(record.objectKey, root.pem);
+    try {
+      const created = await this.deps.trustStore.putRoot(clientPoolId, record);
+      return { created, body: { ...response, message: created ? 'Certificate uploaded successfully' : 'Certificate already uploaded' } };
+    } catch (error) {
+      await this.deps.objects.delete(record.objectKey).catch(() =>
+        logger.error('could not remove certificate object after a failed record write', { clientPoolId, fingerprint: root.fingerprint }),
+      );
+      throw error;
+    }
+  }
+
+  async list(principal: Principal, clientPoolId: string) {
+    requireAdmin(principal);
+    await this.requirePool(clientPoolId);
+    const roots = await this.deps.trustStore.listRoots(clientPoolId);
+    return roots
+      .sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt))
+      .map(({ fingerprint, subject, notBefore, notAfter, filename, uploadedAt }) => ({ fingerprint, subject, notBefore, notAfter, filename, uploadedAt }));
+  }
+
+  /** The object goes first: a failure leaves the root trusted and the request retryable, never a dangling record. */
+  async remove(principal: Principal, clientPoolId: string, fingerprint: string): Promise<void> {
+    requireAdmin(principal);
+    await this.requirePool(clientPoolId);
+    const normalised = fingerprint.toLowerCase();
+    if (!FINGERPRINT.test(normalised)) throw new DomainError('invalid_fingerprint', 'fingerprint must be the 64 hex digits of the SHA-256 of the certificate DER');
+    const root = await this.deps.trustStore.getRoot(clientPoolId, normalised);
+    if (!root) throw new DomainError('certificate_not_found', `no root with fingerprint ${normalised} in pool ${clientPoolId}`);
+    await this.deps.objects.delete(root.objectKey);
+    await this.deps.trustStore.deleteRoot(clientPoolId, normalised);
+  }
+
+  private async requirePool(clientPoolId: string): Promise<void> {
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(clientPoolId) || !(await this.deps.directory.getPool(clientPoolId))) {
+      throw new DomainError('pool_not_found', `client pool ${clientPoolId.slice(0, 64)} does not exist`);
+    }
+  }
+}
+
+/** The name is only echoed and listed; keep it printable and bounded. */
+function safeFilename(filename: string): string {
+  const base = filename.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[^\x20-\x7e]/g, '_').slice(0, FILENAME_MAX);
+  return cleaned === '' ? 'certificate.pem' : cleaned;
+}

@@ -1,0 +1,96 @@
+import { DomainError } from '../errors';
+import { generateApiKey } from '../domain/api-key-format';
+import { optionalText, rejectUnknownFields, requireObject, requireText } from '../domain/fields';
+import { requireIdentifier } from '../domain/identifiers';
+import type { Environment, Organisation } from '../domain/model';
+import { newClientPoolId, poolUrls } from '../domain/pool-urls';
+import type { ApiKeyRepository, DirectoryRepository } from './ports';
+import { requireAdmin, requireOrgAccess, type Principal } from './authenticate';
+
+export interface OrganisationDeps {
+  directory: DirectoryRepository;
+  apiKeys: ApiKeyRepository;
+  issuerBaseUrl: string;
+  clock: () => Date;
+}
+
+const ORG_FIELDS = ['id', 'name', 'description'] as const;
+
+export class OrganisationService {
+  constructor(private readonly deps: OrganisationDeps) {}
+
+  async createOrg(principal: Principal, input: unknown): Promise<Organisation> {
+    requireAdmin(principal);
+    const body = requireObject(input);
+    rejectUnknownFields(body, ORG_FIELDS);
+    const org: Organisation = {
+      orgId: requireIdentifier('id', body.id),
+      name: requireText(body, 'name'),
+      description: optionalText(body, 'description'),
+      createdAt: this.deps.clock().toISOString(),
+    };
+    await this.deps.directory.createOrg(org);
+    return org;
+  }
+
+  async createEnvironment(principal: Principal, orgId: string, input: unknown) {
+    requireAdmin(principal);
+    requireIdentifier('orgId', orgId);
+    const body = requireObject(input);
+    rejectUnknownFields(body, ORG_FIELDS);
+    const env: Environment = {
+      orgId,
+      envId: requireIdentifier('id', body.id),
+      name: requireText(body, 'name'),
+      description: optionalText(body, 'description'),
+      clientPoolId: newClientPoolId(),
+      createdAt: this.deps.clock().toISOString(),
+    };
+    await this.deps.directory.createEnvironment(env);
+    return this.environmentView(env);
+  }
+
+  async getEnvironment(principal: Principal, orgId: string, envId: string) {
+    requireOrgAccess(principal, orgId);
+    return this.environmentView(await this.requireEnvironment(orgId, envId));
+  }
+
+  async createApiKey(principal: Principal, orgId: string) {
+    requireAdmin(principal);
+    requireIdentifier('orgId', orgId);
+    if (!(await this.deps.directory.getOrg(orgId))) throw new DomainError('org_not_found', `organisation ${orgId} does not exist`);
+    const key = generateApiKey();
+    await this.deps.apiKeys.createApiKey({
+      keyId: key.keyId,
+      orgId,
+      secretHash: key.secretHash,
+      createdAt: this.deps.clock().toISOString(),
+    });
+    return { id: key.keyId, orgId, apiKey: key.apiKey };
+  }
+
+  /** 404 names the missing level: organisation first, then environment. */
+  async requireEnvironment(orgId: string, envId: string): Promise<Environment> {
+    requireIdentifier('orgId', orgId);
+    requireIdentifier('envId', envId);
+    const env = await this.deps.directory.getEnvironment(orgId, envId);
+    if (env) return env;
+    if (!(await this.deps.directory.getOrg(orgId))) throw new DomainError('org_not_found', `organisation ${orgId} does not exist`);
+    throw new DomainError('env_not_found', `environment ${envId} does not exist in organisation ${orgId}`);
+  }
+
+  private environmentView(env: Environment) {
+    const urls = poolUrls(this.deps.issuerBaseUrl, env.clientPoolId);
+    return {
+      orgId: env.orgId,
+      envId: env.envId,
+      name: env.name,
+      ...(env.description === undefined ? {} : { description: env.description }),
+      clientPoolId: env.clientPoolId,
+      issuer: urls.issuer,
+      tokenEndpoint: urls.tokenEndpoint,
+      jwksUri: urls.jwksUri,
+      createdAt: env.createdAt,
+    };
+  }
+}
