@@ -35,8 +35,8 @@ export class CertificateService {
     const root = assessRootCertificateUpload(upload.content, now);
     const filename = safeFilename(upload.filename);
     const existing = await this.deps.trustStore.getRoot(clientPoolId, root.fingerprint);
-    const response = { success: true, clientPoolId, filename, fingerprint: root.fingerprint };
-    if (existing) return { created: false, body: { ...response, message: 'Certificate already uploaded' } };
+    const response = (message: string) => ({ success: true, message, clientPoolId, filename, fingerprint: root.fingerprint });
+    if (existing) return { created: false, body: response('Certificate already uploaded') };
 
     const record: RootCertificate = {
       fingerprint: root.fingerprint,
@@ -51,7 +51,7 @@ export class CertificateService {
     await this.deps.objects.put(record.objectKey, root.pem);
     try {
       const created = await this.deps.trustStore.putRoot(clientPoolId, record);
-      return { created, body: { ...response, message: created ? 'Certificate uploaded successfully' : 'Certificate already uploaded' } };
+      return { created, body: response(created ? 'Certificate uploaded successfully' : 'Certificate already uploaded') };
     } catch (error) {
       await this.deps.objects.delete(record.objectKey).catch(() =>
         logger.error('could not remove certificate object after a failed record write', { clientPoolId, fingerprint: root.fingerprint }),

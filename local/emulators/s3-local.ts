@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  type S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import S3rver from 's3rver';
+
+export interface StartS3LocalOptions {
+  /** 0 or omitted: a free port is picked. */
+  port?: number;
+  /** Where objects are stored; created if missing. */
+  directory: string;
+}
+
+export interface S3Local {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** s3rver's built-in account; it rejects requests signed with any other key. */
+export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/**
+ * Client settings the real S3 SDK needs against s3rver. Since SDK 3.729 the
+ * client adds CRC32 checksums by default, and for streaming bodies it switches
+ * to `aws-chunked` encoding with a trailing checksum, which s3rver stores
+ * verbatim (chunk framing included). WHEN_REQUIRED restores plain bodies.
+ */
+export function localS3ClientConfig(endpoint: string): S3ClientConfig {
+  return {
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { ...S3RVER_CREDENTIALS },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  };
+}
+
+export async function startS3Local(options: StartS3LocalOptions): Promise<S3Local> {
+  mkdirSync(options.directory, { recursive: true });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: options.port ?? 0,
+    directory: options.directory,
+    silent: true,
+    vhostBuckets: false,
+  });
+  const { port } = await server.run();
+  const stop = async () => {
+    // Idle keep-alive sockets close with the server; busy ones get two seconds.
+    const forceClose = setTimeout(() => server.httpServer?.closeAllConnections(), 2_000);
+    try {
+      await server.close();
+    } finally {
+      clearTimeout(forceClose);
+    }
+  };
+  return { endpoint: `http://127.0.0.1:${port}`, port, stop };
+}
+
+/** Creates the bucket unless it exists already (s3rver answers BucketAlreadyExists for its own buckets). */
+export async function ensureBucket(client: S3Client, bucketName: string): Promise<void> {
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucketName }));
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'BucketAlreadyOwnedByYou') return;
+    if (name !== 'BucketAlreadyExists') throw error;
+    // Proves the existing bucket is reachable with these credentials, not someone else's.
+    await client.send(new HeadBucketCommand({ Bucket: bucketName }));
+  }
+}

@@ -1,0 +1,91 @@
+import { DomainError } from '../errors';
+import { devicePolicy, encodePemCertificate, tryParseCertificate, type ParsedCertificate } from './chain';
+import { ALGORITHM_POLICY_CHECKS } from './chain/checks/algorithm-policy';
+import { CERTIFICATE_PROFILE_CHECKS } from './chain/checks/certificate-profile';
+import { runCertificateChecks, type CertificateCheck } from './chain/checks/check';
+import { checkIssuerKeyCertSign } from './chain/checks/issuer-constraints';
+import { checkValidityPeriod } from './chain/checks/validity-period';
+import { verifyCertificateSignature } from './chain/verify-signature';
+
+export interface AcceptedRoot {
+  der: Uint8Array;
+  pem: string;
+  fingerprint: string;
+  subject: string;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Upload-time names for the chain validator's algorithm refusals (SPEC §3.1 wording). */
+const UPLOAD_CODES: Record<string, string> = {
+  unsupported_signature_algorithm: 'weak_signature_algorithm',
+  unsupported_public_key: 'weak_key',
+  issuer_missing_key_cert_sign: 'missing_key_cert_sign',
+};
+
+/** The same rules the chain validator applies to a trust anchor, run once at upload time. */
+const ROOT_CHECKS: readonly CertificateCheck[] = [
+  ...CERTIFICATE_PROFILE_CHECKS,
+  ...ALGORITHM_POLICY_CHECKS,
+  checkValidityPeriod,
+  checkIssuerKeyCertSign,
+];
+
+/**
+ * SPEC §3.1: PEM only, exactly one certificate, a self-signed CA, not expired,
+ * strong key and signature. Every refusal names its rule; nothing here touches
+ * storage, so a refused upload stores nothing.
+ */
+export function assessRootCertificateUpload(content: Buffer, now: Date): AcceptedRoot {
+  const der = singlePemCertificate(content);
+  const parsed = tryParseCertificate(der);
+  if (!parsed.ok) throw new DomainError('malformed_certificate', `the certificate cannot be parsed: ${parsed.detail}`);
+  const root = parsed.certificate;
+
+  if (!root.isCA) throw new DomainError('not_a_ca_certificate', 'the certificate is not a CA: basicConstraints cA=TRUE is required');
+  if (!root.selfIssued || !verifyCertificateSignature(root, root).ok) {
+    throw new DomainError('not_self_signed', 'the certificate is not a self-signed root: its signature does not verify with its own key');
+  }
+  const refusal = runCertificateChecks(ROOT_CHECKS, [root], devicePolicy(now));
+  if (refusal) throw new DomainError(UPLOAD_CODES[refusal.code] ?? refusal.code, refusal.detail);
+  return describe(root);
+}
+
+function singlePemCertificate(content: Buffer): Uint8Array {
+  const text = content.toString('latin1');
+  if (text.trim() === '') throw new DomainError('empty_file', 'the uploaded certificate file is empty');
+  const blocks = [...text.matchAll(PEM_BLOCK)];
+  if (blocks.some(([, label]) => label.includes('PRIVATE KEY'))) {
+    throw new DomainError('private_key_not_allowed', 'the file contains a private key: upload only the root CA certificate, and treat that key as exposed');
+  }
+  if (blocks.some(([, label]) => label.includes('CERTIFICATE REQUEST'))) {
+    throw new DomainError('csr_not_allowed', 'the file is a certificate signing request (CSR), not a certificate');
+  }
+  if (blocks.length === 0) {
+    throw new DomainError('pem_required', 'the file is not PEM: expected one -----BEGIN CERTIFICATE----- block (DER and other encodings are refused)');
+  }
+  const other = blocks.find(([, label]) => label !== 'CERTIFICATE');
+  if (other) throw new DomainError('pem_required', `unexpected PEM block "${other[1]}": expected one CERTIFICATE block`);
+  if (blocks.length > 1) {
+    throw new DomainError('single_certificate_required', `the file holds ${blocks.length} certificates: upload exactly one root CA certificate`);
+  }
+  const outside = text.replace(PEM_BLOCK, '');
+  if (outside.trim() !== '') throw new DomainError('pem_required', 'the file holds data outside its PEM CERTIFICATE block');
+  const base64 = blocks[0][2].replace(/\s+/g, '');
+  if (!BASE64.test(base64) || base64.length % 4 !== 0) throw new DomainError('pem_required', 'the PEM block is not valid base64');
+  return new Uint8Array(Buffer.from(base64, 'base64'));
+}
+
+function describe(root: ParsedCertificate): AcceptedRoot {
+  return {
+    der: root.der,
+    pem: encodePemCertificate(root.der),
+    fingerprint: root.sha256Hex,
+    subject: root.subjectDn,
+    notBefore: root.notBefore,
+    notAfter: root.notAfter,
+  };
+}

@@ -1,0 +1,59 @@
+import { rm } from 'node:fs/promises';
+import { DescribeKeyCommand } from '@aws-sdk/client-kms';
+import { DEFAULT_SIGNING_KEY_ALIAS, ensureSigningKey } from '../../../local/kms/ensure-signing-key';
+import { startKmsServer } from '../../../local/kms/kms-server';
+import { localKmsClient, tempDataDir } from './local-kms';
+
+describe('ensureSigningKey', () => {
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = await tempDataDir();
+  });
+  afterEach(() => rm(dataDir, { recursive: true, force: true }));
+
+  async function withServer<T>(run: (kms: ReturnType<typeof localKmsClient>) => Promise<T>): Promise<T> {
+    const server = await startKmsServer({ port: 0, dataDir });
+    const kms = localKmsClient(server.url);
+    try {
+      return await run(kms);
+    } finally {
+      kms.destroy();
+      await server.close();
+    }
+  }
+
+  it('creates the key and alias on first start and finds the same key after a restart', async () => {
+    const first = await withServer((kms) => ensureSigningKey(kms));
+    expect(first).toMatchObject({ keySpec: 'ECC_NIST_P256', created: true });
+    expect(first.keyArn).toBe(`arn:aws:kms:us-east-1:000000000000:key/${first.keyId}`);
+
+    const again = await withServer(async (kms) => {
+      const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: DEFAULT_SIGNING_KEY_ALIAS }));
+      expect(KeyMetadata!.KeyId).toBe(first.keyId);
+      return ensureSigningKey(kms);
+    });
+    expect(again).toEqual({ ...first, created: false });
+  });
+
+  it('refuses an alias that points to a key of another spec', async () => {
+    await withServer(async (kms) => {
+      await ensureSigningKey(kms, { keySpec: 'ECC_NIST_P256' });
+      await expect(ensureSigningKey(kms, { keySpec: 'RSA_2048' })).rejects.toThrow(
+        /points to a ECC_NIST_P256\/SIGN_VERIFY key, expected RSA_2048/,
+      );
+    });
+  });
+
+  it('supports another alias and key spec', async () => {
+    const key = await withServer((kms) => ensureSigningKey(kms, { alias: 'alias/rsa-signing', keySpec: 'RSA_2048' }));
+    expect(key).toMatchObject({ keySpec: 'RSA_2048', created: true });
+  });
+
+  it('converges on one key when two processes start at once', async () => {
+    const [a, b] = await withServer((kms) => Promise.all([ensureSigningKey(kms), ensureSigningKey(kms)]));
+    expect(a.keyId).toBe(b.keyId);
+    // Both found no alias and created a key; the loser of CreateAlias adopted the winner's key.
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+  });
+});

@@ -1,0 +1,90 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { rm } from 'node:fs/promises';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { AWS_CLIENT_DEFAULTS as KMS_CLIENT_DEFAULTS } from '../../../src/aws-client-defaults';
+import { KmsJwtSigner } from '../../../src/crypto/kms-signer';
+import { startKmsServer } from '../../../local/kms/kms-server';
+import { localKmsClient, tempDataDir } from './local-kms';
+
+/** The recommended settings, with shorter timeouts so the test stays fast. */
+const FAST_FAIL = {
+  maxAttempts: KMS_CLIENT_DEFAULTS.maxAttempts,
+  requestHandler: { ...KMS_CLIENT_DEFAULTS.requestHandler, connectionTimeout: 300, requestTimeout: 500 },
+};
+
+async function timed(promise: Promise<unknown>): Promise<{ error: Error & { code?: string }; ms: number }> {
+  const start = Date.now();
+  try {
+    await promise;
+  } catch (error) {
+    return { error: error as Error, ms: Date.now() - start };
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('KMS unavailable', () => {
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = await tempDataDir();
+  });
+  afterEach(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('a closed port rejects quickly, and the signer recovers once KMS is back', async () => {
+    const first = await startKmsServer({ port: 0, dataDir });
+    const setup = localKmsClient(first.url);
+    const { KeyMetadata } = await setup.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }));
+    setup.destroy();
+    await first.close();
+
+    const kms = localKmsClient(first.url, FAST_FAIL);
+    const signer = new KmsJwtSigner(kms, KeyMetadata!.KeyId!);
+    const { error, ms } = await timed(signer.sign({ typ: 'at+jwt' }, { sub: 'device-1' }));
+    // Outside jest error.code is 'ECONNREFUSED'; jest's VM realm makes the SDK re-wrap the
+    // Node error (smithy asSdkError: not instanceof Error), which keeps only the text.
+    expect(error.message).toMatch(/ECONNREFUSED/);
+    expect((error as { $metadata?: { attempts?: number } }).$metadata?.attempts).toBe(2);
+    expect(ms).toBeLessThan(2_000);
+
+    // Same port, same data: the failed GetPublicKey was not cached.
+    const second = await startKmsServer({ port: first.port, dataDir });
+    try {
+      const token = await signer.sign({ typ: 'at+jwt' }, { sub: 'device-1' });
+      const { payload } = await jwtVerify(token, createLocalJWKSet(await signer.jwks()));
+      expect(payload.sub).toBe('device-1');
+    } finally {
+      kms.destroy();
+      await second.close();
+    }
+  });
+
+  it('an endpoint that accepts but never answers rejects after requestTimeout × maxAttempts', async () => {
+    const sockets = new Set<Socket>();
+    const silent: Server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const kms = localKmsClient(`http://127.0.0.1:${port}`, FAST_FAIL);
+    try {
+      const { error, ms } = await timed(new KmsJwtSigner(kms, 'alias/any').sign({}, { sub: 'device-1' }));
+      expect(error.name).toBe('TimeoutError');
+      expect(ms).toBeGreaterThanOrEqual(2 * 500 - 50);
+      expect(ms).toBeLessThan(4_000);
+      expect(sockets.size).toBe(2);
+    } finally {
+      kms.destroy();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('the recommended client settings bound retries and timeouts', async () => {
+    const kms = localKmsClient('http://127.0.0.1:1', { ...KMS_CLIENT_DEFAULTS });
+    expect(await kms.config.maxAttempts()).toBe(2);
+    kms.destroy();
+    expect(KMS_CLIENT_DEFAULTS.requestHandler).toEqual({ connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true });
+  });
+});

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createTable } from '../../local/emulators/create-table';
+import { localDynamoDbClientConfig } from '../../local/emulators/dynamodb-local';
+import { S3RVER_CREDENTIALS, ensureBucket, localS3ClientConfig } from '../../local/emulators/s3-local';
+import { ENV } from '../../src/config-names';
+
+/*
+ * Helpers for integration/e2e tests. The emulators are started once per run by
+ * global-setup.ts; every test file gets its own table and bucket, so files stay
+ * independent of each other and of the order they run in.
+ */
+
+function endpoint(variable: 'TEST_DYNAMODB_ENDPOINT' | 'TEST_S3_ENDPOINT'): string {
+  const value = process.env[variable];
+  if (!value) {
+    throw new Error(
+      `${variable} is not set: test/support/global-setup.ts starts the emulators only when an ` +
+        'integration or e2e test is selected (TEST_EMULATORS=always forces them).',
+    );
+  }
+  return value;
+}
+
+/** Table and bucket names that say which test file made them, unique per call. */
+function uniqueName(maxLength: number): string {
+  const testPath = expect.getState().testPath;
+  const file = testPath ? basename(testPath).replace(/\.test\.[cm]?[jt]sx?$/, '') : 'test';
+  const slug = file.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return `${slug.slice(0, maxLength - 9) || 'test'}-${randomUUID().slice(0, 8)}`;
+}
+
+let dynamoClient: DynamoDBClient | undefined;
+let documentClient: DynamoDBDocumentClient | undefined;
+let s3Client: S3Client | undefined;
+
+export function testDynamoClient(): DynamoDBClient {
+  dynamoClient ??= new DynamoDBClient(localDynamoDbClientConfig(endpoint('TEST_DYNAMODB_ENDPOINT')));
+  return dynamoClient;
+}
+
+/** Same marshalling options as the application's document client (src/aws-clients.ts). */
+export function testDocumentClient(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(testDynamoClient(), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return documentClient;
+}
+
+/** A fresh table built from TABLE_SCHEMA (TTL enabled); returns its name. */
+export async function createTestTable(): Promise<string> {
+  const tableName = uniqueName(255);
+  await createTable(testDynamoClient(), tableName);
+  return tableName;
+}
+
+export function testS3Client(): S3Client {
+  s3Client ??= new S3Client(localS3ClientConfig(endpoint('TEST_S3_ENDPOINT')));
+  return s3Client;
+}
+
+/** A fresh, empty bucket; returns its name. */
+export async function createTestBucket(): Promise<string> {
+  const bucketName = uniqueName(63);
+  await ensureBucket(testS3Client(), bucketName);
+  return bucketName;
+}
+
+/**
+ * The SDK's standard variables that point clients built by src/aws-clients.ts at
+ * the emulators, for tests that exercise handlers unchanged. Apply them with
+ * Object.assign(process.env, emulatorAwsEnv()) before importing the handler;
+ * jest gives each test file its own copy of process.env.
+ */
+export function emulatorAwsEnv(): Record<string, string> {
+  return {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint('TEST_DYNAMODB_ENDPOINT'),
+    AWS_ENDPOINT_URL_S3: endpoint('TEST_S3_ENDPOINT'),
+    [ENV.s3ForcePathStyle]: 'true',
+  };
+}
