@@ -1,0 +1,137 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { ENV } from '../../src/config-names';
+import { synthIdp } from './support/synth-stack';
+import { routeTable } from './support/template-queries';
+
+const CUSTOM_DOMAIN = {
+  domainName: 'idp.example.com',
+  certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/abc',
+  hostedZone: { hostedZoneId: 'Z123', zoneName: 'example.com' },
+};
+const idp = synthIdp();
+const { template, json, fn } = idp;
+
+const DEVICE = '/api/internal/org/{orgId}/env/{envId}/device/{deviceId}';
+const EXPECTED_ROUTES: Array<[string, keyof typeof fn]> = [
+  ['POST /api/internal/org', 'admin'],
+  ['POST /api/internal/org/{orgId}/env', 'admin'],
+  ['GET /api/internal/org/{orgId}/env/{envId}', 'admin'],
+  ['POST /api/internal/org/{orgId}/api-keys', 'admin'],
+  ['POST /api/internal/org/{orgId}/env/{envId}/device', 'admin'],
+  [`GET ${DEVICE}`, 'admin'],
+  [`DELETE ${DEVICE}`, 'admin'],
+  [`GET ${DEVICE}/app`, 'admin'],
+  [`POST ${DEVICE}/app`, 'admin'],
+  [`DELETE ${DEVICE}/app/{clientAppId}`, 'admin'],
+  ['GET /api/internal/{clientPoolId}/certificates', 'certificates'],
+  ['POST /api/internal/{clientPoolId}/certificates', 'certificates'],
+  ['DELETE /api/internal/{clientPoolId}/certificates/{fingerprint}', 'certificates'],
+  ['POST /pools/{clientPoolId}/oauth2/token', 'token'],
+  ['GET /pools/{clientPoolId}/.well-known/jwks.json', 'token'],
+  ['GET /pools/{clientPoolId}/.well-known/openid-configuration', 'token'],
+];
+
+describe('REST API', () => {
+  it('is regional and passes multipart uploads through as binary', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      BinaryMediaTypes: ['multipart/form-data'],
+    });
+  });
+
+  it('serves exactly the specified routes, each through a Lambda proxy to the right function', () => {
+    const expected = new Map(EXPECTED_ROUTES.map(([route, target]) => [route, fn[target]]));
+    expect(Object.fromEntries(routeTable(json))).toEqual(Object.fromEntries(expected));
+  });
+
+  it('leaves authentication to the functions (no API Gateway authorizer or usage-plan key)', () => {
+    const methods = Object.values(json.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Method');
+    for (const { Properties: p } of methods) {
+      expect(p.AuthorizationType).toBe('NONE');
+      expect(p.ApiKeyRequired ?? false).toBe(false);
+      expect(p.Integration.Type).toBe('AWS_PROXY');
+    }
+  });
+});
+
+describe('stage', () => {
+  it('is named prod, throttled at 100/200 by default, and never logs request bodies', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 100,
+          ThrottlingBurstLimit: 200,
+          DataTraceEnabled: false,
+        }),
+      ]),
+    });
+  });
+
+  it('follows the stageName and throttling props, and the issuer URL follows the stage', () => {
+    const custom = synthIdp({ stageName: 'dev', throttling: { rateLimit: 25, burstLimit: 50 } });
+    custom.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'dev',
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 })]),
+    });
+    const issuer = custom.json.Resources[custom.fn.token].Properties.Environment.Variables[ENV.issuerBaseUrl];
+    expect(JSON.stringify(issuer)).toMatch(/\.execute-api\..*"\/dev"\]\]\}$/);
+  });
+
+  it.each([
+    [{ stageName: 'no/slash' }, /stageName/],
+    [{ throttling: { rateLimit: 0, burstLimit: 10 } }, /throttling/],
+    [{ throttling: { rateLimit: 10, burstLimit: 1.5 } }, /throttling/],
+  ])('refuses %j at synth time', (props, message) => {
+    expect(() => synthIdp(props)).toThrow(message);
+  });
+
+  it('writes JSON access logs only when asked', () => {
+    expect(json.Resources[Object.keys(json.Resources).find((id) => json.Resources[id].Type === 'AWS::ApiGateway::Stage')!]
+      .Properties.AccessLogSetting).toBeUndefined();
+    synthIdp({ accessLogs: true }).template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+  });
+});
+
+describe('custom domain', () => {
+  const custom = synthIdp({ customDomain: CUSTOM_DOMAIN });
+
+  it('maps a regional TLS 1.2 domain name onto the API root and points DNS at it', () => {
+    custom.template.hasResourceProperties('AWS::ApiGateway::DomainName', {
+      DomainName: 'idp.example.com',
+      RegionalCertificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/abc',
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      SecurityPolicy: 'TLS_1_2',
+    });
+    custom.template.resourceCountIs('AWS::ApiGateway::BasePathMapping', 1);
+    custom.template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'idp.example.com.', Type: 'A', HostedZoneId: 'Z123' });
+  });
+
+  it('makes the issuer base URL the custom domain', () => {
+    for (const id of [custom.fn.admin, custom.fn.token]) {
+      expect(custom.json.Resources[id].Properties.Environment.Variables[ENV.issuerBaseUrl]).toBe('https://idp.example.com');
+    }
+    expect(custom.json.Outputs!.IssuerBaseUrl.Value).toBe('https://idp.example.com');
+  });
+});
+
+describe('stack outputs', () => {
+  it('publishes the API URL, issuer base URL, bucket, table, signing key and admin secret ARN', () => {
+    for (const name of ['ApiUrl', 'IssuerBaseUrl', 'CertificateBucketName', 'TableName', 'SigningKeyArn', 'AdminApiKeySecretArn']) {
+      template.hasOutput(name, { Value: Match.anyValue() });
+    }
+    expect(JSON.stringify(json.Outputs)).not.toMatch(/resolve:secretsmanager/);
+  });
+});
+
+describe('template', () => {
+  it('has no dependency cycle although the functions reference the RestApi id', () => {
+    // Template.fromStack (inside synthIdp) rejects cyclic templates; `cdk synth` does not check.
+    expect(() => synthIdp()).not.toThrow();
+    expect(() => synthIdp({ customDomain: CUSTOM_DOMAIN })).not.toThrow();
+  });
+});
