@@ -3,6 +3,8 @@ import { startLocalIdp } from './local-idp';
 
 /** `npm start`: the whole IDP on 127.0.0.1 with no AWS account (SPEC §8). */
 async function main(): Promise<void> {
+  // Lambda runs Node.js 22; the SDK's notice about local Node 20 is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be a port number');
   const dataDir = resolve(process.env.IDP_DATA_DIR ?? '.idp-data');
