@@ -6,8 +6,8 @@ module.exports = {
   transform: {
     '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  // middy and jose ship ESM only; swc turns them into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  // middy, jose, pkijs and asn1js ship ESM only; swc turns them into CommonJS for jest.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|asn1js|pkijs|bytestreamjs|@noble|@peculiar/utils)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,

@@ -5,7 +5,7 @@ import { apiKeyAuth, errorResponses, type AuthenticatedContext } from '../../src
 import { jsonBody, pathParameter } from '../../src/http/request';
 import { json, noContent } from '../../src/http/responses';
 import { createRouter } from '../../src/http/router';
-import type { ApiKeyAuthenticator } from '../../src/usecases/authenticate';
+import { requireAdmin, requireOrgAccess, type ApiKeyAuthenticator, type Principal } from '../../src/usecases/authenticate';
 import type { DeviceService } from '../../src/usecases/devices';
 import type { OrganisationService } from '../../src/usecases/organisations';
 
@@ -20,26 +20,29 @@ const DEVICE = '/api/internal/org/{orgId}/env/{envId}/device';
 export function createAdminHandler({ authenticator, organisations, devices }: AdminDeps) {
   const at = (event: APIGatewayProxyEvent) => ({ orgId: pathParameter(event, 'orgId'), envId: pathParameter(event, 'envId') });
   const deviceId = (event: APIGatewayProxyEvent) => pathParameter(event, 'deviceId');
+  // Permission is settled before the body is parsed, so a key without it gets 403, never a validation verdict.
+  const adminBody = (event: APIGatewayProxyEvent, principal: Principal) => (requireAdmin(principal), jsonBody(event));
+  const orgBody = (event: APIGatewayProxyEvent, principal: Principal) => (requireOrgAccess(principal, pathParameter(event, 'orgId')), jsonBody(event));
 
   const route = createRouter<AuthenticatedContext>({
     'POST /api/internal/org': async (event, { principal }) => {
-      const org = await organisations.createOrg(principal, jsonBody(event));
+      const org = await organisations.createOrg(principal, adminBody(event, principal));
       return json(201, { id: org.orgId, name: org.name, description: org.description, createdAt: org.createdAt });
     },
     'POST /api/internal/org/{orgId}/env': async (event, { principal }) =>
-      json(201, await organisations.createEnvironment(principal, pathParameter(event, 'orgId'), jsonBody(event))),
+      json(201, await organisations.createEnvironment(principal, pathParameter(event, 'orgId'), adminBody(event, principal))),
     'GET /api/internal/org/{orgId}/env/{envId}': async (event, { principal }) =>
       json(200, await organisations.getEnvironment(principal, pathParameter(event, 'orgId'), pathParameter(event, 'envId'))),
     'POST /api/internal/org/{orgId}/api-keys': async (event, { principal }) =>
       json(201, await organisations.createApiKey(principal, pathParameter(event, 'orgId')), { 'Cache-Control': 'no-store' }),
-    [`POST ${DEVICE}`]: async (event, { principal }) => json(201, await devices.register(principal, at(event), jsonBody(event))),
+    [`POST ${DEVICE}`]: async (event, { principal }) => json(201, await devices.register(principal, at(event), orgBody(event, principal))),
     [`GET ${DEVICE}/{deviceId}`]: async (event, { principal }) => json(200, await devices.get(principal, at(event), deviceId(event))),
     [`DELETE ${DEVICE}/{deviceId}`]: async (event, { principal }) => {
       await devices.remove(principal, at(event), deviceId(event));
       return noContent();
     },
     [`POST ${DEVICE}/{deviceId}/app`]: async (event, { principal }) => {
-      const result = await devices.putBinding(principal, at(event), deviceId(event), jsonBody(event));
+      const result = await devices.putBinding(principal, at(event), deviceId(event), orgBody(event, principal));
       return json(result.created ? 201 : 200, result.binding);
     },
     [`GET ${DEVICE}/{deviceId}/app`]: async (event, { principal }) =>

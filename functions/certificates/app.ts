@@ -7,7 +7,7 @@ import { parseMultipart } from '../../src/http/multipart';
 import { bodyBytes, header, mediaType, pathParameter } from '../../src/http/request';
 import { json, noContent } from '../../src/http/responses';
 import { createRouter } from '../../src/http/router';
-import type { ApiKeyAuthenticator } from '../../src/usecases/authenticate';
+import { requireAdmin, type ApiKeyAuthenticator } from '../../src/usecases/authenticate';
 import type { CertificateService, UploadedRoot } from '../../src/usecases/certificates';
 
 export interface CertificateHandlerDeps {
@@ -24,6 +24,7 @@ const CERTIFICATES = '/api/internal/{clientPoolId}/certificates';
 export function createCertificateHandler({ authenticator, certificates }: CertificateHandlerDeps) {
   const route = createRouter<AuthenticatedContext>({
     [`POST ${CERTIFICATES}`]: async (event, { principal }) => {
+      requireAdmin(principal); // before the body is read: an org key learns 403, never a parsing verdict
       const result = await certificates.upload(principal, pathParameter(event, 'clientPoolId'), await readUpload(event));
       return json(result.created ? 201 : 200, result.body);
     },

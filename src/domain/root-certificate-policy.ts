@@ -1,8 +1,8 @@
 import { DomainError } from '../errors';
-import { devicePolicy, encodePemCertificate, tryParseCertificate, type ParsedCertificate } from './chain';
+import { DEFAULT_ALGORITHM_POLICY, devicePolicy, encodePemCertificate, tryParseCertificate, type ParsedCertificate, type ValidationPolicy } from './chain';
 import { ALGORITHM_POLICY_CHECKS } from './chain/checks/algorithm-policy';
 import { CERTIFICATE_PROFILE_CHECKS } from './chain/checks/certificate-profile';
-import { runCertificateChecks, type CertificateCheck } from './chain/checks/check';
+import { positionOf, runCertificateChecks, type CertificateCheck } from './chain/checks/check';
 import { checkIssuerKeyCertSign } from './chain/checks/issuer-constraints';
 import { checkValidityPeriod } from './chain/checks/validity-period';
 import { verifyCertificateSignature } from './chain/verify-signature';
@@ -26,13 +26,17 @@ const UPLOAD_CODES: Record<string, string> = {
   issuer_missing_key_cert_sign: 'missing_key_cert_sign',
 };
 
-/** The same rules the chain validator applies to a trust anchor, run once at upload time. */
-const ROOT_CHECKS: readonly CertificateCheck[] = [
-  ...CERTIFICATE_PROFILE_CHECKS,
-  ...ALGORITHM_POLICY_CHECKS,
-  checkValidityPeriod,
-  checkIssuerKeyCertSign,
-];
+/**
+ * The same rules the chain validator applies to a trust anchor, run once at
+ * upload time. The algorithm rules come first: a SHA-1/MD5 self-signature is
+ * refused as weak before anyone tries (and fails) to verify it.
+ */
+const ROOT_CHECKS: readonly CertificateCheck[] = [...ALGORITHM_POLICY_CHECKS, ...CERTIFICATE_PROFILE_CHECKS, checkValidityPeriod];
+
+/** SPEC §3.1 is narrower than the chain policy (§4.3): roots are RSA >= 2048 or EC P-256/P-384 only. */
+function uploadPolicy(now: Date): ValidationPolicy {
+  return { ...devicePolicy(now), algorithms: { ...DEFAULT_ALGORITHM_POLICY, ecCurves: ['P-256', 'P-384'] } };
+}
 
 /**
  * SPEC §3.1: PEM only, exactly one certificate, a self-signed CA, not expired,
@@ -46,11 +50,14 @@ export function assessRootCertificateUpload(content: Buffer, now: Date): Accepte
   const root = parsed.certificate;
 
   if (!root.isCA) throw new DomainError('not_a_ca_certificate', 'the certificate is not a CA: basicConstraints cA=TRUE is required');
+  const policy = uploadPolicy(now);
+  // Alone in its path the root sits at the leaf position, where issuer rules are skipped: check keyCertSign as the issuer it will be.
+  const refusal =
+    runCertificateChecks(ROOT_CHECKS, [root], policy) ?? checkIssuerKeyCertSign(root, { ...positionOf([root], 0), isLeaf: false }, policy);
+  if (refusal) throw new DomainError(UPLOAD_CODES[refusal.code] ?? refusal.code, refusal.detail);
   if (!root.selfIssued || !verifyCertificateSignature(root, root).ok) {
     throw new DomainError('not_self_signed', 'the certificate is not a self-signed root: its signature does not verify with its own key');
   }
-  const refusal = runCertificateChecks(ROOT_CHECKS, [root], devicePolicy(now));
-  if (refusal) throw new DomainError(UPLOAD_CODES[refusal.code] ?? refusal.code, refusal.detail);
   return describe(root);
 }
 

@@ -23,7 +23,8 @@ export function parseMultipart(body: Buffer, contentType: string, limits: Multip
     try {
       parser = busboy({
         headers: { 'content-type': contentType },
-        limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: limits.maxFields, parts: limits.maxFiles + limits.maxFields },
+        // busboy signals 'limit' on *reaching* fileSize; one byte more lets a file of exactly maxFileBytes through.
+        limits: { fileSize: limits.maxFileBytes + 1, files: limits.maxFiles, fields: limits.maxFields, parts: limits.maxFiles + limits.maxFields },
       });
     } catch {
       return reject(new DomainError('malformed_multipart', 'the multipart/form-data body has no valid boundary'));
@@ -37,6 +38,8 @@ export function parseMultipart(body: Buffer, contentType: string, limits: Multip
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => fail(new DomainError('file_too_large', `the uploaded file exceeds ${limits.maxFileBytes} bytes`)));
+      // A truncated or malformed body destroys the part's stream with an error: unhandled, it would crash the process.
+      stream.on('error', () => fail(new DomainError('malformed_multipart', 'the multipart/form-data body is malformed')));
       stream.on('close', () => files.push({ field, filename: info.filename ?? '', data: Buffer.concat(chunks) }));
     });
     parser.on('filesLimit', () => fail(new DomainError('too_many_files', `at most ${limits.maxFiles} file may be uploaded`)));

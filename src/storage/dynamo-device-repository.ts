@@ -1,5 +1,6 @@
 import {
   BatchWriteCommand,
+  type BatchWriteCommandInput,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -8,12 +9,14 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { DomainError, callDependency } from '../errors';
+import { DependencyError, DomainError, callDependency } from '../errors';
 import type { Binding, Device, Provisioning } from '../domain/model';
 import type { DeviceRepository } from '../usecases/ports';
 import { isConditionalCheckFailure, keys } from './keys';
 
 type DeviceIdentity = Pick<Device, 'deviceId' | 'orgId' | 'envId'>;
+
+const BATCH_ATTEMPTS = 5;
 
 export class DynamoDeviceRepository implements DeviceRepository {
   constructor(
@@ -50,17 +53,26 @@ export class DynamoDeviceRepository implements DeviceRepository {
     const bindings = await this.listBindings(poolId, deviceId);
     for (let i = 0; i < bindings.length; i += 25) {
       const chunk = bindings.slice(i, i + 25);
-      await callDependency('dynamodb', () =>
-        this.client.send(
-          new BatchWriteCommand({
-            RequestItems: {
-              [this.tableName]: chunk.map((b) => ({ DeleteRequest: { Key: keys.binding(poolId, deviceId, b.clientAppId) } })),
-            },
-          }),
-        ),
-      );
+      await this.batchDelete(chunk.map((b) => keys.binding(poolId, deviceId, b.clientAppId)));
     }
     return this.deleteIfExists(keys.device(poolId, deviceId));
+  }
+
+  /**
+   * BatchWriteItem may succeed while leaving items unprocessed (throttling):
+   * retry them, and fail the request rather than delete the device over
+   * bindings that would resurface when it is bound again.
+   */
+  private async batchDelete(toDelete: Array<{ pk: string; sk: string }>): Promise<void> {
+    let requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = toDelete.map((Key) => ({ DeleteRequest: { Key } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt === BATCH_ATTEMPTS) throw new DependencyError('dynamodb', new Error('bindings left unprocessed by BatchWriteItem'));
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      const result = await callDependency('dynamodb', () =>
+        this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
+      );
+      requests = result.UnprocessedItems?.[this.tableName] ?? [];
+    }
   }
 
   /** Creates the device record if missing and writes the binding, atomically. */

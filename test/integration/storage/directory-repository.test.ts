@@ -1,0 +1,98 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Environment, Organisation } from '../../../src/domain/model';
+import { DomainError } from '../../../src/errors';
+import { DynamoApiKeyRepository } from '../../../src/storage/dynamo-api-key-repository';
+import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
+import { createTestTable, testDocumentClient } from '../../support/emulators';
+
+/* Organisations, environments and their pools, and API keys, against DynamoDB Local. */
+describe('DynamoDirectoryRepository', () => {
+  let tableName: string;
+  let directory: DynamoDirectoryRepository;
+  const org = (orgId: string): Organisation => ({ orgId, name: `Org ${orgId}`, createdAt: '2030-01-01T00:00:00.000Z' });
+  const env = (orgId: string, envId: string, clientPoolId: string): Environment => ({
+    orgId,
+    envId,
+    clientPoolId,
+    name: envId,
+    description: 'an environment',
+    createdAt: '2030-01-02T00:00:00.000Z',
+  });
+  const scan = async () => (await testDocumentClient().send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items ?? [];
+  const domainCode = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'resolved',
+      (error: unknown) => (error instanceof DomainError ? error.code : `not a DomainError: ${String(error)}`),
+    );
+
+  beforeAll(async () => {
+    tableName = await createTestTable();
+    directory = new DynamoDirectoryRepository(testDocumentClient(), tableName);
+  });
+
+  it('creates and reads an organisation, without key attributes', async () => {
+    await directory.createOrg(org('acme'));
+    expect(await directory.getOrg('acme')).toEqual(org('acme'));
+    expect(await directory.getOrg('nobody')).toBeUndefined();
+  });
+
+  it('refuses an existing organisation with org_exists and keeps the original', async () => {
+    expect(await domainCode(directory.createOrg({ ...org('acme'), name: 'Impostor' }))).toBe('org_exists');
+    expect((await directory.getOrg('acme'))?.name).toBe('Org acme');
+  });
+
+  it('writes nothing when the organisation is missing (org_not_found)', async () => {
+    const before = await scan();
+    expect(await domainCode(directory.createEnvironment(env('nobody', 'prod', 'pool-orphan')))).toBe('org_not_found');
+    expect(await scan()).toEqual(before);
+    expect(await directory.getPool('pool-orphan')).toBeUndefined();
+  });
+
+  it('creates the environment and its pool together', async () => {
+    await directory.createEnvironment(env('acme', 'prod', 'pool-prod'));
+    expect(await directory.getEnvironment('acme', 'prod')).toEqual(env('acme', 'prod', 'pool-prod'));
+    expect(await directory.getPool('pool-prod')).toEqual({ clientPoolId: 'pool-prod', orgId: 'acme', envId: 'prod' });
+  });
+
+  it('refuses an existing environment with env_exists and writes no pool for it', async () => {
+    expect(await domainCode(directory.createEnvironment(env('acme', 'prod', 'pool-second')))).toBe('env_exists');
+    expect(await directory.getPool('pool-second')).toBeUndefined();
+    expect((await directory.getEnvironment('acme', 'prod'))?.clientPoolId).toBe('pool-prod');
+  });
+
+  it('never writes an environment whose pool id is taken', async () => {
+    await expect(directory.createEnvironment(env('acme', 'staging', 'pool-prod'))).rejects.toBeInstanceOf(DomainError);
+    expect(await directory.getEnvironment('acme', 'staging')).toBeUndefined();
+    expect((await directory.getPool('pool-prod'))?.envId).toBe('prod');
+  });
+
+  it('keeps environments of different organisations apart', async () => {
+    await directory.createOrg(org('globex'));
+    await directory.createEnvironment(env('globex', 'prod', 'pool-globex'));
+    expect((await directory.getEnvironment('globex', 'prod'))?.clientPoolId).toBe('pool-globex');
+    expect((await directory.getEnvironment('acme', 'prod'))?.clientPoolId).toBe('pool-prod');
+  });
+});
+
+describe('DynamoApiKeyRepository', () => {
+  let tableName: string;
+  let apiKeys: DynamoApiKeyRepository;
+
+  beforeAll(async () => {
+    tableName = await createTestTable();
+    apiKeys = new DynamoApiKeyRepository(testDocumentClient(), tableName);
+  });
+
+  it('stores the hash under the key id and finds it again', async () => {
+    await apiKeys.createApiKey({ keyId: 'k0123456789abcdef', orgId: 'acme', secretHash: 'ab'.repeat(32), createdAt: '2030-01-01T00:00:00.000Z' });
+    expect(await apiKeys.findApiKey('k0123456789abcdef')).toEqual({ orgId: 'acme', secretHash: 'ab'.repeat(32) });
+    expect(await apiKeys.findApiKey('kffffffffffffffff')).toBeUndefined();
+  });
+
+  it('never overwrites an existing key id', async () => {
+    await expect(
+      apiKeys.createApiKey({ keyId: 'k0123456789abcdef', orgId: 'evil', secretHash: 'cd'.repeat(32), createdAt: '2030-01-01T00:00:00.000Z' }),
+    ).rejects.toThrow();
+    expect(await apiKeys.findApiKey('k0123456789abcdef')).toEqual({ orgId: 'acme', secretHash: 'ab'.repeat(32) });
+  });
+});
