@@ -1,0 +1,146 @@
+import { bytesEqual } from '../asn1';
+import { isEmptyName } from '../distinguished-name';
+import { findExtension } from '../extensions';
+import { OID } from '../oids';
+import { failure } from '../result';
+import type { CertificateCheck } from './check';
+
+/**
+ * Extensions this validator understands, with the criticality RFC 5280
+ * allows. `any`: either is fine; `non-critical`: RFC 5280 says conforming CAs
+ * MUST mark it non-critical, so a critical one is refused.
+ * nameConstraints is absent on purpose: see `checkNoNameConstraints`.
+ */
+const KNOWN_EXTENSIONS: Readonly<Record<string, 'any' | 'non-critical'>> = {
+  [OID.basicConstraints]: 'any', // §4.2.1.9
+  [OID.keyUsage]: 'any', // §4.2.1.3
+  [OID.extKeyUsage]: 'any', // §4.2.1.12
+  [OID.subjectAltName]: 'any', // §4.2.1.6 (critical when the subject is empty)
+  [OID.issuerAltName]: 'any', // §4.2.1.7
+  [OID.certificatePolicies]: 'any', // §4.2.1.4, see checkPolicyConstraints for why accepting is sound
+  [OID.policyMappings]: 'any', // §4.2.1.5
+  [OID.policyConstraints]: 'any', // §4.2.1.11
+  [OID.inhibitAnyPolicy]: 'any', // §4.2.1.14
+  [OID.crlDistributionPoints]: 'any', // §4.2.1.13
+  [OID.authorityKeyIdentifier]: 'non-critical', // §4.2.1.1
+  [OID.subjectKeyIdentifier]: 'non-critical', // §4.2.1.2
+  [OID.subjectDirectoryAttributes]: 'non-critical', // §4.2.1.8
+  [OID.freshestCrl]: 'non-critical', // §4.2.1.15
+  [OID.authorityInfoAccess]: 'non-critical', // §4.2.2.1
+  [OID.subjectInfoAccess]: 'non-critical', // §4.2.2.2
+  [OID.ctSignedCertificateTimestamps]: 'non-critical', // RFC 6962 §3.3
+};
+
+/** RFC 5280 §4.1.2.1, §4.1.2.8, §4.1.2.9: unique identifiers need v2+, extensions need v3. */
+export const checkVersionFields: CertificateCheck = (certificate, position) => {
+  if (certificate.extensions.all.length > 0 && certificate.version !== 3) {
+    return failure('malformed_certificate', `${position.label} has extensions but is X.509 v${certificate.version}`);
+  }
+  if (certificate.hasUniqueIdentifiers && certificate.version === 1) {
+    return failure('malformed_certificate', `${position.label} has unique identifiers but is X.509 v1`);
+  }
+  return undefined;
+};
+
+/** RFC 5280 §4.1.1.2: signatureAlgorithm MUST be the same algorithm identifier as TBSCertificate.signature. */
+export const checkSignatureAlgorithmFieldsMatch: CertificateCheck = (certificate, position) =>
+  bytesEqual(certificate.signatureAlgorithm.der, certificate.tbsSignatureAlgorithmDer)
+    ? undefined
+    : failure('signature_algorithm_mismatch', `${position.label}: signatureAlgorithm differs from tbsCertificate.signature`);
+
+/** RFC 5280 §4.1.2.2: a positive integer of at most 20 octets. */
+export const checkSerialNumber: CertificateCheck = (certificate, position) => {
+  const serial = certificate.serialNumber;
+  if ((serial[0] & 0x80) !== 0) return failure('invalid_serial_number', `${position.label}: serial number is negative`);
+  if (serial.every((b) => b === 0)) return failure('invalid_serial_number', `${position.label}: serial number is zero`);
+  if (serial.length > 20) return failure('invalid_serial_number', `${position.label}: serial number longer than 20 octets`);
+  return undefined;
+};
+
+/**
+ * RFC 5280 §4.1.2.4: the issuer MUST be a non-empty name. §4.1.2.6: a CA's
+ * subject MUST be non-empty, and an empty subject requires a critical
+ * subjectAltName (§4.2.1.6).
+ */
+export const checkNames: CertificateCheck = (certificate, position) => {
+  if (isEmptyName(certificate.issuer)) return failure('invalid_name', `${position.label}: issuer name is empty`);
+  if (!isEmptyName(certificate.subject)) return undefined;
+  if (certificate.isCA) return failure('invalid_name', `${position.label}: CA certificate with an empty subject`);
+  if (findExtension(certificate.extensions, OID.subjectAltName)?.critical !== true) {
+    return failure('invalid_name', `${position.label}: empty subject without a critical subjectAltName`);
+  }
+  return undefined;
+};
+
+/** RFC 5280 §4.2: a certificate with a critical extension the validator does not process MUST be rejected. */
+export const checkCriticalExtensions: CertificateCheck = (certificate, position) => {
+  for (const extension of certificate.extensions.all) {
+    if (extension.oid === OID.nameConstraints) continue;
+    const rule = KNOWN_EXTENSIONS[extension.oid];
+    if (rule === undefined && extension.critical) {
+      return failure('unknown_critical_extension', `${position.label}: unrecognised critical extension ${extension.oid}`);
+    }
+    if (rule === 'non-critical' && extension.critical) {
+      return failure('invalid_extension_criticality', `${position.label}: extension ${extension.oid} MUST be non-critical`);
+    }
+  }
+  return undefined;
+};
+
+/**
+ * RFC 5280 §4.2.1.10 / §6.1.4 (g): name constraints restrict the names a CA
+ * may certify. This IDP does no name processing, so it cannot honour them;
+ * accepting them unevaluated would let a constrained sub-CA issue any device
+ * identity (the subject CN becomes `sub`). Refused whether critical or not.
+ */
+export const checkNoNameConstraints: CertificateCheck = (certificate, position) =>
+  findExtension(certificate.extensions, OID.nameConstraints) === undefined
+    ? undefined
+    : failure('name_constraints_unsupported', `${position.label} carries nameConstraints, which this validator does not evaluate`);
+
+/**
+ * RFC 5280 §6.1: validation runs with user-initial-policy-set = {anyPolicy}
+ * and initial-explicit-policy = FALSE, so certificatePolicies, policyMappings,
+ * inhibitAnyPolicy and inhibitPolicyMapping can only shape the policy tree,
+ * never fail the path (§6.1.5 (a)/(g): explicit_policy stays > 0). Only a
+ * requireExplicitPolicy can make the outcome depend on the tree, and that
+ * tree is not computed here, so it is refused instead of ignored.
+ */
+export const checkPolicyConstraints: CertificateCheck = (certificate, position) =>
+  certificate.extensions.policyConstraints?.requireExplicitPolicy === undefined
+    ? undefined
+    : failure('policy_constraints_unsupported', `${position.label}: requireExplicitPolicy needs policy processing, which is not performed`);
+
+/** RFC 5280 §4.2.1.3: "If the keyCertSign bit is asserted, then the cA bit in the basic constraints extension MUST also be asserted." */
+export const checkKeyUsageConsistency: CertificateCheck = (certificate, position) =>
+  certificate.extensions.keyUsage?.has('keyCertSign') === true && !certificate.isCA
+    ? failure('key_usage_inconsistent', `${position.label}: keyUsage keyCertSign without basicConstraints cA=TRUE`)
+    : undefined;
+
+/**
+ * RFC 5280 §4.2.1.1: AKI keyIdentifier in every certificate except
+ * self-signed ones (approximated by self-issued: the check runs before
+ * signatures); §4.2.1.2: SKI in every CA certificate. Policy-controlled.
+ */
+export const checkKeyIdentifiers: CertificateCheck = (certificate, position, policy) => {
+  if (!policy.requireKeyIdentifiers) return undefined;
+  if (!certificate.selfIssued && certificate.extensions.authorityKeyIdentifier?.keyIdentifier === undefined) {
+    return failure('missing_key_identifier', `${position.label}: authorityKeyIdentifier keyIdentifier is missing`);
+  }
+  if (certificate.isCA && certificate.extensions.subjectKeyIdentifier === undefined) {
+    return failure('missing_key_identifier', `${position.label}: CA certificate without subjectKeyIdentifier`);
+  }
+  return undefined;
+};
+
+export const CERTIFICATE_PROFILE_CHECKS: readonly CertificateCheck[] = [
+  checkVersionFields,
+  checkSignatureAlgorithmFieldsMatch,
+  checkSerialNumber,
+  checkNames,
+  checkCriticalExtensions,
+  checkNoNameConstraints,
+  checkPolicyConstraints,
+  checkKeyUsageConsistency,
+  checkKeyIdentifiers,
+];

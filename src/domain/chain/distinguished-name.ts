@@ -1,0 +1,164 @@
+import { Asn1Error, type Asn1Node, TAG, childrenOf, primitiveContent, rawDer, readOid, toHex } from './asn1';
+import { OID } from './oids';
+
+export interface NameAttribute {
+  readonly type: string;
+  /** Decoded text for string types; undefined for other value types. */
+  readonly value: string | undefined;
+  readonly valueDer: Uint8Array;
+}
+
+export interface DistinguishedName {
+  /** The exact encoding of the Name as it appears in the certificate. */
+  readonly der: Uint8Array;
+  /** RDNs in encoded order (most general first, as in the certificate). */
+  readonly rdns: readonly (readonly NameAttribute[])[];
+  /** Normalised form used for RFC 5280 §7.1 comparison. */
+  readonly comparisonKey: string;
+}
+
+/**
+ * RFC 5280 §4.1.2.4 DirectoryString choices: the only types compared
+ * case-insensitively after normalisation (RFC 5280 §7.1, RFC 4518 in spirit).
+ */
+const DIRECTORY_STRING_TAGS = new Set<number>([
+  TAG.utf8String,
+  TAG.printableString,
+  TAG.teletexString,
+  TAG.bmpString,
+  TAG.universalString,
+]);
+
+const ASCII_TAGS = new Set<number>([TAG.printableString, TAG.ia5String, 18 /* Numeric */, 26 /* Visible */]);
+
+const SHORT_NAMES: Readonly<Record<string, string>> = {
+  [OID.commonName]: 'CN',
+  [OID.country]: 'C',
+  [OID.locality]: 'L',
+  [OID.stateOrProvince]: 'ST',
+  [OID.street]: 'STREET',
+  [OID.organization]: 'O',
+  [OID.organizationalUnit]: 'OU',
+  [OID.domainComponent]: 'DC',
+  [OID.userId]: 'UID',
+  [OID.serialNumber]: 'SERIALNUMBER',
+  [OID.emailAddress]: 'E',
+};
+
+/** Parses a Name (RFC 5280 §4.1.2.4): SEQUENCE OF SET SIZE (1..MAX) OF AttributeTypeAndValue. */
+export function parseName(node: Asn1Node, what: string): DistinguishedName {
+  const rdns = childrenOf(node, TAG.sequence, what).map((rdnNode) => {
+    const attributes = childrenOf(rdnNode, TAG.set, what);
+    if (attributes.length === 0) throw new Asn1Error(`${what}: empty relative distinguished name`);
+    return attributes.map((attribute) => parseAttribute(attribute, what));
+  });
+  return { der: rawDer(node), rdns, comparisonKey: comparisonKeyOf(rdns) };
+}
+
+/**
+ * RFC 5280 §7.1: names match when byte-identical or when their RDNs match
+ * attribute by attribute after normalising DirectoryString values (case, and
+ * insignificant white space). Identical encodings always produce identical keys.
+ */
+export function namesMatch(a: DistinguishedName, b: DistinguishedName): boolean {
+  return a.comparisonKey === b.comparisonKey;
+}
+
+export function isEmptyName(name: DistinguishedName): boolean {
+  return name.rdns.length === 0;
+}
+
+/** All values of one attribute type, in encoded order. */
+export function attributeValues(name: DistinguishedName, type: string): string[] {
+  return name.rdns.flatMap((rdn) => rdn.filter((a) => a.type === type && a.value !== undefined).map((a) => a.value as string));
+}
+
+/** RFC 4514 string form: most specific RDN first, e.g. `CN=device-1,O=Unit,C=US`. */
+export function formatName(name: DistinguishedName): string {
+  return [...name.rdns]
+    .reverse()
+    .map((rdn) => rdn.map(formatAttribute).join('+'))
+    .join(',');
+}
+
+function parseAttribute(node: Asn1Node, what: string): NameAttribute {
+  const [typeNode, valueNode, ...rest] = childrenOf(node, TAG.sequence, what);
+  if (!typeNode || !valueNode || rest.length > 0) throw new Asn1Error(`${what}: malformed AttributeTypeAndValue`);
+  return { type: readOid(typeNode, what), value: decodeString(valueNode, what), valueDer: rawDer(valueNode) };
+}
+
+function decodeString(node: Asn1Node, what: string): string | undefined {
+  const tag = node.idBlock.tagNumber;
+  if (node.idBlock.tagClass !== 1 || node.idBlock.isConstructed) return undefined;
+  if (tag === TAG.utf8String) return decodeUtf8(primitiveContent(node, tag, what), what);
+  if (ASCII_TAGS.has(tag)) return decodeAscii(primitiveContent(node, tag, what), what);
+  if (tag === TAG.teletexString) return Buffer.from(primitiveContent(node, tag, what)).toString('latin1');
+  if (tag === TAG.bmpString) return decodeUtf16be(primitiveContent(node, tag, what), what);
+  if (tag === TAG.universalString) return decodeUtf32be(primitiveContent(node, tag, what), what);
+  return undefined;
+}
+
+// Invalid text in a name is refused rather than repaired: the subject CN
+// becomes the device identity, and two decoders must never disagree on it.
+function decodeUtf8(bytes: Uint8Array, what: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new Asn1Error(`${what}: invalid UTF-8 in UTF8String`);
+  }
+}
+
+function decodeAscii(bytes: Uint8Array, what: string): string {
+  if (bytes.some((b) => b > 0x7f)) throw new Asn1Error(`${what}: non-ASCII byte in an ASCII string type`);
+  return Buffer.from(bytes).toString('latin1');
+}
+
+function decodeUtf16be(bytes: Uint8Array, what: string): string {
+  if (bytes.length % 2 !== 0) throw new Asn1Error(`${what}: odd-length BMPString`);
+  try {
+    return new TextDecoder('utf-16be', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new Asn1Error(`${what}: invalid BMPString`);
+  }
+}
+
+function decodeUtf32be(bytes: Uint8Array, what: string): string {
+  if (bytes.length % 4 !== 0) throw new Asn1Error(`${what}: UniversalString length not a multiple of 4`);
+  const codePoints: number[] = [];
+  for (let i = 0; i < bytes.length; i += 4) {
+    const cp = ((bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]) >>> 0;
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new Asn1Error(`${what}: invalid UniversalString`);
+    codePoints.push(cp);
+  }
+  return String.fromCodePoint(...codePoints);
+}
+
+function comparisonKeyOf(rdns: readonly (readonly NameAttribute[])[]): string {
+  // RDNs are SETs: attribute order inside one RDN is not significant.
+  return JSON.stringify(rdns.map((rdn) => rdn.map(attributeKey).sort()));
+}
+
+function attributeKey(attribute: NameAttribute): string {
+  const tag = attribute.valueDer[0] & 0x1f;
+  if (attribute.value !== undefined && DIRECTORY_STRING_TAGS.has(tag)) {
+    const normalised = attribute.value.normalize('NFKC').toLowerCase().trim().replace(/\s+/g, ' ');
+    return `${attribute.type}=s:${normalised}`;
+  }
+  return `${attribute.type}=x:${toHex(attribute.valueDer)}`;
+}
+
+function formatAttribute(attribute: NameAttribute): string {
+  const shortName = SHORT_NAMES[attribute.type];
+  if (shortName === undefined || attribute.value === undefined) {
+    return `${attribute.type}=#${toHex(attribute.valueDer)}`;
+  }
+  return `${shortName}=${escapeValue(attribute.value)}`;
+}
+
+/** RFC 4514 §2.4 escaping. */
+function escapeValue(value: string): string {
+  const chars = [...value].map((c) => (/[\\"+,;<>]/.test(c) ? `\\${c}` : c === '\0' ? '\\00' : c));
+  if (chars.length > 0 && (chars[0] === '#' || chars[0] === ' ')) chars[0] = `\\${chars[0]}`;
+  if (chars.length > 1 && chars[chars.length - 1] === ' ') chars[chars.length - 1] = '\\ ';
+  return chars.join('');
+}

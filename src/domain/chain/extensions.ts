@@ -1,0 +1,188 @@
+import {
+  Asn1Error,
+  type Asn1Node,
+  CONTEXT,
+  TAG,
+  childrenOf,
+  decodeDer,
+  isTagged,
+  primitiveContent,
+  readBitString,
+  readBoolean,
+  readOctetString,
+  readOid,
+  readSmallNonNegativeInteger,
+  sequenceOf,
+} from './asn1';
+import { readGeneralName, readGeneralNames } from './general-names';
+import { OID } from './oids';
+
+/** RFC 5280 §4.2.1.3, bit positions 0..8. */
+export const KEY_USAGE_BITS = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+] as const;
+
+export type KeyUsageName = (typeof KEY_USAGE_BITS)[number];
+
+export interface RawExtension {
+  readonly oid: string;
+  readonly critical: boolean;
+  readonly value: Uint8Array;
+}
+
+export interface BasicConstraints {
+  readonly ca: boolean;
+  readonly pathLen: number | undefined;
+}
+
+export interface CertificateExtensions {
+  /** Every extension, in encoded order. */
+  readonly all: readonly RawExtension[];
+  readonly basicConstraints?: BasicConstraints;
+  readonly keyUsage?: ReadonlySet<KeyUsageName>;
+  readonly extKeyUsage?: readonly string[];
+  readonly subjectKeyIdentifier?: Uint8Array;
+  readonly authorityKeyIdentifier?: { readonly keyIdentifier: Uint8Array | undefined };
+  readonly policyConstraints?: { readonly requireExplicitPolicy: number | undefined };
+}
+
+export function findExtension(extensions: CertificateExtensions, oid: string): RawExtension | undefined {
+  return extensions.all.find((e) => e.oid === oid);
+}
+
+/**
+ * Parses `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension` (RFC 5280 §4.1).
+ * Every extension the validator relies on, or that could change a decision
+ * if misread, is decoded strictly here; a malformed one makes the whole
+ * certificate malformed rather than being skipped.
+ */
+export function parseExtensions(node: Asn1Node | undefined): CertificateExtensions {
+  if (node === undefined) return { all: [] };
+  const list = sequenceOf(node, 'extensions', 1, Number.MAX_SAFE_INTEGER).map(parseExtension);
+  const seen = new Set<string>();
+  for (const extension of list) {
+    // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular extension."
+    if (seen.has(extension.oid)) throw new Asn1Error(`extensions: duplicate extension ${extension.oid}`);
+    seen.add(extension.oid);
+  }
+  const value = (oid: string): Asn1Node | undefined => {
+    const found = list.find((e) => e.oid === oid);
+    return found === undefined ? undefined : decodeDer(found.value, `extension ${oid}`);
+  };
+  const decode = <T>(oid: string, reader: (n: Asn1Node) => T): T | undefined => {
+    const n = value(oid);
+    return n === undefined ? undefined : reader(n);
+  };
+  // Decoded for structural validity only: a critical or non-critical value that
+  // does not parse is a malformed certificate (x509-limbo malformed-aia / -san).
+  decode(OID.subjectAltName, (n) => readGeneralNames(n, 'subjectAltName'));
+  decode(OID.issuerAltName, (n) => readGeneralNames(n, 'issuerAltName'));
+  decode(OID.authorityInfoAccess, (n) => readAccessDescriptions(n, 'authorityInfoAccess'));
+  decode(OID.subjectInfoAccess, (n) => readAccessDescriptions(n, 'subjectInfoAccess'));
+  decode(OID.certificatePolicies, readCertificatePolicies);
+  return {
+    all: list,
+    basicConstraints: decode(OID.basicConstraints, readBasicConstraints),
+    keyUsage: decode(OID.keyUsage, readKeyUsage),
+    extKeyUsage: decode(OID.extKeyUsage, readExtKeyUsage),
+    subjectKeyIdentifier: decode(OID.subjectKeyIdentifier, (n) => readOctetString(n, 'subjectKeyIdentifier')),
+    authorityKeyIdentifier: decode(OID.authorityKeyIdentifier, readAuthorityKeyIdentifier),
+    policyConstraints: decode(OID.policyConstraints, readPolicyConstraints),
+  };
+}
+
+function parseExtension(node: Asn1Node): RawExtension {
+  const fields = sequenceOf(node, 'extension', 2, 3);
+  const oid = readOid(fields[0], 'extension id');
+  const critical = fields.length === 3 ? readBoolean(fields[1], `extension ${oid} critical`) : false;
+  const value = readOctetString(fields[fields.length - 1], `extension ${oid} value`);
+  return { oid, critical, value };
+}
+
+/** RFC 5280 §4.2.1.9: SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL }. */
+function readBasicConstraints(node: Asn1Node): BasicConstraints {
+  const fields = sequenceOf(node, 'basicConstraints', 0, 2);
+  let index = 0;
+  let ca = false;
+  if (fields[index] !== undefined && isTagged(fields[index], 1, TAG.boolean)) {
+    ca = readBoolean(fields[index], 'basicConstraints cA');
+    index++;
+  }
+  const pathLen = fields[index] === undefined ? undefined : readSmallNonNegativeInteger(fields[index++], 'pathLenConstraint');
+  if (index !== fields.length) throw new Asn1Error('basicConstraints: unexpected field');
+  return { ca, pathLen };
+}
+
+/** RFC 5280 §4.2.1.3: a named BIT STRING; at least one bit MUST be set. */
+function readKeyUsage(node: Asn1Node): ReadonlySet<KeyUsageName> {
+  const { bytes, unusedBits } = readBitString(node, 'keyUsage');
+  const bitCount = bytes.length * 8 - unusedBits;
+  const set = new Set<KeyUsageName>();
+  KEY_USAGE_BITS.forEach((name, bit) => {
+    if (bit < bitCount && (bytes[bit >> 3] & (0x80 >> (bit & 7))) !== 0) set.add(name);
+  });
+  if (set.size === 0) throw new Asn1Error('keyUsage: no bit set');
+  return set;
+}
+
+/** RFC 5280 §4.2.1.12: SEQUENCE SIZE (1..MAX) OF KeyPurposeId. */
+function readExtKeyUsage(node: Asn1Node): string[] {
+  return sequenceOf(node, 'extKeyUsage', 1, Number.MAX_SAFE_INTEGER).map((n) => readOid(n, 'extKeyUsage'));
+}
+
+/** RFC 5280 §4.2.1.1: keyIdentifier [0], authorityCertIssuer [1], authorityCertSerialNumber [2]. */
+function readAuthorityKeyIdentifier(node: Asn1Node): { keyIdentifier: Uint8Array | undefined } {
+  let keyIdentifier: Uint8Array | undefined;
+  let lastTag = -1;
+  for (const field of sequenceOf(node, 'authorityKeyIdentifier', 0, 3)) {
+    const tag = field.idBlock.tagNumber;
+    if (field.idBlock.tagClass !== CONTEXT || tag <= lastTag || tag > 2) {
+      throw new Asn1Error('authorityKeyIdentifier: unexpected field');
+    }
+    lastTag = tag;
+    if (tag === 0) keyIdentifier = primitiveContent(field, 0, 'authorityKeyIdentifier keyIdentifier', CONTEXT);
+    if (tag === 1) childrenOf(field, 1, 'authorityCertIssuer', CONTEXT).forEach((n) => readGeneralName(n, 'authorityCertIssuer'));
+    if (tag === 2) primitiveContent(field, 2, 'authorityCertSerialNumber', CONTEXT);
+  }
+  return { keyIdentifier };
+}
+
+/** RFC 5280 §4.2.1.11: requireExplicitPolicy [0], inhibitPolicyMapping [1], SkipCerts INTEGER. */
+function readPolicyConstraints(node: Asn1Node): { requireExplicitPolicy: number | undefined } {
+  let requireExplicitPolicy: number | undefined;
+  let lastTag = -1;
+  for (const field of sequenceOf(node, 'policyConstraints', 0, 2)) {
+    const tag = field.idBlock.tagNumber;
+    if (field.idBlock.tagClass !== CONTEXT || tag <= lastTag || tag > 1) throw new Asn1Error('policyConstraints: unexpected field');
+    lastTag = tag;
+    const skipCerts = primitiveContent(field, tag, 'policyConstraints SkipCerts', CONTEXT);
+    if (skipCerts.length === 0 || (skipCerts[0] & 0x80) !== 0) throw new Asn1Error('policyConstraints: invalid SkipCerts');
+    if (tag === 0) requireExplicitPolicy = skipCerts.length > 6 ? Number.MAX_SAFE_INTEGER : skipCerts.reduce((a, b) => a * 256 + b, 0);
+  }
+  return { requireExplicitPolicy };
+}
+
+/** RFC 5280 §4.2.2.1: SEQUENCE SIZE (1..MAX) OF AccessDescription { accessMethod OID, accessLocation GeneralName }. */
+function readAccessDescriptions(node: Asn1Node, what: string): void {
+  for (const description of sequenceOf(node, what, 1, Number.MAX_SAFE_INTEGER)) {
+    const [method, location] = sequenceOf(description, what, 2, 2);
+    readOid(method, what);
+    readGeneralName(location, what);
+  }
+}
+
+/** RFC 5280 §4.2.1.4: SEQUENCE SIZE (1..MAX) OF PolicyInformation { policyIdentifier, qualifiers OPTIONAL }. */
+function readCertificatePolicies(node: Asn1Node): void {
+  for (const information of sequenceOf(node, 'certificatePolicies', 1, Number.MAX_SAFE_INTEGER)) {
+    const [identifier] = sequenceOf(information, 'certificatePolicies', 1, 2);
+    readOid(identifier, 'certificatePolicies');
+  }
+}

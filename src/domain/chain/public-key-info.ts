@@ -1,0 +1,82 @@
+import { type Asn1Node, TAG, decodeDer, isTagged, rawDer, readBitString, readIntegerBytes, readNull, readOid, sequenceOf } from './asn1';
+import { OID } from './oids';
+
+export type EcCurve = 'P-256' | 'P-384' | 'P-521';
+
+export type PublicKeyDescription =
+  | {
+      readonly kind: 'rsa';
+      readonly modulusBits: number;
+      readonly publicExponent: bigint;
+      /** id-RSASSA-PSS key (RFC 4055 §1.2): usable for RSA-PSS signatures only. */
+      readonly pssOnly: boolean;
+    }
+  | { readonly kind: 'ec'; readonly curve: EcCurve }
+  | { readonly kind: 'unsupported'; readonly oid: string; readonly reason: string };
+
+export interface SubjectPublicKey {
+  /** The SubjectPublicKeyInfo, exactly as encoded in the certificate. */
+  readonly spkiDer: Uint8Array;
+  readonly description: PublicKeyDescription;
+}
+
+const CURVES: Readonly<Record<string, { curve: EcCurve; coordinateBytes: number }>> = {
+  [OID.secp256r1]: { curve: 'P-256', coordinateBytes: 32 },
+  [OID.secp384r1]: { curve: 'P-384', coordinateBytes: 48 },
+  [OID.secp521r1]: { curve: 'P-521', coordinateBytes: 66 },
+};
+
+/**
+ * Reads SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) far enough to apply the key
+ * policy (RFC 3279 §2.3.1, RFC 4055 §1.2, RFC 5480 §2) before any
+ * cryptographic library sees the key.
+ */
+export function describePublicKey(node: Asn1Node): SubjectPublicKey {
+  const [algorithm, subjectPublicKey] = sequenceOf(node, 'subjectPublicKeyInfo', 2, 2);
+  const [oidNode, params] = sequenceOf(algorithm, 'subjectPublicKeyInfo algorithm', 1, 2);
+  const oid = readOid(oidNode, 'subjectPublicKeyInfo algorithm');
+  const key = readBitString(subjectPublicKey, 'subjectPublicKey');
+  const unsupported = (reason: string): PublicKeyDescription => ({ kind: 'unsupported', oid, reason });
+  const describe = (): PublicKeyDescription => {
+    if (key.unusedBits !== 0) return unsupported('public key BIT STRING has unused bits');
+    if (oid === OID.rsaEncryption || oid === OID.rsassaPss) {
+      // rsaEncryption parameters MUST be NULL (RFC 3279 §2.3.1); id-RSASSA-PSS parameters are optional (RFC 4055 §1.2).
+      if (oid === OID.rsaEncryption && params !== undefined) readNull(params, 'rsaEncryption parameters');
+      return describeRsa(key.bytes, oid === OID.rsassaPss, unsupported);
+    }
+    if (oid === OID.ecPublicKey) {
+      // RFC 5480 §2.1.1: only namedCurve; implicitCurve and specifiedCurve MUST NOT be used.
+      if (params === undefined || !isTagged(params, 1, TAG.oid)) return unsupported('EC key without a named curve');
+      const curveOid = readOid(params, 'EC named curve');
+      const curve = CURVES[curveOid];
+      if (curve === undefined) return unsupported(`EC curve ${curveOid} is not accepted`);
+      // RFC 5480 §2.2: uncompressed form; compressed points are optional and refused here.
+      if (key.bytes.length !== 1 + 2 * curve.coordinateBytes || key.bytes[0] !== 0x04) {
+        return unsupported('EC public key is not an uncompressed point');
+      }
+      return { kind: 'ec', curve: curve.curve };
+    }
+    return unsupported('public key algorithm is not RSA or EC');
+  };
+  return { spkiDer: rawDer(node), description: describe() };
+}
+
+function describeRsa(
+  rsaPublicKey: Uint8Array,
+  pssOnly: boolean,
+  unsupported: (reason: string) => PublicKeyDescription,
+): PublicKeyDescription {
+  // RFC 3279 §2.3.1: RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }.
+  const [modulusNode, exponentNode] = sequenceOf(decodeDer(rsaPublicKey, 'RSAPublicKey'), 'RSAPublicKey', 2, 2);
+  const modulus = readIntegerBytes(modulusNode, 'RSA modulus');
+  const exponent = readIntegerBytes(exponentNode, 'RSA public exponent');
+  if ((modulus[0] & 0x80) !== 0 || (exponent[0] & 0x80) !== 0) return unsupported('negative RSA modulus or exponent');
+  const magnitude = modulus[0] === 0 ? modulus.subarray(1) : modulus;
+  if (magnitude.length === 0) return unsupported('RSA modulus is zero');
+  const modulusBits = (magnitude.length - 1) * 8 + (32 - Math.clz32(magnitude[0]));
+  // A huge exponent makes verification arbitrarily slow; real keys use 65537.
+  if (exponent.length > 4) return unsupported('RSA public exponent larger than 32 bits');
+  const publicExponent = exponent.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
+  if (publicExponent < 3n || publicExponent % 2n === 0n) return unsupported('RSA public exponent must be odd and at least 3');
+  return { kind: 'rsa', modulusBits, publicExponent, pssOnly };
+}

@@ -1,0 +1,36 @@
+import { ALGORITHM_POLICY_CHECKS } from './checks/algorithm-policy';
+import { CERTIFICATE_PROFILE_CHECKS } from './checks/certificate-profile';
+import { runCertificateChecks } from './checks/check';
+import { ISSUER_CHECKS } from './checks/issuer-constraints';
+import { LEAF_CHECKS } from './checks/leaf-profile';
+import { checkNameChaining, checkPathDepth, checkPathLength } from './checks/path-constraints';
+import { checkSignatures } from './checks/signatures';
+import { checkValidityPeriod } from './checks/validity-period';
+import type { ParsedCertificate } from './parse-certificate';
+import type { ValidationPolicy } from './policy';
+import type { ChainFailure } from './result';
+import type { SignatureCache } from './signature-cache';
+
+/**
+ * Validates one candidate path (leaf first, trust anchor last) against every
+ * rule. The order is fixed so that each input has one deterministic error
+ * code, and all cheap structural checks run before any signature is verified.
+ * Returns undefined when the path is valid.
+ */
+export function validatePath(
+  path: readonly ParsedCertificate[],
+  policy: ValidationPolicy,
+  signatures: SignatureCache,
+): ChainFailure | undefined {
+  return (
+    runCertificateChecks(CERTIFICATE_PROFILE_CHECKS, path, policy) ??
+    runCertificateChecks(ALGORITHM_POLICY_CHECKS, path, policy) ??
+    checkNameChaining(path, policy) ??
+    runCertificateChecks(ISSUER_CHECKS, path, policy) ??
+    checkPathLength(path, policy) ??
+    checkPathDepth(path, policy) ??
+    runCertificateChecks(LEAF_CHECKS, path, policy) ??
+    runCertificateChecks([checkValidityPeriod], path, policy) ??
+    checkSignatures(path, signatures)
+  );
+}

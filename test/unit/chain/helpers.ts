@@ -1,0 +1,37 @@
+import {
+  type ChainErrorCode,
+  type ChainValidationResult,
+  type ValidationPolicy,
+  devicePolicy,
+  validateChain,
+} from '../../../src/domain/chain';
+import { TEST_NOW, type TestCertificate } from '../../support/pki';
+
+export const DEVICE_POLICY = devicePolicy(TEST_NOW);
+
+type Certificates = readonly (TestCertificate | Uint8Array)[];
+
+const toDer = (certificates: Certificates): Uint8Array[] => certificates.map((c) => (c instanceof Uint8Array ? c : c.der));
+
+/** Validates `chain` (x5c order unless mode is 'pool') against `anchors` with the device policy plus overrides. */
+export function validate(
+  chain: Certificates,
+  anchors: Certificates,
+  overrides: Partial<ValidationPolicy> = {},
+  intermediates: 'ordered' | 'pool' = 'ordered',
+): Promise<ChainValidationResult> {
+  return validateChain({ chain: toDer(chain), anchors: toDer(anchors), intermediates }, { ...DEVICE_POLICY, ...overrides });
+}
+
+/** `{ code, detail }` with code 'valid' for success, so a failed assertion prints the reason. */
+export function outcome(result: ChainValidationResult): { code: ChainErrorCode | 'valid'; detail: string } {
+  if (result.valid) return { code: 'valid', detail: result.path.map((c) => c.subjectDn).join(' <- ') };
+  return { code: result.code, detail: result.detail };
+}
+
+/** Asserts the exact code, and optionally that the detail names the broken rule. */
+export async function expectCode(result: Promise<ChainValidationResult>, code: ChainErrorCode | 'valid', detail?: RegExp): Promise<void> {
+  const actual = outcome(await result);
+  expect(actual).toMatchObject({ code });
+  if (detail !== undefined) expect(actual.detail).toMatch(detail);
+}

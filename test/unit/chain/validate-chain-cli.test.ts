@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TEST_NOW, type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { type OpensslRecipe, runOpensslRecipe } from '../../support/pki-openssl';
+
+// Key generation (RSA-4096, OpenSSL) and child processes are slow on a loaded machine.
+jest.setTimeout(60_000);
+
+const REPO = resolve(__dirname, '../../..');
+const CLI = join(REPO, 'bin/validate-chain.ts');
+
+/** Runs the CLI the way `npm run -s validate-chain -- ...` does (tsx), in a child process. */
+function cli(...args: string[]): { status: number | null; lines: string[]; json: Record<string, unknown> } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+  const lines = run.stdout.split('\n').filter((l) => l !== '');
+  return { status: run.status, lines, json: lines.length === 1 ? JSON.parse(lines[0]) : {} };
+}
+
+describe('bin/validate-chain.ts', () => {
+  let dir: string;
+  let root: TestCertificate;
+  let intermediate: TestCertificate;
+  let recipe: OpensslRecipe;
+  const file = (name: string, content: string): string => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+  const at = TEST_NOW.toISOString();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'validate-chain-cli-'));
+    root = await makeRoot();
+    intermediate = await makeIntermediate(root);
+    recipe = await runOpensslRecipe({ caKeyBits: 2048 });
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    recipe?.cleanup();
+  });
+
+  it('accepts the SPEC §5 recipe files as they are (exit 0, one JSON line)', () => {
+    const result = cli('--trusted', join(recipe.dir, 'root-ca.crt'), '--chain', join(recipe.dir, 'device.chain.crt'));
+    expect(result.status).toBe(0);
+    expect(result.lines).toHaveLength(1);
+    expect(result.json).toEqual({ valid: true, code: 'ok', detail: expect.stringContaining('CN=device-id-or-asset-id') });
+    expect(result.json.detail).toContain("trust anchor 'CN=Root CA");
+  });
+
+  it('takes the validation time from --at', async () => {
+    const leaf = await makeLeaf(intermediate, { notAfter: new Date('2030-01-01T00:00:00Z') });
+    const chain = file('expiring.pem', leaf.pem + intermediate.pem);
+    const trusted = file('root.pem', root.pem);
+    expect(cli('--trusted', trusted, '--chain', chain, '--at', '2029-12-31T00:00:00Z')).toMatchObject({ status: 0, json: { valid: true } });
+    expect(cli('--trusted', trusted, '--chain', chain, '--at', at)).toMatchObject({
+      status: 1,
+      json: { valid: false, code: 'certificate_expired', detail: expect.stringContaining('leaf') },
+    });
+  });
+
+  it('exits 1 with the error code for an invalid chain', async () => {
+    const rogue = await makeLeaf(await makeLeaf(intermediate, { basicConstraints: 'absent' }));
+    const chain = file('untrusted.pem', rogue.pem);
+    expect(cli('--trusted', file('root2.pem', root.pem), '--chain', chain, '--at', at)).toMatchObject({ status: 1, json: { valid: false, code: 'untrusted_root' } });
+  });
+
+  it('accepts several trusted roots, in one file or repeated --trusted', async () => {
+    const other = await makeRoot({ cn: 'Other Root' });
+    const chain = file('chain.pem', (await makeLeaf(intermediate)).pem + intermediate.pem);
+    expect(cli('--trusted', file('both.pem', other.pem + root.pem), '--chain', chain, '--at', at).status).toBe(0);
+    expect(cli('--trusted', file('other.pem', other.pem), '--trusted', file('root3.pem', root.pem), '--chain', chain, '--at', at).status).toBe(0);
+  });
+
+  it.each([
+    ['no arguments', []],
+    ['a missing --chain', ['--trusted', 'x.pem']],
+    ['an unknown flag', ['--trusted', 'x.pem', '--chain', 'y.pem', '--verbose']],
+    ['a flag without value', ['--trusted', 'x.pem', '--chain']],
+  ])('exits 2 with code "usage" on %s', (_, args) => {
+    expect(cli(...args)).toMatchObject({ status: 2, json: { valid: false, code: 'usage' } });
+  });
+
+  it('exits 2 on an unreadable file, a non-certificate PEM or a bad --at', () => {
+    const chain = file('c.pem', root.pem);
+    expect(cli('--trusted', join(dir, 'missing.pem'), '--chain', chain)).toMatchObject({ status: 2, json: { code: 'usage', detail: expect.stringContaining('ENOENT') } });
+    expect(cli('--trusted', join(recipe.dir, 'device.key'), '--chain', chain)).toMatchObject({ status: 2, json: { code: 'usage' } });
+    expect(cli('--trusted', chain, '--chain', chain, '--at', 'yesterday')).toMatchObject({ status: 2, json: { code: 'usage' } });
+  });
+});
