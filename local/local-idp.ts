@@ -12,7 +12,7 @@ import { localDynamoDbClientConfig, startDynamoDbLocal } from './emulators/dynam
 import { S3RVER_CREDENTIALS, ensureBucket, localS3ClientConfig, startS3Local } from './emulators/s3-local';
 import { createLocalApiServer, listen, type LambdaHandler } from './http-server';
 import { ensureSigningKey } from './kms/ensure-signing-key';
-import { startKmsServer } from './kms/kms-server';
+import { startKmsServer, type KmsServer } from './kms/kms-server';
 
 export const LOCAL_TABLE = 'device-idp';
 export const LOCAL_BUCKET = 'device-idp-certificates';
@@ -35,6 +35,13 @@ export interface LocalIdp {
   adminKey: AdminKey;
   dataDir: string;
   endpoints: { dynamodb: string; s3: string; kms: string };
+  /**
+   * Test hook for dependency-outage tests (SPEC §4.4): stops the local KMS
+   * endpoint, and starts it again on the same port with the same data
+   * directory, so the signing key survives and the handlers' clients, built
+   * once at module load, reach it again unchanged.
+   */
+  kmsServer: { stop(): Promise<void>; restart(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -55,7 +62,8 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
     const adminKey = resolveAdminKey(dataDir, options.adminApiKey);
     const dynamodb = options.dynamodbEndpoint ?? (await started(stops, startDynamoDbLocal({ inMemory: false, dbPath: resolve(dataDir, 'dynamodb') })));
     const s3 = options.s3Endpoint ?? (await started(stops, startS3Local({ directory: resolve(dataDir, 's3') })));
-    const kms = await started(stops, startKmsServer({ port: 0, dataDir }));
+    const kmsServer = await restartableKmsServer(stops, dataDir);
+    const kms = kmsServer.url;
     const tableName = options.tableName ?? LOCAL_TABLE;
     const bucketName = options.bucketName ?? LOCAL_BUCKET;
 
@@ -86,7 +94,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
         [ENV.adminKeyPlain]: adminKey.value,
         [ENV.tokenTtlSeconds]: String(options.tokenTtlSeconds ?? 3600),
       });
-      return { baseUrl, adminKey, dataDir, endpoints: { dynamodb, s3, kms }, stop: stopAll };
+      return { baseUrl, adminKey, dataDir, endpoints: { dynamodb, s3, kms }, kmsServer: kmsServer.control, stop: stopAll };
     } finally {
       dynamoClient.destroy();
       s3Client.destroy();
@@ -102,6 +110,21 @@ async function started(stops: Array<() => Promise<void>>, service: Promise<{ sto
   const running = await service;
   stops.push(async () => (running.stop ?? running.close)?.call(running));
   return (running.endpoint ?? running.url) as string;
+}
+
+async function restartableKmsServer(stops: Array<() => Promise<void>>, dataDir: string) {
+  let server: KmsServer | undefined = await startKmsServer({ port: 0, dataDir });
+  const { url, port } = server;
+  const stop = async () => {
+    const running = server;
+    server = undefined;
+    await running?.close();
+  };
+  stops.push(stop);
+  const restart = async () => {
+    server ??= await startKmsServer({ port, dataDir });
+  };
+  return { url, control: { stop, restart } };
 }
 
 /** Handlers are imported on first use, after the environment above is in place (their module scope reads it). */

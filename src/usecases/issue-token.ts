@@ -78,18 +78,25 @@ export class IssueToken {
     const scopes = grantScopes(binding.scopes, request.requestedScopes);
     checkBusinessUnit(record, device);
 
-    if (!(await this.deps.replayCache.consume(clientPoolId, claims.jti, claims.expiresAt))) {
+    if (!(await this.deps.replayCache.consume(clientPoolId, claims.jti, claims.acceptedUntil))) {
       throw new DomainError('assertion_replayed', 'this assertion (jti) has already been used');
     }
-    const accessToken = await this.sign(pool, device, claims, scopes, urls.issuer, now);
-    await this.deps.devices.recordProvisioning(clientPoolId, { deviceId: claims.subject, orgId: pool.orgId, envId: pool.envId }, {
-      thumbprint: device.sha256Hex,
-      serial: device.serialNumberHex,
-      issuer: device.issuerDn,
-      notAfter: device.notAfter.toISOString(),
-      businessUnit: device.subjectO,
-      lastSeen: now.toISOString(),
-    });
+    let accessToken: string;
+    try {
+      accessToken = await this.sign(pool, device, claims, scopes, urls.issuer, now);
+      await this.deps.devices.recordProvisioning(clientPoolId, { deviceId: claims.subject, orgId: pool.orgId, envId: pool.envId }, {
+        thumbprint: device.sha256Hex,
+        serial: device.serialNumberHex,
+        issuer: device.issuerDn,
+        notAfter: device.notAfter.toISOString(),
+        businessUnit: device.subjectO,
+        lastSeen: now.toISOString(),
+      });
+    } catch (error) {
+      // No token leaves without its provisioning record; the jti is released so the device may retry the same assertion (503).
+      await this.deps.replayCache.release(clientPoolId, claims.jti).catch(() => undefined);
+      throw error;
+    }
     logger.info('token issued', { clientPoolId, deviceId: claims.subject, clientAppId: claims.clientAppId });
     return { access_token: accessToken, token_type: 'Bearer', expires_in: this.deps.tokenLifetimeSeconds, scope: scopes.join(' ') };
   }
@@ -100,7 +107,6 @@ export class IssueToken {
     return pool;
   }
 
-  /** A failed signature releases the jti, so the device may retry the same assertion once KMS is back. */
   private async sign(
     pool: Pool,
     device: ParsedCertificate,
@@ -122,12 +128,7 @@ export class IssueToken {
       issuedAt: now,
       lifetimeSeconds: this.deps.tokenLifetimeSeconds,
     });
-    try {
-      return await this.deps.signer.sign({ typ: ACCESS_TOKEN_TYPE }, payload);
-    } catch (error) {
-      await this.deps.replayCache.release(pool.clientPoolId, claims.jti).catch(() => undefined);
-      throw error;
-    }
+    return this.deps.signer.sign({ typ: ACCESS_TOKEN_TYPE }, payload);
   }
 }
 

@@ -11,6 +11,12 @@ export interface AssertionClaims {
   subject: string;
   jti: string;
   expiresAt: number;
+  /**
+   * The last second at which this assertion can still be accepted: exp plus
+   * the clock skew. The replay cache must keep the jti at least this long, or
+   * an assertion whose exp just passed could be replayed inside the skew.
+   */
+  acceptedUntil: number;
 }
 
 export interface ClaimExpectations {
@@ -49,7 +55,9 @@ export function checkAssertionClaims(claims: Record<string, unknown>, expect: Cl
   const iat = numericDate(claims, 'iat', 'iat_missing');
   if (exp <= now - CLOCK_SKEW_SECONDS) throw new DomainError('assertion_expired', 'the assertion has expired');
   if (iat > now + CLOCK_SKEW_SECONDS) throw new DomainError('iat_in_future', 'iat is in the future');
-  if (exp - iat > MAX_ASSERTION_LIFETIME_SECONDS || exp - now > MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) {
+  if (exp <= iat) throw new DomainError('claim_malformed', 'exp must be after iat');
+  // With iat at most `skew` ahead (checked above), this also bounds exp to now + 10 min + skew.
+  if (exp - iat > MAX_ASSERTION_LIFETIME_SECONDS) {
     throw new DomainError('exp_too_far', `exp may be at most ${MAX_ASSERTION_LIFETIME_SECONDS} seconds after iat`);
   }
   if (claims.nbf !== undefined) {
@@ -63,5 +71,5 @@ export function checkAssertionClaims(claims: Record<string, unknown>, expect: Cl
     throw new DomainError('jti_invalid', `jti must be a string of 1-${MAX_JTI_LENGTH} characters`);
   }
 
-  return { clientAppId: iss, subject: sub, jti, expiresAt: Math.ceil(exp) };
+  return { clientAppId: iss, subject: sub, jti, expiresAt: Math.ceil(exp), acceptedUntil: Math.ceil(exp) + CLOCK_SKEW_SECONDS };
 }

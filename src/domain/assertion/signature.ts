@@ -27,7 +27,8 @@ export function verifyAssertionSignature(alg: AssertionAlg, key: KeyObject, sign
       }
       ok = verify(hash, signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature);
     } else {
-      if (keyType !== 'rsa') throw invalid(`${alg} requires an RSA key`);
+      // RFC 4055 §1.2: an id-RSASSA-PSS key signs PSS only, never PKCS#1 v1.5.
+      if (keyType !== 'rsa' && !(keyType === 'rsa-pss' && family === 'PS')) throw invalid(`${alg} requires an RSA key`);
       const padding = family === 'PS' ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING;
       // RFC 7518 §3.5: the PSS salt is as long as the hash output.
       ok = verify(hash, signingInput, { key, padding, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, signature);
