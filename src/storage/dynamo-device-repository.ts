@@ -4,7 +4,6 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -13,6 +12,7 @@ import { DependencyError, DomainError, callDependency } from '../errors';
 import type { Binding, Device, Provisioning } from '../domain/model';
 import type { DeviceRepository } from '../usecases/ports';
 import { isConditionalCheckFailure, keys } from './keys';
+import { DEVICE_IDENTITY_SET, deviceIdentityValues, queryPoolPrefix } from './query-partition';
 
 type DeviceIdentity = Pick<Device, 'deviceId' | 'orgId' | 'envId'>;
 
@@ -87,17 +87,9 @@ export class DynamoDeviceRepository implements DeviceRepository {
               Update: {
                 TableName: this.tableName,
                 Key: keys.device(poolId, device.deviceId),
-                UpdateExpression:
-                  'SET #type = :type, deviceId = :deviceId, orgId = :orgId, envId = :envId, createdAt = if_not_exists(createdAt, :now), preRegistered = if_not_exists(preRegistered, :false)',
+                UpdateExpression: `SET ${DEVICE_IDENTITY_SET}`,
                 ExpressionAttributeNames: { '#type': 'type' },
-                ExpressionAttributeValues: {
-                  ':type': 'device',
-                  ':deviceId': device.deviceId,
-                  ':orgId': device.orgId,
-                  ':envId': device.envId,
-                  ':now': binding.updatedAt,
-                  ':false': false,
-                },
+                ExpressionAttributeValues: deviceIdentityValues(device, binding.updatedAt),
               },
             },
             {
@@ -123,24 +115,7 @@ export class DynamoDeviceRepository implements DeviceRepository {
   }
 
   async listBindings(poolId: string, deviceId: string): Promise<Binding[]> {
-    const bindings: Binding[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await callDependency('dynamodb', () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': keys.poolPartition(poolId), ':prefix': keys.bindingPrefix(deviceId) },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      bindings.push(...(page.Items ?? []).map(toBinding));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return bindings;
+    return (await queryPoolPrefix(this.client, this.tableName, poolId, keys.bindingPrefix(deviceId))).map(toBinding);
   }
 
   async deleteBinding(poolId: string, deviceId: string, clientAppId: string): Promise<boolean> {
@@ -159,18 +134,12 @@ export class DynamoDeviceRepository implements DeviceRepository {
             TableName: this.tableName,
             Key: keys.device(poolId, device.deviceId),
             UpdateExpression:
-              'SET #type = :type, deviceId = :deviceId, orgId = :orgId, envId = :envId, createdAt = if_not_exists(createdAt, :now), ' +
-              'preRegistered = if_not_exists(preRegistered, :false), firstSeen = if_not_exists(firstSeen, :now), lastSeen = :now, ' +
+              `SET ${DEVICE_IDENTITY_SET}, firstSeen = if_not_exists(firstSeen, :now), lastSeen = :now, ` +
               'certThumbprint = :thumbprint, certSerial = :serial, certIssuer = :issuer, certNotAfter = :notAfter, businessUnit = :businessUnit',
             ConditionExpression: 'attribute_not_exists(lastSeen) OR lastSeen <= :now',
             ExpressionAttributeNames: { '#type': 'type' },
             ExpressionAttributeValues: {
-              ':type': 'device',
-              ':deviceId': device.deviceId,
-              ':orgId': device.orgId,
-              ':envId': device.envId,
-              ':now': seen.lastSeen,
-              ':false': false,
+              ...deviceIdentityValues(device, seen.lastSeen),
               ':thumbprint': seen.thumbprint,
               ':serial': seen.serial,
               ':issuer': seen.issuer,

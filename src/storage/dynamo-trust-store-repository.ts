@@ -1,8 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { callDependency } from '../errors';
 import type { RootCertificate } from '../domain/model';
 import type { TrustStoreRepository } from '../usecases/ports';
 import { isConditionalCheckFailure, keys } from './keys';
+import { queryPoolPrefix } from './query-partition';
 
 /**
  * A pool's trusted roots, DER included, under the pool's partition: the token
@@ -41,24 +42,7 @@ export class DynamoTrustStoreRepository implements TrustStoreRepository {
   }
 
   async listRoots(poolId: string): Promise<RootCertificate[]> {
-    const roots: RootCertificate[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await callDependency('dynamodb', () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': keys.poolPartition(poolId), ':prefix': keys.rootPrefix },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      roots.push(...(page.Items ?? []).map(toRoot));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return roots;
+    return (await queryPoolPrefix(this.client, this.tableName, poolId, keys.rootPrefix)).map(toRoot);
   }
 
   async deleteRoot(poolId: string, fingerprint: string): Promise<void> {
