@@ -25,8 +25,9 @@ export class CertificateService {
 
   /**
    * SPEC §3.1. The object is written before its record and removed again if
-   * the record cannot be written, so there is never a record without its
-   * object nor (after a failed request) an object without its record.
+   * either write fails, so a failed request leaves no object without its
+   * record. Uploading a root that is already trusted rewrites its object
+   * (same key, same bytes), which also heals any earlier partial failure.
    */
   async upload(principal: Principal, clientPoolId: string, upload: UploadedRoot) {
     requireAdmin(principal);
@@ -36,7 +37,10 @@ export class CertificateService {
     const filename = safeFilename(upload.filename);
     const existing = await this.deps.trustStore.getRoot(clientPoolId, root.fingerprint);
     const response = (message: string) => ({ success: true, message, clientPoolId, filename, fingerprint: root.fingerprint });
-    if (existing) return { created: false, body: response('Certificate already uploaded') };
+    if (existing) {
+      await this.deps.objects.put(existing.objectKey, root.pem);
+      return { created: false, body: response('Certificate already uploaded') };
+    }
 
     const record: RootCertificate = {
       fingerprint: root.fingerprint,
@@ -48,8 +52,9 @@ export class CertificateService {
       der: Buffer.from(root.der).toString('base64'),
       objectKey: `pools/${clientPoolId}/roots/${root.fingerprint}.pem`,
     };
-    await this.deps.objects.put(record.objectKey, root.pem);
     try {
+      // A put whose reply was lost may still have landed: clean up after it too.
+      await this.deps.objects.put(record.objectKey, root.pem);
       const created = await this.deps.trustStore.putRoot(clientPoolId, record);
       return { created, body: response(created ? 'Certificate uploaded successfully' : 'Certificate already uploaded') };
     } catch (error) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DomainError } from '../errors';
 import { logger } from '../logger';
 import { checkAssertionClaims } from '../domain/assertion/claims';
@@ -78,8 +79,9 @@ export class IssueToken {
     const scopes = grantScopes(binding.scopes, request.requestedScopes);
     checkBusinessUnit(record, device);
 
-    if (!(await this.deps.replayCache.consume(clientPoolId, claims.jti, claims.acceptedUntil))) {
-      throw new DomainError('assertion_replayed', 'this assertion (jti) has already been used');
+    const attemptId = randomUUID();
+    if (!(await this.deps.replayCache.consume(clientPoolId, claims.jti, claims.acceptedUntil, attemptId))) {
+      throw replayed();
     }
     let accessToken: string;
     try {
@@ -92,9 +94,12 @@ export class IssueToken {
         businessUnit: device.subjectO,
         lastSeen: now.toISOString(),
       });
+      // Only now is the jti spent for good; a claim that lapsed meanwhile belongs to another attempt.
+      if (!(await this.deps.replayCache.confirm(clientPoolId, claims.jti, attemptId))) throw replayed();
     } catch (error) {
-      // No token leaves without its provisioning record; the jti is released so the device may retry the same assertion (503).
-      await this.deps.replayCache.release(clientPoolId, claims.jti).catch(() => undefined);
+      // No token leaves without its provisioning record and a spent jti. Releasing lets the device retry the
+      // same assertion at once; if even that fails, the claim lapses after its lease.
+      await this.deps.replayCache.release(clientPoolId, claims.jti, attemptId).catch(() => undefined);
       throw error;
     }
     logger.info('token issued', { clientPoolId, deviceId: claims.subject, clientAppId: claims.clientAppId });
@@ -130,6 +135,10 @@ export class IssueToken {
     });
     return this.deps.signer.sign({ typ: ACCESS_TOKEN_TYPE }, payload);
   }
+}
+
+function replayed(): DomainError {
+  return new DomainError('assertion_replayed', 'this assertion (jti) has already been used');
 }
 
 /** SPEC §4.4: a pre-registered device pinned to a business unit only accepts certificates of that unit (subject O). */

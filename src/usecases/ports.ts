@@ -39,7 +39,14 @@ export interface CertificateObjectStore {
 }
 
 export interface ReplayCache {
-  /** true the first time (poolId, jti) is seen before `expiresAt` (epoch seconds). */
-  consume(poolId: string, jti: string, expiresAt: number): Promise<boolean>;
-  release(poolId: string, jti: string): Promise<void>;
+  /**
+   * Claims (poolId, jti) for one attempt until `expiresAt` (epoch seconds):
+   * true when this attempt holds it. An unconfirmed claim lapses after a short
+   * lease, so a failed attempt never burns the assertion for good.
+   */
+  consume(poolId: string, jti: string, expiresAt: number, attemptId: string): Promise<boolean>;
+  /** Makes the claim permanent; false when the lease lapsed and another attempt took the jti. */
+  confirm(poolId: string, jti: string, attemptId: string): Promise<boolean>;
+  /** Gives up an unconfirmed claim of this attempt, so the device may retry at once. */
+  release(poolId: string, jti: string, attemptId: string): Promise<void>;
 }

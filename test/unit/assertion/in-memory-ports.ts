@@ -22,6 +22,8 @@ export class World {
   readonly provisioned: { poolId: string; device: unknown; seen: Omit<Provisioning, 'firstSeen'> }[] = [];
   signerFailure?: Error;
   provisioningFailure?: Error;
+  /** The claim lapsed and another attempt took the jti before this one confirmed. */
+  claimLapsed = false;
 
   trust(root: TestCertificate): void {
     this.roots.push({
@@ -67,6 +69,10 @@ export class World {
           if (this.spent.has(`${pool}|${jti}`)) return false;
           this.spent.set(`${pool}|${jti}`, until);
           return true;
+        },
+        confirm: async (_pool, jti) => {
+          this.events.push(`confirm ${jti}`);
+          return !this.claimLapsed;
         },
         release: async (pool, jti) => {
           this.events.push(`release ${jti}`);

@@ -97,7 +97,7 @@ describe('IssueToken', () => {
         },
       },
     ]);
-    expect(world.events).toEqual(['listRoots', `getBinding ${POOL} device-1 client`, `consume j-1 ${T + 300 + 60}`, 'sign', 'recordProvisioning']);
+    expect(world.events).toEqual(['listRoots', `getBinding ${POOL} device-1 client`, `consume j-1 ${T + 300 + 60}`, 'sign', 'recordProvisioning', 'confirm j-1']);
   });
 
   it('uses a configured token audience instead of the issuer', async () => {
@@ -223,6 +223,13 @@ describe('IssueToken', () => {
 
     world.provisioningFailure = undefined;
     expect(await codeOf(issue.execute(POOL, { assertion: jwt }))).toBe('issued');
+  });
+
+  it('a claim that lapsed before confirmation (another attempt took the jti) returns no token (assertion_replayed)', async () => {
+    world.claimLapsed = true;
+    const jwt = await assertion({ claims: { jti: 'lapsed' } });
+    expect(await codeOf(new IssueToken(world.deps()).execute(POOL, { assertion: jwt }))).toBe('assertion_replayed');
+    expect(world.events.slice(-3)).toEqual(['recordProvisioning', 'confirm lapsed', 'release lapsed']);
   });
 
   it('validates the chain at the injected clock: an expired device certificate is refused (certificate_expired)', async () => {

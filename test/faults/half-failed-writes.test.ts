@@ -1,0 +1,178 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/emulators/dynamodb-local';
+import { type S3Local, localS3ClientConfig, startS3Local } from '../../local/emulators/s3-local';
+import { tokenRequestBody } from '../support/device-client';
+import { type EnrolledDevice, bindDevice, deviceAssertion, getDevice, issueDevice, makeOrganisationPki, postToken, sha256Hex, uploadRoot } from '../support/device-fleet';
+import { makeRoot } from '../support/pki';
+import type { EnvironmentInfo } from '../support/test-idp';
+import { CLAIM_LEASE_MS } from '../../src/storage/dynamo-replay-cache';
+import { type HarnessIdp, startHarnessIdp } from '../load/support/harness-idp';
+import { type FaultProxy, type ProxiedCall, breakFirst, breakSequence, startFaultProxy } from './support/fault-proxy';
+import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavailableShape } from './support/token-expectations';
+
+/*
+ * Writes that fail halfway, which a plain stop of an emulator only hits by
+ * chance: proxies in front of DynamoDB Local and s3rver reset the connection
+ * of exactly one kind of call, before it is applied or after. SPEC §4.4 and
+ * §6: a dependency failure is a 503 with no token and nothing half-written;
+ * the use cases' own contracts (src/usecases/issue-token.ts, certificates.ts)
+ * add that a 503'd assertion may be retried as is and that no object is left
+ * without its record.
+ */
+jest.setTimeout(120_000);
+
+const jtiWrite = (operation: string) => (call: ProxiedCall) => call.operation === operation && call.body.includes('"JTI#');
+const rootObjectPut = (call: ProxiedCall) => call.method === 'PUT' && call.path.includes('/roots/');
+
+describe('writes that fail halfway', () => {
+  let dynamo: DynamoDbLocal;
+  let s3: S3Local;
+  let s3Directory: string;
+  let dynamoProxy: FaultProxy;
+  let s3Proxy: FaultProxy;
+  let idp: HarnessIdp;
+  let env: EnvironmentInfo;
+  let pki: Awaited<ReturnType<typeof makeOrganisationPki>>;
+  let bucket: S3Client;
+  let kmsDown = false;
+
+  beforeAll(async () => {
+    s3Directory = mkdtempSync(join(tmpdir(), 'idp-fault-s3-'));
+    [dynamo, s3] = await Promise.all([startDynamoDbLocal({ inMemory: true }), startS3Local({ directory: s3Directory })]);
+    [dynamoProxy, s3Proxy] = await Promise.all([startFaultProxy(dynamo.endpoint), startFaultProxy(s3.endpoint)]);
+    idp = await startHarnessIdp({ dynamodbEndpoint: dynamoProxy.endpoint, s3Endpoint: s3Proxy.endpoint });
+    bucket = new S3Client({ ...localS3ClientConfig(s3.endpoint), maxAttempts: 1 });
+    env = await idp.createEnvironment('half-failed-org', 'prod');
+    pki = await makeOrganisationPki('Half Failed');
+    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
+    // Load the signing key, so a KMS outage hits Sign, after the jti is consumed.
+    const warm = await boundDevice('warm');
+    expect(outageAnswerShape(await postToken(env.tokenEndpoint, tokenRequestBody((await deviceAssertion(warm, env)).jwt)))).toEqual(TOKEN);
+  });
+  afterEach(async () => {
+    dynamoProxy?.setRule(undefined);
+    s3Proxy?.setRule(undefined);
+    if (kmsDown) await idp.kmsServer.restart();
+    kmsDown = false;
+  });
+  afterAll(async () => {
+    bucket?.destroy();
+    await idp?.stop();
+    await Promise.all([dynamoProxy?.close(), s3Proxy?.close()]);
+    await Promise.all([dynamo?.stop(), s3?.stop()]);
+    rmSync(s3Directory, { recursive: true, force: true });
+  });
+
+  async function boundDevice(deviceId: string): Promise<EnrolledDevice> {
+    const device = await issueDevice(pki.root, pki.intermediate, { deviceId });
+    await bindDevice(idp, env, deviceId, 'client', ['device']);
+    return device;
+  }
+
+  async function upload(pem: string) {
+    const form = new FormData();
+    form.append('certificate', new Blob([pem], { type: 'application/x-pem-file' }), 'root-ca.crt');
+    const response = await idp.request(`/api/internal/${env.clientPoolId}/certificates`, { method: 'POST', body: form });
+    return { status: response.status, retryAfter: response.headers.get('retry-after') !== null, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  const objectKeys = async () =>
+    ((await bucket.send(new ListObjectsV2Command({ Bucket: idp.bucketName, Prefix: `pools/${env.clientPoolId}/` }))).Contents ?? []).map((o) => o.Key).sort();
+  const recordedRoots = async () => (await idp.poolItems(env.clientPoolId, 'ROOT#')).map((item) => item.fingerprint).sort();
+  const objectKeyOf = (fingerprint: string) => `pools/${env.clientPoolId}/roots/${fingerprint}.pem`;
+
+  describe('replay cache (DynamoDB)', () => {
+    it('a jti write reset before it reaches DynamoDB is retried by the SDK and the request gets its token', async () => {
+      const { jwt } = await deviceAssertion(await boundDevice('consume-retried'), env);
+      const rule = breakFirst(jtiWrite('PutItem'), 'reset-before');
+      dynamoProxy.setRule(rule);
+      expect(outageAnswerShape(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)))).toEqual(TOKEN);
+      expect(rule.seen()).toBe(2);
+      expect(refusalShape(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)))).toEqual(REPLAYED);
+    });
+
+    describe('KMS Sign fails and the jti release cannot be written', () => {
+      let device: EnrolledDevice;
+      let jwt: string;
+
+      it('answers 503 + Retry-After with no token and no provisioning', async () => {
+        device = await boundDevice('release-lost');
+        jwt = (await deviceAssertion(device, env)).jwt;
+        await idp.kmsServer.stop();
+        kmsDown = true;
+        dynamoProxy.setRule((call) => (jtiWrite('DeleteItem')(call) ? 'reset-before' : 'forward'));
+        expect(unavailableShape(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)))).toEqual(UNAVAILABLE);
+        expect(dynamoProxy.broken['reset-before DeleteItem']).toBeGreaterThanOrEqual(1);
+        dynamoProxy.setRule(undefined);
+        expect((await getDevice(idp, env, device.deviceId))?.provisioning).toBeUndefined();
+      });
+
+      // The release could not be written, so the jti stays claimed, but only for
+      // the claim's lease (= the Retry-After the 503 advertised): a device that
+      // honours Retry-After gets its token with the same assertion.
+      it('lets the device retry the same assertion once KMS and DynamoDB are back', async () => {
+        await idp.kmsServer.restart();
+        kmsDown = false;
+        await new Promise((resolve) => setTimeout(resolve, CLAIM_LEASE_MS + 250));
+        const retried = await postToken(env.tokenEndpoint, tokenRequestBody(jwt));
+        expect(refusalShape(retried)).not.toEqual(REPLAYED);
+        expect(outageAnswerShape(retried)).toEqual(TOKEN);
+      });
+    });
+
+    // The SDK retries the conditional PutItem (maxAttempts 2). When the first
+    // attempt was applied but its answer lost, the retry finds that very item;
+    // the item names the attempt that wrote it, so the retry recognises its own
+    // claim instead of reporting a replay.
+    it('a jti write applied but unanswered: the never-used assertion gets a token or a 503, not a replay refusal', async () => {
+      const { jwt } = await deviceAssertion(await boundDevice('consume-ambiguous'), env);
+      const rule = breakFirst(jtiWrite('PutItem'), 'reset-after');
+      dynamoProxy.setRule(rule);
+      const answer = await postToken(env.tokenEndpoint, tokenRequestBody(jwt));
+      dynamoProxy.setRule(undefined);
+      expect(rule.seen()).toBe(2); // the applied attempt and the SDK's retry
+      expect(refusalShape(answer)).not.toEqual(REPLAYED);
+      expect([TOKEN, UNAVAILABLE]).toContainEqual(outageAnswerShape(answer));
+    });
+  });
+
+  describe('root upload (S3)', () => {
+    it('a PutObject reset before it reaches S3 is retried by the SDK: 201, one record, one object', async () => {
+      const root = await makeRoot({ cn: 'Retried Upload Root' });
+      const fingerprint = sha256Hex(root.der);
+      s3Proxy.setRule(breakFirst(rootObjectPut, 'reset-before'));
+      expect((await upload(root.pem)).status).toBe(201);
+      expect(await recordedRoots()).toContain(fingerprint);
+      expect(await objectKeys()).toContain(objectKeyOf(fingerprint));
+    });
+
+    describe('PutObject applied but unanswered, then S3 unreachable', () => {
+      let fingerprint: string;
+      let objectsBefore: Array<string | undefined>;
+
+      it('answers 503 + Retry-After and records nothing in DynamoDB', async () => {
+        const root = await makeRoot({ cn: 'Ambiguous Upload Root' });
+        fingerprint = sha256Hex(root.der);
+        objectsBefore = await objectKeys();
+        s3Proxy.setRule(breakSequence(rootObjectPut, ['reset-after', 'reset-before']));
+        const answer = await upload(root.pem);
+        expect({ status: answer.status, retryAfter: answer.retryAfter, error: answer.body.error }).toEqual({
+          status: 503,
+          retryAfter: true,
+          error: 'service_unavailable',
+        });
+        expect(await recordedRoots()).not.toContain(fingerprint);
+      });
+
+      // A PutObject that was applied but whose answer was lost (and whose retry
+      // failed) is a 503; the upload then removes the object it may have written.
+      it('leaves no object without its record in the bucket', async () => {
+        expect(await objectKeys()).toEqual(objectsBefore);
+        expect(await objectKeys()).not.toContain(objectKeyOf(fingerprint));
+      });
+    });
+  });
+});
