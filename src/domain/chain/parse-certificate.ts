@@ -111,9 +111,13 @@ function parse(der: Uint8Array<ArrayBuffer>): ParsedCertificate {
   const optional = readOptionalFields(fields.slice(index));
   const extensions = parseExtensions(optional.extensions);
   const [sha256Hex, sha256Base64Url] = thumbprints(der);
+  let pkijsView: pkijs.Certificate | undefined;
   return {
     der,
-    certificate: toPkijs(der),
+    // Built on first use only: no decision reads it, and decoding every certificate twice doubled the cost of a token request.
+    get certificate() {
+      return (pkijsView ??= toPkijs(der));
+    },
     version,
     serialNumber,
     serialNumberHex: toHex(serialNumber[0] === 0 && serialNumber.length > 1 ? serialNumber.subarray(1) : serialNumber),
