@@ -16,7 +16,9 @@ export interface AcceptedRoot {
   notAfter: Date;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+const PEM_LABEL = /-----BEGIN ([A-Z0-9 ]{1,64})-----/g;
+/** RFC 7468 §5 textual encoding, whitespace around it only; the body class cannot overlap the END line. */
+const SINGLE_CERTIFICATE = /^\s*-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*)-----END CERTIFICATE-----\s*$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Upload-time names for the chain validator's algorithm refusals (SPEC §3.1 wording). */
@@ -64,24 +66,25 @@ export function assessRootCertificateUpload(content: Buffer, now: Date): Accepte
 function singlePemCertificate(content: Buffer): Uint8Array {
   const text = content.toString('latin1');
   if (text.trim() === '') throw new DomainError('empty_file', 'the uploaded certificate file is empty');
-  const blocks = [...text.matchAll(PEM_BLOCK)];
-  if (blocks.some(([, label]) => label.includes('PRIVATE KEY'))) {
+  // Labels first, with a pattern that cannot backtrack: what the file holds decides the refusal.
+  const labels = [...text.matchAll(PEM_LABEL)].map(([, label]) => label);
+  if (labels.some((label) => label.includes('PRIVATE KEY'))) {
     throw new DomainError('private_key_not_allowed', 'the file contains a private key: upload only the root CA certificate, and treat that key as exposed');
   }
-  if (blocks.some(([, label]) => label.includes('CERTIFICATE REQUEST'))) {
+  if (labels.some((label) => label.includes('CERTIFICATE REQUEST'))) {
     throw new DomainError('csr_not_allowed', 'the file is a certificate signing request (CSR), not a certificate');
   }
-  if (blocks.length === 0) {
+  if (labels.length === 0) {
     throw new DomainError('pem_required', 'the file is not PEM: expected one -----BEGIN CERTIFICATE----- block (DER and other encodings are refused)');
   }
-  const other = blocks.find(([, label]) => label !== 'CERTIFICATE');
-  if (other) throw new DomainError('pem_required', `unexpected PEM block "${other[1]}": expected one CERTIFICATE block`);
-  if (blocks.length > 1) {
-    throw new DomainError('single_certificate_required', `the file holds ${blocks.length} certificates: upload exactly one root CA certificate`);
+  const other = labels.find((label) => label !== 'CERTIFICATE');
+  if (other) throw new DomainError('pem_required', `unexpected PEM block '${other}': expected one CERTIFICATE block`);
+  if (labels.length > 1) {
+    throw new DomainError('single_certificate_required', `the file holds ${labels.length} certificates: upload exactly one root CA certificate`);
   }
-  const outside = text.replace(PEM_BLOCK, '');
-  if (outside.trim() !== '') throw new DomainError('pem_required', 'the file holds data outside its PEM CERTIFICATE block');
-  const base64 = blocks[0][2].replace(/\s+/g, '');
+  const block = SINGLE_CERTIFICATE.exec(text);
+  if (!block) throw new DomainError('pem_required', 'the file must hold one complete PEM CERTIFICATE block and nothing else');
+  const base64 = block[1].replace(/\s+/g, '');
   if (!BASE64.test(base64) || base64.length % 4 !== 0) throw new DomainError('pem_required', 'the PEM block is not valid base64');
   return new Uint8Array(Buffer.from(base64, 'base64'));
 }

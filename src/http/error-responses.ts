@@ -61,10 +61,19 @@ export function adminErrorResponse(error: unknown): HttpResponse {
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
+/**
+ * RFC 6749 §5.2: error_description = 1*( %x20-21 / %x23-5B / %x5D-7E ). Details
+ * may quote names from the caller's own certificate, so anything else is
+ * replaced rather than echoed.
+ */
+function oauthDescription(text: string): string {
+  return text.replace(/"/g, "'").replace(/\\/g, '/').replace(/[^\x20-\x7e]/g, '?');
+}
+
 export function oauthErrorResponse(error: unknown): HttpResponse {
   if (error instanceof DomainError) {
     const mapped = OAUTH_ERRORS[error.code] ?? { status: 400, error: 'invalid_grant' };
-    return json(mapped.status, { error: mapped.error, error_description: `${error.code}: ${error.message}` }, NO_STORE);
+    return json(mapped.status, { error: mapped.error, error_description: oauthDescription(`${error.code}: ${error.message}`) }, NO_STORE);
   }
   if (error instanceof DependencyError) {
     return serviceUnavailable({ error: 'temporarily_unavailable', error_description: 'a backing service is unavailable; retry later' }, NO_STORE);

@@ -14,7 +14,7 @@ export interface TestEmulators {
 export const EMULATORS_GLOBAL = '__idpTestEmulators';
 
 /** Only these test kinds talk to the emulators; unit and infra runs skip the ~3 s JVM start. */
-const EMULATOR_TEST_DIRS = [`${sep}integration${sep}`, `${sep}e2e${sep}`];
+const EMULATOR_TEST_DIRS = [`${sep}integration${sep}`, `${sep}e2e${sep}`, `${sep}hostile${sep}`];
 const TEST_FILE = /\.test\.[cm]?[jt]sx?$/;
 
 function testFilesUnder(directory: string): string[] {

@@ -1,0 +1,62 @@
+import { CHAIN_ERROR_CODES } from '../../../src/domain/chain/error-codes';
+import type { HttpAnswer, TokenAnswer } from '../../support/device-fleet';
+import type { TestIdp } from '../../support/test-idp';
+import { bucketKeys, scanTable, type StoredItem } from './stored-state';
+
+/**
+ * Oracles shared by the fuzz suites. A fuzzed token request may only ever
+ * be refused the RFC 6749 §5.2 way; a fuzzed upload only with a 4xx admin
+ * error; and neither may leave anything in DynamoDB or S3 behind.
+ */
+
+const OAUTH_REFUSALS = ['invalid_request', 'invalid_grant', 'invalid_scope', 'unsupported_grant_type'];
+
+/** Never a 5xx, never a token: a 4xx RFC 6749 §5.2 body whose description starts with a domain code, and no-store. */
+export function expectTokenRefusal(result: HttpAnswer<TokenAnswer>, allowedCodes?: readonly string[]): string {
+  const body = (typeof result.body === 'object' && result.body !== null ? result.body : { raw: result.body }) as TokenAnswer & Record<string, unknown>;
+  const code = /^([a-z0-9_]+): /.exec(String(body.error_description))?.[1];
+  const summary = { status: result.status, error: body.error, code, access_token: body.access_token, cacheControl: result.headers.get('cache-control') };
+  expect(summary).toEqual({
+    status: result.status >= 400 && result.status < 500 ? result.status : 'a 4xx status',
+    error: OAUTH_REFUSALS.includes(String(body.error)) ? body.error : `one of ${OAUTH_REFUSALS.join(', ')}`,
+    code: code ?? 'a domain code prefix',
+    access_token: undefined,
+    cacheControl: 'no-store',
+  });
+  if (allowedCodes) expect(allowedCodes).toContain(code);
+  return code as string;
+}
+
+/** Codes a token request with a broken certificate chain may be refused with. */
+export const CHAIN_REFUSAL_CODES: readonly string[] = [...CHAIN_ERROR_CODES, 'x5c_malformed'];
+
+export interface StoredState {
+  /** The pool partition (devices, roots, bindings, the pool itself), without volatile attributes. */
+  pool: StoredItem[];
+  jtiCount: number;
+  objects: string[];
+}
+
+/** Everything the IDP stored for `clientPoolId`, read from DynamoDB Local and s3rver directly. */
+export async function storedState(idp: TestIdp, clientPoolId: string): Promise<StoredState> {
+  const [items, objects] = await Promise.all([scanTable(idp), bucketKeys(idp, `pools/${clientPoolId}/`)]);
+  return {
+    pool: items.filter((item) => item.pk === `POOL#${clientPoolId}`).sort((a, b) => a.sk.localeCompare(b.sk)),
+    jtiCount: items.filter((item) => item.pk.startsWith(`JTI#${clientPoolId}#`)).length,
+    objects,
+  };
+}
+
+/** Counts outcomes per property and prints them, so a run shows what the fuzzer reached (not only that it passed). */
+export class OutcomeTally {
+  private readonly counts = new Map<string, number>();
+
+  add(outcome: string): void {
+    this.counts.set(outcome, (this.counts.get(outcome) ?? 0) + 1);
+  }
+
+  print(title: string): void {
+    const rows = [...this.counts.entries()].sort((a, b) => b[1] - a[1]).map(([outcome, count]) => `${count}× ${outcome}`);
+    process.stdout.write(`[fuzz] ${title}: ${rows.join(', ') || 'no runs'}\n`);
+  }
+}
