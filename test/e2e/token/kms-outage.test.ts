@@ -1,16 +1,12 @@
-import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/test-idp';
+import { useTokenPool } from '../../support/token-pool';
 import { tokenRequestBody } from '../../support/device-client';
 import {
-  type EnrolledDevice,
   type HttpAnswer,
   type TokenAnswer,
-  bindDevice,
   deviceAssertion,
   getDevice,
   issueDevice,
-  makeOrganisationPki,
   postToken,
-  uploadRoot,
 } from '../../support/device-fleet';
 
 /*
@@ -20,27 +16,8 @@ import {
  * endpoint is closed (connection refused) and later restarted on its port.
  */
 describe('token endpoint: KMS outage', () => {
-  let idp: TestIdp;
-  let env: EnvironmentInfo;
-  let pki: Awaited<ReturnType<typeof makeOrganisationPki>>;
-
-  beforeAll(async () => {
-    idp = await startTestIdp();
-    env = await idp.createEnvironment();
-    pki = await makeOrganisationPki();
-    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
-  });
-  afterAll(async () => {
-    await idp?.kmsServer.restart();
-    await idp?.stop();
-  });
-
-  let counter = 0;
-  async function boundDevice(): Promise<EnrolledDevice> {
-    const device = await issueDevice(pki.root, pki.intermediate, { deviceId: `device-${++counter}` });
-    await bindDevice(idp, env, device.deviceId, 'client', ['device']);
-    return device;
-  }
+  const pool = useTokenPool({ afterStop: (idp) => idp.kmsServer.restart() });
+  const boundDevice = () => pool.boundDevice();
 
   function expectUnavailable(result: HttpAnswer<TokenAnswer>): void {
     expect({ status: result.status, body: result.body }).toEqual({
@@ -53,53 +30,53 @@ describe('token endpoint: KMS outage', () => {
 
   /** Stops KMS, runs `during`, restarts KMS whatever happened. */
   async function withKmsDown(during: () => Promise<void>): Promise<void> {
-    await idp.kmsServer.stop();
+    await pool.idp.kmsServer.stop();
     try {
       await during();
     } finally {
-      await idp.kmsServer.restart();
+      await pool.idp.kmsServer.restart();
     }
   }
 
   it('before the signing key was ever loaded: 503, then the same assertion succeeds once KMS is back', async () => {
     const device = await boundDevice();
-    const { jwt } = await deviceAssertion(device, env);
+    const { jwt } = await deviceAssertion(device, pool.env);
     await withKmsDown(async () => {
       const started = Date.now();
-      expectUnavailable(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)));
+      expectUnavailable(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt)));
       expect(Date.now() - started).toBeLessThan(10_000);
-      expect((await getDevice(idp, env, device.deviceId))?.provisioning).toBeUndefined();
+      expect((await getDevice(pool.idp, pool.env, device.deviceId))?.provisioning).toBeUndefined();
     });
-    const retried = await postToken(env.tokenEndpoint, tokenRequestBody(jwt));
+    const retried = await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt));
     expect(retried.status).toBe(200);
     expect(retried.body.access_token).toEqual(expect.any(String));
-    expect((await getDevice(idp, env, device.deviceId))?.provisioning).toBeDefined();
+    expect((await getDevice(pool.idp, pool.env, device.deviceId))?.provisioning).toBeDefined();
   });
 
   it('with the key already loaded (Sign fails): 503, no token, no provisioning, jti released', async () => {
     const warm = await boundDevice();
-    expect((await postToken(env.tokenEndpoint, tokenRequestBody((await deviceAssertion(warm, env)).jwt))).status).toBe(200);
+    expect((await postToken(pool.env.tokenEndpoint, tokenRequestBody((await deviceAssertion(warm, pool.env)).jwt))).status).toBe(200);
 
     const device = await boundDevice();
-    const { jwt } = await deviceAssertion(device, env);
+    const { jwt } = await deviceAssertion(device, pool.env);
     await withKmsDown(async () => {
-      expectUnavailable(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)));
+      expectUnavailable(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt)));
       // Retrying during the outage is not a replay either: every attempt released its jti.
-      expectUnavailable(await postToken(env.tokenEndpoint, tokenRequestBody(jwt, { form: 'client-credentials' })));
-      expect((await getDevice(idp, env, device.deviceId))?.provisioning).toBeUndefined();
+      expectUnavailable(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt, { form: 'client-credentials' })));
+      expect((await getDevice(pool.idp, pool.env, device.deviceId))?.provisioning).toBeUndefined();
     });
 
-    const retried = await postToken(env.tokenEndpoint, tokenRequestBody(jwt));
+    const retried = await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt));
     expect(retried.status).toBe(200);
-    expect((await getDevice(idp, env, device.deviceId))?.provisioning).toBeDefined();
+    expect((await getDevice(pool.idp, pool.env, device.deviceId))?.provisioning).toBeDefined();
     // The released jti is spent again by the success.
-    expect((await postToken(env.tokenEndpoint, tokenRequestBody(jwt))).body.error).toBe('invalid_grant');
+    expect((await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt))).body.error).toBe('invalid_grant');
   });
 
   it('refusals are still decided during a KMS outage (no 503 for a request that would be refused anyway)', async () => {
-    const device = await issueDevice(pki.root, pki.intermediate, { deviceId: 'never-bound' });
+    const device = await issueDevice(pool.pki.root, pool.pki.intermediate, { deviceId: 'never-bound' });
     await withKmsDown(async () => {
-      const result = await postToken(env.tokenEndpoint, tokenRequestBody((await deviceAssertion(device, env)).jwt));
+      const result = await postToken(pool.env.tokenEndpoint, tokenRequestBody((await deviceAssertion(device, pool.env)).jwt));
       expect(result.status).toBe(400);
       expect(result.body.error_description).toMatch(/^binding_not_found: /);
     });
