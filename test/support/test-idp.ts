@@ -46,13 +46,18 @@ export async function startTestIdp(options: { signingKeySpec?: 'ECC_NIST_P256' |
     tokenTtlSeconds: options.tokenTtlSeconds,
   });
 
+  return { ...idp, adminApiKey, tableName, bucketName, ...adminClient(idp.baseUrl, adminApiKey) };
+}
+
+/** The admin API over HTTP: `request` with the admin key by default, and org + environment creation. */
+export function adminClient(baseUrl: string, adminApiKey: string): Pick<TestIdp, 'request' | 'createEnvironment'> {
   const request: TestIdp['request'] = (path, init = {}) => {
     const { apiKey, json, ...rest } = init;
     const headers = new Headers(rest.headers);
     const key = apiKey === undefined ? adminApiKey : apiKey;
     if (key !== null) headers.set('X-API-Key', key);
     if (json !== undefined) headers.set('Content-Type', 'application/json');
-    return fetch(`${idp.baseUrl}${path}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
+    return fetch(`${baseUrl}${path}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
   };
 
   const createEnvironment: TestIdp['createEnvironment'] = async (orgId = `org-${randomUUID().slice(0, 8)}`, envId = 'prod') => {
@@ -62,6 +67,5 @@ export async function startTestIdp(options: { signingKeySpec?: 'ECC_NIST_P256' |
     if (env.status !== 201) throw new Error(`creating env failed: ${env.status} ${await env.text()}`);
     return (await env.json()) as EnvironmentInfo;
   };
-
-  return { ...idp, adminApiKey, tableName, bucketName, request, createEnvironment };
+  return { request, createEnvironment };
 }

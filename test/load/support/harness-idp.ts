@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { localDynamoDbClientConfig } from '../../../local/emulators/dynamodb-local';
 import { type LocalIdp, type LocalIdpOptions, startLocalIdp } from '../../../local/local-idp';
-import type { EnvironmentInfo, TestIdp } from '../../support/test-idp';
+import { type EnvironmentInfo, type TestIdp, adminClient } from '../../support/test-idp';
 
 /**
  * The local IDP exactly as `npm start` builds it (startLocalIdp), wrapped in
@@ -110,22 +110,7 @@ function wrap(idp: LocalIdp, naming: Naming, serverPid: number, stopIdp: () => P
   const dynamo = new DynamoDBClient({ ...localDynamoDbClientConfig(idp.endpoints.dynamodb), maxAttempts: 1 });
   const table = DynamoDBDocumentClient.from(dynamo);
 
-  const request: TestIdp['request'] = (path, init = {}) => {
-    const { apiKey, json, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    const key = apiKey === undefined ? adminApiKey : apiKey;
-    if (key !== null) headers.set('X-API-Key', key);
-    if (json !== undefined) headers.set('Content-Type', 'application/json');
-    return fetch(`${idp.baseUrl}${path}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
-  };
-
-  const createEnvironment: TestIdp['createEnvironment'] = async (orgId = `org-${randomUUID().slice(0, 8)}`, envId = 'prod') => {
-    const org = await request('/api/internal/org', { method: 'POST', json: { id: orgId, name: orgId } });
-    if (org.status !== 201 && org.status !== 409) throw new Error(`creating org failed: ${org.status} ${await org.text()}`);
-    const env = await request(`/api/internal/org/${orgId}/env`, { method: 'POST', json: { id: envId, name: envId } });
-    if (env.status !== 201) throw new Error(`creating env failed: ${env.status} ${await env.text()}`);
-    return (await env.json()) as EnvironmentInfo;
-  };
+  const { request, createEnvironment } = adminClient(idp.baseUrl, adminApiKey);
 
   const poolItems: HarnessIdp['poolItems'] = async (clientPoolId, prefix) => {
     const items: Record<string, unknown>[] = [];
