@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { localDynamoDbClientConfig } from '../../../local/emulators/dynamodb-local';
+import { queryPoolPrefix } from '../../../src/storage/query-partition';
 import { type LocalIdp, type LocalIdpOptions, startLocalIdp } from '../../../local/local-idp';
 import { type EnvironmentInfo, type TestIdp, adminClient } from '../../support/test-idp';
 
@@ -112,24 +113,7 @@ function wrap(idp: LocalIdp, naming: Naming, serverPid: number, stopIdp: () => P
 
   const { request, createEnvironment } = adminClient(idp.baseUrl, adminApiKey);
 
-  const poolItems: HarnessIdp['poolItems'] = async (clientPoolId, prefix) => {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await table.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `POOL#${clientPoolId}`, ':prefix': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  };
+  const poolItems: HarnessIdp['poolItems'] = (clientPoolId, prefix) => queryPoolPrefix(table, tableName, clientPoolId, prefix);
 
   const stop = async () => {
     dynamo.destroy();
