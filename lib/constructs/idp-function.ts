@@ -11,7 +11,7 @@ const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
  * ESM output lets handlers use top-level await for cold-start configuration;
  * the banner gives bundled CommonJS dependencies a working `require`.
  */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export interface IdpFunctionProps {
   /** Folder under `functions/` whose `handler.ts` exports `handler`. */
