@@ -43,7 +43,7 @@ const rows: RefusalRow[] = [
   claimsRow('aud: an array of foreign audiences', () => ({ aud: ['https://a.example', 'https://b.example'] }), 'aud_mismatch'),
   claimsRow('aud: the base URL of the IDP only', () => ({ aud: 'http://127.0.0.1' }), 'aud_mismatch'),
   claimsRow('aud missing', () => ({ aud: undefined }), 'aud_missing'),
-  claimsRow('aud a number', () => ({ aud: 1 }), 'aud_missing'),
+  claimsRow('aud a number', () => ({ aud: 1 }), 'aud_invalid'),
   claimsRow('control: aud = [foreign, this issuer]', (_d, { env }) => ({ aud: ['https://a.example', env.issuer] }), 'binding_not_found'),
 
   // exp

@@ -63,6 +63,10 @@ describe('checkAssertionClaims', () => {
 
   describe('aud (RFC 7523 §3 (3))', () => {
     it('is required (aud_missing)', () => expect(codeOf({ aud: undefined })).toBe('aud_missing'));
+    it('must be a string or an array (aud_invalid)', () => {
+      expect(codeOf({ aud: 1 })).toBe('aud_invalid');
+      expect(codeOf({ aud: { uri: TOKEN_ENDPOINT } })).toBe('aud_invalid');
+    });
 
     it.each([[TOKEN_ENDPOINT], [ISSUER], [[TOKEN_ENDPOINT]], [['https://other.example', ISSUER]]])('accepts aud %p', (aud) => {
       expect(codeOf({ aud })).toBe('accepted');
