@@ -3,7 +3,6 @@ import {
   type BatchWriteCommandInput,
   DeleteCommand,
   GetCommand,
-  PutCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -12,7 +11,7 @@ import { DependencyError, DomainError, callDependency } from '../errors';
 import type { Binding, Device, Provisioning } from '../domain/model';
 import type { DeviceRepository } from '../usecases/ports';
 import { isConditionalCheckFailure, keys } from './keys';
-import { DEVICE_IDENTITY_SET, deviceIdentityValues, queryPoolPrefix } from './query-partition';
+import { DEVICE_IDENTITY_SET, deviceIdentityValues, putIfAbsent, queryPoolPrefix } from './table-operations';
 
 type DeviceIdentity = Pick<Device, 'deviceId' | 'orgId' | 'envId'>;
 
@@ -25,21 +24,11 @@ export class DynamoDeviceRepository implements DeviceRepository {
   ) {}
 
   async createDevice(poolId: string, device: Device): Promise<void> {
-    await callDependency('dynamodb', async () => {
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...keys.device(poolId, device.deviceId), type: 'device', ...device },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) throw new DomainError('device_exists', `device ${device.deviceId} already exists`);
-        throw error;
-      }
-    });
+    if (!(await putIfAbsent(this.client, this.tableName, { ...keys.device(poolId, device.deviceId), type: 'device', ...device }))) {
+      throw new DomainError('device_exists', `device ${device.deviceId} already exists`);
+    }
   }
+
 
   async getDevice(poolId: string, deviceId: string): Promise<Device | undefined> {
     const result = await callDependency('dynamodb', () =>

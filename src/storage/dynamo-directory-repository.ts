@@ -1,8 +1,9 @@
-import { GetCommand, TransactWriteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DomainError, callDependency } from '../errors';
 import type { Environment, Organisation, Pool } from '../domain/model';
 import type { DirectoryRepository } from '../usecases/ports';
-import { isConditionalCheckFailure, isTransactionConditionFailure, keys, withoutKeys } from './keys';
+import { isTransactionConditionFailure, keys, withoutKeys } from './keys';
+import { putIfAbsent } from './table-operations';
 
 export class DynamoDirectoryRepository implements DirectoryRepository {
   constructor(
@@ -11,21 +12,11 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   ) {}
 
   async createOrg(org: Organisation): Promise<void> {
-    await callDependency('dynamodb', async () => {
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...keys.org(org.orgId), type: 'org', ...org },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) throw new DomainError('org_exists', `organisation ${org.orgId} already exists`);
-        throw error;
-      }
-    });
+    if (!(await putIfAbsent(this.client, this.tableName, { ...keys.org(org.orgId), type: 'org', ...org }))) {
+      throw new DomainError('org_exists', `organisation ${org.orgId} already exists`);
+    }
   }
+
 
   async getOrg(orgId: string): Promise<Organisation | undefined> {
     return this.get<Organisation>(keys.org(orgId));

@@ -1,9 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { callDependency } from '../errors';
 import type { RootCertificate } from '../domain/model';
 import type { TrustStoreRepository } from '../usecases/ports';
-import { isConditionalCheckFailure, keys } from './keys';
-import { queryPoolPrefix } from './query-partition';
+import { keys } from './keys';
+import { putIfAbsent, queryPoolPrefix } from './table-operations';
 
 /**
  * A pool's trusted roots, DER included, under the pool's partition: the token
@@ -24,22 +24,9 @@ export class DynamoTrustStoreRepository implements TrustStoreRepository {
   }
 
   async putRoot(poolId: string, root: RootCertificate): Promise<boolean> {
-    return callDependency('dynamodb', async () => {
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...keys.root(poolId, root.fingerprint), type: 'root', ...root },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        throw error;
-      }
-    });
+    return putIfAbsent(this.client, this.tableName, { ...keys.root(poolId, root.fingerprint), type: 'root', ...root });
   }
+
 
   async listRoots(poolId: string): Promise<RootCertificate[]> {
     return (await queryPoolPrefix(this.client, this.tableName, poolId, keys.rootPrefix)).map(toRoot);

@@ -3,6 +3,7 @@ import { logger } from '../logger';
 import type { RootCertificate } from '../domain/model';
 import { assessRootCertificateUpload } from '../domain/root-certificate-policy';
 import { requireAdmin, type Principal } from './authenticate';
+import { requirePool } from './require-pool';
 import type { CertificateObjectStore, DirectoryRepository, TrustStoreRepository } from './ports';
 
 export interface CertificateDeps {
@@ -31,7 +32,7 @@ export class CertificateService {
    */
   async upload(principal: Principal, clientPoolId: string, upload: UploadedRoot) {
     requireAdmin(principal);
-    await this.requirePool(clientPoolId);
+    await requirePool(this.deps.directory, clientPoolId);
     const now = this.deps.clock();
     const root = assessRootCertificateUpload(upload.content, now);
     const filename = safeFilename(upload.filename);
@@ -67,7 +68,7 @@ export class CertificateService {
 
   async list(principal: Principal, clientPoolId: string) {
     requireAdmin(principal);
-    await this.requirePool(clientPoolId);
+    await requirePool(this.deps.directory, clientPoolId);
     const roots = await this.deps.trustStore.listRoots(clientPoolId);
     return roots
       .sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt))
@@ -77,7 +78,7 @@ export class CertificateService {
   /** The object goes first: a failure leaves the root trusted and the request retryable, never a dangling record. */
   async remove(principal: Principal, clientPoolId: string, fingerprint: string): Promise<void> {
     requireAdmin(principal);
-    await this.requirePool(clientPoolId);
+    await requirePool(this.deps.directory, clientPoolId);
     const normalised = fingerprint.toLowerCase();
     if (!FINGERPRINT.test(normalised)) throw new DomainError('invalid_fingerprint', 'fingerprint must be the 64 hex digits of the SHA-256 of the certificate DER');
     const root = await this.deps.trustStore.getRoot(clientPoolId, normalised);
@@ -86,11 +87,6 @@ export class CertificateService {
     await this.deps.trustStore.deleteRoot(clientPoolId, normalised);
   }
 
-  private async requirePool(clientPoolId: string): Promise<void> {
-    if (!/^[A-Za-z0-9-]{1,64}$/.test(clientPoolId) || !(await this.deps.directory.getPool(clientPoolId))) {
-      throw new DomainError('pool_not_found', `client pool ${clientPoolId.slice(0, 64)} does not exist`);
-    }
-  }
 }
 
 /** The name is only echoed and listed; keep it printable and bounded. */

@@ -11,6 +11,7 @@ import { grantScopes } from '../domain/scopes';
 import { ACCESS_TOKEN_TYPE, accessTokenClaims } from '../domain/token-claims';
 import type { TokenRequest } from '../domain/token-request';
 import type { DeviceRepository, DirectoryRepository, ReplayCache, TrustStoreRepository } from './ports';
+import { requirePool } from './require-pool';
 
 export interface TokenSigner {
   sign(header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string>;
@@ -49,7 +50,7 @@ export class IssueToken {
 
   async execute(clientPoolId: string, request: TokenRequest): Promise<TokenResponse> {
     const now = this.deps.clock();
-    const pool = await this.requirePool(clientPoolId);
+    const pool = await requirePool(this.deps.directory, clientPoolId);
     const assertion = parseCompactJws(request.assertion);
 
     // The trust list is read on every request: a deleted root refuses the very next one.
@@ -104,12 +105,6 @@ export class IssueToken {
     }
     logger.info('token issued', { clientPoolId, deviceId: claims.subject, clientAppId: claims.clientAppId });
     return { access_token: accessToken, token_type: 'Bearer', expires_in: this.deps.tokenLifetimeSeconds, scope: scopes.join(' ') };
-  }
-
-  private async requirePool(clientPoolId: string): Promise<Pool> {
-    const pool = /^[A-Za-z0-9-]{1,64}$/.test(clientPoolId) ? await this.deps.directory.getPool(clientPoolId) : undefined;
-    if (!pool) throw new DomainError('pool_not_found', 'unknown client pool');
-    return pool;
   }
 
   private async sign(

@@ -1,6 +1,6 @@
-import { DomainError } from '../errors';
 import { serverMetadata } from '../domain/server-metadata';
 import type { DirectoryRepository } from './ports';
+import { requirePool } from './require-pool';
 
 export interface JwksSource {
   jwks(): Promise<{ keys: object[] }>;
@@ -13,18 +13,12 @@ export class PoolDiscovery {
   ) {}
 
   async jwks(clientPoolId: string) {
-    await this.requirePool(clientPoolId);
+    await requirePool(this.deps.directory, clientPoolId);
     return this.deps.keys.jwks();
   }
 
   async metadata(clientPoolId: string) {
-    await this.requirePool(clientPoolId);
+    await requirePool(this.deps.directory, clientPoolId);
     return serverMetadata(this.deps.issuerBaseUrl, clientPoolId);
-  }
-
-  private async requirePool(clientPoolId: string): Promise<void> {
-    if (!/^[A-Za-z0-9-]{1,64}$/.test(clientPoolId) || !(await this.deps.directory.getPool(clientPoolId))) {
-      throw new DomainError('pool_not_found', 'unknown client pool');
-    }
   }
 }

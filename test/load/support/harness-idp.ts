@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { localDynamoDbClientConfig } from '../../../local/emulators/dynamodb-local';
-import { queryPoolPrefix } from '../../../src/storage/query-partition';
+import { queryPoolPrefix } from '../../../src/storage/table-operations';
 import { type LocalIdp, type LocalIdpOptions, startLocalIdp } from '../../../local/local-idp';
 import { type EnvironmentInfo, type TestIdp, adminClient } from '../../support/test-idp';
 

@@ -1,6 +1,6 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { callDependency } from '../errors';
-import { keys } from './keys';
+import { isConditionalCheckFailure, keys } from './keys';
 
 /** Every item of a pool's partition whose sort key starts with `prefix`, all pages, strongly consistent. */
 export async function queryPoolPrefix(
@@ -35,4 +35,17 @@ export const DEVICE_IDENTITY_SET =
 
 export function deviceIdentityValues(device: { deviceId: string; orgId: string; envId: string }, now: string) {
   return { ':type': 'device', ':deviceId': device.deviceId, ':orgId': device.orgId, ':envId': device.envId, ':now': now, ':false': false };
+}
+
+/** Writes the item unless one with its key exists; false when it did (the create-or-409 and idempotent-upload cases). */
+export async function putIfAbsent(client: DynamoDBDocumentClient, tableName: string, item: Record<string, unknown>): Promise<boolean> {
+  return callDependency('dynamodb', async () => {
+    try {
+      await client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  });
 }
