@@ -1,64 +1,112 @@
 /**
- * Validates a device certificate chain the way the token endpoint does (SPEC §4.3).
+ * Validates a device certificate chain the way the token endpoint does: the
+ * path (RFC 5280 §6.1, https://www.rfc-editor.org/rfc/rfc5280#section-6.1),
+ * then revocation against operator-supplied CRLs.
  *
- *   npm run -s validate-chain -- --trusted root.pem --chain device.chain.pem [--at 2026-01-01T00:00:00Z]
+ *   npm run -s validate-chain -- --trusted root.pem --chain device.chain.pem \
+ *     [--crl issuer.crl]... [--require-crl] [--at 2026-01-01T00:00:00Z]
  *
- * --trusted  PEM file with one or more trusted root certificates (repeatable)
- * --chain    PEM file: the device certificate first, then intermediates (root optional)
- * --at       validation time (ISO 8601); default: now
+ * --trusted      PEM file with one or more trusted root certificates (repeatable)
+ * --chain        PEM file: the device certificate first, then intermediates (root optional)
+ * --crl          CRL file, PEM or DER (repeatable). Imported as the admin API does, at the
+ *                --at time; its issuer is looked up among the trusted and chain certificates
+ *                by name and key. Distribution points are never fetched.
+ * --require-crl  every issuer on the path must have a current CRL (else crl_missing)
+ * --at           validation time (ISO 8601); default: now
  *
  * Prints one JSON line {"valid", "code", "detail"}; exits 0 when valid,
- * 1 when not, 2 on usage errors (code "usage").
+ * 1 when not (a chain code, a CRL's crl_* import code, or certificate_revoked /
+ * crl_expired / crl_missing), 2 on usage errors (code "usage").
  */
 import { readFileSync } from 'node:fs';
-import { decodePemCertificates, devicePolicy, tryParseCertificate, validateChain } from '../src/domain/chain';
+import { type ParsedCertificate, decodePemCertificates, devicePolicy, tryParseCertificate, validateChain } from '../src/domain/chain';
+import { CrlImportError, type ImportedCrl, assessCrlImport, checkRevocation, findCrlIssuer, parseCrl, revocationViewOf } from '../src/domain/revocation';
 
 type Outcome = { valid: boolean; code: string; detail: string };
 
 class UsageError extends Error {}
 
-const USAGE = 'usage: validate-chain --trusted <root.pem> [--trusted <more.pem>] --chain <chain.pem> [--at <ISO-8601 time>]';
+const USAGE =
+  'usage: validate-chain --trusted <root.pem> [--trusted <more.pem>] --chain <chain.pem> [--crl <file.crl>]... [--require-crl] [--at <ISO-8601 time>]';
 
 interface Arguments {
   trusted: string[];
   chain: string;
+  crls: string[];
+  requireCrl: boolean;
   at: Date;
 }
 
 function parseArguments(argv: readonly string[]): Arguments {
-  const trusted: string[] = [];
-  let chain: string | undefined;
-  let at: Date | undefined;
+  const args: Partial<Arguments> & { trusted: string[]; crls: string[] } = { trusted: [], crls: [], requireCrl: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
+    if (flag === '--require-crl') {
+      args.requireCrl = true;
+      continue;
+    }
     const value = argv[i + 1];
-    if (!['--trusted', '--chain', '--at'].includes(flag)) throw new UsageError(`unknown argument "${flag}"; ${USAGE}`);
+    if (!['--trusted', '--chain', '--crl', '--at'].includes(flag)) throw new UsageError(`unknown argument "${flag}"; ${USAGE}`);
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value; ${USAGE}`);
     i++;
-    if (flag === '--trusted') trusted.push(value);
+    if (flag === '--trusted') args.trusted.push(value);
+    if (flag === '--crl') args.crls.push(value);
     if (flag === '--chain') {
-      if (chain !== undefined) throw new UsageError(`--chain given twice; ${USAGE}`);
-      chain = value;
+      if (args.chain !== undefined) throw new UsageError(`--chain given twice; ${USAGE}`);
+      args.chain = value;
     }
     if (flag === '--at') {
-      at = new Date(value);
-      if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at.getTime())) throw new UsageError(`--at "${value}" is not an ISO 8601 time`);
+      args.at = new Date(value);
+      if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(args.at.getTime())) throw new UsageError(`--at "${value}" is not an ISO 8601 time`);
     }
   }
-  if (trusted.length === 0 || chain === undefined) throw new UsageError(`--trusted and --chain are required; ${USAGE}`);
-  return { trusted, chain, at: at ?? new Date() };
+  if (args.trusted.length === 0 || args.chain === undefined) throw new UsageError(`--trusted and --chain are required; ${USAGE}`);
+  return { trusted: args.trusted, chain: args.chain, crls: args.crls, requireCrl: args.requireCrl === true, at: args.at ?? new Date() };
 }
 
-function readCertificates(path: string, what: string): Uint8Array[] {
-  let text: string;
+function readFile(path: string, what: string): Buffer {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (error) {
     throw new UsageError(`cannot read ${what} file "${path}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const decoded = decodePemCertificates(text);
+}
+
+function readCertificates(path: string, what: string): Uint8Array[] {
+  const decoded = decodePemCertificates(readFile(path, what).toString('utf8'));
   if (!decoded.ok) throw new UsageError(`${what} file "${path}": ${decoded.reason}`);
   return decoded.certificates;
+}
+
+function parseAll(certificates: readonly Uint8Array[]): ParsedCertificate[] {
+  return certificates.flatMap((der) => {
+    const parsed = tryParseCertificate(der);
+    return parsed.ok ? [parsed.certificate] : [];
+  });
+}
+
+/**
+ * Each CRL is imported as the admin API would: issued by a trusted root
+ * (no issuer certificate), or by a chain certificate, passed with the chain
+ * above it. Per issuer the newest CRL counts.
+ */
+async function importCrls(paths: readonly string[], anchors: readonly Uint8Array[], chain: readonly Uint8Array[], at: Date): Promise<ImportedCrl[] | Outcome> {
+  const trusted = parseAll(anchors);
+  const supplied = parseAll(chain);
+  const imported: ImportedCrl[] = [];
+  for (const path of paths) {
+    const bytes = new Uint8Array(readFile(path, 'CRL'));
+    try {
+      const issuer = findCrlIssuer(parseCrl(bytes), [...trusted, ...supplied]);
+      const index = issuer === undefined ? -1 : supplied.indexOf(issuer);
+      const issuerChain = index < 0 ? undefined : chain.slice(index);
+      imported.push(await assessCrlImport({ crl: bytes, anchors, issuerChain, now: at }));
+    } catch (error) {
+      if (!(error instanceof CrlImportError)) throw error;
+      return { valid: false, code: error.code, detail: `CRL "${path}": ${error.message}` };
+    }
+  }
+  return imported;
 }
 
 async function run(argv: readonly string[]): Promise<Outcome> {
@@ -70,12 +118,17 @@ async function run(argv: readonly string[]): Promise<Outcome> {
     if (!parsed.ok) throw new UsageError(`a trusted certificate cannot be parsed: ${parsed.detail}`);
   }
   const chain = readCertificates(args.chain, 'chain');
+  const crls = await importCrls(args.crls, anchors, chain, args.at);
+  if (!Array.isArray(crls)) return crls;
   const result = await validateChain({ chain, anchors }, devicePolicy(args.at));
   if (!result.valid) return { valid: false, code: result.code, detail: result.detail };
+  const refusal = checkRevocation(result.path, revocationViewOf({ crls }), { now: args.at, requireCrl: args.requireCrl });
+  if (refusal !== undefined) return { valid: false, code: refusal.code, detail: refusal.detail };
+  const revocation = crls.length === 0 && !args.requireCrl ? 'revocation not checked (no --crl)' : `not revoked (${crls.length} CRL(s))`;
   return {
     valid: true,
     code: 'ok',
-    detail: `'${result.leaf.subjectDn}' chains to trust anchor '${result.anchor.subjectDn}' (${result.path.length} certificates) at ${args.at.toISOString()}`,
+    detail: `'${result.leaf.subjectDn}' chains to trust anchor '${result.anchor.subjectDn}' (${result.path.length} certificates) at ${args.at.toISOString()}; ${revocation}`,
   };
 }
 

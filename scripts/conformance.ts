@@ -1,23 +1,36 @@
 /**
- * Runs the x509-limbo conformance suite and prints the report.
+ * Runs the conformance suites and prints their reports: x509-limbo (path
+ * validation, with OpenSSL and pkijs for comparison), then NIST PKITS
+ * sections 4.4, 4.14 and 4.15 (revocation with operator-uploaded CRLs).
  *
  *   npx tsx scripts/conformance.ts [--verbose]
  *
  * Exits 0 when the core matches limbo on every applicable case except the
- * expected deviations (test/conformance/limbo-deviations.json) and every
- * listed deviation still occurs; 1 otherwise; 2 when the suite cannot run.
+ * expected deviations (test/conformance/limbo-deviations.json), PKITS on every
+ * test except its expected deviations
+ * (test/conformance/pkits/revocation-deviations.json) with no false accept at
+ * all, and every listed deviation still occurs; 1 otherwise; 2 when a suite
+ * cannot run.
  */
 import { resolve } from 'node:path';
 import { formatLimboCases, formatLimboReport } from '../src/conformance/limbo-report';
 import { runLimboConformance } from '../src/conformance/limbo-suite';
+import { formatPkitsCases, formatPkitsReport } from '../src/conformance/pkits-report';
+import { PKITS_REVOCATION_SECTIONS, runPkitsConformance } from '../src/conformance/pkits-suite';
 
 async function main(): Promise<number> {
   const repoRoot = resolve(__dirname, '..');
-  const report = await runLimboConformance({ repoRoot });
-  if (process.argv.includes('--verbose')) process.stdout.write(`${formatLimboCases(report)}\n`);
-  process.stdout.write(formatLimboReport(report, repoRoot));
-  const { unexpected, stale } = report.deviations;
-  return unexpected.length === 0 && stale.length === 0 ? 0 : 1;
+  const verbose = process.argv.includes('--verbose');
+  const limbo = await runLimboConformance({ repoRoot });
+  if (verbose) process.stdout.write(`${formatLimboCases(limbo)}\n`);
+  process.stdout.write(formatLimboReport(limbo, repoRoot));
+  const pkits = await runPkitsConformance({ repoRoot, sections: PKITS_REVOCATION_SECTIONS });
+  process.stdout.write('\n');
+  if (verbose) process.stdout.write(`${formatPkitsCases(pkits)}\n`);
+  process.stdout.write(formatPkitsReport(pkits, repoRoot));
+  const limboOk = limbo.deviations.unexpected.length === 0 && limbo.deviations.stale.length === 0;
+  const pkitsOk = pkits.falseAccepts.length === 0 && pkits.deviations.unexpected.length === 0 && pkits.deviations.stale.length === 0;
+  return limboOk && pkitsOk ? 0 : 1;
 }
 
 main().then(

@@ -35,8 +35,16 @@ export function createAdminHandler({ authenticator, organisations, devices }: Ad
       json(200, await organisations.getEnvironment(principal, pathParameter(event, 'orgId'), pathParameter(event, 'envId'))),
     'POST /api/internal/org/{orgId}/api-keys': async (event, { principal }) =>
       json(201, await organisations.createApiKey(principal, pathParameter(event, 'orgId')), { 'Cache-Control': 'no-store' }),
+    'GET /api/internal/org/{orgId}/api-keys': async (event, { principal }) =>
+      json(200, { apiKeys: await organisations.listApiKeys(principal, pathParameter(event, 'orgId')) }),
+    'DELETE /api/internal/org/{orgId}/api-keys/{keyId}': async (event, { principal }) => {
+      await organisations.revokeApiKey(principal, pathParameter(event, 'orgId'), pathParameter(event, 'keyId'));
+      return noContent();
+    },
     [`POST ${DEVICE}`]: async (event, { principal }) => json(201, await devices.register(principal, at(event), orgBody(event, principal))),
     [`GET ${DEVICE}/{deviceId}`]: async (event, { principal }) => json(200, await devices.get(principal, at(event), deviceId(event))),
+    [`PATCH ${DEVICE}/{deviceId}`]: async (event, { principal }) =>
+      json(200, await devices.update(principal, at(event), deviceId(event), orgBody(event, principal))),
     [`DELETE ${DEVICE}/{deviceId}`]: async (event, { principal }) => {
       await devices.remove(principal, at(event), deviceId(event));
       return noContent();

@@ -9,10 +9,13 @@ import { json, noContent } from '../../src/http/responses';
 import { createRouter } from '../../src/http/router';
 import { requireAdmin, type ApiKeyAuthenticator } from '../../src/usecases/authenticate';
 import type { CertificateService, UploadedRoot } from '../../src/usecases/certificates';
+import type { RevocationService } from '../../src/usecases/revocations';
+import { revocationRoutes } from './revocation-routes';
 
 export interface CertificateHandlerDeps {
   authenticator: ApiKeyAuthenticator;
   certificates: CertificateService;
+  revocations: RevocationService;
 }
 
 /** SPEC §3.1: a root CA file is at most 64 KiB; the whole request a little more for the multipart framing. */
@@ -21,7 +24,8 @@ const MAX_UPLOAD_BODY_BYTES = MAX_CERTIFICATE_FILE_BYTES + 16 * 1024;
 
 const CERTIFICATES = '/api/internal/{clientPoolId}/certificates';
 
-export function createCertificateHandler({ authenticator, certificates }: CertificateHandlerDeps) {
+/** The pool's trust: roots (SPEC §3.1), and revocations and CRLs (SPEC §3.4, ./revocation-routes.ts). */
+export function createCertificateHandler({ authenticator, certificates, revocations }: CertificateHandlerDeps) {
   const route = createRouter<AuthenticatedContext>({
     [`POST ${CERTIFICATES}`]: async (event, { principal }) => {
       requireAdmin(principal); // before the body is read: an org key learns 403, never a parsing verdict
@@ -34,6 +38,7 @@ export function createCertificateHandler({ authenticator, certificates }: Certif
       await certificates.remove(principal, pathParameter(event, 'clientPoolId'), pathParameter(event, 'fingerprint'));
       return noContent();
     },
+    ...revocationRoutes(revocations),
   });
 
   return middy<APIGatewayProxyEvent, Awaited<ReturnType<typeof route>>, Error, AuthenticatedContext>({ timeoutEarlyInMillis: 0 })

@@ -2,20 +2,25 @@ import { documentClient, s3Client } from '../../src/aws-clients';
 import { adminAccess } from '../../src/composition';
 import { ENV } from '../../src/config-names';
 import { requireEnv } from '../../src/config';
+import { DynamoRevocationRepository } from '../../src/storage/dynamo-revocation-repository';
 import { DynamoTrustStoreRepository } from '../../src/storage/dynamo-trust-store-repository';
 import { S3CertificateObjectStore } from '../../src/storage/s3-certificate-object-store';
 import { CertificateService } from '../../src/usecases/certificates';
+import { RevocationService } from '../../src/usecases/revocations';
 import { createCertificateHandler } from './app';
 
 const client = documentClient();
 const { tableName, directory, authenticator } = adminAccess(client);
+const trustStore = new DynamoTrustStoreRepository(client, tableName);
+const clock = () => new Date();
 
 export const handler = createCertificateHandler({
   authenticator,
   certificates: new CertificateService({
     directory,
-    trustStore: new DynamoTrustStoreRepository(client, tableName),
+    trustStore,
     objects: new S3CertificateObjectStore(s3Client(), requireEnv(ENV.bucketName)),
-    clock: () => new Date(),
+    clock,
   }),
+  revocations: new RevocationService({ directory, trustStore, revocations: new DynamoRevocationRepository(client, tableName), clock }),
 });

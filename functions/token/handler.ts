@@ -5,7 +5,8 @@ import { KmsJwtSigner } from '../../src/crypto/kms-signer';
 import { callDependency } from '../../src/errors';
 import { DynamoDeviceRepository } from '../../src/storage/dynamo-device-repository';
 import { DynamoDirectoryRepository } from '../../src/storage/dynamo-directory-repository';
-import { DynamoReplayCache } from '../../src/storage/dynamo-replay-cache';
+import { DynamoIssuanceLedger } from '../../src/storage/dynamo-issuance-ledger';
+import { DynamoRevocationRepository } from '../../src/storage/dynamo-revocation-repository';
 import { DynamoTrustStoreRepository } from '../../src/storage/dynamo-trust-store-repository';
 import { IssueToken } from '../../src/usecases/issue-token';
 import { PoolDiscovery } from '../../src/usecases/pool-discovery';
@@ -26,8 +27,9 @@ export const handler = createTokenHandler({
   issueToken: new IssueToken({
     directory,
     trustStore: new DynamoTrustStoreRepository(client, tableName),
+    revocations: new DynamoRevocationRepository(client, tableName),
     devices: new DynamoDeviceRepository(client, tableName),
-    replayCache: new DynamoReplayCache(client, tableName),
+    ledger: new DynamoIssuanceLedger(client, tableName),
     signer,
     issuerBaseUrl: baseUrl,
     tokenLifetimeSeconds: positiveIntegerEnv(ENV.tokenTtlSeconds, 3600),

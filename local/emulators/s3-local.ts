@@ -49,6 +49,7 @@ export async function startS3Local(options: StartS3LocalOptions): Promise<S3Loca
     silent: true,
     vhostBuckets: false,
   });
+  serialiseWrites(server);
   const { port } = await server.run();
   const stop = async () => {
     // Idle keep-alive sockets close with the server; busy ones get two seconds.
@@ -60,6 +61,29 @@ export async function startS3Local(options: StartS3LocalOptions): Promise<S3Loca
     }
   };
   return { endpoint: `http://127.0.0.1:${port}`, port, stop };
+}
+
+type FilesystemStore = Record<'putObject' | 'deleteObject', (...args: unknown[]) => Promise<unknown>>;
+
+/**
+ * s3rver stores objects as files and, after a delete, removes the key's
+ * directories once empty; a put into the same directory that runs between
+ * its mkdir and its open then fails inside a write stream without an error
+ * handler, which kills the whole process. Real S3 has no directories, and
+ * concurrent puts and deletes of neighbouring keys are normal here (root
+ * uploads racing deletes), so the emulator's writes are run one at a time.
+ */
+function serialiseWrites(server: S3rver): void {
+  const store = (server as unknown as { store: FilesystemStore }).store;
+  let queue: Promise<unknown> = Promise.resolve();
+  for (const method of ['putObject', 'deleteObject'] as const) {
+    const original = store[method].bind(store);
+    store[method] = (...args: unknown[]) => {
+      const run = queue.then(() => original(...args));
+      queue = run.catch(() => undefined);
+      return run;
+    };
+  }
 }
 
 /** Creates the bucket unless it exists already (s3rver answers BucketAlreadyExists for its own buckets). */

@@ -27,6 +27,10 @@ export function parseApiKey(presented: string): { keyId: string; secret: string 
   return { keyId: parts[1], secret: parts[2] };
 }
 
+export function isApiKeyId(value: string): boolean {
+  return KEY_ID.test(value);
+}
+
 export function sha256Hex(value: string | Uint8Array): string {
   return createHash('sha256').update(value).digest('hex');
 }

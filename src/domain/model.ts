@@ -18,6 +18,10 @@ export interface Pool {
   clientPoolId: string;
   orgId: string;
   envId: string;
+  /** Incremented by every change that takes trust away (src/storage/keys.ts); 0 before the first. */
+  trustEpoch: number;
+  /** SPEC §3.4: every issuer on a device's path must have a current CRL in the pool (`crl_missing` otherwise). */
+  requireCrl?: boolean;
 }
 
 export interface RootCertificate {
@@ -42,6 +46,10 @@ export interface Provisioning {
   lastSeen: string;
 }
 
+/** A disabled device keeps its record and history; its token requests are refused (`device_disabled`). */
+export type DeviceStatus = 'active' | 'disabled';
+export const DEVICE_STATUSES: readonly DeviceStatus[] = ['active', 'disabled'];
+
 export interface Device {
   deviceId: string;
   orgId: string;
@@ -52,7 +60,15 @@ export interface Device {
   tags?: Record<string, string>;
   /** true when a platform team created it; false when it appeared through a binding or a first token. */
   preRegistered: boolean;
+  status: DeviceStatus;
+  /**
+   * Random id of this incarnation of the device, fixed at creation: bindings
+   * and token commits name it, so nothing of a deleted device outlives it
+   * (src/storage/keys.ts). Absent on records written before it existed.
+   */
+  generation?: string;
   createdAt: string;
+  updatedAt?: string;
   provisioning?: Provisioning;
 }
 
@@ -64,4 +80,33 @@ export interface Binding {
   description?: string;
   createdAt: string;
   updatedAt: string;
+  /** The device generation this binding was written for; a binding of another generation is dead. */
+  deviceGeneration?: string;
+  /** Random id of this write of the binding; a token commit requires the one its decision read. */
+  revision?: string;
+}
+
+/** SPEC §3.4: a certificate the operator revoked individually, by fingerprint. */
+export interface CertificateRevocation {
+  /** The fingerprint (lowercase hex SHA-256 of the DER) doubles as the id. */
+  id: string;
+  fingerprint: string;
+  subject?: string;
+  issuer?: string;
+  serialNumber?: string;
+  reason: string;
+  revokedAt: string;
+}
+
+/** The pool's current CRL of one issuer (matched by name and key), without its entries. */
+export interface StoredCrl {
+  /** crlIssuerId of the issuer: one current CRL per issuer. */
+  id: string;
+  issuer: string;
+  thisUpdate: string;
+  nextUpdate: string;
+  crlNumber?: string;
+  revokedCount: number;
+  sha256: string;
+  uploadedAt: string;
 }

@@ -11,6 +11,8 @@ export interface MultipartLimits {
   maxFileBytes: number;
   maxFiles: number;
   maxFields: number;
+  /** Plain (non-file) fields returned as parts too, with filename ''; a value over maxFileBytes is file_too_large. Others are ignored. */
+  textFields?: readonly string[];
 }
 
 /**
@@ -41,6 +43,12 @@ export function parseMultipart(body: Buffer, contentType: string, limits: Multip
       // A truncated or malformed body destroys the part's stream with an error: unhandled, it would crash the process.
       stream.on('error', () => fail(new DomainError('malformed_multipart', 'the multipart/form-data body is malformed')));
       stream.on('close', () => files.push({ field, filename: info.filename ?? '', data: Buffer.concat(chunks) }));
+    });
+    parser.on('field', (field, value, info) => {
+      if (!limits.textFields?.includes(field)) return;
+      if (info.valueTruncated || Buffer.byteLength(value) > limits.maxFileBytes) {
+        fail(new DomainError('file_too_large', `the field ${field} exceeds ${limits.maxFileBytes} bytes`));
+      } else files.push({ field, filename: '', data: Buffer.from(value, 'utf8') });
     });
     parser.on('filesLimit', () => fail(new DomainError('too_many_files', `at most ${limits.maxFiles} file may be uploaded`)));
     parser.on('fieldsLimit', () => fail(new DomainError('malformed_multipart', 'too many form fields')));

@@ -6,7 +6,7 @@
 export type FunctionName = 'admin' | 'certificates' | 'token';
 
 export interface RouteDefinition {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   resource: string;
   function: FunctionName;
 }
@@ -20,8 +20,11 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', resource: `${ORG}/{orgId}/env`, function: 'admin' },
   { method: 'GET', resource: `${ORG}/{orgId}/env/{envId}`, function: 'admin' },
   { method: 'POST', resource: `${ORG}/{orgId}/api-keys`, function: 'admin' },
+  { method: 'GET', resource: `${ORG}/{orgId}/api-keys`, function: 'admin' },
+  { method: 'DELETE', resource: `${ORG}/{orgId}/api-keys/{keyId}`, function: 'admin' },
   { method: 'POST', resource: DEVICE, function: 'admin' },
   { method: 'GET', resource: `${DEVICE}/{deviceId}`, function: 'admin' },
+  { method: 'PATCH', resource: `${DEVICE}/{deviceId}`, function: 'admin' },
   { method: 'DELETE', resource: `${DEVICE}/{deviceId}`, function: 'admin' },
   { method: 'GET', resource: `${DEVICE}/{deviceId}/app`, function: 'admin' },
   { method: 'POST', resource: `${DEVICE}/{deviceId}/app`, function: 'admin' },
@@ -29,6 +32,12 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', resource: '/api/internal/{clientPoolId}/certificates', function: 'certificates' },
   { method: 'POST', resource: '/api/internal/{clientPoolId}/certificates', function: 'certificates' },
   { method: 'DELETE', resource: '/api/internal/{clientPoolId}/certificates/{fingerprint}', function: 'certificates' },
+  { method: 'POST', resource: '/api/internal/{clientPoolId}/revocations', function: 'certificates' },
+  { method: 'GET', resource: '/api/internal/{clientPoolId}/revocations', function: 'certificates' },
+  { method: 'DELETE', resource: '/api/internal/{clientPoolId}/revocations/{id}', function: 'certificates' },
+  { method: 'POST', resource: '/api/internal/{clientPoolId}/crls', function: 'certificates' },
+  { method: 'GET', resource: '/api/internal/{clientPoolId}/crls', function: 'certificates' },
+  { method: 'DELETE', resource: '/api/internal/{clientPoolId}/crls/{id}', function: 'certificates' },
   { method: 'POST', resource: `${POOL}/oauth2/token`, function: 'token' },
   { method: 'GET', resource: `${POOL}/.well-known/jwks.json`, function: 'token' },
   { method: 'GET', resource: `${POOL}/.well-known/openid-configuration`, function: 'token' },

@@ -1,22 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import {
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
   DeleteCommand,
   GetCommand,
-  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, DomainError, callDependency } from '../errors';
-import type { Binding, Device, Provisioning } from '../domain/model';
-import type { DeviceRepository } from '../usecases/ports';
-import { isConditionalCheckFailure, keys } from './keys';
-import { DEVICE_IDENTITY_SET, deviceIdentityValues, putIfAbsent, queryPoolPrefix } from './table-operations';
+import { logger } from '../logger';
+import type { Binding, Device } from '../domain/model';
+import type { DeviceChanges, DeviceRepository } from '../usecases/ports';
+import { cancellationReasons, isConditionalCheckFailure, keys } from './keys';
+import { generationCondition } from './device-generation';
+import { batchGetConsistent, putIfAbsent, queryPoolPrefix, transactWrite } from './table-operations';
+import { toBinding, toDevice } from './device-items';
 
-type DeviceIdentity = Pick<Device, 'deviceId' | 'orgId' | 'envId'>;
+/** A binding write races at most a delete and a re-creation of its device; more rounds mean something else is wrong. */
+const BINDING_ROUNDS = 4;
 
-const BATCH_ATTEMPTS = 5;
-
+/**
+ * Devices and their app bindings. The generation scheme that makes deletion
+ * final whatever runs concurrently is argued in keys.ts.
+ */
 export class DynamoDeviceRepository implements DeviceRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -24,129 +28,138 @@ export class DynamoDeviceRepository implements DeviceRepository {
   ) {}
 
   async createDevice(poolId: string, device: Device): Promise<void> {
-    if (!(await putIfAbsent(this.client, this.tableName, { ...keys.device(poolId, device.deviceId), type: 'device', ...device }))) {
+    const item = { ...keys.device(poolId, device.deviceId), type: 'device', ...device, generation: device.generation ?? randomUUID() };
+    if (!(await putIfAbsent(this.client, this.tableName, item))) {
       throw new DomainError('device_exists', `device ${device.deviceId} already exists`);
     }
   }
 
-
   async getDevice(poolId: string, deviceId: string): Promise<Device | undefined> {
-    const result = await callDependency('dynamodb', () =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.device(poolId, deviceId), ConsistentRead: true })),
-    );
-    return result.Item ? toDevice(result.Item) : undefined;
+    const item = await this.getItem(keys.device(poolId, deviceId));
+    return item ? toDevice(item) : undefined;
   }
 
-  /** Bindings go first and the device record last, so a failure never leaves bindings without their device. */
-  async deleteDevice(poolId: string, deviceId: string): Promise<boolean> {
-    const bindings = await this.listBindings(poolId, deviceId);
-    for (let i = 0; i < bindings.length; i += 25) {
-      const chunk = bindings.slice(i, i + 25);
-      await this.batchDelete(chunk.map((b) => keys.binding(poolId, deviceId, b.clientAppId)));
-    }
-    return this.deleteIfExists(keys.device(poolId, deviceId));
-  }
-
-  /**
-   * BatchWriteItem may succeed while leaving items unprocessed (throttling):
-   * retry them, and fail the request rather than delete the device over
-   * bindings that would resurface when it is bound again.
-   */
-  private async batchDelete(toDelete: Array<{ pk: string; sk: string }>): Promise<void> {
-    let requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = toDelete.map((Key) => ({ DeleteRequest: { Key } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt === BATCH_ATTEMPTS) throw new DependencyError('dynamodb', new Error('bindings left unprocessed by BatchWriteItem'));
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-      const result = await callDependency('dynamodb', () =>
-        this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
-      );
-      requests = result.UnprocessedItems?.[this.tableName] ?? [];
-    }
-  }
-
-  /** Creates the device record if missing and writes the binding, atomically. */
-  async putBinding(poolId: string, device: Device, binding: Binding): Promise<{ created: boolean; binding: Binding }> {
-    const existing = await this.getBinding(poolId, device.deviceId, binding.clientAppId);
-    const stored: Binding = { ...binding, createdAt: existing?.createdAt ?? binding.createdAt };
-    await callDependency('dynamodb', () =>
-      this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.device(poolId, device.deviceId),
-                UpdateExpression: `SET ${DEVICE_IDENTITY_SET}`,
-                ExpressionAttributeNames: { '#type': 'type' },
-                ExpressionAttributeValues: deviceIdentityValues(device, binding.updatedAt),
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.binding(poolId, device.deviceId, binding.clientAppId), type: 'binding', ...stored },
-              },
-            },
-          ],
-        }),
-      ),
-    );
-    return { created: existing === undefined, binding: stored };
-  }
-
-  async getBinding(poolId: string, deviceId: string, clientAppId: string): Promise<Binding | undefined> {
-    const result = await callDependency('dynamodb', () =>
-      this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: keys.binding(poolId, deviceId, clientAppId), ConsistentRead: true }),
-      ),
-    );
-    return result.Item ? toBinding(result.Item) : undefined;
-  }
-
-  async listBindings(poolId: string, deviceId: string): Promise<Binding[]> {
-    return (await queryPoolPrefix(this.client, this.tableName, poolId, keys.bindingPrefix(deviceId))).map(toBinding);
-  }
-
-  async deleteBinding(poolId: string, deviceId: string, clientAppId: string): Promise<boolean> {
-    return this.deleteIfExists(keys.binding(poolId, deviceId, clientAppId));
-  }
-
-  /**
-   * One conditional update: the record appears or is refreshed whole. lastSeen
-   * never moves backwards, so concurrent requests leave the newest view.
-   */
-  async recordProvisioning(poolId: string, device: DeviceIdentity, seen: Omit<Provisioning, 'firstSeen'>): Promise<void> {
-    await callDependency('dynamodb', async () => {
+  async updateDevice(poolId: string, deviceId: string, changes: DeviceChanges, updatedAt: string): Promise<Device | undefined> {
+    const fields = Object.entries({ ...changes, updatedAt }).filter(([, value]) => value !== undefined);
+    return callDependency('dynamodb', async () => {
       try {
-        await this.client.send(
+        const result = await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: keys.device(poolId, device.deviceId),
-            UpdateExpression:
-              `SET ${DEVICE_IDENTITY_SET}, firstSeen = if_not_exists(firstSeen, :now), lastSeen = :now, ` +
-              'certThumbprint = :thumbprint, certSerial = :serial, certIssuer = :issuer, certNotAfter = :notAfter, businessUnit = :businessUnit',
-            ConditionExpression: 'attribute_not_exists(lastSeen) OR lastSeen <= :now',
-            ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: {
-              ...deviceIdentityValues(device, seen.lastSeen),
-              ':thumbprint': seen.thumbprint,
-              ':serial': seen.serial,
-              ':issuer': seen.issuer,
-              ':notAfter': seen.notAfter,
-              ':businessUnit': seen.businessUnit ?? null,
-            },
+            Key: keys.device(poolId, deviceId),
+            UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
+            ExpressionAttributeValues: Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value])),
+            ReturnValues: 'ALL_NEW',
           }),
         );
+        return result.Attributes ? toDevice(result.Attributes) : undefined;
       } catch (error) {
-        if (!isConditionalCheckFailure(error)) throw error; // a newer request already refreshed the record
+        if (isConditionalCheckFailure(error)) return undefined;
+        throw error;
       }
     });
   }
 
-  private async deleteIfExists(key: { pk: string; sk: string }): Promise<boolean> {
+  /**
+   * The DeleteItem of the record is the linearisation point: from it on, no
+   * binding of that generation is honoured (keys.ts). Sweeping the bindings
+   * afterwards is housekeeping, conditioned on the generation so that a
+   * re-registration racing the sweep keeps its new bindings.
+   */
+  async deleteDevice(poolId: string, deviceId: string): Promise<boolean> {
+    const deleted = await callDependency('dynamodb', async () => {
+      try {
+        const result = await this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: keys.device(poolId, deviceId),
+            ConditionExpression: 'attribute_exists(pk)',
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        return { generation: result.Attributes?.generation as string | undefined };
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return undefined;
+        throw error;
+      }
+    });
+    if (!deleted) return false;
+    // Already final; a sweep that fails leaves dead bindings that nothing lists or honours.
+    await this.sweepBindings(poolId, deviceId, deleted.generation).catch(() =>
+      logger.warn('could not sweep the bindings of a deleted device', { clientPoolId: poolId, deviceId }),
+    );
+    return true;
+  }
+
+  /** Creates the device record if missing and writes the binding for the record's generation, atomically. */
+  async putBinding(poolId: string, device: Device, binding: Binding): Promise<{ created: boolean; binding: Binding }> {
+    for (let round = 1; ; round++) {
+      const [record, existing] = await Promise.all([
+        this.getItem(keys.device(poolId, device.deviceId)),
+        this.getItem(keys.binding(poolId, device.deviceId, binding.clientAppId)),
+      ]);
+      const generation = record ? (record.generation as string | undefined) : randomUUID();
+      const current = existing && existing.deviceGeneration === generation ? toBinding(existing) : undefined;
+      const stored: Binding = { ...binding, createdAt: current?.createdAt ?? binding.createdAt, deviceGeneration: generation, revision: randomUUID() };
+      const deviceItem = record
+        ? { ConditionCheck: { TableName: this.tableName, Key: keys.device(poolId, device.deviceId), ...generationCondition(generation) } }
+        : {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.device(poolId, device.deviceId), type: 'device', ...device, status: 'active', generation },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          };
+      try {
+        await callDependency('dynamodb', () =>
+          transactWrite(this.client, [
+            deviceItem,
+            { Put: { TableName: this.tableName, Item: { ...keys.binding(poolId, device.deviceId, binding.clientAppId), type: 'binding', ...stored } } },
+          ]),
+        );
+        return { created: current === undefined, binding: stored };
+      } catch (error) {
+        // The device was deleted or created meanwhile: decide again on what is there now.
+        const cause = error instanceof DependencyError ? error.cause : error;
+        if (cancellationReasons(cause)?.[0] !== 'ConditionalCheckFailed' || round === BINDING_ROUNDS) throw error;
+      }
+    }
+  }
+
+  async getBinding(poolId: string, deviceId: string, clientAppId: string): Promise<Binding | undefined> {
+    return (await this.getDeviceAndBinding(poolId, deviceId, clientAppId)).binding;
+  }
+
+  async getDeviceAndBinding(poolId: string, deviceId: string, clientAppId: string): Promise<{ device?: Device; binding?: Binding }> {
+    const deviceKey = keys.device(poolId, deviceId);
+    const items = await batchGetConsistent(this.client, this.tableName, [deviceKey, keys.binding(poolId, deviceId, clientAppId)]);
+    const record = items.find((item) => item.sk === deviceKey.sk);
+    const binding = items.find((item) => item.sk !== deviceKey.sk);
+    if (!record) return {};
+    return { device: toDevice(record), binding: binding && binding.deviceGeneration === record.generation ? toBinding(binding) : undefined };
+  }
+
+  async listBindings(poolId: string, deviceId: string): Promise<Binding[]> {
+    const record = await this.getItem(keys.device(poolId, deviceId));
+    if (!record) return [];
+    const items = await queryPoolPrefix(this.client, this.tableName, poolId, keys.bindingPrefix(deviceId));
+    return items.filter((item) => item.deviceGeneration === record.generation).map(toBinding);
+  }
+
+  async deleteBinding(poolId: string, deviceId: string, clientAppId: string): Promise<boolean> {
+    const record = await this.getItem(keys.device(poolId, deviceId));
+    if (!record) return false;
     return callDependency('dynamodb', async () => {
       try {
-        await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: key, ConditionExpression: 'attribute_exists(pk)' }));
+        await this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: keys.binding(poolId, deviceId, clientAppId),
+            ...generationCondition(record.generation as string | undefined, 'deviceGeneration'),
+          }),
+        );
         return true;
       } catch (error) {
         if (isConditionalCheckFailure(error)) return false;
@@ -154,43 +167,36 @@ export class DynamoDeviceRepository implements DeviceRepository {
       }
     });
   }
-}
 
-function toDevice(item: Record<string, unknown>): Device {
-  const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
-  const device: Device = {
-    deviceId: String(item.deviceId),
-    orgId: String(item.orgId),
-    envId: String(item.envId),
-    name: text('name'),
-    description: text('description'),
-    metadata: item.metadata as Record<string, string> | undefined,
-    tags: item.tags as Record<string, string> | undefined,
-    preRegistered: item.preRegistered === true,
-    createdAt: String(item.createdAt),
-  };
-  if (typeof item.lastSeen === 'string') {
-    device.provisioning = {
-      thumbprint: String(item.certThumbprint),
-      serial: String(item.certSerial),
-      issuer: String(item.certIssuer),
-      notAfter: String(item.certNotAfter),
-      businessUnit: text('businessUnit'),
-      firstSeen: String(item.firstSeen),
-      lastSeen: item.lastSeen,
-    };
+  /**
+   * Each dead binding is deleted on the condition that it still names the
+   * deleted generation: a re-registration that rewrote the same key for its
+   * new generation meanwhile keeps its binding.
+   */
+  private async sweepBindings(poolId: string, deviceId: string, generation: string | undefined): Promise<void> {
+    const items = await queryPoolPrefix(this.client, this.tableName, poolId, keys.bindingPrefix(deviceId));
+    const dead = items.filter((item) => item.deviceGeneration === generation);
+    for (const item of dead) {
+      await callDependency('dynamodb', async () => {
+        try {
+          await this.client.send(
+            new DeleteCommand({
+              TableName: this.tableName,
+              Key: { pk: String(item.pk), sk: String(item.sk) },
+              ...generationCondition(generation, 'deviceGeneration'),
+            }),
+          );
+        } catch (error) {
+          if (!isConditionalCheckFailure(error)) throw error;
+        }
+      });
+    }
   }
-  return device;
-}
 
-function toBinding(item: Record<string, unknown>): Binding {
-  return {
-    deviceId: String(item.deviceId),
-    clientAppId: String(item.clientAppId),
-    scopes: (item.scopes as string[]) ?? [],
-    name: typeof item.name === 'string' ? item.name : undefined,
-    description: typeof item.description === 'string' ? item.description : undefined,
-    createdAt: String(item.createdAt),
-    updatedAt: String(item.updatedAt),
-  };
+  private async getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    const result = await callDependency('dynamodb', () =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+    );
+    return result.Item;
+  }
 }

@@ -17,7 +17,6 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
     }
   }
 
-
   async getOrg(orgId: string): Promise<Organisation | undefined> {
     return this.get<Organisation>(keys.org(orgId));
   }
@@ -61,7 +60,8 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   }
 
   async getPool(clientPoolId: string): Promise<Pool | undefined> {
-    return this.get<Pool>(keys.pool(clientPoolId));
+    const pool = await this.get<Pool>(keys.pool(clientPoolId));
+    return pool && { clientPoolId: pool.clientPoolId, orgId: pool.orgId, envId: pool.envId, trustEpoch: Number(pool.trustEpoch ?? 0), requireCrl: pool.requireCrl === true };
   }
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {

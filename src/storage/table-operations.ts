@@ -1,6 +1,6 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { callDependency } from '../errors';
-import { isConditionalCheckFailure, keys } from './keys';
+import { BatchGetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DependencyError, callDependency } from '../errors';
+import { isConditionalCheckFailure, isTransactionConflict, keys } from './keys';
 
 /** Every item of a pool's partition whose sort key starts with `prefix`, all pages, strongly consistent. */
 export async function queryPoolPrefix(
@@ -29,14 +29,6 @@ export async function queryPoolPrefix(
   return items;
 }
 
-/** SET clauses that create a device record's identity on first write and leave it alone afterwards. */
-export const DEVICE_IDENTITY_SET =
-  '#type = :type, deviceId = :deviceId, orgId = :orgId, envId = :envId, createdAt = if_not_exists(createdAt, :now), preRegistered = if_not_exists(preRegistered, :false)';
-
-export function deviceIdentityValues(device: { deviceId: string; orgId: string; envId: string }, now: string) {
-  return { ':type': 'device', ':deviceId': device.deviceId, ':orgId': device.orgId, ':envId': device.envId, ':now': now, ':false': false };
-}
-
 /** Writes the item unless one with its key exists; false when it did (the create-or-409 and idempotent-upload cases). */
 export async function putIfAbsent(client: DynamoDBDocumentClient, tableName: string, item: Record<string, unknown>): Promise<boolean> {
   return callDependency('dynamodb', async () => {
@@ -48,4 +40,76 @@ export async function putIfAbsent(client: DynamoDBDocumentClient, tableName: str
       throw error;
     }
   });
+}
+
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+const CONFLICT_ATTEMPTS = 6;
+
+/**
+ * TransactWriteItems that retries, with jittered backoff, only when another
+ * transaction held one of its items (nothing was written then). Every other
+ * outcome, condition failures included, goes to the caller. Each attempt is
+ * a new command and so a new ClientRequestToken; the SDK's own retries of one
+ * attempt reuse its token and are idempotent.
+ */
+export async function transactWrite(client: DynamoDBDocumentClient, items: TransactItems): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      if (!isTransactionConflict(error) || attempt === CONFLICT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
+    }
+  }
+}
+
+/**
+ * A change that takes trust away from a pool (a root deleted, a certificate
+ * revoked, a CRL stored or removed): its items and an increment of the pool's
+ * `trustEpoch`, atomically. The token path compares the epoch before its
+ * reads and after its commit (see the invariants in keys.ts). Condition
+ * failures of the change itself surface as TransactionCanceledException with
+ * reasons in the order of `change`; the epoch update comes last and requires
+ * the pool to exist.
+ */
+export async function commitTrustChange(client: DynamoDBDocumentClient, tableName: string, poolId: string, change: TransactItems): Promise<void> {
+  await transactWrite(client, [
+    ...change,
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.pool(poolId),
+        UpdateExpression: 'SET trustEpoch = if_not_exists(trustEpoch, :zero) + :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+      },
+    },
+  ]);
+}
+
+const BATCH_GET_ATTEMPTS = 5;
+
+/** BatchGetItem with ConsistentRead of up to 100 distinct keys; retries UnprocessedKeys with backoff. Missing items are simply absent. */
+export async function batchGetConsistent(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  itemKeys: ReadonlyArray<{ pk: string; sk: string }>,
+): Promise<Record<string, unknown>[]> {
+  const unique = [...new Map(itemKeys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < unique.length; i += 100) {
+    let pending: Array<Record<string, unknown>> = unique.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === BATCH_GET_ATTEMPTS) throw new DependencyError('dynamodb', new Error('keys left unprocessed by BatchGetItem'));
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      const result = await callDependency('dynamodb', () =>
+        client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } })),
+      );
+      items.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return items;
 }

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { DomainError } from '../errors';
 import { optionalStringMap, optionalText, rejectUnknownFields, requireObject } from '../domain/fields';
 import { requireIdentifier, requireScopes } from '../domain/identifiers';
-import type { Binding, Device } from '../domain/model';
+import { DEVICE_STATUSES, type Binding, type Device, type DeviceStatus } from '../domain/model';
 import { requireOrgAccess, type Principal } from './authenticate';
 import type { OrganisationService } from './organisations';
-import type { DeviceRepository } from './ports';
+import type { DeviceChanges, DeviceRepository } from './ports';
 
 export interface DeviceDeps {
   organisations: Pick<OrganisationService, 'requireEnvironment'>;
@@ -14,6 +15,7 @@ export interface DeviceDeps {
 
 const DEVICE_FIELDS = ['id', 'name', 'description', 'metadata', 'tags'] as const;
 const BINDING_FIELDS = ['clientAppId', 'scopes', 'name', 'description'] as const;
+const PATCH_FIELDS = ['status', 'name', 'description', 'metadata', 'tags'] as const;
 
 export interface DeviceAddress {
   orgId: string;
@@ -23,7 +25,7 @@ export interface DeviceAddress {
 export class DeviceService {
   constructor(private readonly deps: DeviceDeps) {}
 
-  async register(principal: Principal, at: DeviceAddress, input: unknown): Promise<Device> {
+  async register(principal: Principal, at: DeviceAddress, input: unknown): Promise<DeviceView> {
     const poolId = await this.pool(principal, at);
     const body = requireObject(input);
     rejectUnknownFields(body, DEVICE_FIELDS);
@@ -36,15 +38,43 @@ export class DeviceService {
       metadata: optionalStringMap(body, 'metadata'),
       tags: optionalStringMap(body, 'tags'),
       preRegistered: true,
+      status: 'active',
+      generation: randomUUID(),
       createdAt: this.deps.clock().toISOString(),
     };
     await this.deps.devices.createDevice(poolId, device);
-    return device;
+    return deviceView(device);
   }
 
-  async get(principal: Principal, at: DeviceAddress, deviceId: string): Promise<Device> {
+  async get(principal: Principal, at: DeviceAddress, deviceId: string): Promise<DeviceView> {
     const poolId = await this.pool(principal, at);
-    return this.requireDevice(poolId, requireIdentifier('deviceId', deviceId));
+    return deviceView(await this.requireDevice(poolId, requireIdentifier('deviceId', deviceId)));
+  }
+
+  /**
+   * SPEC §3.3: `status` disables or re-enables a device (a disabled device's
+   * next token request is refused with `device_disabled`; its record and
+   * provisioning history stay); name, description, metadata and tags replace
+   * the stored values. Unknown fields are refused and nothing is written.
+   */
+  async update(principal: Principal, at: DeviceAddress, deviceId: string, input: unknown): Promise<DeviceView> {
+    const poolId = await this.pool(principal, at);
+    requireIdentifier('deviceId', deviceId);
+    const body = requireObject(input);
+    rejectUnknownFields(body, PATCH_FIELDS);
+    const changes: DeviceChanges = {
+      status: optionalStatus(body),
+      name: optionalText(body, 'name'),
+      description: optionalText(body, 'description'),
+      metadata: optionalStringMap(body, 'metadata'),
+      tags: optionalStringMap(body, 'tags'),
+    };
+    if (Object.values(changes).every((value) => value === undefined)) {
+      throw new DomainError('empty_update', `give at least one of ${PATCH_FIELDS.join(', ')}`);
+    }
+    const updated = await this.deps.devices.updateDevice(poolId, deviceId, changes, this.deps.clock().toISOString());
+    if (!updated) throw deviceNotFound(deviceId);
+    return deviceView(updated);
   }
 
   async remove(principal: Principal, at: DeviceAddress, deviceId: string): Promise<void> {
@@ -69,14 +99,15 @@ export class DeviceService {
       createdAt: now,
       updatedAt: now,
     };
-    const device: Device = { deviceId, orgId: at.orgId, envId: at.envId, preRegistered: false, createdAt: now };
-    return this.deps.devices.putBinding(poolId, device, binding);
+    const device: Device = { deviceId, orgId: at.orgId, envId: at.envId, preRegistered: false, status: 'active', createdAt: now };
+    const result = await this.deps.devices.putBinding(poolId, device, binding);
+    return { created: result.created, binding: bindingView(result.binding) };
   }
 
-  async listBindings(principal: Principal, at: DeviceAddress, deviceId: string): Promise<Binding[]> {
+  async listBindings(principal: Principal, at: DeviceAddress, deviceId: string): Promise<BindingView[]> {
     const poolId = await this.pool(principal, at);
     await this.requireDevice(poolId, requireIdentifier('deviceId', deviceId));
-    return this.deps.devices.listBindings(poolId, deviceId);
+    return (await this.deps.devices.listBindings(poolId, deviceId)).map(bindingView);
   }
 
   async removeBinding(principal: Principal, at: DeviceAddress, deviceId: string, clientAppId: string): Promise<void> {
@@ -100,6 +131,26 @@ export class DeviceService {
     if (!device) throw deviceNotFound(deviceId);
     return device;
   }
+}
+
+export type DeviceView = Omit<Device, 'generation'>;
+export type BindingView = Omit<Binding, 'deviceGeneration' | 'revision'>;
+
+/** Storage bookkeeping (generation, revision) stays out of API responses. */
+function deviceView({ generation: _generation, ...device }: Device): DeviceView {
+  return device;
+}
+
+function bindingView({ deviceGeneration: _generation, revision: _revision, ...binding }: Binding): BindingView {
+  return binding;
+}
+
+function optionalStatus(body: Record<string, unknown>): DeviceStatus | undefined {
+  if (body.status === undefined) return undefined;
+  if (!DEVICE_STATUSES.includes(body.status as DeviceStatus)) {
+    throw new DomainError('invalid_field', `status must be one of ${DEVICE_STATUSES.join(', ')}`, { field: 'status' });
+  }
+  return body.status as DeviceStatus;
 }
 
 function deviceNotFound(deviceId: string): DomainError {

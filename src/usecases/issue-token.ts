@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../errors';
+import { DependencyError, DomainError } from '../errors';
 import { logger } from '../logger';
-import { checkAssertionClaims } from '../domain/assertion/claims';
+import { checkAssertionClaims, type AssertionClaims } from '../domain/assertion/claims';
 import { parseCompactJws } from '../domain/assertion/compact-jws';
 import { verifyAssertionSignature } from '../domain/assertion/signature';
 import { devicePolicy, publicKeyObject, validateChain, type ParsedCertificate } from '../domain/chain';
 import type { Device, Pool } from '../domain/model';
 import { poolUrls } from '../domain/pool-urls';
+import { checkRevocation, revocationSubjects } from '../domain/revocation';
 import { grantScopes } from '../domain/scopes';
 import { ACCESS_TOKEN_TYPE, accessTokenClaims } from '../domain/token-claims';
 import type { TokenRequest } from '../domain/token-request';
-import type { DeviceRepository, DirectoryRepository, ReplayCache, TrustStoreRepository } from './ports';
+import type { DeviceRepository, DirectoryRepository, IssuanceLedger, RevocationRepository, TrustStoreRepository } from './ports';
 import { requirePool } from './require-pool';
 
 export interface TokenSigner {
@@ -20,8 +21,9 @@ export interface TokenSigner {
 export interface IssueTokenDeps {
   directory: Pick<DirectoryRepository, 'getPool'>;
   trustStore: Pick<TrustStoreRepository, 'listRoots'>;
-  devices: Pick<DeviceRepository, 'getDevice' | 'getBinding' | 'recordProvisioning'>;
-  replayCache: ReplayCache;
+  revocations: Pick<RevocationRepository, 'revocationView'>;
+  devices: Pick<DeviceRepository, 'getDeviceAndBinding'>;
+  ledger: IssuanceLedger;
   signer: TokenSigner;
   issuerBaseUrl: string;
   tokenLifetimeSeconds: number;
@@ -38,29 +40,35 @@ export interface TokenResponse {
 }
 
 const BUSINESS_UNIT_TAG = 'business_unit_id';
+/** Decisions re-taken because the binding or the pool's trust changed under a request, before answering 503. */
+const DECISION_ROUNDS = 3;
+const STALE = Symbol('stale decision');
 
 /**
- * SPEC §4: RFC 7523 JWT-bearer. Every read and check happens before the one
- * write that consumes the assertion; signing comes next and the device record
- * is refreshed last, so a refused or failed request never leaves a token or a
- * partial record behind.
+ * SPEC §4: RFC 7523 JWT-bearer. Every read and check comes first; the token
+ * is signed; then one transactional write (IssuanceLedger) spends the jti and
+ * refreshes the device record on the condition that the device and binding
+ * are still as read; then the pool's trust epoch is compared with the one
+ * read first, and a moved epoch re-takes the trust decision on the new state
+ * before the token may leave (why that makes deletions and revocations final:
+ * src/storage/keys.ts). A refused or failed request never returns a token.
  */
 export class IssueToken {
   constructor(private readonly deps: IssueTokenDeps) {}
 
   async execute(clientPoolId: string, request: TokenRequest): Promise<TokenResponse> {
     const now = this.deps.clock();
+    for (let round = 1; round <= DECISION_ROUNDS; round++) {
+      const outcome = await this.attempt(clientPoolId, request, now);
+      if (outcome !== STALE) return outcome;
+    }
+    throw new DependencyError('dynamodb', new Error('the binding or the trust list kept changing during the request'));
+  }
+
+  private async attempt(clientPoolId: string, request: TokenRequest, now: Date): Promise<TokenResponse | typeof STALE> {
     const pool = await requirePool(this.deps.directory, clientPoolId);
     const assertion = parseCompactJws(request.assertion);
-
-    // The trust list is read on every request: a deleted root refuses the very next one.
-    const roots = await this.deps.trustStore.listRoots(clientPoolId);
-    const chain = await validateChain(
-      { chain: assertion.header.x5c, anchors: roots.map((root) => new Uint8Array(Buffer.from(root.der, 'base64'))), intermediates: 'ordered' },
-      devicePolicy(now),
-    );
-    if (!chain.valid) throw new DomainError(chain.code, chain.detail);
-    const device = chain.leaf;
+    const device = await this.trustedLeaf(pool, assertion.header.x5c, now);
 
     const key = publicKeyObject(device);
     if (!key) throw new DomainError('unsupported_public_key', 'the device certificate key cannot verify signatures');
@@ -72,49 +80,71 @@ export class IssueToken {
       throw new DomainError('sub_mismatch', 'sub must equal the device certificate subject CN');
     }
 
-    const [binding, record] = await Promise.all([
-      this.deps.devices.getBinding(clientPoolId, claims.subject, claims.clientAppId),
-      this.deps.devices.getDevice(clientPoolId, claims.subject),
-    ]);
-    if (!binding) throw new DomainError('binding_not_found', `device ${claims.subject} has no binding for client ${claims.clientAppId}`);
+    const { device: record, binding } = await this.deps.devices.getDeviceAndBinding(clientPoolId, claims.subject, claims.clientAppId);
+    if (!record || !binding) throw new DomainError('binding_not_found', `device ${claims.subject} has no binding for client ${claims.clientAppId}`);
+    if (record.status === 'disabled') throw new DomainError('device_disabled', `device ${claims.subject} is disabled`);
     const scopes = grantScopes(binding.scopes, request.requestedScopes);
     checkBusinessUnit(record, device);
 
-    const attemptId = randomUUID();
-    if (!(await this.deps.replayCache.consume(clientPoolId, claims.jti, claims.acceptedUntil, attemptId))) {
-      throw replayed();
-    }
-    let accessToken: string;
-    try {
-      accessToken = await this.sign(pool, device, claims, scopes, urls.issuer, now);
-      await this.deps.devices.recordProvisioning(clientPoolId, { deviceId: claims.subject, orgId: pool.orgId, envId: pool.envId }, {
+    const accessToken = await this.sign(pool, device, claims, scopes, urls.issuer, now);
+    const outcome = await this.deps.ledger.commit(clientPoolId, {
+      deviceId: claims.subject,
+      deviceGeneration: record.generation,
+      clientAppId: claims.clientAppId,
+      bindingRevision: binding.revision,
+      jti: claims.jti,
+      jtiExpiresAt: claims.acceptedUntil,
+      attemptId: randomUUID(),
+      provisioning: {
         thumbprint: device.sha256Hex,
         serial: device.serialNumberHex,
         issuer: device.issuerDn,
         notAfter: device.notAfter.toISOString(),
         businessUnit: device.subjectO,
         lastSeen: now.toISOString(),
-      });
-      // Only now is the jti spent for good; a claim that lapsed meanwhile belongs to another attempt.
-      if (!(await this.deps.replayCache.confirm(clientPoolId, claims.jti, attemptId))) throw replayed();
-    } catch (error) {
-      // No token leaves without its provisioning record and a spent jti. Releasing lets the device retry the
-      // same assertion at once; if even that fails, the claim lapses after its lease.
-      await this.deps.replayCache.release(clientPoolId, claims.jti, attemptId).catch(() => undefined);
-      throw error;
+      },
+    });
+    if (!outcome.committed) {
+      if ('stale' in outcome) return STALE;
+      throw refusal(outcome.refusal, claims);
     }
+    await this.confirmTrust(pool, assertion.header.x5c, now);
     logger.info('token issued', { clientPoolId, deviceId: claims.subject, clientAppId: claims.clientAppId });
     return { access_token: accessToken, token_type: 'Bearer', expires_in: this.deps.tokenLifetimeSeconds, scope: scopes.join(' ') };
   }
 
-  private async sign(
-    pool: Pool,
-    device: ParsedCertificate,
-    claims: { subject: string; clientAppId: string; jti: string },
-    scopes: string[],
-    issuer: string,
-    now: Date,
-  ): Promise<string> {
+  /**
+   * The device certificate, once its chain validates against the pool's
+   * current roots and no certificate of the path is revoked. The trust list
+   * is read on every request, after the pool (and its trustEpoch).
+   */
+  private async trustedLeaf(pool: Pool, x5c: readonly Uint8Array[], now: Date): Promise<ParsedCertificate> {
+    const roots = await this.deps.trustStore.listRoots(pool.clientPoolId);
+    const chain = await validateChain(
+      { chain: x5c, anchors: roots.map((root) => new Uint8Array(Buffer.from(root.der, 'base64'))), intermediates: 'ordered' },
+      devicePolicy(now),
+    );
+    if (!chain.valid) throw new DomainError(chain.code, chain.detail);
+    const subjects = revocationSubjects(chain.path);
+    const view = await this.deps.revocations.revocationView(pool.clientPoolId, subjects);
+    const revoked = checkRevocation(chain.path, view, { now, requireCrl: pool.requireCrl === true });
+    if (revoked) throw new DomainError(revoked.code, revoked.detail);
+    return chain.leaf;
+  }
+
+  /** After the commit: if trust was taken away meanwhile, the decision is re-taken on the new state (keys.ts). */
+  private async confirmTrust(decidedOn: Pool, x5c: readonly Uint8Array[], now: Date): Promise<void> {
+    let epoch = decidedOn.trustEpoch;
+    for (let round = 1; round <= DECISION_ROUNDS; round++) {
+      const pool = await requirePool(this.deps.directory, decidedOn.clientPoolId);
+      if (pool.trustEpoch === epoch) return;
+      await this.trustedLeaf(pool, x5c, now);
+      epoch = pool.trustEpoch;
+    }
+    throw new DependencyError('dynamodb', new Error('the trust list kept changing during the request'));
+  }
+
+  private async sign(pool: Pool, device: ParsedCertificate, claims: AssertionClaims, scopes: string[], issuer: string, now: Date): Promise<string> {
     const payload = accessTokenClaims({
       issuer,
       audience: this.deps.tokenAudience ?? issuer,
@@ -132,13 +162,19 @@ export class IssueToken {
   }
 }
 
-function replayed(): DomainError {
-  return new DomainError('assertion_replayed', 'this assertion (jti) has already been used');
+function refusal(code: 'device_not_found' | 'device_disabled' | 'binding_not_found' | 'assertion_replayed', claims: AssertionClaims): DomainError {
+  const messages = {
+    device_not_found: `device ${claims.subject} does not exist`,
+    device_disabled: `device ${claims.subject} is disabled`,
+    binding_not_found: `device ${claims.subject} has no binding for client ${claims.clientAppId}`,
+    assertion_replayed: 'this assertion (jti) has already been used',
+  };
+  return new DomainError(code, messages[code]);
 }
 
 /** SPEC §4.4: a pre-registered device pinned to a business unit only accepts certificates of that unit (subject O). */
-function checkBusinessUnit(record: Device | undefined, certificate: ParsedCertificate): void {
-  const expected = record?.preRegistered ? record.tags?.[BUSINESS_UNIT_TAG] : undefined;
+function checkBusinessUnit(record: Device, certificate: ParsedCertificate): void {
+  const expected = record.preRegistered ? record.tags?.[BUSINESS_UNIT_TAG] : undefined;
   if (expected !== undefined && expected !== certificate.subjectO) {
     throw new DomainError('business_unit_mismatch', 'the certificate organisation (O) does not match the device business_unit_id');
   }

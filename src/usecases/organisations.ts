@@ -1,5 +1,5 @@
 import { DomainError } from '../errors';
-import { generateApiKey } from '../domain/api-key-format';
+import { generateApiKey, isApiKeyId } from '../domain/api-key-format';
 import { optionalText, rejectUnknownFields, requireObject, requireText } from '../domain/fields';
 import { requireIdentifier } from '../domain/identifiers';
 import type { Environment, Organisation } from '../domain/model';
@@ -67,6 +67,29 @@ export class OrganisationService {
       createdAt: this.deps.clock().toISOString(),
     });
     return { id: key.keyId, orgId, apiKey: key.apiKey };
+  }
+
+  /** The caller's permission is decided before anything is read (403 for another org's key). */
+  async listApiKeys(principal: Principal, orgId: string) {
+    requireOrgAccess(principal, orgId);
+    requireIdentifier('orgId', orgId);
+    if (!(await this.deps.directory.getOrg(orgId))) throw new DomainError('org_not_found', `organisation ${orgId} does not exist`);
+    const listed = await this.deps.apiKeys.listApiKeys(orgId);
+    return listed.map(({ keyId, ...rest }) => ({ id: keyId, ...rest }));
+  }
+
+  /**
+   * A key of another organisation is answered exactly like an unknown one, so
+   * this route tells nobody which key ids exist elsewhere. An org key may
+   * revoke itself.
+   */
+  async revokeApiKey(principal: Principal, orgId: string, keyId: string): Promise<void> {
+    requireOrgAccess(principal, orgId);
+    requireIdentifier('orgId', orgId);
+    if (!isApiKeyId(keyId)) throw new DomainError('malformed_key_id', 'keyId must be the id returned when the key was created (k + 16 hex digits)', { field: 'keyId' });
+    if (await this.deps.apiKeys.deleteApiKey(orgId, keyId)) return;
+    if (!(await this.deps.directory.getOrg(orgId))) throw new DomainError('org_not_found', `organisation ${orgId} does not exist`);
+    throw new DomainError('api_key_not_found', `organisation ${orgId} has no API key ${keyId}`);
   }
 
   /** 404 names the missing level: organisation first, then environment. */

@@ -1,4 +1,16 @@
-import type { Binding, Device, Environment, Organisation, Pool, Provisioning, RootCertificate } from '../domain/model';
+import type { CrlEntry, RevocationView } from '../domain/revocation';
+import type {
+  Binding,
+  CertificateRevocation,
+  Device,
+  DeviceStatus,
+  Environment,
+  Organisation,
+  Pool,
+  Provisioning,
+  RootCertificate,
+  StoredCrl,
+} from '../domain/model';
 
 /** Repositories the use cases depend on; DynamoDB/S3 adapters live in src/storage. */
 export interface DirectoryRepository {
@@ -9,44 +21,112 @@ export interface DirectoryRepository {
   getPool(clientPoolId: string): Promise<Pool | undefined>;
 }
 
+/** An org API key as listed (SPEC §3.5): never its secret or hash. */
+export interface ApiKeySummary {
+  keyId: string;
+  orgId: string;
+  createdAt: string;
+  lastUsedAt?: string;
+}
+
+export interface StoredApiKey extends ApiKeySummary {
+  secretHash: string;
+}
+
 export interface ApiKeyRepository {
+  /** Writes the key record and its org index entry together; throws when the key id exists. */
   createApiKey(record: { keyId: string; orgId: string; secretHash: string; createdAt: string }): Promise<void>;
-  findApiKey(keyId: string): Promise<{ orgId: string; secretHash: string } | undefined>;
+  /** Strongly consistent: a revoked key is gone for the very next request. */
+  findApiKey(keyId: string): Promise<StoredApiKey | undefined>;
+  /** One Query of the org's index, ordered by createdAt. */
+  listApiKeys(orgId: string): Promise<ApiKeySummary[]>;
+  /** Removes record and index entry in one transaction; false when no key of this org has that id. */
+  deleteApiKey(orgId: string, keyId: string): Promise<boolean>;
+  /** Sets lastUsedAt unless it is at or after `staleBefore` or the key is gone; false when nothing was written. */
+  recordUse(key: ApiKeySummary, usedAt: string, staleBefore: string): Promise<boolean>;
+}
+
+/** Fields a PATCH may change; undefined leaves a field as it is. */
+export interface DeviceChanges {
+  status?: DeviceStatus;
+  name?: string;
+  description?: string;
+  metadata?: Record<string, string>;
+  tags?: Record<string, string>;
 }
 
 export interface DeviceRepository {
   createDevice(poolId: string, device: Device): Promise<void>;
   getDevice(poolId: string, deviceId: string): Promise<Device | undefined>;
+  /** The updated record, or undefined when the device does not exist. */
+  updateDevice(poolId: string, deviceId: string, changes: DeviceChanges, updatedAt: string): Promise<Device | undefined>;
+  /** Final at return: the record is gone and every binding of it is dead (src/storage/keys.ts). */
   deleteDevice(poolId: string, deviceId: string): Promise<boolean>;
   putBinding(poolId: string, device: Device, binding: Binding): Promise<{ created: boolean; binding: Binding }>;
+  /** The token path's read: the device record and its binding of the record's generation, strongly consistent. */
+  getDeviceAndBinding(poolId: string, deviceId: string, clientAppId: string): Promise<{ device?: Device; binding?: Binding }>;
+  /** A binding of the device's current generation, or undefined. */
   getBinding(poolId: string, deviceId: string, clientAppId: string): Promise<Binding | undefined>;
   listBindings(poolId: string, deviceId: string): Promise<Binding[]>;
   deleteBinding(poolId: string, deviceId: string, clientAppId: string): Promise<boolean>;
-  recordProvisioning(poolId: string, device: Pick<Device, 'deviceId' | 'orgId' | 'envId'>, seen: Omit<Provisioning, 'firstSeen'>): Promise<void>;
+}
+
+/** What a token decision read, which its commit requires to be unchanged. */
+export interface IssuanceCommit {
+  deviceId: string;
+  /** The generation of the device record the decision read (undefined for a record older than generations). */
+  deviceGeneration: string | undefined;
+  clientAppId: string;
+  bindingRevision: string | undefined;
+  /** Spent for good by the commit, until `jtiExpiresAt` (epoch seconds). */
+  jti: string;
+  jtiExpiresAt: number;
+  /** Names this request's write, so an SDK retry after a lost reply recognises it. */
+  attemptId: string;
+  provisioning: Omit<Provisioning, 'firstSeen'>;
+}
+
+export type IssuanceRefusal = 'device_not_found' | 'device_disabled' | 'binding_not_found' | 'assertion_replayed';
+
+/** `stale`: the binding was rewritten after the decision read it; the decision must be taken again. */
+export type IssuanceOutcome = { committed: true } | { committed: false; refusal: IssuanceRefusal } | { committed: false; stale: true };
+
+/**
+ * The one write of a token request: the jti is spent, the device record
+ * refreshed, and the device and binding required to be as the decision read
+ * them, atomically (src/storage/keys.ts). Never creates a device record.
+ */
+export interface IssuanceLedger {
+  commit(poolId: string, commit: IssuanceCommit): Promise<IssuanceOutcome>;
 }
 
 export interface TrustStoreRepository {
   getRoot(poolId: string, fingerprint: string): Promise<RootCertificate | undefined>;
   /** false when a record with this fingerprint already exists. */
-  putRoot(poolId: string, root: RootCertificate): Promise<boolean>;
+  createRoot(poolId: string, root: RootCertificate): Promise<boolean>;
+  /** Points the record at a new S3 object; false when it is gone or no longer points at `expectedObjectKey`. */
+  replaceRootObject(poolId: string, fingerprint: string, expectedObjectKey: string, objectKey: string): Promise<boolean>;
   listRoots(poolId: string): Promise<RootCertificate[]>;
-  deleteRoot(poolId: string, fingerprint: string): Promise<void>;
+  /** Removes the anchor, taking trust away (trustEpoch); false when it is gone or points at another object. */
+  deleteRoot(poolId: string, fingerprint: string, expectedObjectKey: string): Promise<boolean>;
+}
+
+/** SPEC §3.4 state of a pool: individual revocations and one current CRL per issuer. */
+export interface RevocationRepository {
+  /** false when this fingerprint is already revoked (nothing written). Takes trust away: commits with the pool's trustEpoch. */
+  putRevocation(poolId: string, revocation: CertificateRevocation): Promise<boolean>;
+  getRevocation(poolId: string, id: string): Promise<CertificateRevocation | undefined>;
+  listRevocations(poolId: string): Promise<CertificateRevocation[]>;
+  deleteRevocation(poolId: string, id: string): Promise<boolean>;
+  /** 'not_newer' when the pool already holds a CRL of this issuer at least as new (nothing written). */
+  putCrl(poolId: string, crl: StoredCrl, entries: readonly CrlEntry[]): Promise<'stored' | 'not_newer'>;
+  listCrls(poolId: string): Promise<StoredCrl[]>;
+  deleteCrl(poolId: string, id: string): Promise<boolean>;
+  /** Token path: what the revocation check needs about these certificates of a validated path, strongly consistent. */
+  revocationView(poolId: string, subjects: readonly { issuerId: string; serialNumberHex: string; fingerprint: string }[]): Promise<RevocationView>;
 }
 
 export interface CertificateObjectStore {
   put(objectKey: string, pem: string): Promise<void>;
   delete(objectKey: string): Promise<void>;
-}
-
-export interface ReplayCache {
-  /**
-   * Claims (poolId, jti) for one attempt until `expiresAt` (epoch seconds):
-   * true when this attempt holds it. An unconfirmed claim lapses after a short
-   * lease, so a failed attempt never burns the assertion for good.
-   */
-  consume(poolId: string, jti: string, expiresAt: number, attemptId: string): Promise<boolean>;
-  /** Makes the claim permanent; false when the lease lapsed and another attempt took the jti. */
-  confirm(poolId: string, jti: string, attemptId: string): Promise<boolean>;
-  /** Gives up an unconfirmed claim of this attempt, so the device may retry at once. */
-  release(poolId: string, jti: string, attemptId: string): Promise<void>;
 }

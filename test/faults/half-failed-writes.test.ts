@@ -8,7 +8,6 @@ import { tokenRequestBody } from '../support/device-client';
 import { type EnrolledDevice, bindDevice, deviceAssertion, getDevice, issueDevice, makeOrganisationPki, postToken, sha256Hex, uploadRoot } from '../support/device-fleet';
 import { makeRoot } from '../support/pki';
 import type { EnvironmentInfo } from '../support/test-idp';
-import { CLAIM_LEASE_MS } from '../../src/storage/dynamo-replay-cache';
 import { type HarnessIdp, startHarnessIdp } from '../load/support/harness-idp';
 import { type FaultProxy, type ProxiedCall, breakFirst, breakSequence, startFaultProxy } from './support/fault-proxy';
 import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavailableShape } from './support/token-expectations';
@@ -24,7 +23,7 @@ import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavaila
  */
 jest.setTimeout(120_000);
 
-const jtiWrite = (operation: string) => (call: ProxiedCall) => call.operation === operation && call.body.includes('"JTI#');
+const issuanceCommit = (call: ProxiedCall) => call.operation === 'TransactWriteItems' && call.body.includes('"JTI#');
 const rootObjectPut = (call: ProxiedCall) => call.method === 'PUT' && call.path.includes('/roots/');
 
 describe('writes that fail halfway', () => {
@@ -82,60 +81,45 @@ describe('writes that fail halfway', () => {
   const objectKeys = async () =>
     ((await bucket.send(new ListObjectsV2Command({ Bucket: idp.bucketName, Prefix: `pools/${env.clientPoolId}/` }))).Contents ?? []).map((o) => o.Key).sort();
   const recordedRoots = async () => (await idp.poolItems(env.clientPoolId, 'ROOT#')).map((item) => item.fingerprint).sort();
-  const objectKeyOf = (fingerprint: string) => `pools/${env.clientPoolId}/roots/${fingerprint}.pem`;
+  const objectKeysOf = async (fingerprint: string) => (await objectKeys()).filter((key) => key?.startsWith(`pools/${env.clientPoolId}/roots/${fingerprint}/`));
 
-  describe('replay cache (DynamoDB)', () => {
-    it('a jti write reset before it reaches DynamoDB is retried by the SDK and the request gets its token', async () => {
-      const { jwt } = await deviceAssertion(await boundDevice('consume-retried'), env);
-      const rule = breakFirst(jtiWrite('PutItem'), 'reset-before');
-      dynamoProxy.setRule(rule);
-      expect(outageAnswerShape(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)))).toEqual(TOKEN);
-      expect(rule.seen()).toBe(2);
-      expect(refusalShape(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)))).toEqual(REPLAYED);
-    });
-
-    describe('KMS Sign fails and the jti release cannot be written', () => {
-      let device: EnrolledDevice;
-      let jwt: string;
-
-      it('answers 503 + Retry-After with no token and no provisioning', async () => {
-        device = await boundDevice('release-lost');
-        jwt = (await deviceAssertion(device, env)).jwt;
-        await idp.kmsServer.stop();
-        kmsDown = true;
-        dynamoProxy.setRule((call) => (jtiWrite('DeleteItem')(call) ? 'reset-before' : 'forward'));
-        expect(unavailableShape(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)))).toEqual(UNAVAILABLE);
-        expect(dynamoProxy.broken['reset-before DeleteItem']).toBeGreaterThanOrEqual(1);
-        dynamoProxy.setRule(undefined);
-        expect((await getDevice(idp, env, device.deviceId))?.provisioning).toBeUndefined();
-      });
-
-      // The release could not be written, so the jti stays claimed, but only for
-      // the claim's lease (= the Retry-After the 503 advertised): a device that
-      // honours Retry-After gets its token with the same assertion.
-      it('lets the device retry the same assertion once KMS and DynamoDB are back', async () => {
-        await idp.kmsServer.restart();
-        kmsDown = false;
-        await new Promise((resolve) => setTimeout(resolve, CLAIM_LEASE_MS + 250));
-        const retried = await postToken(env.tokenEndpoint, tokenRequestBody(jwt));
-        expect(refusalShape(retried)).not.toEqual(REPLAYED);
-        expect(outageAnswerShape(retried)).toEqual(TOKEN);
-      });
-    });
-
-    // The SDK retries the conditional PutItem (maxAttempts 2). When the first
-    // attempt was applied but its answer lost, the retry finds that very item;
-    // the item names the attempt that wrote it, so the retry recognises its own
-    // claim instead of reporting a replay.
-    it('a jti write applied but unanswered: the never-used assertion gets a token or a 503, not a replay refusal', async () => {
-      const { jwt } = await deviceAssertion(await boundDevice('consume-ambiguous'), env);
-      const rule = breakFirst(jtiWrite('PutItem'), 'reset-after');
+  describe('issuance transaction (DynamoDB)', () => {
+    // The SDK retries TransactWriteItems with the same ClientRequestToken.
+    // When the first attempt was applied but its answer lost, the retry finds
+    // the jti spent by that very commit; the item names the attempt that wrote
+    // it, so the retry recognises its own commit instead of reporting a replay.
+    it('the issuance transaction applied but unanswered: the never-used assertion gets its token, not a replay refusal', async () => {
+      const device = await boundDevice('commit-ambiguous');
+      const { jwt } = await deviceAssertion(device, env);
+      const rule = breakFirst(issuanceCommit, 'reset-after');
       dynamoProxy.setRule(rule);
       const answer = await postToken(env.tokenEndpoint, tokenRequestBody(jwt));
       dynamoProxy.setRule(undefined);
       expect(rule.seen()).toBe(2); // the applied attempt and the SDK's retry
-      expect(refusalShape(answer)).not.toEqual(REPLAYED);
-      expect([TOKEN, UNAVAILABLE]).toContainEqual(outageAnswerShape(answer));
+      expect(outageAnswerShape(answer)).toEqual(TOKEN);
+      expect((await getDevice(idp, env, device.deviceId))?.provisioning?.thumbprint).toBe(sha256Hex(device.device.der));
+      expect(refusalShape(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)))).toEqual(REPLAYED);
+    });
+
+    it('the issuance transaction lost before it reaches DynamoDB is retried by the SDK: one token, the jti spent once', async () => {
+      const device = await boundDevice('commit-retried');
+      const { jwt } = await deviceAssertion(device, env);
+      const rule = breakFirst(issuanceCommit, 'reset-before');
+      dynamoProxy.setRule(rule);
+      expect(outageAnswerShape(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)))).toEqual(TOKEN);
+      dynamoProxy.setRule(undefined);
+      expect(rule.seen()).toBe(2);
+      expect(refusalShape(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)))).toEqual(REPLAYED);
+    });
+
+    it('the issuance transaction never answered: 503, and nothing of it was written (the same assertion succeeds later)', async () => {
+      const device = await boundDevice('commit-lost');
+      const { jwt } = await deviceAssertion(device, env);
+      dynamoProxy.setRule((call) => (issuanceCommit(call) ? 'reset-before' : 'forward'));
+      expect(unavailableShape(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)))).toEqual(UNAVAILABLE);
+      dynamoProxy.setRule(undefined);
+      expect((await getDevice(idp, env, device.deviceId))?.provisioning).toBeUndefined();
+      expect(outageAnswerShape(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)))).toEqual(TOKEN);
     });
   });
 
@@ -146,7 +130,8 @@ describe('writes that fail halfway', () => {
       s3Proxy.setRule(breakFirst(rootObjectPut, 'reset-before'));
       expect((await upload(root.pem)).status).toBe(201);
       expect(await recordedRoots()).toContain(fingerprint);
-      expect(await objectKeys()).toContain(objectKeyOf(fingerprint));
+      const [record] = await idp.poolItems(env.clientPoolId, `ROOT#${fingerprint}`);
+      expect(await objectKeysOf(fingerprint)).toEqual([record.objectKey]);
     });
 
     describe('PutObject applied but unanswered, then S3 unreachable', () => {
@@ -171,7 +156,7 @@ describe('writes that fail halfway', () => {
       // failed) is a 503; the upload then removes the object it may have written.
       it('leaves no object without its record in the bucket', async () => {
         expect(await objectKeys()).toEqual(objectsBefore);
-        expect(await objectKeys()).not.toContain(objectKeyOf(fingerprint));
+        expect(await objectKeysOf(fingerprint)).toEqual([]);
       });
     });
   });

@@ -50,7 +50,8 @@ describe('root CA upload: S3 down', () => {
   const rootFingerprints = async (clientPoolId: string) =>
     (await idp.poolItems(clientPoolId, 'ROOT#')).map((item) => item.fingerprint as string).sort();
 
-  const objectKeyOf = (env: EnvironmentInfo, fingerprint: string) => `pools/${env.clientPoolId}/roots/${fingerprint}.pem`;
+  /** The S3 copy the root's record points at (one object per upload, under the fingerprint). */
+  const objectKeyOf = async (env: EnvironmentInfo, fingerprint: string) => String((await idp.poolItems(env.clientPoolId, `ROOT#${fingerprint}`))[0]?.objectKey);
 
   it('answers 503 + Retry-After and records nothing; after S3 is back a retry stores one record and one object', async () => {
     const env = await idp.createEnvironment('s3-org', 'prod');
@@ -78,14 +79,14 @@ describe('root CA upload: S3 down', () => {
       body: { success: true, message: 'Certificate uploaded successfully', clientPoolId: env.clientPoolId, filename: 'root-ca.crt', fingerprint },
     });
     expect(await rootFingerprints(env.clientPoolId)).toEqual([fingerprint]);
-    expect(await objectKeys(env.clientPoolId)).toEqual([objectKeyOf(env, fingerprint)]);
-    const stored = await bucket.send(new GetObjectCommand({ Bucket: idp.bucketName, Key: objectKeyOf(env, fingerprint) }));
+    expect(await objectKeys(env.clientPoolId)).toEqual([await objectKeyOf(env, fingerprint)]);
+    const stored = await bucket.send(new GetObjectCommand({ Bucket: idp.bucketName, Key: await objectKeyOf(env, fingerprint) }));
     expect(await stored.Body?.transformToString()).toBe(pki.root.pem);
 
     // Idempotent afterwards, and the root is really trusted by the token endpoint.
     expect((await upload(env.clientPoolId, pki.root.pem)).status).toBe(200);
     expect(await rootFingerprints(env.clientPoolId)).toEqual([fingerprint]);
-    expect(await objectKeys(env.clientPoolId)).toEqual([objectKeyOf(env, fingerprint)]);
+    expect(await objectKeys(env.clientPoolId)).toEqual([await objectKeyOf(env, fingerprint)]);
     const device = await issueDevice(pki.root, pki.intermediate, { deviceId: 'after-s3-outage' });
     await bindDevice(idp, env, device.deviceId, 'client', ['device']);
     expect(outageAnswerShape(await postToken(env.tokenEndpoint, tokenRequestBody((await deviceAssertion(device, env)).jwt)))).toEqual(TOKEN);
@@ -112,13 +113,13 @@ describe('root CA upload: S3 down', () => {
     const accepted = roots.filter((_, index) => run.answers[index].result.status === 201).map((root) => sha256Hex(root.der)).sort();
     // Exactly the accepted roots are recorded, and every object in the bucket has its record (and vice versa).
     expect(await rootFingerprints(env.clientPoolId)).toEqual(accepted);
-    expect(await objectKeys(env.clientPoolId)).toEqual(accepted.map((fingerprint) => objectKeyOf(env, fingerprint)).sort());
+    expect(await objectKeys(env.clientPoolId)).toEqual((await Promise.all(accepted.map((fingerprint) => objectKeyOf(env, fingerprint)))).sort());
 
     const refused = roots.filter((_, index) => run.answers[index].result.status !== 201);
     const retried = await runWithConcurrency(refused, 4, (root) => upload(env.clientPoolId, root.pem));
     expect(retried.answers.map((a) => a.result.status)).toEqual(refused.map(() => 201));
     const all = roots.map((root) => sha256Hex(root.der)).sort();
     expect(await rootFingerprints(env.clientPoolId)).toEqual(all);
-    expect(await objectKeys(env.clientPoolId)).toEqual(all.map((fingerprint) => objectKeyOf(env, fingerprint)).sort());
+    expect(await objectKeys(env.clientPoolId)).toEqual((await Promise.all(all.map((fingerprint) => objectKeyOf(env, fingerprint)))).sort());
   });
 });

@@ -52,7 +52,8 @@ describe('root CA upload, list and delete (SPEC §3.1)', () => {
     expect(roots).toHaveLength(1);
     expect(roots[0]).toMatchObject({ sk: `ROOT#${fingerprint}`, fingerprint, filename: 'root-ca.crt' });
     expect(Buffer.from(String(roots[0].der), 'base64').equals(Buffer.from(recipe.root))).toBe(true);
-    const key = `pools/${env.clientPoolId}/roots/${fingerprint}.pem`;
+    const key = String(roots[0].objectKey);
+    expect(key).toMatch(new RegExp(`^pools/${env.clientPoolId}/roots/${fingerprint}/[0-9a-f-]{36}\\.pem$`));
     expect(await bucketKeys(idp.bucketName)).toEqual([key]);
     const object = await testS3Client().send(new GetObjectCommand({ Bucket: idp.bucketName, Key: key }));
     expect(new X509Certificate(await object.Body!.transformToString()).fingerprint256).toBe(new X509Certificate(recipe.rootPem).fingerprint256);

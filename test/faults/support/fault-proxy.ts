@@ -9,11 +9,14 @@ import type { AddressInfo } from 'node:net';
  * - 'reset-before': the connection is reset before the call is forwarded
  *   (the write never happens);
  * - 'reset-after': the call is forwarded and applied, then the connection is
- *   reset instead of answering (the write happened; the caller cannot know).
+ *   reset instead of answering (the write happened; the caller cannot know);
+ * - `{ holdUntil }`: the call waits at the proxy until the promise settles,
+ *   then goes through: a request parked between its reads and its write,
+ *   so a test can run a concurrent change exactly inside that window.
  *
  * Headers go through unchanged, so SigV4 signatures still verify upstream.
  */
-export type FaultAction = 'forward' | 'reset-before' | 'reset-after';
+export type FaultAction = 'forward' | 'reset-before' | 'reset-after' | { readonly holdUntil: Promise<void> };
 
 export interface ProxiedCall {
   method: string;
@@ -39,7 +42,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const broken: Record<string, number> = {};
   let rule: FaultRule | undefined;
 
-  const relay = (req: IncomingMessage, res: ServerResponse, body: Buffer, action: FaultAction) => {
+  const relay = (req: IncomingMessage, res: ServerResponse, body: Buffer, action: 'forward' | 'reset-after') => {
     const forwarded = httpRequest(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
       (answer) => {
@@ -66,9 +69,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       const call = { method: req.method ?? 'GET', path: req.url ?? '/', operation, body: body.toString('utf8') };
       const action = rule?.(call) ?? 'forward';
       if (action !== 'forward') {
-        const name = `${action} ${operation || `${call.method} ${call.path.split('?')[0]}`}`;
+        const name = `${typeof action === 'object' ? 'hold' : action} ${operation || `${call.method} ${call.path.split('?')[0]}`}`;
         broken[name] = (broken[name] ?? 0) + 1;
       }
+      if (typeof action === 'object') return void action.holdUntil.then(() => relay(req, res, body, 'forward'));
       if (action === 'reset-before') return void req.socket.destroy();
       relay(req, res, body, action);
     });
@@ -113,4 +117,24 @@ export function breakSequence(matches: (call: ProxiedCall) => boolean, actions: 
     seen += 1;
     return action;
   };
+}
+
+/**
+ * Holds the first call matching `matches` at the proxy: `reached` resolves
+ * when it arrives, and it goes through once `release()` is called. Every
+ * other call is forwarded.
+ */
+export function holdFirst(matches: (call: ProxiedCall) => boolean): FaultRule & { readonly reached: Promise<ProxiedCall>; release(): void } {
+  let arrived!: (call: ProxiedCall) => void;
+  let release!: () => void;
+  const reached = new Promise<ProxiedCall>((resolve) => (arrived = resolve));
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let held = false;
+  const rule = (call: ProxiedCall): FaultAction => {
+    if (held || !matches(call)) return 'forward';
+    held = true;
+    arrived(call);
+    return { holdUntil: gate };
+  };
+  return Object.assign(rule, { reached, release });
 }

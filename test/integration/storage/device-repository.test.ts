@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Binding, Device } from '../../../src/domain/model';
 import { DependencyError, DomainError } from '../../../src/errors';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
@@ -10,7 +10,21 @@ describe('DynamoDeviceRepository', () => {
   let devices: DynamoDeviceRepository;
   const POOL = 'pool-devices';
   const T0 = '2030-01-01T00:00:00.000Z';
-  const device = (deviceId: string, extra: Partial<Device> = {}): Device => ({ deviceId, orgId: 'acme', envId: 'prod', preRegistered: false, createdAt: T0, ...extra });
+  const device = (deviceId: string, extra: Partial<Device> = {}): Device => ({
+    deviceId,
+    orgId: 'acme',
+    envId: 'prod',
+    preRegistered: false,
+    status: 'active',
+    createdAt: T0,
+    ...extra,
+  });
+  /** What the API shows of a record: storage bookkeeping (generation, revision) aside. */
+  const shown = <T extends object>(record: T | undefined) => {
+    if (record === undefined) return undefined;
+    const { generation: _g, deviceGeneration: _d, revision: _r, ...rest } = record as Record<string, unknown>;
+    return rest;
+  };
   const binding = (deviceId: string, clientAppId: string, at = T0, extra: Partial<Binding> = {}): Binding => ({
     deviceId,
     clientAppId,
@@ -19,7 +33,8 @@ describe('DynamoDeviceRepository', () => {
     updatedAt: at,
     ...extra,
   });
-  const seen = (lastSeen: string, thumbprint = 'aa') => ({ thumbprint, serial: '01', issuer: 'CN=Intermediate', notAfter: '2031-01-01T00:00:00.000Z', businessUnit: 'BU-1', lastSeen });
+
+  const rawBindings = (deviceId: string) => rawBindingsIn(tableName, deviceId);
 
   beforeAll(async () => {
     tableName = await createTestTable();
@@ -30,9 +45,11 @@ describe('DynamoDeviceRepository', () => {
     it('creates a device once; a second create is device_exists and changes nothing', async () => {
       const till = device('till-1', { preRegistered: true, name: 'Till', tags: { business_unit_id: 'BU-1' }, metadata: { model: 'T' } });
       await devices.createDevice(POOL, till);
-      expect(await devices.getDevice(POOL, 'till-1')).toEqual(till);
+      const stored = await devices.getDevice(POOL, 'till-1');
+      expect(shown(stored)).toEqual(till);
+      expect(stored?.generation).toMatch(/^[0-9a-f-]{36}$/);
       await expect(devices.createDevice(POOL, device('till-1', { name: 'Other' }))).rejects.toMatchObject({ code: 'device_exists' });
-      expect(await devices.getDevice(POOL, 'till-1')).toEqual(till);
+      expect(await devices.getDevice(POOL, 'till-1')).toEqual(stored);
     });
 
     it('keeps pools apart', async () => {
@@ -43,16 +60,19 @@ describe('DynamoDeviceRepository', () => {
   describe('putBinding', () => {
     it('creates the missing device record and the binding in one transaction', async () => {
       const result = await devices.putBinding(POOL, device('new-1'), binding('new-1', 'client'));
-      expect(result).toEqual({ created: true, binding: binding('new-1', 'client') });
-      expect(await devices.getDevice(POOL, 'new-1')).toEqual(device('new-1'));
-      expect(await devices.getBinding(POOL, 'new-1', 'client')).toEqual(binding('new-1', 'client'));
+      expect(result.created).toBe(true);
+      expect(shown(result.binding)).toEqual(binding('new-1', 'client'));
+      const record = await devices.getDevice(POOL, 'new-1');
+      expect(shown(record)).toEqual(device('new-1'));
+      expect(result.binding.deviceGeneration).toBe(record?.generation);
+      expect(await devices.getBinding(POOL, 'new-1', 'client')).toEqual(result.binding);
     });
 
     it('replaces a binding: created false, createdAt kept, updatedAt and scopes new', async () => {
       const later = '2030-02-01T00:00:00.000Z';
       const result = await devices.putBinding(POOL, device('new-1', { createdAt: later }), binding('new-1', 'client', later, { scopes: ['device', 'x'] }));
       expect(result.created).toBe(false);
-      expect(await devices.getBinding(POOL, 'new-1', 'client')).toEqual(binding('new-1', 'client', later, { scopes: ['device', 'x'], createdAt: T0 }));
+      expect(shown(await devices.getBinding(POOL, 'new-1', 'client'))).toEqual(binding('new-1', 'client', later, { scopes: ['device', 'x'], createdAt: T0 }));
       expect((await devices.getDevice(POOL, 'new-1'))?.createdAt).toBe(T0);
     });
 
@@ -94,45 +114,67 @@ describe('DynamoDeviceRepository', () => {
       expect(await devices.deleteDevice(POOL, 'fleet-1')).toBe(false);
     });
 
-    it('retries bindings BatchWriteItem leaves unprocessed before deleting the device', async () => {
-      for (const app of ['a', 'b', 'c']) await devices.putBinding(POOL, device('throttled-1'), binding('throttled-1', app));
-      const flaky = throttlingClient(testDocumentClient(), tableName, 2);
-      expect(await new DynamoDeviceRepository(flaky, tableName).deleteDevice(POOL, 'throttled-1')).toBe(true);
-      expect(await devices.listBindings(POOL, 'throttled-1')).toEqual([]);
+    it('is final even when the sweep cannot finish: the stuck bindings are dead, never listed or honoured, not revived by a new registration', async () => {
+      await devices.putBinding(POOL, device('stuck-1'), binding('stuck-1', 'a'));
+      const failingSweep = failingDeletesOf(testDocumentClient(), 'BINDING#');
+      expect(await new DynamoDeviceRepository(failingSweep, tableName).deleteDevice(POOL, 'stuck-1')).toBe(true);
+      expect(await devices.getDevice(POOL, 'stuck-1')).toBeUndefined();
+      expect(await rawBindings('stuck-1')).toHaveLength(1);
+      expect(await devices.getBinding(POOL, 'stuck-1', 'a')).toBeUndefined();
+      await devices.createDevice(POOL, device('stuck-1'));
+      expect(await devices.listBindings(POOL, 'stuck-1')).toEqual([]);
+      expect(await devices.getDeviceAndBinding(POOL, 'stuck-1', 'a')).toEqual({ device: await devices.getDevice(POOL, 'stuck-1'), binding: undefined });
     });
 
-    it('keeps the device (and fails retryably) when bindings stay unprocessed', async () => {
-      await devices.putBinding(POOL, device('throttled-2'), binding('throttled-2', 'a'));
-      const stuck = throttlingClient(testDocumentClient(), tableName, Infinity);
-      await expect(new DynamoDeviceRepository(stuck, tableName).deleteDevice(POOL, 'throttled-2')).rejects.toBeInstanceOf(DependencyError);
-      expect(await devices.getDevice(POOL, 'throttled-2')).toBeDefined();
+    it('a sweep never removes a binding that a re-registration rewrote for the new generation', async () => {
+      await devices.putBinding(POOL, device('resweep-1'), binding('resweep-1', 'a'));
+      // The delete's sweep is held back until the device has been bound again under the same key.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const slowSweep = heldDeletesOf(testDocumentClient(), 'BINDING#', held);
+      const deleting = new DynamoDeviceRepository(slowSweep, tableName).deleteDevice(POOL, 'resweep-1');
+      await waitFor(async () => (await devices.getDevice(POOL, 'resweep-1')) === undefined);
+      const rebound = await devices.putBinding(POOL, device('resweep-1'), binding('resweep-1', 'a'));
+      release();
+      expect(await deleting).toBe(true);
+      expect(await devices.getBinding(POOL, 'resweep-1', 'a')).toEqual(rebound.binding);
     });
   });
 
-  describe('recordProvisioning', () => {
-    const id = { deviceId: 'auto-1', orgId: 'acme', envId: 'prod' };
+  describe('generations', () => {
+    it('a binding written for a generation that was deleted is dead; re-binding makes a new generation', async () => {
+      await devices.putBinding(POOL, device('gen-1'), binding('gen-1', 'client'));
+      const first = await devices.getDevice(POOL, 'gen-1');
+      expect(await devices.deleteDevice(POOL, 'gen-1')).toBe(true);
+      const again = await devices.putBinding(POOL, device('gen-1'), binding('gen-1', 'client'));
+      expect(again.created).toBe(true);
+      const second = await devices.getDevice(POOL, 'gen-1');
+      expect(second?.generation).not.toBe(first?.generation);
+      expect(again.binding.deviceGeneration).toBe(second?.generation);
+    });
 
-    it('creates the device record on the first successful assertion', async () => {
-      await devices.recordProvisioning(POOL, id, seen('2030-03-01T00:00:00.000Z'));
-      expect(await devices.getDevice(POOL, 'auto-1')).toEqual({
-        ...device('auto-1', { createdAt: '2030-03-01T00:00:00.000Z' }),
-        provisioning: { ...seen('2030-03-01T00:00:00.000Z'), firstSeen: '2030-03-01T00:00:00.000Z' },
+    it('refuses to delete a binding of another generation and gives every write a new revision', async () => {
+      const one = await devices.putBinding(POOL, device('gen-2'), binding('gen-2', 'client'));
+      const two = await devices.putBinding(POOL, device('gen-2'), binding('gen-2', 'client'));
+      expect(two.binding.revision).not.toBe(one.binding.revision);
+      expect(await devices.deleteBinding(POOL, 'nobody', 'client')).toBe(false);
+    });
+  });
+
+  describe('updateDevice', () => {
+    it('disables and re-enables a device, keeping its record, and is undefined for an unknown device', async () => {
+      await devices.createDevice(POOL, device('patch-1', { name: 'Kiosk' }));
+      const before = await devices.getDevice(POOL, 'patch-1');
+      const disabled = await devices.updateDevice(POOL, 'patch-1', { status: 'disabled' }, '2030-05-01T00:00:00.000Z');
+      expect(disabled).toEqual({ ...before, status: 'disabled', updatedAt: '2030-05-01T00:00:00.000Z' });
+      expect(await devices.updateDevice(POOL, 'patch-1', { status: 'active', tags: { site: 'x' } }, '2030-05-02T00:00:00.000Z')).toMatchObject({
+        status: 'active',
+        name: 'Kiosk',
+        tags: { site: 'x' },
+        generation: before?.generation,
       });
-    });
-
-    it('keeps firstSeen and refreshes lastSeen and the certificate on a later request', async () => {
-      await devices.recordProvisioning(POOL, id, seen('2030-03-02T00:00:00.000Z', 'bb'));
-      expect((await devices.getDevice(POOL, 'auto-1'))?.provisioning).toEqual({ ...seen('2030-03-02T00:00:00.000Z', 'bb'), firstSeen: '2030-03-01T00:00:00.000Z' });
-    });
-
-    it('never moves lastSeen backwards: an older request changes nothing and does not fail', async () => {
-      await expect(devices.recordProvisioning(POOL, id, seen('2030-03-01T12:00:00.000Z', 'old'))).resolves.toBeUndefined();
-      expect((await devices.getDevice(POOL, 'auto-1'))?.provisioning).toMatchObject({ lastSeen: '2030-03-02T00:00:00.000Z', thumbprint: 'bb' });
-    });
-
-    it('keeps a pre-registered device pre-registered, with its tags', async () => {
-      await devices.recordProvisioning(POOL, { ...id, deviceId: 'till-1' }, seen('2030-03-03T00:00:00.000Z'));
-      expect(await devices.getDevice(POOL, 'till-1')).toMatchObject({ preRegistered: true, tags: { business_unit_id: 'BU-1' }, createdAt: T0 });
+      expect(await devices.updateDevice(POOL, 'nobody', { status: 'disabled' }, T0)).toBeUndefined();
+      expect(await devices.getDevice(POOL, 'nobody')).toBeUndefined();
     });
   });
 
@@ -142,15 +184,40 @@ describe('DynamoDeviceRepository', () => {
   });
 });
 
-/** Delegates to the real client, but answers the first `times` BatchWriteItem calls with everything unprocessed. */
-function throttlingClient(client: DynamoDBDocumentClient, tableName: string, times: number): DynamoDBDocumentClient {
-  let throttled = 0;
+async function rawBindingsIn(tableName: string, deviceId: string): Promise<unknown[]> {
+  const result = await testDocumentClient().send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': 'POOL#pool-devices', ':prefix': `BINDING#${deviceId}#` },
+      ConsistentRead: true,
+    }),
+  );
+  return result.Items ?? [];
+}
+
+/** Delegates to the real client, but fails every DeleteItem whose key's sort key starts with `prefix`. */
+function failingDeletesOf(client: DynamoDBDocumentClient, prefix: string): DynamoDBDocumentClient {
   const send = (command: unknown) => {
-    if (command instanceof BatchWriteCommand && throttled < times) {
-      throttled++;
-      return Promise.resolve({ UnprocessedItems: { [tableName]: command.input.RequestItems?.[tableName] ?? [] } });
-    }
+    if (command instanceof DeleteCommand && String(command.input.Key?.sk).startsWith(prefix)) return Promise.reject(new Error('injected outage'));
     return client.send(command as never);
   };
   return { send } as unknown as DynamoDBDocumentClient;
+}
+
+/** Delegates to the real client, but holds every DeleteItem whose sort key starts with `prefix` until `gate` resolves. */
+function heldDeletesOf(client: DynamoDBDocumentClient, prefix: string, gate: Promise<void>): DynamoDBDocumentClient {
+  const send = async (command: unknown) => {
+    if (command instanceof DeleteCommand && String(command.input.Key?.sk).startsWith(prefix)) await gate;
+    return client.send(command as never);
+  };
+  return { send } as unknown as DynamoDBDocumentClient;
+}
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('condition not reached');
 }

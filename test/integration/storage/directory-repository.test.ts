@@ -1,11 +1,10 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Environment, Organisation } from '../../../src/domain/model';
 import { DomainError } from '../../../src/errors';
-import { DynamoApiKeyRepository } from '../../../src/storage/dynamo-api-key-repository';
 import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
 import { createTestTable, testDocumentClient } from '../../support/emulators';
 
-/* Organisations, environments and their pools, and API keys, against DynamoDB Local. */
+/* Organisations, environments and their pools, against DynamoDB Local (API keys: api-key-repository.test.ts). */
 describe('DynamoDirectoryRepository', () => {
   let tableName: string;
   let directory: DynamoDirectoryRepository;
@@ -71,28 +70,5 @@ describe('DynamoDirectoryRepository', () => {
     await directory.createEnvironment(env('globex', 'prod', 'pool-globex'));
     expect((await directory.getEnvironment('globex', 'prod'))?.clientPoolId).toBe('pool-globex');
     expect((await directory.getEnvironment('acme', 'prod'))?.clientPoolId).toBe('pool-prod');
-  });
-});
-
-describe('DynamoApiKeyRepository', () => {
-  let tableName: string;
-  let apiKeys: DynamoApiKeyRepository;
-
-  beforeAll(async () => {
-    tableName = await createTestTable();
-    apiKeys = new DynamoApiKeyRepository(testDocumentClient(), tableName);
-  });
-
-  it('stores the hash under the key id and finds it again', async () => {
-    await apiKeys.createApiKey({ keyId: 'k0123456789abcdef', orgId: 'acme', secretHash: 'ab'.repeat(32), createdAt: '2030-01-01T00:00:00.000Z' });
-    expect(await apiKeys.findApiKey('k0123456789abcdef')).toEqual({ orgId: 'acme', secretHash: 'ab'.repeat(32) });
-    expect(await apiKeys.findApiKey('kffffffffffffffff')).toBeUndefined();
-  });
-
-  it('never overwrites an existing key id', async () => {
-    await expect(
-      apiKeys.createApiKey({ keyId: 'k0123456789abcdef', orgId: 'evil', secretHash: 'cd'.repeat(32), createdAt: '2030-01-01T00:00:00.000Z' }),
-    ).rejects.toThrow();
-    expect(await apiKeys.findApiKey('k0123456789abcdef')).toEqual({ orgId: 'acme', secretHash: 'ab'.repeat(32) });
   });
 });

@@ -1,6 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { RootCertificate } from '../../../src/domain/model';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
+import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
 import { DynamoTrustStoreRepository } from '../../../src/storage/dynamo-trust-store-repository';
 import { S3CertificateObjectStore } from '../../../src/storage/s3-certificate-object-store';
 import { createTestBucket, createTestTable, testDocumentClient, testS3Client } from '../../support/emulators';
@@ -22,30 +23,34 @@ const fp = (digit: string) => digit.repeat(64);
 describe('DynamoTrustStoreRepository', () => {
   let tableName: string;
   let store: DynamoTrustStoreRepository;
+  let directory: DynamoDirectoryRepository;
 
   beforeAll(async () => {
     tableName = await createTestTable();
     store = new DynamoTrustStoreRepository(testDocumentClient(), tableName);
+    directory = new DynamoDirectoryRepository(testDocumentClient(), tableName);
+    await directory.createOrg({ orgId: 'o', name: 'o', createdAt: '2030-01-01T00:00:00.000Z' });
   });
 
   it('puts a root once (true) and reads it back whole', async () => {
-    expect(await store.putRoot('pool-a', root(fp('a')))).toBe(true);
+    expect(await store.createRoot('pool-a', root(fp('a')))).toBe(true);
     expect(await store.getRoot('pool-a', fp('a'))).toEqual(root(fp('a')));
   });
 
   it('refuses to overwrite a stored root (false) and keeps the first record', async () => {
-    expect(await store.putRoot('pool-a', root(fp('a'), { filename: 'again.pem', uploadedAt: '2031-01-01T00:00:00.000Z' }))).toBe(false);
+    expect(await store.createRoot('pool-a', root(fp('a'), { filename: 'again.pem', uploadedAt: '2031-01-01T00:00:00.000Z' }))).toBe(false);
     expect(await store.getRoot('pool-a', fp('a'))).toEqual(root(fp('a')));
   });
 
   it("lists only this pool's roots, not its devices or another pool's roots", async () => {
-    await store.putRoot('pool-a', root(fp('b')));
-    await store.putRoot('pool-z', root(fp('c')));
+    await store.createRoot('pool-a', root(fp('b')));
+    await store.createRoot('pool-z', root(fp('c')));
     await new DynamoDeviceRepository(testDocumentClient(), tableName).createDevice('pool-a', {
       deviceId: 'd1',
       orgId: 'o',
       envId: 'e',
       preRegistered: true,
+      status: 'active',
       createdAt: '2030-01-01T00:00:00.000Z',
     });
     expect((await store.listRoots('pool-a')).map((r) => r.fingerprint).sort()).toEqual([fp('a'), fp('b')]);
@@ -53,11 +58,28 @@ describe('DynamoTrustStoreRepository', () => {
     expect(await store.listRoots('pool-empty')).toEqual([]);
   });
 
-  it('deletes a root: the very next read and list no longer see it', async () => {
-    await store.deleteRoot('pool-a', fp('a'));
+  it('re-points a root at a new object only from the object it still points at', async () => {
+    const moved = `pools/pool-a/roots/${fp('b')}/second.pem`;
+    expect(await store.replaceRootObject('pool-a', fp('b'), 'not-the-current-object', moved)).toBe(false);
+    expect(await store.replaceRootObject('pool-a', fp('b'), root(fp('b')).objectKey, moved)).toBe(true);
+    expect((await store.getRoot('pool-a', fp('b')))?.objectKey).toBe(moved);
+    expect(await store.replaceRootObject('pool-a', fp('9'), 'x', 'y')).toBe(false);
+    expect(await store.getRoot('pool-a', fp('9'))).toBeUndefined();
+  });
+
+  it('deletes a root only while it points at the expected object, moving the pool trustEpoch with it', async () => {
+    await directory.createEnvironment({ orgId: 'o', envId: 'e', name: 'e', clientPoolId: 'pool-a', createdAt: '2030-01-01T00:00:00.000Z' });
+    expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(0);
+    expect(await store.deleteRoot('pool-a', fp('a'), 'another-object')).toBe(false);
+    expect(await store.getRoot('pool-a', fp('a'))).toBeDefined();
+    expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(0);
+    expect(await store.deleteRoot('pool-a', fp('a'), root(fp('a')).objectKey)).toBe(true);
     expect(await store.getRoot('pool-a', fp('a'))).toBeUndefined();
     expect((await store.listRoots('pool-a')).map((r) => r.fingerprint)).toEqual([fp('b')]);
     expect(await store.listRoots('pool-z')).toHaveLength(1);
+    expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(1);
+    expect(await store.deleteRoot('pool-a', fp('a'), root(fp('a')).objectKey)).toBe(false);
+    expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(1);
   });
 });
 

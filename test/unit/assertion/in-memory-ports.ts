@@ -1,33 +1,88 @@
 import { createHash } from 'node:crypto';
-import type { Binding, Device, Provisioning, RootCertificate } from '../../../src/domain/model';
+import { parseCertificate } from '../../../src/domain/chain';
+import type { Binding, Device, RootCertificate } from '../../../src/domain/model';
+import { type CrlEntry, type CrlStatus, crlIssuerId } from '../../../src/domain/revocation';
 import type { IssueTokenDeps } from '../../../src/usecases/issue-token';
+import type { IssuanceCommit, IssuanceOutcome } from '../../../src/usecases/ports';
 import { TEST_NOW, type TestCertificate } from '../../support/pki';
 
 /**
- * In-memory ports for IssueToken: one pool, its roots, devices and bindings,
- * a replay cache and a signer, recording every call in order so tests can
- * assert what was read, written and signed.
+ * In-memory ports for IssueToken: one pool (its trustEpoch and requireCrl),
+ * its roots, revocations and CRLs, devices and bindings, an issuance ledger
+ * and a signer, recording every call in order so tests can assert what was
+ * read, written and signed.
+ *
+ * The state follows the storage layer (src/storage/keys.ts): a device record
+ * carries a `generation` fixed at creation, a binding the `deviceGeneration`
+ * it was written for and a fresh `revision` per write, and every change that
+ * takes trust away moves `trustEpoch`. The ledger evaluates exactly the
+ * conditions of DynamoIssuanceLedger (device generation and active status,
+ * lastSeen not newer, binding revision, jti unspent or expired) on one
+ * atomic step, and explains a refusal in the same order (jti, device,
+ * binding); it never creates a device record.
+ *
+ * Hooks let a test change the world at the instants that matter:
+ * `beforeCommit` (between the decision's reads and its commit, one hook per
+ * commit), `afterCommit` (between a commit that wrote and the post-commit
+ * pool read, one hook per such commit) and `onGetPool` (at every pool read).
  */
 
 export const POOL = 'pool-test';
 export const BASE = 'https://idp.example.com';
 
+export interface RecordedCommit {
+  poolId: string;
+  commit: IssuanceCommit;
+  outcome: IssuanceOutcome;
+}
+
+export interface RecordedViewRequest {
+  poolId: string;
+  subjects: { issuerId: string; serialNumberHex: string; fingerprint: string }[];
+}
+
+export interface SpentJti {
+  expiresAt: number;
+  attemptId: string;
+}
+
+type Refresh = 'refresh' | 'check';
+
+export const fingerprintOf = (certificate: TestCertificate) => createHash('sha256').update(certificate.der).digest('hex');
+export const issuerIdOf = (issuer: TestCertificate) => crlIssuerId(parseCertificate(issuer.der));
+export const serialOf = (certificate: TestCertificate) => parseCertificate(certificate.der).serialNumberHex;
+
 export class World {
   readonly roots: RootCertificate[] = [];
   readonly devices = new Map<string, Device>();
+  /** `${deviceId}|${clientAppId}` → binding; a binding whose deviceGeneration is not its record's is dead. */
   readonly bindings = new Map<string, Binding>();
-  readonly spent = new Map<string, number>();
+  /** `${poolId}|${jti}` → what the ledger spent. */
+  readonly spent = new Map<string, SpentJti>();
+  readonly revokedFingerprints = new Set<string>();
+  /** crlIssuerId → the pool's current CRL of that issuer. */
+  readonly crls = new Map<string, CrlStatus>();
+  trustEpoch = 0;
+  requireCrl = false;
+  now: Date = TEST_NOW;
+
   readonly events: string[] = [];
   readonly signed: { header: Record<string, unknown>; payload: Record<string, unknown> }[] = [];
-  readonly provisioned: { poolId: string; device: unknown; seen: Omit<Provisioning, 'firstSeen'> }[] = [];
+  readonly commits: RecordedCommit[] = [];
+  readonly viewRequests: RecordedViewRequest[] = [];
+
   signerFailure?: Error;
-  provisioningFailure?: Error;
-  /** The claim lapsed and another attempt took the jti before this one confirmed. */
-  claimLapsed = false;
+  ledgerFailure?: Error;
+  readonly beforeCommit: Array<() => void> = [];
+  readonly afterCommit: Array<() => void> = [];
+  onGetPool?: () => void;
+
+  private generations = 0;
+  private revisions = 0;
 
   trust(root: TestCertificate): void {
     this.roots.push({
-      fingerprint: createHash('sha256').update(root.der).digest('hex'),
+      fingerprint: fingerprintOf(root),
       subject: 'root',
       notBefore: '',
       notAfter: '',
@@ -38,45 +93,153 @@ export class World {
     });
   }
 
-  bind(deviceId: string, clientAppId: string, scopes: string[]): void {
-    this.bindings.set(`${deviceId}|${clientAppId}`, { deviceId, clientAppId, scopes, createdAt: '', updatedAt: '' });
+  /** deleteRoot: the anchor goes and the epoch moves, in one step. */
+  distrust(root: TestCertificate): void {
+    const index = this.roots.findIndex((stored) => stored.fingerprint === fingerprintOf(root));
+    if (index < 0) throw new Error('root not trusted');
+    this.roots.splice(index, 1);
+    this.trustEpoch++;
+  }
+
+  /** putRevocation: the revocation and the epoch increment, in one step. */
+  revoke(certificate: TestCertificate | string): void {
+    this.revokedFingerprints.add(typeof certificate === 'string' ? certificate : fingerprintOf(certificate));
+    this.trustEpoch++;
+  }
+
+  /** putCrl: the issuer's current CRL replaced and the epoch moved, in one step. */
+  publishCrl(
+    issuer: TestCertificate,
+    crl: { thisUpdate: Date; nextUpdate: Date; revoked?: { certificate: TestCertificate; revocationDate: Date }[] },
+  ): void {
+    const entries = new Map<string, CrlEntry>(
+      (crl.revoked ?? []).map(({ certificate, revocationDate }) => [serialOf(certificate), { serialNumberHex: serialOf(certificate), revocationDate }]),
+    );
+    this.crls.set(issuerIdOf(issuer), {
+      thisUpdate: crl.thisUpdate,
+      nextUpdate: crl.nextUpdate,
+      issuerDn: parseCertificate(issuer.der).subjectDn,
+      entry: (serialNumberHex) => entries.get(serialNumberHex.toLowerCase()),
+    });
+    this.trustEpoch++;
+  }
+
+  /** createDevice: a new record with a new generation (fails when one exists, like the adapter). */
+  createDevice(deviceId: string, fields: Partial<Omit<Device, 'deviceId' | 'generation'>> = {}): Device {
+    if (this.devices.has(deviceId)) throw new Error(`device ${deviceId} exists`);
+    const device: Device = {
+      deviceId,
+      orgId: 'acme',
+      envId: 'prod',
+      preRegistered: false,
+      status: 'active',
+      createdAt: '',
+      ...fields,
+      generation: `gen-${++this.generations}`,
+    };
+    this.devices.set(deviceId, device);
+    return device;
+  }
+
+  /** updateDevice: the same record (same generation) with some fields changed. */
+  updateDevice(deviceId: string, changes: Partial<Omit<Device, 'deviceId' | 'generation'>>): void {
+    const device = this.devices.get(deviceId);
+    if (!device) throw new Error(`no device ${deviceId}`);
+    this.devices.set(deviceId, { ...device, ...changes });
+  }
+
+  /** deleteDevice: the record goes, and with it every binding of its generation. */
+  deleteDevice(deviceId: string): void {
+    const device = this.devices.get(deviceId);
+    if (!device) throw new Error(`no device ${deviceId}`);
+    this.devices.delete(deviceId);
+    for (const [key, binding] of this.bindings) {
+      if (binding.deviceId === deviceId && binding.deviceGeneration === device.generation) this.bindings.delete(key);
+    }
+  }
+
+  /** putBinding: creates the device record if missing, writes the binding for the record's generation with a fresh revision. */
+  bind(deviceId: string, clientAppId: string, scopes: string[]): Binding {
+    const device = this.devices.get(deviceId) ?? this.createDevice(deviceId);
+    const binding: Binding = {
+      deviceId,
+      clientAppId,
+      scopes,
+      createdAt: '',
+      updatedAt: '',
+      deviceGeneration: device.generation,
+      revision: `rev-${++this.revisions}`,
+    };
+    this.bindings.set(`${deviceId}|${clientAppId}`, binding);
+    return binding;
+  }
+
+  unbind(deviceId: string, clientAppId: string): void {
+    if (!this.bindings.delete(`${deviceId}|${clientAppId}`)) throw new Error(`no binding ${deviceId} ${clientAppId}`);
+  }
+
+  isSpent(jti: string): boolean {
+    return this.spent.has(`${POOL}|${jti}`);
   }
 
   deps(overrides: Partial<IssueTokenDeps> = {}): IssueTokenDeps {
     return {
-      directory: { getPool: async (id) => (id === POOL ? { clientPoolId: POOL, orgId: 'acme', envId: 'prod' } : undefined) },
+      directory: {
+        getPool: async (id) => {
+          this.events.push(`getPool ${id}`);
+          this.onGetPool?.();
+          return id === POOL ? { clientPoolId: POOL, orgId: 'acme', envId: 'prod', trustEpoch: this.trustEpoch, requireCrl: this.requireCrl } : undefined;
+        },
+      },
       trustStore: {
         listRoots: async (id) => {
           this.events.push('listRoots');
           return id === POOL ? [...this.roots] : [];
         },
       },
-      devices: {
-        getDevice: async (_pool, id) => this.devices.get(id),
-        getBinding: async (pool, deviceId, app) => {
-          this.events.push(`getBinding ${pool} ${deviceId} ${app}`);
-          return this.bindings.get(`${deviceId}|${app}`);
-        },
-        recordProvisioning: async (poolId, device, seen) => {
-          this.events.push('recordProvisioning');
-          if (this.provisioningFailure) throw this.provisioningFailure;
-          this.provisioned.push({ poolId, device, seen });
+      revocations: {
+        revocationView: async (poolId, subjects) => {
+          this.events.push('revocationView');
+          this.viewRequests.push({
+            poolId,
+            subjects: subjects.map(({ issuerId, serialNumberHex, fingerprint }) => ({ issuerId, serialNumberHex, fingerprint })),
+          });
+          // Like the adapter's: plain data read once, about the requested certificates only.
+          const revoked = new Set<string>();
+          const crls = new Map<string, CrlStatus>();
+          for (const subject of poolId === POOL ? subjects : []) {
+            if (this.revokedFingerprints.has(subject.fingerprint)) revoked.add(subject.fingerprint);
+            const crl = this.crls.get(subject.issuerId);
+            if (!crl) continue;
+            const serials = subjects.filter((other) => other.issuerId === subject.issuerId).map((other) => other.serialNumberHex.toLowerCase());
+            crls.set(subject.issuerId, { ...crl, entry: (serial) => (serials.includes(serial.toLowerCase()) ? crl.entry(serial) : undefined) });
+          }
+          return { revokedFingerprints: revoked, crl: (issuerId) => crls.get(issuerId) };
         },
       },
-      replayCache: {
-        consume: async (pool, jti, until) => {
-          this.events.push(`consume ${jti} ${until}`);
-          if (this.spent.has(`${pool}|${jti}`)) return false;
-          this.spent.set(`${pool}|${jti}`, until);
-          return true;
+      devices: {
+        getDeviceAndBinding: async (poolId, deviceId, clientAppId) => {
+          this.events.push(`getDeviceAndBinding ${poolId} ${deviceId} ${clientAppId}`);
+          const device = poolId === POOL ? this.devices.get(deviceId) : undefined;
+          if (!device) return {};
+          const binding = this.bindings.get(`${deviceId}|${clientAppId}`);
+          return {
+            device: structuredClone(device),
+            binding: binding && binding.deviceGeneration === device.generation ? structuredClone(binding) : undefined,
+          };
         },
-        confirm: async (_pool, jti) => {
-          this.events.push(`confirm ${jti}`);
-          return !this.claimLapsed;
-        },
-        release: async (pool, jti) => {
-          this.events.push(`release ${jti}`);
-          this.spent.delete(`${pool}|${jti}`);
+      },
+      ledger: {
+        commit: async (poolId, commit) => {
+          this.events.push(`commit ${commit.jti}`);
+          this.beforeCommit.shift()?.();
+          if (this.ledgerFailure) throw this.ledgerFailure;
+          const first = this.commit(poolId, commit, 'refresh');
+          const second = first === 'newer_seen' ? this.commit(poolId, commit, 'check') : first;
+          const outcome: IssuanceOutcome = second === 'newer_seen' ? { committed: false, refusal: 'device_not_found' } : second;
+          this.commits.push({ poolId, commit: structuredClone(commit), outcome });
+          if (outcome.committed) this.afterCommit.shift()?.();
+          return outcome;
         },
       },
       signer: {
@@ -84,13 +247,58 @@ export class World {
           this.events.push('sign');
           if (this.signerFailure) throw this.signerFailure;
           this.signed.push({ header, payload });
-          return 'header.payload.signature';
+          return `header.payload.signature-${this.signed.length}`;
         },
       },
       issuerBaseUrl: `${BASE}/`,
       tokenLifetimeSeconds: 3600,
-      clock: () => TEST_NOW,
+      clock: () => this.now,
       ...overrides,
     };
+  }
+
+  /**
+   * One TransactWriteItems of DynamoIssuanceLedger: every condition checked
+   * on the same state, all writes or none; a refusal explained from the state
+   * read back, jti first, then device, then binding.
+   */
+  private commit(poolId: string, commit: IssuanceCommit, mode: Refresh): IssuanceOutcome | 'newer_seen' {
+    const nowSeconds = Math.floor(this.now.getTime() / 1000);
+    const jtiKey = `${poolId}|${commit.jti}`;
+    const record = poolId === POOL ? this.devices.get(commit.deviceId) : undefined;
+    const binding = poolId === POOL ? this.bindings.get(`${commit.deviceId}|${commit.clientAppId}`) : undefined;
+    const seen = commit.provisioning;
+
+    const deviceHolds =
+      record !== undefined &&
+      record.generation === commit.deviceGeneration &&
+      record.status === 'active' &&
+      (mode === 'check' || record.provisioning === undefined || record.provisioning.lastSeen <= seen.lastSeen);
+    const bindingHolds =
+      binding !== undefined && (commit.bindingRevision === undefined ? binding.revision === undefined : binding.revision === commit.bindingRevision);
+    const spent = this.spent.get(jtiKey);
+    const jtiHolds = spent === undefined || spent.expiresAt < nowSeconds;
+
+    if (deviceHolds && bindingHolds && jtiHolds) {
+      if (mode === 'refresh') {
+        const { lastSeen, ...certificate } = seen;
+        this.devices.set(commit.deviceId, {
+          ...record,
+          provisioning: { ...certificate, firstSeen: record.provisioning?.firstSeen ?? lastSeen, lastSeen },
+        });
+      }
+      this.spent.set(jtiKey, { expiresAt: commit.jtiExpiresAt, attemptId: commit.attemptId });
+      return { committed: true };
+    }
+    if (!jtiHolds) {
+      return spent.attemptId === commit.attemptId ? { committed: true } : { committed: false, refusal: 'assertion_replayed' };
+    }
+    if (!deviceHolds) {
+      if (!record || record.generation !== commit.deviceGeneration) return { committed: false, refusal: 'device_not_found' };
+      if (record.status === 'disabled') return { committed: false, refusal: 'device_disabled' };
+      return mode === 'refresh' ? 'newer_seen' : { committed: false, refusal: 'device_not_found' };
+    }
+    if (!binding || binding.deviceGeneration !== commit.deviceGeneration) return { committed: false, refusal: 'binding_not_found' };
+    return { committed: false, stale: true };
   }
 }

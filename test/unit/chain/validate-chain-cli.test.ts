@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TEST_NOW, type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
 import { type OpensslRecipe, runOpensslRecipe } from '../../support/pki-openssl';
+import { makeCrl, toPemCrl } from '../revocation/crl-builder';
+import { type OpensslCa, startOpensslCa } from '../revocation/openssl-ca';
 
 // Key generation (RSA-4096, OpenSSL) and child processes are slow on a loaded machine.
 jest.setTimeout(60_000);
@@ -72,11 +74,106 @@ describe('bin/validate-chain.ts', () => {
     expect(cli('--trusted', file('other.pem', other.pem), '--trusted', file('root3.pem', root.pem), '--chain', chain, '--at', at).status).toBe(0);
   });
 
+  describe('revocation (--crl, --require-crl)', () => {
+    let ca: OpensslCa;
+    let revoked: { path: string; serialHex: string };
+    let kept: { path: string };
+    let crl: string;
+    let soon: string;
+
+    beforeAll(() => {
+      ca = startOpensslCa();
+      revoked = ca.issue('device-revoked');
+      kept = ca.issue('device-kept');
+      ca.revoke(revoked.path, 'keyCompromise');
+      crl = ca.gencrl('crl.pem', 24);
+      soon = new Date(ca.generatedAt.getTime() + 60_000).toISOString();
+    });
+    afterAll(() => ca?.cleanup());
+
+    it('refuses a device listed on an openssl-made CRL: certificate_revoked, exit 1', () => {
+      expect(cli('--trusted', ca.rootPath, '--chain', revoked.path, '--crl', crl, '--at', soon)).toMatchObject({
+        status: 1,
+        json: { valid: false, code: 'certificate_revoked', detail: expect.stringContaining(`(serial ${revoked.serialHex})`) },
+      });
+    });
+
+    it('accepts a device the CRL does not list, also with --require-crl and a DER CRL (exit 0)', () => {
+      const der = file('crl.der', '');
+      writeFileSync(der, pemToDer(readFileSync(crl, 'utf8')));
+      expect(cli('--trusted', ca.rootPath, '--chain', kept.path, '--crl', crl, '--at', soon)).toMatchObject({ status: 0, json: { valid: true, code: 'ok' } });
+      expect(cli('--trusted', ca.rootPath, '--chain', kept.path, '--crl', der, '--require-crl', '--at', soon)).toMatchObject({
+        status: 0,
+        json: { valid: true, detail: expect.stringContaining('not revoked (1 CRL(s))') },
+      });
+    });
+
+    it('refuses a CRL already stale at --at: crl_expired, exit 1', () => {
+      const later = new Date(ca.generatedAt.getTime() + 25 * 3_600_000).toISOString();
+      expect(cli('--trusted', ca.rootPath, '--chain', kept.path, '--crl', crl, '--at', later)).toMatchObject({
+        status: 1,
+        json: { valid: false, code: 'crl_expired', detail: expect.stringContaining(crl) },
+      });
+    });
+
+    it('refuses a path without a CRL when --require-crl is given: crl_missing, exit 1', () => {
+      expect(cli('--trusted', ca.rootPath, '--chain', kept.path, '--at', soon)).toMatchObject({ status: 0, json: { valid: true } });
+      expect(cli('--trusted', ca.rootPath, '--chain', kept.path, '--require-crl', '--at', soon)).toMatchObject({
+        status: 1,
+        json: { valid: false, code: 'crl_missing', detail: expect.stringContaining("no CRL of 'CN=OpenSSL CRL Root'") },
+      });
+    });
+
+    it('prints the import code of an unusable CRL: a certificate given as --crl, a CRL of another CA', () => {
+      expect(cli('--trusted', ca.rootPath, '--chain', kept.path, '--crl', kept.path, '--at', soon)).toMatchObject({
+        status: 1,
+        json: { valid: false, code: 'crl_is_certificate' },
+      });
+      const other = startOpensslCa('Another Root');
+      try {
+        const foreign = other.gencrl('foreign.pem', 24);
+        expect(cli('--trusted', ca.rootPath, '--chain', kept.path, '--crl', foreign, '--at', soon)).toMatchObject({
+          status: 1,
+          json: { valid: false, code: 'crl_issuer_unknown' },
+        });
+      } finally {
+        other.cleanup();
+      }
+    });
+
+    it('imports an intermediate\'s CRL with the chain above it, and a root\'s CRL, from the files given', async () => {
+      const leaf = await makeLeaf(intermediate, { cn: 'device-on-intermediate' });
+      const serial = leaf.certificate.serialNumber.valueBlock.valueHexView;
+      const chainFile = file('intermediate-chain.pem', leaf.pem + intermediate.pem);
+      const trusted = file('root-crl-test.pem', root.pem);
+      const intermediateCrl = file('intermediate.crl', toPemCrl(await makeCrl({ issuer: intermediate, entries: [{ serial, reason: 1 }] })));
+      const rootCrl = file('root.crl', toPemCrl(await makeCrl({ issuer: root })));
+      expect(cli('--trusted', trusted, '--chain', chainFile, '--crl', intermediateCrl, '--crl', rootCrl, '--require-crl', '--at', at)).toMatchObject({
+        status: 1,
+        json: { valid: false, code: 'certificate_revoked', detail: expect.stringContaining('reason keyCompromise') },
+      });
+      const emptyCrl = file('intermediate-empty.crl', toPemCrl(await makeCrl({ issuer: intermediate, crlNumber: 2n })));
+      expect(cli('--trusted', trusted, '--chain', chainFile, '--crl', emptyCrl, '--crl', rootCrl, '--require-crl', '--at', at)).toMatchObject({ status: 0 });
+      expect(cli('--trusted', trusted, '--chain', chainFile, '--crl', emptyCrl, '--require-crl', '--at', at)).toMatchObject({
+        status: 1,
+        json: { code: 'crl_missing', detail: expect.stringContaining('intermediate #1') },
+      });
+    });
+
+    it('exits 2 on an unreadable --crl file', () => {
+      expect(cli('--trusted', ca.rootPath, '--chain', kept.path, '--crl', join(dir, 'missing.crl'))).toMatchObject({
+        status: 2,
+        json: { code: 'usage', detail: expect.stringContaining('ENOENT') },
+      });
+    });
+  });
+
   it.each([
     ['no arguments', []],
     ['a missing --chain', ['--trusted', 'x.pem']],
     ['an unknown flag', ['--trusted', 'x.pem', '--chain', 'y.pem', '--verbose']],
     ['a flag without value', ['--trusted', 'x.pem', '--chain']],
+    ['a --crl without value', ['--trusted', 'x.pem', '--chain', 'y.pem', '--crl']],
   ])('exits 2 with code "usage" on %s', (_, args) => {
     expect(cli(...args)).toMatchObject({ status: 2, json: { valid: false, code: 'usage' } });
   });
@@ -88,3 +185,7 @@ describe('bin/validate-chain.ts', () => {
     expect(cli('--trusted', chain, '--chain', chain, '--at', 'yesterday')).toMatchObject({ status: 2, json: { code: 'usage' } });
   });
 });
+
+function pemToDer(pem: string): Buffer {
+  return Buffer.from(pem.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+}

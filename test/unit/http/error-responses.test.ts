@@ -15,6 +15,7 @@ describe('adminErrorResponse (one table: code → HTTP status)', () => {
     ['device_not_found', 404],
     ['binding_not_found', 404],
     ['certificate_not_found', 404],
+    ['api_key_not_found', 404],
     ['method_not_allowed', 405],
     ['org_exists', 409],
     ['env_exists', 409],

@@ -1,0 +1,72 @@
+import { CRL_CONTENT_CHECKS } from './checks/crl-content';
+import { type CrlIssuerInput, establishCrlIssuer } from './checks/crl-issuer';
+import type { CrlReason } from './crl-reasons';
+import { crlIssuerId } from './crl-issuer-id';
+import { CrlImportError } from './error-codes';
+import { parseCrl } from './parse-crl';
+
+export interface CrlEntry {
+  readonly serialNumberHex: string;
+  readonly revocationDate: Date;
+  readonly reason?: CrlReason;
+}
+
+/** What the pool stores for one CRL after a successful import. */
+export interface ImportedCrl {
+  /** crlIssuerId(issuer certificate whose key verified the CRL). */
+  readonly issuerId: string;
+  /** RFC 4514 form. */
+  readonly issuerDn: string;
+  readonly thisUpdate: Date;
+  readonly nextUpdate: Date;
+  /** Decimal string of the cRLNumber extension. */
+  readonly crlNumber?: string;
+  /** Of the CRL DER. */
+  readonly sha256Hex: string;
+  /** Only entries that revoke (removeFromCRL entries dropped). */
+  readonly entries: readonly CrlEntry[];
+}
+
+export interface CrlImportInput extends CrlIssuerInput {
+  /** PEM ("X509 CRL" block, RFC 7468 §5; text around it ignored) or DER. */
+  readonly crl: Uint8Array;
+}
+
+/**
+ * Decides whether an operator-uploaded CRL may stand as its issuer's CRL in
+ * the pool. Pure apart from the injected `now`: nothing is fetched, ever.
+ * Cheap structural rules run before any signature or path validation.
+ * Throws CrlImportError with the first rule the CRL breaks.
+ */
+export async function assessCrlImport(input: CrlImportInput): Promise<ImportedCrl> {
+  if (!(input?.now instanceof Date) || Number.isNaN(input.now.getTime())) throw new TypeError('assessCrlImport: now must be a valid Date');
+  try {
+    return await assess(input);
+  } catch (error) {
+    if (error instanceof CrlImportError) throw error;
+    // Defence in depth: a bug must not turn hostile input into an unexplained 500.
+    throw new CrlImportError('crl_malformed', `unexpected error while reading the CRL: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+async function assess(input: CrlImportInput): Promise<ImportedCrl> {
+  const crl = parseCrl(input.crl);
+  for (const check of CRL_CONTENT_CHECKS) {
+    const refusal = check(crl, input.now);
+    if (refusal !== undefined) throw refusal;
+  }
+  const issuer = await establishCrlIssuer(crl, input);
+  return {
+    issuerId: crlIssuerId(issuer),
+    issuerDn: crl.issuerDn,
+    thisUpdate: crl.thisUpdate,
+    // Present: checkNextUpdatePresent ran.
+    nextUpdate: crl.nextUpdate as Date,
+    ...(crl.extensions.crlNumber === undefined ? {} : { crlNumber: crl.extensions.crlNumber }),
+    sha256Hex: crl.sha256Hex,
+    // RFC 5280 §5.3.1: removeFromCRL un-revokes; in a complete CRL it simply means "not revoked".
+    entries: crl.entries
+      .filter((entry) => entry.reason !== 'removeFromCRL')
+      .map(({ serialNumberHex, revocationDate, reason }) => (reason === undefined ? { serialNumberHex, revocationDate } : { serialNumberHex, revocationDate, reason })),
+  };
+}

@@ -1,0 +1,68 @@
+import type { ParsedCertificate } from '../chain/parse-certificate';
+import { type RevocationSubject, revocationSubjects } from './crl-issuer-id';
+import { delegatesRevocation } from './crl-scope';
+import type { RevocationErrorCode } from './error-codes';
+import type { RevocationView } from './revocation-view';
+
+export interface RevocationFailure {
+  readonly valid: false;
+  readonly code: RevocationErrorCode;
+  /** Names the certificate, its serial and the reason; safe to show the caller (no key material). */
+  readonly detail: string;
+}
+
+export interface RevocationOptions {
+  readonly now: Date;
+  /** The pool demands a current CRL from every issuer on the path. */
+  readonly requireCrl: boolean;
+}
+
+/**
+ * Revocation status of a validated path (leaf first, anchor last) at the
+ * token endpoint: every certificate but the anchor, device first, against
+ * the operator's individual revocations and the issuer's uploaded CRL
+ * ([RFC 5280 §6.3](https://www.rfc-editor.org/rfc/rfc5280#section-6.3),
+ * with only operator-supplied CRLs). undefined = not revoked.
+ */
+export function checkRevocation(path: readonly ParsedCertificate[], view: RevocationView, options: RevocationOptions): RevocationFailure | undefined {
+  for (const [index, subject] of revocationSubjects(path).entries()) {
+    const label = `${index === 0 ? 'certificate' : `intermediate #${index}`} '${subject.certificate.subjectDn}' (serial ${subject.serialNumberHex})`;
+    const refusal = checkOperatorRevocation(subject, view, label) ?? checkIssuerCrl(subject, view, options, label);
+    if (refusal !== undefined) return refusal;
+  }
+  return undefined;
+}
+
+/** Revocation by fingerprint (the admin revocations API): the operator's word needs no CRL. */
+function checkOperatorRevocation(subject: RevocationSubject, view: RevocationView, label: string): RevocationFailure | undefined {
+  return view.revokedFingerprints.has(subject.fingerprint) ? refuse('certificate_revoked', `${label} is revoked by the operator`) : undefined;
+}
+
+/**
+ * The issuer's CRL, matched by the issuer's name and key: a stale one proves
+ * nothing (fail closed), a listed serial is revoked (certificateHold too,
+ * until a newer CRL omits it). Without a covering CRL the pool's
+ * `requireCrl` decides.
+ */
+function checkIssuerCrl(subject: RevocationSubject, view: RevocationView, options: RevocationOptions, label: string): RevocationFailure | undefined {
+  const crl = view.crl(subject.issuerId);
+  const issuerDn = subject.certificate.issuerDn;
+  if (crl !== undefined) {
+    if (crl.nextUpdate.getTime() < options.now.getTime()) {
+      return refuse('crl_expired', `the CRL of '${crl.issuerDn}' expired at ${crl.nextUpdate.toISOString()}; ${label} cannot be checked until a current CRL is uploaded`);
+    }
+    const entry = crl.entry(subject.serialNumberHex);
+    if (entry !== undefined) {
+      const reason = entry.reason === undefined ? '' : `, reason ${entry.reason}`;
+      return refuse('certificate_revoked', `${label} is revoked by the CRL of '${crl.issuerDn}' since ${entry.revocationDate.toISOString()}${reason}`);
+    }
+    if (!delegatesRevocation(subject.certificate)) return undefined;
+    if (!options.requireCrl) return undefined;
+    return refuse('crl_missing', `${label} names another CRL issuer in cRLDistributionPoints; indirect CRLs are not accepted, so no CRL of the pool covers it`);
+  }
+  return options.requireCrl ? refuse('crl_missing', `no CRL of '${issuerDn}' is in the pool, and the pool requires one for ${label}`) : undefined;
+}
+
+function refuse(code: RevocationErrorCode, detail: string): RevocationFailure {
+  return { valid: false, code, detail };
+}

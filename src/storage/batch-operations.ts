@@ -1,0 +1,93 @@
+import { BatchGetCommand, BatchWriteCommand, QueryCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DependencyError, callDependency } from '../errors';
+import { keys } from './keys';
+
+export type TableKey = { pk: string; sk: string };
+
+/** BatchWriteItem takes at most 25 requests, BatchGetItem at most 100 keys. */
+const WRITE_CHUNK = 25;
+const GET_CHUNK = 100;
+const BATCH_ATTEMPTS = 6;
+
+type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
+
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt * (0.5 + Math.random())));
+
+/**
+ * BatchWriteItem may succeed while leaving requests unprocessed (throttling):
+ * they are retried with backoff, and the call fails rather than return with
+ * some of them unwritten.
+ */
+async function batchWrite(client: DynamoDBDocumentClient, tableName: string, all: WriteRequests): Promise<void> {
+  for (let i = 0; i < all.length; i += WRITE_CHUNK) {
+    let requests = all.slice(i, i + WRITE_CHUNK);
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt === BATCH_ATTEMPTS) throw new DependencyError('dynamodb', new Error('requests left unprocessed by BatchWriteItem'));
+      if (attempt > 0) await backoff(attempt);
+      const result = await callDependency('dynamodb', () => client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } })));
+      requests = result.UnprocessedItems?.[tableName] ?? [];
+    }
+  }
+}
+
+export function batchPutItems(client: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]): Promise<void> {
+  return batchWrite(client, tableName, items.map((Item) => ({ PutRequest: { Item } })));
+}
+
+export function batchDeleteKeys(client: DynamoDBDocumentClient, tableName: string, keysToDelete: TableKey[]): Promise<void> {
+  return batchWrite(client, tableName, keysToDelete.map((Key) => ({ DeleteRequest: { Key } })));
+}
+
+/**
+ * Strongly consistent BatchGetItem of distinct keys (duplicates are dropped:
+ * DynamoDB refuses them), unprocessed keys retried. Returns the items found,
+ * keyed by sort key (all keys are of one pool's partition).
+ */
+export async function batchGetKeys(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  wanted: TableKey[],
+  projection?: { expression: string; names: Record<string, string> },
+): Promise<Map<string, Record<string, unknown>>> {
+  const distinct = [...new Map(wanted.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
+  const found = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i < distinct.length; i += GET_CHUNK) {
+    let pending: Record<string, unknown>[] = distinct.slice(i, i + GET_CHUNK);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === BATCH_ATTEMPTS) throw new DependencyError('dynamodb', new Error('keys left unprocessed by BatchGetItem'));
+      if (attempt > 0) await backoff(attempt);
+      const request = {
+        Keys: pending,
+        ConsistentRead: true,
+        ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}),
+      };
+      const result = await callDependency('dynamodb', () => client.send(new BatchGetCommand({ RequestItems: { [tableName]: request } })));
+      for (const item of result.Responses?.[tableName] ?? []) found.set(String(item.sk), item);
+      pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return found;
+}
+
+/** Sort keys of a pool's items under `prefix`, all pages, strongly consistent, nothing else projected. */
+export async function querySortKeys(client: DynamoDBDocumentClient, tableName: string, poolId: string, prefix: string): Promise<string[]> {
+  const sortKeys: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await callDependency('dynamodb', () =>
+      client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.poolPartition(poolId), ':prefix': prefix },
+          ProjectionExpression: 'sk',
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    sortKeys.push(...(page.Items ?? []).map((item) => String(item.sk)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return sortKeys;
+}

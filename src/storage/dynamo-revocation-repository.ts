@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DependencyError, DomainError, callDependency } from '../errors';
+import type { CertificateRevocation, StoredCrl } from '../domain/model';
+import { isNewerCrl, type CrlEntry, type RevocationView } from '../domain/revocation';
+import type { RevocationRepository } from '../usecases/ports';
+import { logger } from '../logger';
+import { bucketOf, bucketCountFor, encodeBucket, type BucketEntry } from './crl-buckets';
+import { batchDeleteKeys, batchPutItems, querySortKeys, type TableKey } from './batch-operations';
+import { cancellationReasons, keys } from './keys';
+import { commitTrustChange, queryPoolPrefix } from './table-operations';
+import { buildRevocationView } from './revocation-view';
+
+/**
+ * Bucket items whose crlId is neither current nor older than this are left
+ * alone by the sweep: they may belong to an upload still in flight (a request
+ * lasts at most API Gateway's 29 s; a Lambda at most 15 minutes).
+ */
+const IN_FLIGHT_GRACE_MS = 15 * 60 * 1000;
+
+/** cRLNumber is at most 20 octets (RFC 5280 §5.2.3): below 10^49, so 49 decimal digits sort it as a string. */
+const CRL_NUMBER_DIGITS = 49;
+
+/** A CRL item changed under deleteCrl (replaced by an upload): read it again. */
+const DELETE_ATTEMPTS = 5;
+
+/**
+ * SPEC §3.4 revocation state of a pool (layout in keys.ts). Every write that
+ * takes trust away commits together with the pool's trustEpoch.
+ *
+ * A CRL is one metadata item `CRL#{issuerId}` naming a `crlId` (fresh per
+ * upload) and a `bucketCount`, and `bucketCount` items
+ * `CRLENTRIES#{issuerId}#{crlId}#{bucket}`, each a map serial → entry of the
+ * serials hashed into it. Buckets are written before the metadata that
+ * references them and deleted only after no metadata references them, so a
+ * reader that follows a committed metadata item finds its buckets, except
+ * when a concurrent upload or delete unreferenced them in between, which also
+ * moved the trustEpoch (see revocationView). Buckets that no metadata names
+ * are dead: nothing reads them, and the sweep removes them.
+ *
+ * Freshness (isNewerCrl: by cRLNumber when both CRLs carry one, else by
+ * thisUpdate) is the metadata Put's condition, so of two concurrent uploads
+ * the newer always ends stored. It compares two sortable attributes:
+ * `crlNumberKey`, the cRLNumber zero-padded to 49 decimal digits, and
+ * `thisUpdate`, an ISO 8601 UTC string with milliseconds (fixed width).
+ */
+export class DynamoRevocationRepository implements RevocationRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async putRevocation(poolId: string, revocation: CertificateRevocation): Promise<boolean> {
+    const put = { TableName: this.tableName, Item: { ...keys.revoked(poolId, revocation.id), type: 'revocation', ...revocation } };
+    return this.trustChange(poolId, [{ Put: { ...put, ConditionExpression: 'attribute_not_exists(pk)' } }]);
+  }
+
+  async getRevocation(poolId: string, id: string): Promise<CertificateRevocation | undefined> {
+    const item = await this.get(keys.revoked(poolId, id));
+    return item ? toRevocation(item) : undefined;
+  }
+
+  async listRevocations(poolId: string): Promise<CertificateRevocation[]> {
+    return (await queryPoolPrefix(this.client, this.tableName, poolId, keys.revokedPrefix)).map(toRevocation);
+  }
+
+  /** Lifting a revocation gives trust back; it moves the epoch all the same, so every write of this state has one rule. */
+  async deleteRevocation(poolId: string, id: string): Promise<boolean> {
+    return this.trustChange(poolId, [
+      { Delete: { TableName: this.tableName, Key: keys.revoked(poolId, id), ConditionExpression: 'attribute_exists(pk)' } },
+    ]);
+  }
+
+  async putCrl(poolId: string, crl: StoredCrl, entries: readonly CrlEntry[]): Promise<'stored' | 'not_newer'> {
+    const previous = await this.get(keys.crl(poolId, crl.id));
+    // Cheap early answer for the common case; the condition below is what decides under concurrency.
+    if (previous && !isNewerCrl(freshnessOf(crl), freshnessOf(toStoredCrl(previous)))) return 'not_newer';
+    const crlId = this.newCrlId();
+    const bucketCount = bucketCountFor(entries);
+    const metadata = { ...keys.crl(poolId, crl.id), type: 'crl', ...crl, crlId, bucketCount, crlNumberKey: crlNumberKey(crl.crlNumber) };
+    const buckets = new Map<number, Record<string, BucketEntry>>();
+    for (let bucket = 0; bucket < bucketCount; bucket++) buckets.set(bucket, {});
+    for (const entry of entries) buckets.get(bucketOf(entry.serialNumberHex, bucketCount))![entry.serialNumberHex.toLowerCase()] = encodeBucket(entry);
+    const bucketKeys = [...buckets.keys()].map((bucket) => keys.crlEntries(poolId, crl.id, crlId, bucket));
+
+    // Every bucket exists, empty ones included: a referenced bucket that is missing means "replaced meanwhile", never "no entries".
+    await batchPutItems(
+      this.client,
+      this.tableName,
+      [...buckets].map(([bucket, map]) => ({ ...keys.crlEntries(poolId, crl.id, crlId, bucket), type: 'crlEntries', crlId, entries: map })),
+    );
+
+    const values: Record<string, unknown> = { ':thisUpdate': crl.thisUpdate };
+    let condition = 'attribute_not_exists(pk) OR thisUpdate < :thisUpdate';
+    if (metadata.crlNumberKey !== undefined) {
+      values[':crlNumberKey'] = metadata.crlNumberKey;
+      condition = 'attribute_not_exists(pk) OR crlNumberKey < :crlNumberKey OR (attribute_not_exists(crlNumberKey) AND thisUpdate < :thisUpdate)';
+    }
+    let stored: boolean;
+    try {
+      stored = await this.trustChange(poolId, [
+        { Put: { TableName: this.tableName, Item: metadata, ConditionExpression: condition, ExpressionAttributeValues: values } },
+      ]);
+    } catch (error) {
+      // A cancelled transaction wrote nothing, so these buckets are ours and unreferenced. After any other
+      // failure (a timeout, a lost reply) the commit may have happened: leave them to the sweep.
+      if (error instanceof DomainError || cancellationReasons(error instanceof DependencyError ? error.cause : error) !== undefined) {
+        await this.deleteBuckets(bucketKeys);
+      }
+      throw error;
+    }
+    if (!stored) {
+      await this.deleteBuckets(bucketKeys);
+      return 'not_newer';
+    }
+    // The previous crlId was current when read and this upload replaced the item after: nothing can name it again.
+    await this.sweep(poolId, crl.id, previous ? bucketKeysOf(poolId, previous) : []);
+    return 'stored';
+  }
+
+  async listCrls(poolId: string): Promise<StoredCrl[]> {
+    return (await queryPoolPrefix(this.client, this.tableName, poolId, keys.crlPrefix)).map(toStoredCrl);
+  }
+
+  async deleteCrl(poolId: string, id: string): Promise<boolean> {
+    for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
+      const current = await this.get(keys.crl(poolId, id));
+      if (!current) return false;
+      // Conditioned on the crlId read, so the buckets swept below are exactly those this delete unreferenced.
+      const deleted = await this.trustChange(poolId, [
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.crl(poolId, id),
+            ConditionExpression: 'crlId = :crlId',
+            ExpressionAttributeValues: { ':crlId': current.crlId },
+          },
+        },
+      ]);
+      if (deleted) {
+        await this.sweep(poolId, id, bucketKeysOf(poolId, current));
+        return true;
+      }
+    }
+    throw new DependencyError('dynamodb', new Error(`the CRL of issuer ${id} kept changing under deleteCrl`));
+  }
+
+  async revocationView(
+    poolId: string,
+    subjects: readonly { issuerId: string; serialNumberHex: string; fingerprint: string }[],
+  ): Promise<RevocationView> {
+    return buildRevocationView(this.client, this.tableName, poolId, subjects);
+  }
+
+  /** The change plus the trustEpoch increment; false when the change's own condition failed (nothing written). */
+  private async trustChange(poolId: string, change: Parameters<typeof commitTrustChange>[3]): Promise<boolean> {
+    try {
+      await callDependency('dynamodb', () => commitTrustChange(this.client, this.tableName, poolId, change));
+      return true;
+    } catch (error) {
+      const reasons = cancellationReasons(error instanceof DependencyError ? error.cause : error);
+      if (reasons?.[0] === 'ConditionalCheckFailed') return false;
+      if (reasons?.[change.length] === 'ConditionalCheckFailed') throw new DomainError('pool_not_found', 'unknown client pool');
+      throw error;
+    }
+  }
+
+  private async get(key: TableKey): Promise<Record<string, unknown> | undefined> {
+    const result = await callDependency('dynamodb', () => this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
+    return result.Item;
+  }
+
+  /** Hex time in milliseconds then randomness: unique, and its age is readable from the key alone (sweep). */
+  private newCrlId(): string {
+    return `${Math.floor(this.clock()).toString(16).padStart(12, '0')}${randomBytes(8).toString('hex')}`;
+  }
+
+  private async deleteBuckets(bucketKeys: TableKey[]): Promise<void> {
+    await batchDeleteKeys(this.client, this.tableName, bucketKeys);
+  }
+
+  /**
+   * After a commit that unreferenced `unreferenced` (the buckets of the CRL it
+   * replaced or deleted), removes them, then the issuer's other dead buckets
+   * left by earlier failures (a crash between a commit and its bucket
+   * deletes): those of any crlId that is not the current one and older than
+   * an upload can be in flight. Best effort by design: the commit already
+   * decided, and dead buckets cost storage, never correctness (nothing reads
+   * a bucket its metadata does not name). The next upload or delete of the
+   * issuer sweeps again.
+   */
+  private async sweep(poolId: string, issuerId: string, unreferenced: TableKey[]): Promise<void> {
+    try {
+      await this.deleteBuckets(unreferenced);
+      const prefix = keys.crlEntriesPrefix(issuerId);
+      const [current, sortKeys] = await Promise.all([this.get(keys.crl(poolId, issuerId)), querySortKeys(this.client, this.tableName, poolId, prefix)]);
+      const cutoff = this.clock() - IN_FLIGHT_GRACE_MS;
+      const dead = sortKeys.filter((sk) => {
+        const crlId = sk.slice(prefix.length).split('#')[0];
+        return crlId !== current?.crlId && parseInt(crlId.slice(0, 12), 16) < cutoff;
+      });
+      await this.deleteBuckets(dead.map((sk) => ({ pk: keys.poolPartition(poolId), sk })));
+    } catch (error) {
+      logger.warn('could not sweep unreferenced CRL buckets; the next upload of this issuer retries', { poolId, issuerId, error: error instanceof Error ? error.name : 'unknown' });
+    }
+  }
+}
+
+function bucketKeysOf(poolId: string, item: Record<string, unknown>): TableKey[] {
+  const issuerId = String(item.id);
+  const crlId = String(item.crlId);
+  return Array.from({ length: Number(item.bucketCount) }, (_, bucket) => keys.crlEntries(poolId, issuerId, crlId, bucket));
+}
+
+function freshnessOf(crl: StoredCrl) {
+  return { crlNumber: crl.crlNumber, thisUpdate: new Date(crl.thisUpdate) };
+}
+
+function crlNumberKey(crlNumber: string | undefined): string | undefined {
+  if (crlNumber === undefined) return undefined;
+  if (!/^\d{1,49}$/.test(crlNumber)) throw new DomainError('crl_number_invalid', 'cRLNumber must be a decimal integer of at most 20 octets');
+  return crlNumber.padStart(CRL_NUMBER_DIGITS, '0');
+}
+
+function toRevocation(item: Record<string, unknown>): CertificateRevocation {
+  const revocation: CertificateRevocation = {
+    id: String(item.id),
+    fingerprint: String(item.fingerprint),
+    reason: String(item.reason),
+    revokedAt: String(item.revokedAt),
+  };
+  for (const name of ['subject', 'issuer', 'serialNumber'] as const) {
+    if (typeof item[name] === 'string') revocation[name] = item[name];
+  }
+  return revocation;
+}
+
+function toStoredCrl(item: Record<string, unknown>): StoredCrl {
+  const crl: StoredCrl = {
+    id: String(item.id),
+    issuer: String(item.issuer),
+    thisUpdate: String(item.thisUpdate),
+    nextUpdate: String(item.nextUpdate),
+    revokedCount: Number(item.revokedCount),
+    sha256: String(item.sha256),
+    uploadedAt: String(item.uploadedAt),
+  };
+  if (typeof item.crlNumber === 'string') crl.crlNumber = item.crlNumber;
+  return crl;
+}

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type EnrolledDevice, type HttpAnswer, type TokenAnswer, bindDevice, expectTokenError, issueDevice, requestToken, sha256Hex } from '../../support/device-fleet';
+import { type OpensslCa, opensslCa, privateKeyPem } from '../../support/openssl-ca';
+import { type TestCertificate, makeIntermediate } from '../../support/pki';
+import { useTokenPool } from '../../support/token-pool';
+import { crlsPath, revocationsPath, revoke, uploadCrl } from '../admin/revocation-support';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/*
+ * SPEC §3.4 at the token endpoint: every certificate of the validated path
+ * but the anchor is checked against the pool's revocations and CRLs, from
+ * the very next request; a CRL past its nextUpdate refuses every certificate
+ * of its issuer (fail closed) until a fresh one is uploaded.
+ */
+describe('revocation at the token endpoint (SPEC §3.4)', () => {
+  const pool = useTokenPool();
+  let workDir: string;
+  /** A second intermediate under the same root: its devices must be unaffected by what happens to the first. */
+  let otherIntermediate: TestCertificate;
+  let rootCa: OpensslCa;
+  let intermediateCa: OpensslCa;
+
+  const expectToken = (answer: HttpAnswer<TokenAnswer>) => {
+    expect({ status: answer.status, error: answer.body?.error, description: answer.body?.error_description }).toEqual({ status: 200, error: undefined, description: undefined });
+    expect(typeof answer.body.access_token).toBe('string');
+  };
+  const expectRefused = (answer: HttpAnswer<TokenAnswer>, code: string) => expectTokenError(answer, 400, 'invalid_grant', code);
+  const deviceUnder = async (intermediate: TestCertificate): Promise<EnrolledDevice> => {
+    const device = await issueDevice(pool.pki.root, intermediate, { deviceId: pool.nextId() });
+    await bindDevice(pool.idp, pool.env, device.deviceId, 'client', ['device']);
+    return device;
+  };
+  const lift = async (fingerprint: string) =>
+    expect((await pool.idp.request(`${revocationsPath(pool.env.clientPoolId)}/${fingerprint}`, { method: 'DELETE' })).status).toBe(204);
+  const deleteCrl = async (id: string) => expect((await pool.idp.request(`${crlsPath(pool.env.clientPoolId)}/${id}`, { method: 'DELETE' })).status).toBe(204);
+  const upload = async (crl: Buffer, issuer?: string): Promise<string> => {
+    const response = await uploadCrl(pool.idp, pool.env.clientPoolId, crl, issuer);
+    const body = (await response.json()) as { id: string };
+    expect({ status: response.status, body }).toMatchObject({ status: 201 });
+    return body.id;
+  };
+
+  beforeAll(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'revocation-effects-'));
+    otherIntermediate = await makeIntermediate(pool.pki.root, { cn: 'Acme Device CA 2', o: 'Acme', basicConstraints: { ca: true, pathLen: 0 } });
+    rootCa = opensslCa(workDir, pool.pki.root.pem, await privateKeyPem(pool.pki.root.keys.privateKey));
+    intermediateCa = opensslCa(workDir, pool.pki.intermediate.pem, await privateKeyPem(pool.pki.intermediate.keys.privateKey));
+  });
+  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+  describe('individual revocations', () => {
+    it('refuses the very next request of a device revoked by fingerprint with certificate_revoked, and lifting restores it', async () => {
+      const device = await pool.boundDevice();
+      expectToken(await requestToken(device, pool.env));
+      const fingerprint = sha256Hex(device.device.der);
+      expect((await revoke(pool.idp, pool.env.clientPoolId, { fingerprint, reason: 'keyCompromise' })).status).toBe(201);
+      expectRefused(await requestToken(device, pool.env), 'certificate_revoked');
+      await lift(fingerprint);
+      expectToken(await requestToken(device, pool.env));
+    });
+
+    it('revoking the intermediate refuses every device below it, not a device under another intermediate; lifting restores them', async () => {
+      const [first, second, elsewhere] = await Promise.all([deviceUnder(pool.pki.intermediate), deviceUnder(pool.pki.intermediate), deviceUnder(otherIntermediate)]);
+      for (const device of [first, second, elsewhere]) expectToken(await requestToken(device, pool.env));
+      expect((await revoke(pool.idp, pool.env.clientPoolId, { certificate: pool.pki.intermediate.pem, reason: 'cACompromise' })).status).toBe(201);
+      expectRefused(await requestToken(first, pool.env), 'certificate_revoked');
+      expectRefused(await requestToken(second, pool.env), 'certificate_revoked');
+      expectToken(await requestToken(elsewhere, pool.env));
+      await lift(sha256Hex(pool.pki.intermediate.der));
+      for (const device of [first, second, elsewhere]) expectToken(await requestToken(device, pool.env));
+    });
+  });
+
+  describe('CRLs', () => {
+    it("refuses a device listed in its intermediate's CRL with certificate_revoked; its unlisted siblings keep working; deleting the CRL restores it", async () => {
+      const [listed, unlisted] = await Promise.all([deviceUnder(pool.pki.intermediate), deviceUnder(pool.pki.intermediate)]);
+      intermediateCa.revoke(listed.device.pem, 'keyCompromise');
+      const id = await upload(intermediateCa.gencrl(), pool.pki.intermediate.pem);
+      const refused = await requestToken(listed, pool.env);
+      expectRefused(refused, 'certificate_revoked');
+      expect(refused.body.error_description).toContain('keyCompromise');
+      expectToken(await requestToken(unlisted, pool.env));
+      await deleteCrl(id);
+      expectToken(await requestToken(listed, pool.env));
+    });
+
+    it("refuses every device below an intermediate listed in the root's CRL, not those under the other intermediate", async () => {
+      const [below, elsewhere] = await Promise.all([deviceUnder(pool.pki.intermediate), deviceUnder(otherIntermediate)]);
+      rootCa.revoke(pool.pki.intermediate.pem, 'cACompromise');
+      const id = await upload(rootCa.gencrl({ der: true }));
+      expectRefused(await requestToken(below, pool.env), 'certificate_revoked');
+      expectToken(await requestToken(elsewhere, pool.env));
+      await deleteCrl(id);
+      expectToken(await requestToken(below, pool.env));
+    });
+
+    it('fails closed on a stale CRL: crl_expired for every certificate of its issuer until a fresh CRL is uploaded', async () => {
+      const otherCa = opensslCa(workDir, otherIntermediate.pem, await privateKeyPem(otherIntermediate.keys.privateKey));
+      const [first, second, elsewhere] = await Promise.all([deviceUnder(otherIntermediate), deviceUnder(otherIntermediate), deviceUnder(pool.pki.intermediate)]);
+      const uploadedAt = Date.now();
+      await upload(otherCa.gencrl({ crlsec: 3 }), otherIntermediate.pem);
+      expectToken(await requestToken(first, pool.env));
+      expect(Date.now() - uploadedAt).toBeLessThan(3000);
+      await sleep(3000 - (Date.now() - uploadedAt) + 1200);
+      for (const device of [first, second]) {
+        const refused = await requestToken(device, pool.env);
+        expectRefused(refused, 'crl_expired');
+        expect(refused.body.error_description).toContain('Acme Device CA 2');
+      }
+      expectToken(await requestToken(elsewhere, pool.env));
+      await upload(otherCa.gencrl(), otherIntermediate.pem);
+      for (const device of [first, second]) expectToken(await requestToken(device, pool.env));
+    });
+  });
+});
