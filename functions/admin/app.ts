@@ -33,6 +33,8 @@ export function createAdminHandler({ authenticator, organisations, devices }: Ad
       json(201, await organisations.createEnvironment(principal, pathParameter(event, 'orgId'), adminBody(event, principal))),
     'GET /api/internal/org/{orgId}/env/{envId}': async (event, { principal }) =>
       json(200, await organisations.getEnvironment(principal, pathParameter(event, 'orgId'), pathParameter(event, 'envId'))),
+    'PATCH /api/internal/org/{orgId}/env/{envId}': async (event, { principal }) =>
+      json(200, await organisations.updateEnvironment(principal, pathParameter(event, 'orgId'), pathParameter(event, 'envId'), adminBody(event, principal))),
     'POST /api/internal/org/{orgId}/api-keys': async (event, { principal }) =>
       json(201, await organisations.createApiKey(principal, pathParameter(event, 'orgId')), { 'Cache-Control': 'no-store' }),
     'GET /api/internal/org/{orgId}/api-keys': async (event, { principal }) =>

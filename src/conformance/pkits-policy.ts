@@ -4,7 +4,7 @@ import { DEFAULT_ALGORITHM_POLICY, DEFAULT_PATH_BUILDING_LIMITS, type Validation
 export const PKITS_VALIDATION_TIME = new Date('2020-09-13T12:26:40Z');
 
 /**
- * The relying-party policy of a generic RFC 5280 §6.1 validator for PKITS,
+ * The relying-party policy of a generic [RFC 5280 §6.1](https://www.rfc-editor.org/rfc/rfc5280#section-6.1) validator for PKITS,
  * not the device profile: the end entity may be a CA or v1, no keyUsage or
  * EKU is demanded of it, and profile rules that §6.1 does not apply are off
  * (PKITS 4.6.4 has a non-critical basicConstraints and is valid; not every

@@ -11,7 +11,17 @@ export interface Environment {
   name: string;
   description?: string;
   clientPoolId: string;
+  /** SPEC §3.4: every issuer on a device's path must have a current CRL (kept on the pool item, read with it). */
+  requireCrl?: boolean;
   createdAt: string;
+  updatedAt?: string;
+}
+
+/** What `PATCH .../env/{envId}` may change; undefined leaves a field as it is. */
+export interface EnvironmentChanges {
+  name?: string;
+  description?: string;
+  requireCrl?: boolean;
 }
 
 export interface Pool {

@@ -19,6 +19,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', resource: ORG, function: 'admin' },
   { method: 'POST', resource: `${ORG}/{orgId}/env`, function: 'admin' },
   { method: 'GET', resource: `${ORG}/{orgId}/env/{envId}`, function: 'admin' },
+  { method: 'PATCH', resource: `${ORG}/{orgId}/env/{envId}`, function: 'admin' },
   { method: 'POST', resource: `${ORG}/{orgId}/api-keys`, function: 'admin' },
   { method: 'GET', resource: `${ORG}/{orgId}/api-keys`, function: 'admin' },
   { method: 'DELETE', resource: `${ORG}/{orgId}/api-keys/{keyId}`, function: 'admin' },

@@ -20,7 +20,7 @@ export interface BucketEntry {
   r?: CrlReason;
 }
 
-/** About 1,000 serials per bucket on average (~100 KB), far below DynamoDB's 400 KB item limit. */
+/** About 1,000 serials per bucket on average (~70 KB), far below DynamoDB's 400 KB item limit. */
 const TARGET_ENTRIES_PER_BUCKET = 1024;
 /** Hard ceiling for the fullest bucket's estimated size, whatever the hash did. */
 const MAX_BUCKET_BYTES = 200 * 1024;

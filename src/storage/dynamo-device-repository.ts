@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, DomainError, callDependency } from '../errors';
 import { logger } from '../logger';
+import { sha256Hex } from '../domain/api-key-format';
 import type { Binding, Device } from '../domain/model';
 import type { DeviceChanges, DeviceRepository } from '../usecases/ports';
 import { cancellationReasons, isConditionalCheckFailure, keys } from './keys';
@@ -132,13 +133,20 @@ export class DynamoDeviceRepository implements DeviceRepository {
     return (await this.getDeviceAndBinding(poolId, deviceId, clientAppId)).binding;
   }
 
-  async getDeviceAndBinding(poolId: string, deviceId: string, clientAppId: string): Promise<{ device?: Device; binding?: Binding }> {
+  async getDeviceAndBinding(poolId: string, deviceId: string, clientAppId: string, jti?: string) {
     const deviceKey = keys.device(poolId, deviceId);
-    const items = await batchGetConsistent(this.client, this.tableName, [deviceKey, keys.binding(poolId, deviceId, clientAppId)]);
-    const record = items.find((item) => item.sk === deviceKey.sk);
-    const binding = items.find((item) => item.sk !== deviceKey.sk);
-    if (!record) return {};
-    return { device: toDevice(record), binding: binding && binding.deviceGeneration === record.generation ? toBinding(binding) : undefined };
+    const bindingKey = keys.binding(poolId, deviceId, clientAppId);
+    const jtiKey = jti === undefined ? undefined : keys.jti(poolId, sha256Hex(jti));
+    const items = await batchGetConsistent(this.client, this.tableName, jtiKey ? [deviceKey, bindingKey, jtiKey] : [deviceKey, bindingKey]);
+    const find = (key: { pk: string; sk: string }) => items.find((item) => item.pk === key.pk && item.sk === key.sk);
+    const [record, binding, spent] = [find(deviceKey), find(bindingKey), jtiKey && find(jtiKey)];
+    const jtiSpentUntil = spent ? Number(spent.expiresAt) : undefined;
+    if (!record) return { jtiSpentUntil };
+    return {
+      device: toDevice(record),
+      binding: binding && binding.deviceGeneration === record.generation ? toBinding(binding) : undefined,
+      jtiSpentUntil,
+    };
   }
 
   async listBindings(poolId: string, deviceId: string): Promise<Binding[]> {

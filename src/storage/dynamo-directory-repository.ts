@@ -1,9 +1,9 @@
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DomainError, callDependency } from '../errors';
-import type { Environment, Organisation, Pool } from '../domain/model';
+import { DependencyError, DomainError, callDependency } from '../errors';
+import type { Environment, EnvironmentChanges, Organisation, Pool } from '../domain/model';
 import type { DirectoryRepository } from '../usecases/ports';
-import { isTransactionConditionFailure, keys, withoutKeys } from './keys';
-import { putIfAbsent } from './table-operations';
+import { cancellationReasons, isTransactionConditionFailure, keys, withoutKeys } from './keys';
+import { putIfAbsent, transactWrite } from './table-operations';
 
 export class DynamoDirectoryRepository implements DirectoryRepository {
   constructor(
@@ -62,6 +62,37 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   async getPool(clientPoolId: string): Promise<Pool | undefined> {
     const pool = await this.get<Pool>(keys.pool(clientPoolId));
     return pool && { clientPoolId: pool.clientPoolId, orgId: pool.orgId, envId: pool.envId, trustEpoch: Number(pool.trustEpoch ?? 0), requireCrl: pool.requireCrl === true };
+  }
+
+  async updateEnvironment(env: Environment, changes: EnvironmentChanges, updatedAt: string): Promise<Environment | undefined> {
+    const fields = Object.entries({ ...changes, updatedAt }).filter(([, value]) => value !== undefined);
+    const envUpdate = {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.env(env.orgId, env.envId),
+        UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ConditionExpression: 'clientPoolId = :pool',
+        ExpressionAttributeNames: Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
+        ExpressionAttributeValues: { ...Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value])), ':pool': env.clientPoolId },
+      },
+    };
+    try {
+      // requireCrl is read with the pool by the token path; changing it moves the trustEpoch (keys.ts).
+      const poolUpdate = {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.pool(env.clientPoolId),
+          UpdateExpression: 'SET requireCrl = :requireCrl, trustEpoch = if_not_exists(trustEpoch, :zero) + :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':requireCrl': changes.requireCrl, ':zero': 0, ':one': 1 },
+        },
+      };
+      await callDependency('dynamodb', () => transactWrite(this.client, changes.requireCrl === undefined ? [envUpdate] : [envUpdate, poolUpdate]));
+    } catch (error) {
+      if (cancellationReasons(error instanceof DependencyError ? error.cause : error)?.[0] === 'ConditionalCheckFailed') return undefined;
+      throw error;
+    }
+    return this.getEnvironment(env.orgId, env.envId);
   }
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {

@@ -29,7 +29,7 @@ export class DynamoIssuanceLedger implements IssuanceLedger {
     if (first !== 'newer_seen') return first;
     // A request with a later lastSeen already refreshed the record; spend the jti without moving lastSeen back.
     const second = await this.attempt(poolId, commit, false);
-    return second === 'newer_seen' ? { committed: false, refusal: 'device_not_found' } : second;
+    return second === 'newer_seen' ? { committed: false, refusal: 'binding_not_found' } : second;
   }
 
   private async attempt(poolId: string, commit: IssuanceCommit, refresh: boolean): Promise<IssuanceOutcome | 'newer_seen'> {
@@ -108,10 +108,10 @@ export class DynamoIssuanceLedger implements IssuanceLedger {
     }
     if (reasons[DEVICE] === 'ConditionalCheckFailed') {
       const device = await this.read(keys.device(poolId, commit.deviceId));
-      if (!device || device.generation !== commit.deviceGeneration) return { committed: false, refusal: 'device_not_found' } as const;
+      if (!device || device.generation !== commit.deviceGeneration) return { committed: false, refusal: 'binding_not_found' } as const;
       if (device.status === 'disabled') return { committed: false, refusal: 'device_disabled' } as const;
       if (refresh) return 'newer_seen' as const;
-      return { committed: false, refusal: 'device_not_found' } as const;
+      return { committed: false, refusal: 'binding_not_found' } as const;
     }
     const binding = await this.read(keys.binding(poolId, commit.deviceId, commit.clientAppId));
     if (!binding || binding.deviceGeneration !== commit.deviceGeneration) return { committed: false, refusal: 'binding_not_found' } as const;

@@ -78,7 +78,8 @@ export class DynamoRevocationRepository implements RevocationRepository {
     if (previous && !isNewerCrl(freshnessOf(crl), freshnessOf(toStoredCrl(previous)))) return 'not_newer';
     const crlId = this.newCrlId();
     const bucketCount = bucketCountFor(entries);
-    const metadata = { ...keys.crl(poolId, crl.id), type: 'crl', ...crl, crlId, bucketCount, crlNumberKey: crlNumberKey(crl.crlNumber) };
+    const numberKey = crlNumberKey(crl.crlNumber);
+    const metadata = { ...keys.crl(poolId, crl.id), type: 'crl', ...crl, crlId, bucketCount, ...(numberKey === undefined ? {} : { crlNumberKey: numberKey }) };
     const buckets = new Map<number, Record<string, BucketEntry>>();
     for (let bucket = 0; bucket < bucketCount; bucket++) buckets.set(bucket, {});
     for (const entry of entries) buckets.get(bucketOf(entry.serialNumberHex, bucketCount))![entry.serialNumberHex.toLowerCase()] = encodeBucket(entry);
@@ -93,8 +94,8 @@ export class DynamoRevocationRepository implements RevocationRepository {
 
     const values: Record<string, unknown> = { ':thisUpdate': crl.thisUpdate };
     let condition = 'attribute_not_exists(pk) OR thisUpdate < :thisUpdate';
-    if (metadata.crlNumberKey !== undefined) {
-      values[':crlNumberKey'] = metadata.crlNumberKey;
+    if (numberKey !== undefined) {
+      values[':crlNumberKey'] = numberKey;
       condition = 'attribute_not_exists(pk) OR crlNumberKey < :crlNumberKey OR (attribute_not_exists(crlNumberKey) AND thisUpdate < :thisUpdate)';
     }
     let stored: boolean;

@@ -11,7 +11,7 @@ import { checkRevocation, revocationSubjects } from '../domain/revocation';
 import { grantScopes } from '../domain/scopes';
 import { ACCESS_TOKEN_TYPE, accessTokenClaims } from '../domain/token-claims';
 import type { TokenRequest } from '../domain/token-request';
-import type { DeviceRepository, DirectoryRepository, IssuanceLedger, RevocationRepository, TrustStoreRepository } from './ports';
+import type { DeviceRepository, DirectoryRepository, IssuanceLedger, IssuanceRefusal, RevocationRepository, TrustStoreRepository } from './ports';
 import { requirePool } from './require-pool';
 
 export interface TokenSigner {
@@ -80,7 +80,10 @@ export class IssueToken {
       throw new DomainError('sub_mismatch', 'sub must equal the device certificate subject CN');
     }
 
-    const { device: record, binding } = await this.deps.devices.getDeviceAndBinding(clientPoolId, claims.subject, claims.clientAppId);
+    const read = await this.deps.devices.getDeviceAndBinding(clientPoolId, claims.subject, claims.clientAppId, claims.jti);
+    // Checked again, atomically, by the commit; refusing here spares a replay its KMS signature.
+    if (read.jtiSpentUntil !== undefined && read.jtiSpentUntil >= now.getTime() / 1000) throw refusal('assertion_replayed', claims);
+    const { device: record, binding } = read;
     if (!record || !binding) throw new DomainError('binding_not_found', `device ${claims.subject} has no binding for client ${claims.clientAppId}`);
     if (record.status === 'disabled') throw new DomainError('device_disabled', `device ${claims.subject} is disabled`);
     const scopes = grantScopes(binding.scopes, request.requestedScopes);
@@ -162,9 +165,8 @@ export class IssueToken {
   }
 }
 
-function refusal(code: 'device_not_found' | 'device_disabled' | 'binding_not_found' | 'assertion_replayed', claims: AssertionClaims): DomainError {
+function refusal(code: IssuanceRefusal, claims: AssertionClaims): DomainError {
   const messages = {
-    device_not_found: `device ${claims.subject} does not exist`,
     device_disabled: `device ${claims.subject} is disabled`,
     binding_not_found: `device ${claims.subject} has no binding for client ${claims.clientAppId}`,
     assertion_replayed: 'this assertion (jti) has already been used',

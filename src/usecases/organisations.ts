@@ -2,7 +2,7 @@ import { DomainError } from '../errors';
 import { generateApiKey, isApiKeyId } from '../domain/api-key-format';
 import { optionalText, rejectUnknownFields, requireObject, requireText } from '../domain/fields';
 import { requireIdentifier } from '../domain/identifiers';
-import type { Environment, Organisation } from '../domain/model';
+import type { Environment, EnvironmentChanges, Organisation } from '../domain/model';
 import { newClientPoolId, poolUrls } from '../domain/pool-urls';
 import type { ApiKeyRepository, DirectoryRepository } from './ports';
 import { requireAdmin, requireOrgAccess, type Principal } from './authenticate';
@@ -15,6 +15,7 @@ export interface OrganisationDeps {
 }
 
 const ORG_FIELDS = ['id', 'name', 'description'] as const;
+const ENV_PATCH_FIELDS = ['name', 'description', 'requireCrl'] as const;
 
 export class OrganisationService {
   constructor(private readonly deps: OrganisationDeps) {}
@@ -92,6 +93,32 @@ export class OrganisationService {
     throw new DomainError('api_key_not_found', `organisation ${orgId} has no API key ${keyId}`);
   }
 
+  /**
+   * SPEC §3.5 pool settings. `requireCrl: true` makes every issuer on a
+   * device's path need a current CRL in the pool (`crl_missing` otherwise);
+   * it takes effect from the very next token request.
+   */
+  async updateEnvironment(principal: Principal, orgId: string, envId: string, input: unknown) {
+    requireAdmin(principal);
+    const env = await this.requireEnvironment(orgId, envId);
+    const body = requireObject(input);
+    rejectUnknownFields(body, ENV_PATCH_FIELDS);
+    if (body.requireCrl !== undefined && typeof body.requireCrl !== 'boolean') {
+      throw new DomainError('invalid_field', 'requireCrl must be true or false', { field: 'requireCrl' });
+    }
+    const changes: EnvironmentChanges = {
+      name: optionalText(body, 'name'),
+      description: optionalText(body, 'description'),
+      requireCrl: body.requireCrl as boolean | undefined,
+    };
+    if (Object.values(changes).every((value) => value === undefined)) {
+      throw new DomainError('empty_update', `give at least one of ${ENV_PATCH_FIELDS.join(', ')}`);
+    }
+    const updated = await this.deps.directory.updateEnvironment(env, changes, this.deps.clock().toISOString());
+    if (!updated) throw new DomainError('env_not_found', `environment ${envId} does not exist in organisation ${orgId}`);
+    return this.environmentView(updated);
+  }
+
   /** 404 names the missing level: organisation first, then environment. */
   async requireEnvironment(orgId: string, envId: string): Promise<Environment> {
     requireIdentifier('orgId', orgId);
@@ -110,6 +137,7 @@ export class OrganisationService {
       name: env.name,
       ...(env.description === undefined ? {} : { description: env.description }),
       clientPoolId: env.clientPoolId,
+      requireCrl: env.requireCrl === true,
       issuer: urls.issuer,
       tokenEndpoint: urls.tokenEndpoint,
       jwksUri: urls.jwksUri,

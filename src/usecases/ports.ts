@@ -5,6 +5,7 @@ import type {
   Device,
   DeviceStatus,
   Environment,
+  EnvironmentChanges,
   Organisation,
   Pool,
   Provisioning,
@@ -19,6 +20,12 @@ export interface DirectoryRepository {
   createEnvironment(env: Environment): Promise<void>;
   getEnvironment(orgId: string, envId: string): Promise<Environment | undefined>;
   getPool(clientPoolId: string): Promise<Pool | undefined>;
+  /**
+   * The updated environment, or undefined when it does not exist. A change of
+   * `requireCrl` is written to the pool item too, with its trustEpoch, in the
+   * same transaction (turning it on takes trust away).
+   */
+  updateEnvironment(env: Environment, changes: EnvironmentChanges, updatedAt: string): Promise<Environment | undefined>;
 }
 
 /** An org API key as listed (SPEC §3.5): never its secret or hash. */
@@ -63,8 +70,18 @@ export interface DeviceRepository {
   /** Final at return: the record is gone and every binding of it is dead (src/storage/keys.ts). */
   deleteDevice(poolId: string, deviceId: string): Promise<boolean>;
   putBinding(poolId: string, device: Device, binding: Binding): Promise<{ created: boolean; binding: Binding }>;
-  /** The token path's read: the device record and its binding of the record's generation, strongly consistent. */
-  getDeviceAndBinding(poolId: string, deviceId: string, clientAppId: string): Promise<{ device?: Device; binding?: Binding }>;
+  /**
+   * The token path's read, one strongly consistent batch: the device record,
+   * its binding of the record's generation and, when `jti` is given, until
+   * when (epoch seconds) that jti is already spent in the pool — so a replay
+   * is refused before it costs a signature.
+   */
+  getDeviceAndBinding(
+    poolId: string,
+    deviceId: string,
+    clientAppId: string,
+    jti?: string,
+  ): Promise<{ device?: Device; binding?: Binding; jtiSpentUntil?: number }>;
   /** A binding of the device's current generation, or undefined. */
   getBinding(poolId: string, deviceId: string, clientAppId: string): Promise<Binding | undefined>;
   listBindings(poolId: string, deviceId: string): Promise<Binding[]>;
@@ -86,7 +103,8 @@ export interface IssuanceCommit {
   provisioning: Omit<Provisioning, 'firstSeen'>;
 }
 
-export type IssuanceRefusal = 'device_not_found' | 'device_disabled' | 'binding_not_found' | 'assertion_replayed';
+/** A device deleted (or deleted and re-created) since the read has no binding of the generation the decision read: `binding_not_found`. */
+export type IssuanceRefusal = 'device_disabled' | 'binding_not_found' | 'assertion_replayed';
 
 /** `stale`: the binding was rewritten after the decision read it; the decision must be taken again. */
 export type IssuanceOutcome = { committed: true } | { committed: false; refusal: IssuanceRefusal } | { committed: false; stale: true };

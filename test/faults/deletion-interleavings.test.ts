@@ -79,7 +79,7 @@ describe('a change that takes trust back, landing between a request\'s reads and
     for (let round = 0; round < ROUNDS; round++) {
       const device = await boundDevice();
       const { changeStatus, answer } = await withParkedIssuance(device, async () => (await idp.request(devicePath(device.deviceId), { method: 'DELETE' })).status);
-      expect({ changeStatus, ...refusalShape(answer) }).toEqual({ changeStatus: 204, status: 400, error: 'invalid_grant', code: 'device_not_found' });
+      expect({ changeStatus, ...refusalShape(answer) }).toEqual({ changeStatus: 204, status: 400, error: 'invalid_grant', code: 'binding_not_found' });
       expect(await getDevice(idp, env, device.deviceId)).toBeUndefined();
       expect(await idp.poolItems(env.clientPoolId, `DEVICE#${device.deviceId}`)).toEqual([]);
       expect(await idp.poolItems(env.clientPoolId, `BINDING#${device.deviceId}#`)).toEqual([]);

@@ -28,7 +28,7 @@ export interface ImportedCrl {
 }
 
 export interface CrlImportInput extends CrlIssuerInput {
-  /** PEM ("X509 CRL" block, RFC 7468 §5; text around it ignored) or DER. */
+  /** PEM ("X509 CRL" block, [RFC 7468 §5](https://www.rfc-editor.org/rfc/rfc7468#section-5); text around it ignored) or DER. */
   readonly crl: Uint8Array;
 }
 
@@ -64,7 +64,7 @@ async function assess(input: CrlImportInput): Promise<ImportedCrl> {
     nextUpdate: crl.nextUpdate as Date,
     ...(crl.extensions.crlNumber === undefined ? {} : { crlNumber: crl.extensions.crlNumber }),
     sha256Hex: crl.sha256Hex,
-    // RFC 5280 §5.3.1: removeFromCRL un-revokes; in a complete CRL it simply means "not revoked".
+    // [RFC 5280 §5.3.1](https://www.rfc-editor.org/rfc/rfc5280#section-5.3.1): removeFromCRL un-revokes; in a complete CRL it simply means "not revoked".
     entries: crl.entries
       .filter((entry) => entry.reason !== 'removeFromCRL')
       .map(({ serialNumberHex, revocationDate, reason }) => (reason === undefined ? { serialNumberHex, revocationDate } : { serialNumberHex, revocationDate, reason })),

@@ -26,6 +26,9 @@ const HOLD_INSTRUCTION_CODE = '551d17';
 
 const NONE: readonly EntryExtension[] = [];
 
+/** Real entries carry at most a handful; the bound keeps the duplicate check cheap on hostile input. */
+const MAX_ENTRY_EXTENSIONS = 16;
+
 /**
  * `revokedCertificates SEQUENCE OF SEQUENCE { userCertificate, revocationDate,
  * crlEntryExtensions Extensions OPTIONAL }`
@@ -75,6 +78,7 @@ function parseEntryExtensions(bytes: Uint8Array, list: Tlv, what: string): Entry
     // Known extensions are matched on their exact (hence valid) encoding; only others are decoded to text.
     const idHex = toHex(content(bytes, id));
     if (seen.includes(idHex)) throw malformed(what, 'duplicate entry extension');
+    if (seen.length >= MAX_ENTRY_EXTENSIONS) throw malformed(what, `more than ${MAX_ENTRY_EXTENSIONS} entry extensions`);
     seen.push(idHex);
     if (idHex === REASON_CODE) fields.reason = readReason(bytes, value, what);
     else if (idHex === INVALIDITY_DATE) fields.invalidityDate = readInvalidityDate(bytes, value, what);
@@ -94,7 +98,7 @@ function readReason(bytes: Uint8Array, value: Tlv, what: string): CrlReason {
   return reason;
 }
 
-/** invalidityDate ::= GeneralizedTime (RFC 5280 §5.3.2). */
+/** invalidityDate ::= GeneralizedTime ([RFC 5280 §5.3.2](https://www.rfc-editor.org/rfc/rfc5280#section-5.3.2)). */
 function readInvalidityDate(bytes: Uint8Array, value: Tlv, what: string): Date {
   const time = expectTlv(bytes, value.contentStart, value.end, DER.generalizedTime, `${what} invalidityDate`);
   if (time.end !== value.end) throw malformed(what, 'trailing bytes after invalidityDate');

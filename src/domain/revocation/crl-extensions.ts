@@ -45,7 +45,7 @@ export function hasExtension(extensions: CrlExtensions, oid: string): boolean {
   return extensions.all.some((e) => e.oid === oid);
 }
 
-/** `CRLNumber ::= INTEGER (0..MAX)`, at most 20 octets (RFC 5280 §5.2.3). */
+/** `CRLNumber ::= INTEGER (0..MAX)`, at most 20 octets ([RFC 5280 §5.2.3](https://www.rfc-editor.org/rfc/rfc5280#section-5.2.3)). */
 function readCrlNumber(value: Uint8Array): string {
   const content = readIntegerBytes(decodeDer(value, 'cRLNumber'), 'cRLNumber');
   if ((content[0] & 0x80) !== 0) throw new Asn1Error('cRLNumber: negative');

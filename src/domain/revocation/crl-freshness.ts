@@ -5,11 +5,10 @@ export interface CrlFreshness {
 
 /**
  * Whether `candidate` supersedes `stored` (same issuer): by cRLNumber when
- * both carry one (RFC 5280 §5.2.3: "monotonically increasing sequence
- * numbers for a given CRL scope and CRL issuer",
- * https://www.rfc-editor.org/rfc/rfc5280#section-5.2.3), else by thisUpdate.
- * Strict: the same CRL again, or an older one, is not newer, so replaying an
- * old CRL cannot un-revoke a certificate.
+ * both carry one ([RFC 5280 §5.2.3](https://www.rfc-editor.org/rfc/rfc5280#section-5.2.3):
+ * "monotonically increasing sequence numbers for a given CRL scope and CRL
+ * issuer"), else by thisUpdate. Strict: the same CRL again, or an older one,
+ * is not newer, so replaying an old CRL cannot un-revoke a certificate.
  */
 export function isNewerCrl(candidate: CrlFreshness, stored: CrlFreshness): boolean {
   const candidateNumber = decimal(candidate.crlNumber);

@@ -6,7 +6,6 @@ import { CrlImportError } from './error-codes';
  */
 export const MAX_CRL_BYTES = 4 * 1024 * 1024;
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 
 /**
@@ -27,7 +26,7 @@ export function decodeCrlInput(input: Uint8Array): Uint8Array {
 }
 
 function decodePem(text: string): Uint8Array {
-  const blocks = [...text.matchAll(BLOCK)].map(([, label, body]) => ({ label, body }));
+  const blocks = pemBlocks(text);
   if (blocks.some((b) => b.label.includes('PRIVATE KEY'))) {
     throw new CrlImportError('crl_private_key_not_allowed', 'the file contains a private key; upload only the CRL, and treat that key as exposed');
   }
@@ -45,4 +44,25 @@ function decodePem(text: string): Uint8Array {
     throw new CrlImportError('crl_malformed', 'invalid base64 in the "X509 CRL" block');
   }
   return new Uint8Array(Buffer.from(base64, 'base64'));
+}
+
+/**
+ * The PEM blocks of a text, in one forward scan: a backtracking regular
+ * expression would take quadratic time on a hostile upload of many BEGIN
+ * lines without their END line.
+ */
+function pemBlocks(text: string): { label: string; body: string }[] {
+  const blocks: { label: string; body: string }[] = [];
+  for (let from = 0; ; ) {
+    const begin = text.indexOf('-----BEGIN ', from);
+    if (begin < 0) return blocks;
+    const labelEnd = text.indexOf('-----', begin + 11);
+    const label = labelEnd < 0 ? '' : text.slice(begin + 11, labelEnd);
+    if (!/^[A-Z0-9 ]{1,64}$/.test(label)) throw new CrlImportError('crl_malformed', 'malformed PEM BEGIN line');
+    const endLine = `-----END ${label}-----`;
+    const end = text.indexOf(endLine, labelEnd + 5);
+    if (end < 0) throw new CrlImportError('crl_malformed', `PEM block "${label}" has no END line`);
+    blocks.push({ label, body: text.slice(labelEnd + 5, end) });
+    from = end + endLine.length;
+  }
 }

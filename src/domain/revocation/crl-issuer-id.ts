@@ -4,7 +4,7 @@ import { serialNumberKey } from './serial-number';
 
 /**
  * Identifies a CRL issuer by name AND key: SHA-256 over the issuer's
- * normalised subject (the key RFC 5280 §7.1 name comparison uses) and its
+ * normalised subject (the key [RFC 5280 §7.1](https://www.rfc-editor.org/rfc/rfc5280#section-7.1) name comparison uses) and its
  * SubjectPublicKeyInfo DER, each length-prefixed so no two pairs collide.
  * The name alone is not enough: another pool's CA, or a re-keyed CA, may
  * carry the same name, and a CRL only speaks for the key that signed it

@@ -108,7 +108,7 @@ export function readCriticalFlag(bytes: Uint8Array, tlv: Tlv, what: string): boo
 }
 
 /**
- * RFC 5280 §5.1.2.4 and §4.1.2.5: UTCTime YYMMDDHHMMSSZ (YY >= 50 is 19YY) or
+ * [RFC 5280 §5.1.2.4](https://www.rfc-editor.org/rfc/rfc5280#section-5.1.2.4) and §4.1.2.5: UTCTime YYMMDDHHMMSSZ (YY >= 50 is 19YY) or
  * GeneralizedTime YYYYMMDDHHMMSSZ, UTC, seconds, no fractions. The same
  * rules as src/domain/chain/time.ts, read straight from the bytes (once per
  * revoked entry, so without strings or regular expressions).
@@ -146,10 +146,14 @@ function allDigits(bytes: Uint8Array, from: number, to: number): boolean {
   return true;
 }
 
+const MAX_OID_OCTETS = 64;
+
 /** Dotted form of an OID's content octets (X.690 §8.19), for messages and lookups. */
 export function oidText(bytes: Uint8Array, tlv: Tlv, what: string): string {
   const value = content(bytes, tlv);
   if (tlv.tag !== DER.oid || value.length === 0 || (value[value.length - 1] & 0x80) !== 0) throw malformed(what, 'invalid OID');
+  // Real OIDs are a few dozen octets; the bound keeps the BigInt arithmetic linear.
+  if (value.length > MAX_OID_OCTETS) throw malformed(what, `OID longer than ${MAX_OID_OCTETS} octets`);
   const arcs: bigint[] = [];
   let arc = 0n;
   for (let i = 0; i < value.length; i++) {

@@ -10,22 +10,22 @@ export const CRL_IMPORT_ERROR_CODES = [
   'crl_is_certificate',
   'crl_private_key_not_allowed',
   'crl_multiple_not_allowed',
-  // Signature algorithm (RFC 5280 §5.1.1.2, §5.1.2.2).
+  // Signature algorithm ([RFC 5280 §5.1.1.2](https://www.rfc-editor.org/rfc/rfc5280#section-5.1.1.2), §5.1.2.2).
   'crl_signature_algorithm_mismatch',
   'crl_weak_signature_algorithm',
   'crl_unsupported_signature_algorithm',
-  // Extensions (RFC 5280 §5.2, §5.3): only complete, unpartitioned, direct CRLs.
+  // Extensions ([RFC 5280 §5.2](https://www.rfc-editor.org/rfc/rfc5280#section-5.2), §5.3): only complete, unpartitioned, direct CRLs.
   'crl_delta_unsupported',
   'crl_freshest_crl_unsupported',
   'crl_scope_unsupported',
   'crl_unknown_critical_extension',
   'crl_indirect_unsupported',
   'crl_unknown_critical_entry_extension',
-  // Times (RFC 5280 §5.1.2.4, §5.1.2.5).
+  // Times ([RFC 5280 §5.1.2.4](https://www.rfc-editor.org/rfc/rfc5280#section-5.1.2.4), §5.1.2.5).
   'crl_next_update_missing',
   'crl_not_yet_valid',
   'crl_expired',
-  // Issuer (RFC 5280 §6.3.3 (b)(1), (f), (g)).
+  // Issuer ([RFC 5280 §6.3.3](https://www.rfc-editor.org/rfc/rfc5280#section-6.3.3) (b)(1), (f), (g)).
   'crl_issuer_unknown',
   'crl_issuer_name_mismatch',
   'crl_bad_signature',

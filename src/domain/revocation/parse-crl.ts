@@ -16,7 +16,7 @@ export interface ParsedCrl {
   readonly version: 1 | 2;
   /** Outer `signatureAlgorithm`. */
   readonly signatureAlgorithm: SignatureAlgorithmInfo;
-  /** Encoding of TBSCertList.signature, which MUST equal the outer one (RFC 5280 §5.1.1.2). */
+  /** Encoding of TBSCertList.signature, which MUST equal the outer one ([RFC 5280 §5.1.1.2](https://www.rfc-editor.org/rfc/rfc5280#section-5.1.1.2)). */
   readonly tbsSignatureAlgorithmDer: Uint8Array;
   readonly tbsDer: Uint8Array;
   readonly signatureValue: BitString;
@@ -112,7 +112,7 @@ function tbsFields(der: Uint8Array, tbs: Tlv): TbsFields {
   return { version, signature, issuer, thisUpdate, nextUpdate, entries, extensions };
 }
 
-/** `version Version OPTIONAL -- if present, MUST be v2` (RFC 5280 §5.1.2.1); v1 is the absent field. */
+/** `version Version OPTIONAL -- if present, MUST be v2` ([RFC 5280 §5.1.2.1](https://www.rfc-editor.org/rfc/rfc5280#section-5.1.2.1)); v1 is the absent field. */
 function readVersion(der: Uint8Array, field: Tlv): 2 {
   const value = integerContent(der, field, 'version');
   if (value.length !== 1 || value[0] !== 1) throw malformed('version', 'only v2 may be encoded (v1 CRLs omit the field)');

@@ -50,7 +50,7 @@ describe('DynamoDirectoryRepository', () => {
   it('creates the environment and its pool together', async () => {
     await directory.createEnvironment(env('acme', 'prod', 'pool-prod'));
     expect(await directory.getEnvironment('acme', 'prod')).toEqual(env('acme', 'prod', 'pool-prod'));
-    expect(await directory.getPool('pool-prod')).toEqual({ clientPoolId: 'pool-prod', orgId: 'acme', envId: 'prod' });
+    expect(await directory.getPool('pool-prod')).toEqual({ clientPoolId: 'pool-prod', orgId: 'acme', envId: 'prod', trustEpoch: 0, requireCrl: false });
   });
 
   it('refuses an existing environment with env_exists and writes no pool for it', async () => {

@@ -72,7 +72,7 @@ describe('DynamoIssuanceLedger', () => {
   it('never creates a device record: a deleted device is refused and stays deleted', async () => {
     const read = await bound('dev-deleted');
     await devices.deleteDevice(POOL, 'dev-deleted');
-    expect(await ledger.commit(POOL, commit('dev-deleted', read))).toEqual({ committed: false, refusal: 'device_not_found' });
+    expect(await ledger.commit(POOL, commit('dev-deleted', read))).toEqual({ committed: false, refusal: 'binding_not_found' });
     const raw = await testDocumentClient().send(new GetCommand({ TableName: tableName, Key: keys.device(POOL, 'dev-deleted'), ConsistentRead: true }));
     expect(raw.Item).toBeUndefined();
     // The jti was not spent: nothing of the transaction was written.
@@ -80,11 +80,11 @@ describe('DynamoIssuanceLedger', () => {
     expect(jti.Items).toEqual([]);
   });
 
-  it('refuses a device re-created after the read (another generation) as device_not_found', async () => {
+  it('refuses a device re-created after the read (another generation) as binding_not_found', async () => {
     const read = await bound('dev-reborn');
     await devices.deleteDevice(POOL, 'dev-reborn');
     await bound('dev-reborn');
-    expect(await ledger.commit(POOL, commit('dev-reborn', read))).toEqual({ committed: false, refusal: 'device_not_found' });
+    expect(await ledger.commit(POOL, commit('dev-reborn', read))).toEqual({ committed: false, refusal: 'binding_not_found' });
     expect((await devices.getDevice(POOL, 'dev-reborn'))?.provisioning).toBeUndefined();
   });
 

@@ -199,8 +199,12 @@ describe('DynamoRevocationRepository', () => {
       expect(await repository.listCrls(POOL)).toEqual([crl({ crlNumber: '12', thisUpdate: '2030-06-03T00:00:00.000Z' })]);
     });
 
-    it('applies isNewerCrl exactly: by cRLNumber when both have one, else by thisUpdate', async () => {
-      const issuer = 'b'.repeat(64);
+    it('applies isNewerCrl exactly in the write condition (reads blinded): by cRLNumber when both have one, else by thisUpdate', async () => {
+      // Its GetItem sees no stored CRL, as a concurrent upload's read would have: only the conditional Put can refuse.
+      const blindClient = Object.create(db, {
+        send: { value: (command: unknown) => (command instanceof GetCommand ? Promise.resolve({}) : db.send(command as never)) },
+      }) as typeof db;
+      const blind = new DynamoRevocationRepository(blindClient, tableName, () => now);
       const t = (day: number) => `2030-07-${String(day).padStart(2, '0')}T00:00:00.000Z`;
       const cases: Array<[{ crlNumber?: string; thisUpdate: string }, { crlNumber?: string; thisUpdate: string }]> = [
         [{ crlNumber: '5', thisUpdate: t(5) }, { crlNumber: '6', thisUpdate: t(1) }],
@@ -213,13 +217,18 @@ describe('DynamoRevocationRepository', () => {
         [{ thisUpdate: t(5) }, { crlNumber: '1', thisUpdate: t(5) }],
         [{ thisUpdate: t(5) }, { thisUpdate: t(5) }],
       ];
-      for (const [stored, candidate] of cases) {
-        await repository.deleteCrl(POOL, issuer);
+      for (const [index, [stored, candidate]] of cases.entries()) {
+        const issuer = `${index.toString(16).padStart(2, '0')}${'b'.repeat(62)}`;
         expect(await repository.putCrl(POOL, crl({ id: issuer, ...stored }), [])).toBe('stored');
         const expected = isNewerCrl({ ...candidate, thisUpdate: new Date(candidate.thisUpdate) }, { ...stored, thisUpdate: new Date(stored.thisUpdate) });
-        expect([stored, candidate, await repository.putCrl(POOL, crl({ id: issuer, ...candidate }), [])]).toEqual([stored, candidate, expected ? 'stored' : 'not_newer']);
+        expect([stored, candidate, await blind.putCrl(POOL, crl({ id: issuer, ...candidate }), entries(3))]).toEqual([stored, candidate, expected ? 'stored' : 'not_newer']);
+        expect((await storedCrlItem(issuer))?.crlNumber).toBe((expected ? candidate : stored).crlNumber);
+        const current = await storedCrlItem(issuer);
+        const buckets = await bucketCrlIds(issuer);
+        expect(buckets.get(String(current?.crlId))).toBe(Number(current?.bucketCount));
+        // A refused upload removes its own buckets; a blinded winner cannot know the CRL it replaced (the sweep's job).
+        if (!expected) expect([...buckets.keys()]).toEqual([current?.crlId]);
       }
-      await repository.deleteCrl(POOL, issuer);
     });
 
     it('lets the newer of two concurrent uploads win, every round, and only its buckets are referenced', async () => {

@@ -97,8 +97,8 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       trustStore,
       revocations,
       devices: {
-        getDeviceAndBinding: async (poolId, deviceId, clientAppId) => {
-          const read = await devices.getDeviceAndBinding(poolId, deviceId, clientAppId);
+        getDeviceAndBinding: async (poolId, deviceId, clientAppId, jti) => {
+          const read = await devices.getDeviceAndBinding(poolId, deviceId, clientAppId, jti);
           await hooks.afterRead?.();
           return read;
         },
@@ -242,12 +242,12 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
   });
 
   describe('provisioning never creates a device record', () => {
-    it('a device deleted between the read and the commit: the commit is refused (device_not_found) and the record stays absent', async () => {
+    it('a device deleted between the read and the commit: the commit is refused (binding_not_found) and the record stays absent', async () => {
       const gone = await enrol('gone-1');
       const issuing = issueToken({ afterRead: async () => void (await devices.deleteDevice(POOL, 'gone-1')) });
 
-      expect(await codeOf(await assertion({ jti: 'gone-jti' }, gone, 'gone-1'), issuing)).toBe('device_not_found');
-      expect(outcomes).toEqual([{ committed: false, refusal: 'device_not_found' }]);
+      expect(await codeOf(await assertion({ jti: 'gone-jti' }, gone, 'gone-1'), issuing)).toBe('binding_not_found');
+      expect(outcomes).toEqual([{ committed: false, refusal: 'binding_not_found' }]);
       expect(await rawItem(keys.device(POOL, 'gone-1'))).toBeUndefined();
       expect(await devices.getDeviceAndBinding(POOL, 'gone-1', 'client')).toEqual({});
       expect(await jtiItem('gone-jti')).toBeUndefined();
@@ -262,7 +262,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       expect(Items).toEqual([]);
     });
 
-    it('a device deleted and registered again between the read and the commit: device_not_found, the new record not provisioned', async () => {
+    it('a device deleted and registered again between the read and the commit: binding_not_found, the new record not provisioned', async () => {
       const reborn = await enrol('reborn-1');
       const before = await devices.getDevice(POOL, 'reborn-1');
       const issuing = issueToken({
@@ -272,7 +272,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
         },
       });
 
-      expect(await codeOf(await assertion({ jti: 'reborn-jti' }, reborn, 'reborn-1'), issuing)).toBe('device_not_found');
+      expect(await codeOf(await assertion({ jti: 'reborn-jti' }, reborn, 'reborn-1'), issuing)).toBe('binding_not_found');
       const after = await devices.getDevice(POOL, 'reborn-1');
       expect(after?.generation).toEqual(expect.any(String));
       expect(after?.generation).not.toBe(before?.generation);

@@ -218,14 +218,16 @@ export class World {
         },
       },
       devices: {
-        getDeviceAndBinding: async (poolId, deviceId, clientAppId) => {
+        getDeviceAndBinding: async (poolId, deviceId, clientAppId, jti) => {
           this.events.push(`getDeviceAndBinding ${poolId} ${deviceId} ${clientAppId}`);
+          const jtiSpentUntil = jti === undefined ? undefined : this.spent.get(`${poolId}|${jti}`)?.expiresAt;
           const device = poolId === POOL ? this.devices.get(deviceId) : undefined;
-          if (!device) return {};
+          if (!device) return { jtiSpentUntil };
           const binding = this.bindings.get(`${deviceId}|${clientAppId}`);
           return {
             device: structuredClone(device),
             binding: binding && binding.deviceGeneration === device.generation ? structuredClone(binding) : undefined,
+            jtiSpentUntil,
           };
         },
       },
@@ -236,7 +238,7 @@ export class World {
           if (this.ledgerFailure) throw this.ledgerFailure;
           const first = this.commit(poolId, commit, 'refresh');
           const second = first === 'newer_seen' ? this.commit(poolId, commit, 'check') : first;
-          const outcome: IssuanceOutcome = second === 'newer_seen' ? { committed: false, refusal: 'device_not_found' } : second;
+          const outcome: IssuanceOutcome = second === 'newer_seen' ? { committed: false, refusal: 'binding_not_found' } : second;
           this.commits.push({ poolId, commit: structuredClone(commit), outcome });
           if (outcome.committed) this.afterCommit.shift()?.();
           return outcome;
@@ -294,9 +296,9 @@ export class World {
       return spent.attemptId === commit.attemptId ? { committed: true } : { committed: false, refusal: 'assertion_replayed' };
     }
     if (!deviceHolds) {
-      if (!record || record.generation !== commit.deviceGeneration) return { committed: false, refusal: 'device_not_found' };
+      if (!record || record.generation !== commit.deviceGeneration) return { committed: false, refusal: 'binding_not_found' };
       if (record.status === 'disabled') return { committed: false, refusal: 'device_disabled' };
-      return mode === 'refresh' ? 'newer_seen' : { committed: false, refusal: 'device_not_found' };
+      return mode === 'refresh' ? 'newer_seen' : { committed: false, refusal: 'binding_not_found' };
     }
     if (!binding || binding.deviceGeneration !== commit.deviceGeneration) return { committed: false, refusal: 'binding_not_found' };
     return { committed: false, stale: true };

@@ -317,7 +317,7 @@ describe('IssueToken', () => {
     expect(await codeOf(new IssueToken(world.deps()).execute(POOL, { assertion: await assertion() }))).toBe('issued');
   });
 
-  it('refuses a replayed jti (assertion_replayed): the second commit is refused and no second token leaves', async () => {
+  it('refuses a replayed jti (assertion_replayed): refused at the read, before it costs a signature or a commit', async () => {
     const jwt = await assertion({ claims: { jti: 'once' } });
     const issue = new IssueToken(world.deps());
     const first = await issue.execute(POOL, { assertion: jwt });
@@ -326,18 +326,10 @@ describe('IssueToken', () => {
 
     expect(await codeOf(issue.execute(POOL, { assertion: jwt }))).toBe('assertion_replayed');
     expect(first.access_token).toBe('header.payload.signature-1');
-    expect(world.commits.map((recorded) => recorded.outcome)).toEqual([{ committed: true }, { committed: false, refusal: 'assertion_replayed' }]);
+    expect(world.commits.map((recorded) => recorded.outcome)).toEqual([{ committed: true }]);
     expect(world.spent).toEqual(new Map([[`${POOL}|once`, { expiresAt: T + 360, attemptId: world.commits[0].commit.attemptId }]]));
     expect(world.devices.get('device-1')?.provisioning).toEqual(provisioned);
-    // Signing precedes the commit, so the replay was signed; the refused commit ends it, before any further pool read.
-    expect(world.events.slice(before)).toEqual([
-      `getPool ${POOL}`,
-      'listRoots',
-      'revocationView',
-      `getDeviceAndBinding ${POOL} device-1 client`,
-      'sign',
-      'commit once',
-    ]);
+    expect(world.events.slice(before)).toEqual([`getPool ${POOL}`, 'listRoots', 'revocationView', `getDeviceAndBinding ${POOL} device-1 client`]);
   });
 
   it('a signing failure commits nothing: the jti stays unspent, nothing is provisioned, and the same assertion then succeeds', async () => {
@@ -402,18 +394,18 @@ describe('IssueToken', () => {
       expect(world.devices.get('device-1')?.provisioning).toBeUndefined();
     });
 
-    it('the device deleted: device_not_found, and no device record is re-created', async () => {
+    it('the device deleted: binding_not_found, and no device record is re-created', async () => {
       world.beforeCommit.push(() => world.deleteDevice('device-1'));
-      await refusedAtCommit('device_not_found');
+      await refusedAtCommit('binding_not_found');
       expect(world.devices.has('device-1')).toBe(false);
     });
 
-    it('the device deleted and registered again with a binding: device_not_found, the new incarnation untouched', async () => {
+    it('the device deleted and registered again with a binding: binding_not_found, the new incarnation untouched', async () => {
       world.beforeCommit.push(() => {
         world.deleteDevice('device-1');
         world.bind('device-1', 'client', ['device', 'read']);
       });
-      await refusedAtCommit('device_not_found');
+      await refusedAtCommit('binding_not_found');
       expect(world.commits[0].commit).toMatchObject({ deviceGeneration: 'gen-1', bindingRevision: 'rev-1' });
       expect(world.devices.get('device-1')).toMatchObject({ generation: 'gen-2' });
       expect(world.devices.get('device-1')?.provisioning).toBeUndefined();

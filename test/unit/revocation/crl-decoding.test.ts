@@ -67,6 +67,14 @@ describe('CRL input: PEM or DER (RFC 7468 §5)', () => {
     expect(await codeOf('-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n')).toBe('crl_malformed');
   });
 
+  it('refuses a PEM block without its END line, and many of them (scanned once, not backtracked): crl_malformed', async () => {
+    expect(await importRefusal(importCrl(new Uint8Array(Buffer.from(toPemCrl(crl).replace('-----END X509 CRL-----', ''))), pki))).toEqual({
+      code: 'crl_malformed',
+      message: 'PEM block "X509 CRL" has no END line',
+    });
+    expect(await codeOf('-----BEGIN X509 CRL-----\n'.repeat(100_000))).toBe('crl_malformed');
+  });
+
   it('refuses input over MAX_CRL_BYTES before decoding it: crl_too_large', async () => {
     expect(await codeOf(new Uint8Array(MAX_CRL_BYTES + 1).fill(0x30))).toBe('crl_too_large');
   });

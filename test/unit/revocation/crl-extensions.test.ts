@@ -100,6 +100,16 @@ describe('CRL entry extensions (RFC 5280 §5.3)', () => {
     expect(await importOutcome(importCrl(await withEntryExtensions([{ oid: PRIVATE_OID, value: tlv(0x05) }]), pki))).toBe('imported');
   });
 
+  it('bounds work on hostile entries: an OID over 64 octets, more than 16 extensions (crl_malformed)', async () => {
+    const longOid = `1.3.${Array.from({ length: 70 }, () => '1').join('.')}`;
+    expect(await importRefusal(importCrl(await withEntryExtensions([{ oid: longOid, value: tlv(0x05) }]), pki))).toEqual({
+      code: 'crl_malformed',
+      message: 'revoked entry #0 extension id: OID longer than 64 octets',
+    });
+    const many = Array.from({ length: 17 }, (_, i) => ({ oid: `${PRIVATE_OID}.${i}`, value: tlv(0x05) }));
+    expect(await importRefusal(importCrl(await withEntryExtensions(many), pki))).toEqual({ code: 'crl_malformed', message: 'revoked entry #0: more than 16 entry extensions' });
+  });
+
   it('refuses an invalidityDate that is not a GeneralizedTime, and an empty entry extension list: crl_malformed', async () => {
     const utc = await withEntryExtensions([{ oid: OIDS.invalidityDate, value: encodeTime(new Date('2030-04-01T00:00:00Z')) }]);
     expect(await importOutcome(importCrl(utc, pki))).toBe('crl_malformed');

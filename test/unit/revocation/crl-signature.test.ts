@@ -48,6 +48,16 @@ describe('CRL signature (RFC 5280 §5.1.1.2, §6.3.3 (g))', () => {
     expect(await importRefusal(importCrl(md5, rsa))).toMatchObject({ code: 'crl_weak_signature_algorithm', message: expect.stringContaining('MD5') });
   });
 
+  it('refuses an algorithm outside the policy that is not a broken hash (SHA-224): crl_unsupported_signature_algorithm', async () => {
+    const sha256 = await makeCrl({ issuer: rsa.root, signature: { scheme: 'pkcs1', hash: 'SHA-256' } });
+    // sha224WithRSAEncryption (1.2.840.113549.1.1.14) in both algorithm fields.
+    const sha224 = replaceAll(sha256, '2a864886f70d01010b', '2a864886f70d01010e');
+    expect(await importRefusal(importCrl(sha224, rsa))).toEqual({
+      code: 'crl_unsupported_signature_algorithm',
+      message: 'CRL signature algorithm 1.2.840.113549.1.1.14 refused (SHA-224 is not in the accepted set)',
+    });
+  });
+
   it('refuses an outer algorithm that differs from tbsCertList.signature: crl_signature_algorithm_mismatch', async () => {
     const crl = await makeCrl({ issuer: ec.root, signature: { scheme: 'ecdsa', hash: 'SHA-256' }, innerAlgorithm: { scheme: 'ecdsa', hash: 'SHA-384' } });
     expect(await importOutcome(importCrl(crl, ec))).toBe('crl_signature_algorithm_mismatch');

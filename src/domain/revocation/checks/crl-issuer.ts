@@ -29,7 +29,7 @@ export async function establishCrlIssuer(crl: ParsedCrl, input: CrlIssuerInput):
   return issuer;
 }
 
-/** Without an issuer certificate the CRL must come from a pool root: same name (RFC 5280 §7.1), and its key verifies the CRL. */
+/** Without an issuer certificate the CRL must come from a pool root: same name ([RFC 5280 §7.1](https://www.rfc-editor.org/rfc/rfc5280#section-7.1)), and its key verifies the CRL. */
 function anchorIssuer(crl: ParsedCrl, anchors: readonly Uint8Array[]): ParsedCertificate {
   const named = anchors.flatMap((der) => {
     const parsed = tryParseCertificate(der);
@@ -52,7 +52,7 @@ function anchorIssuer(crl: ParsedCrl, anchors: readonly Uint8Array[]): ParsedCer
 
 /**
  * Of the given certificates (e.g. the ones an operator has at hand), the one
- * that issued the CRL: same name (RFC 5280 §7.1) and its key verifies the
+ * that issued the CRL: same name ([RFC 5280 §7.1](https://www.rfc-editor.org/rfc/rfc5280#section-7.1)) and its key verifies the
  * CRL; else one with the name only, so that importing with it reports why its
  * key does not fit; else undefined.
  */
@@ -85,7 +85,7 @@ export function checkIssuerCrlSign(issuer: ParsedCertificate): void {
 /**
  * The CRL's signature over TBSCertList with the project's certificate
  * verifier: a CertificateList is the same SIGNED{} shape as a Certificate
- * (RFC 5280 §5.1.1), and the verifier reads exactly these three fields.
+ * ([RFC 5280 §5.1.1](https://www.rfc-editor.org/rfc/rfc5280#section-5.1.1)), and the verifier reads exactly these three fields.
  */
 export function verifyCrlSignature(crl: ParsedCrl, issuer: ParsedCertificate): SignatureCheck {
   const keyRefusal = publicKeyRefusal(issuer.publicKey, DEFAULT_ALGORITHM_POLICY);
