@@ -25,7 +25,7 @@ export type { ParsedCrlEntry, EntryExtension } from './crl-entries';
 export type { CrlExtensions } from './crl-extensions';
 export { MAX_CRL_BYTES } from './crl-input';
 export { CRL_CLOCK_SKEW_MS } from './checks/crl-content';
-export { findCrlIssuer } from './checks/crl-issuer';
+export { findCrlIssuer, type CrlIssuerInput } from './checks/crl-issuer';
 export { crlIssuerId, revocationSubjects, type RevocationSubject } from './crl-issuer-id';
 export { checkRevocation, type RevocationFailure, type RevocationOptions } from './check-revocation';
 export { crlStatusOf, revocationViewOf, type CrlStatus, type RevocationView } from './revocation-view';

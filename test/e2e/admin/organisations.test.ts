@@ -53,6 +53,7 @@ describe('organisations, environments, API keys and devices', () => {
         envId: 'prod',
         name: 'Production',
         clientPoolId: env.clientPoolId,
+        requireCrl: false,
         issuer,
         tokenEndpoint: `${issuer}/oauth2/token`,
         jwksUri: `${issuer}/.well-known/jwks.json`,
@@ -150,7 +151,7 @@ describe('organisations, environments, API keys and devices', () => {
       expect(response.status).toBe(201);
       const expected = {
         deviceId: 'till-042', orgId: 'acme', envId: 'prod', name: 'Till 42', description: 'front desk',
-        metadata: input.metadata, tags: input.tags, preRegistered: true, createdAt: expect.any(String),
+        metadata: input.metadata, tags: input.tags, preRegistered: true, status: 'active', createdAt: expect.any(String),
       };
       expect(await response.json()).toEqual(expected);
       const read = await idp.request(`${devices}/till-042`);

@@ -41,7 +41,11 @@ export interface StoredState {
 export async function storedState(idp: TestIdp, clientPoolId: string): Promise<StoredState> {
   const [items, objects] = await Promise.all([scanTable(idp), bucketKeys(idp, `pools/${clientPoolId}/`)]);
   return {
-    pool: items.filter((item) => item.pk === `POOL#${clientPoolId}`).sort((a, b) => a.sk.localeCompare(b.sk)),
+    // The pool item's trustEpoch counts trust changes (src/storage/keys.ts); a delete that restores the content moves it on purpose.
+    pool: items
+      .filter((item) => item.pk === `POOL#${clientPoolId}`)
+      .map(({ trustEpoch: _epoch, ...item }) => item as StoredItem)
+      .sort((a, b) => a.sk.localeCompare(b.sk)),
     jtiCount: items.filter((item) => item.pk.startsWith(`JTI#${clientPoolId}#`)).length,
     objects,
   };

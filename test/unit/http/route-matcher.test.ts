@@ -37,7 +37,7 @@ describe('matchRoute over the real route table', () => {
   it('answers 405 (methodNotAllowed) when the path exists with other methods', () => {
     expect(matchRoute('PUT', '/api/internal/org')).toEqual({ methodNotAllowed: true });
     expect(matchRoute('DELETE', '/api/internal/org/acme/env/prod')).toEqual({ methodNotAllowed: true });
-    expect(matchRoute('PATCH', '/api/internal/org/acme/env/prod/device/d1')).toEqual({ methodNotAllowed: true });
+    expect(matchRoute('PUT', '/api/internal/org/acme/env/prod/device/d1')).toEqual({ methodNotAllowed: true });
     expect(matchRoute('GET', '/pools/p/oauth2/token')).toEqual({ methodNotAllowed: true });
   });
 
