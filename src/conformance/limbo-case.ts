@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** One x509-limbo testcase, as stored in the snapshot (schema: shared/conformance/x509-limbo/README.md). */
+/** One x509-limbo testcase, as stored in the snapshot (schema: test/conformance/x509-limbo/README.md). */
 export interface LimboCase {
   readonly id: string;
   readonly features: readonly string[] | null;
@@ -25,20 +25,15 @@ export interface LimboSnapshot {
   readonly cases: readonly LimboCase[];
 }
 
-/**
- * CI runs on a fresh clone with a copy of `shared/` beside the checkout, so
- * the snapshot is never inside the repository: it lives at
- * `<repoRoot>/../shared/conformance/x509-limbo/limbo.json`.
- */
+/** The vendored snapshot (provenance and licence: test/conformance/x509-limbo/README.md). */
 export function limboSnapshotPath(repoRoot: string): string {
-  return resolve(repoRoot, '..', 'shared', 'conformance', 'x509-limbo', 'limbo.json');
+  return resolve(repoRoot, 'test', 'conformance', 'x509-limbo', 'limbo.json');
 }
 
 export function loadLimboSnapshot(path: string): LimboSnapshot {
   if (!existsSync(path)) {
     throw new Error(
-      `x509-limbo snapshot not found at ${path}. The conformance suite reads it from ../shared/conformance/x509-limbo/limbo.json ` +
-        'relative to the repository root: place a copy of shared/ beside the checkout.',
+      `x509-limbo snapshot not found at ${path}; it is vendored at test/conformance/x509-limbo/limbo.json.`,
     );
   }
   const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));

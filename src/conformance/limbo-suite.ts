@@ -11,7 +11,7 @@ import type { EngineName, EngineVerdict } from './limbo-verdict';
 
 export interface LimboRunOptions {
   readonly repoRoot: string;
-  /** Default: `<repoRoot>/../shared/conformance/x509-limbo/limbo.json`. */
+  /** Default: the vendored `test/conformance/x509-limbo/limbo.json`. */
   readonly snapshotPath?: string;
   /** Default: `<repoRoot>/test/conformance/limbo-deviations.json`. */
   readonly deviationsPath?: string;

@@ -26,6 +26,7 @@ const ADMIN_STATUS: Record<string, number> = {
   device_exists: 409,
   payload_too_large: 413,
   file_too_large: 413,
+  crl_too_large: 413,
   unsupported_media_type: 415,
 };
 

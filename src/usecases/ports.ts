@@ -140,7 +140,11 @@ export interface RevocationRepository {
   putCrl(poolId: string, crl: StoredCrl, entries: readonly CrlEntry[]): Promise<'stored' | 'not_newer'>;
   listCrls(poolId: string): Promise<StoredCrl[]>;
   deleteCrl(poolId: string, id: string): Promise<boolean>;
-  /** Token path: what the revocation check needs about these certificates of a validated path, strongly consistent. */
+  /**
+   * Token path: what the revocation check needs about these certificates of a
+   * validated path, strongly consistent. The view answers for the requested
+   * serials only (`crl(id).entry(s)` is undefined for any other).
+   */
   revocationView(poolId: string, subjects: readonly { issuerId: string; serialNumberHex: string; fingerprint: string }[]): Promise<RevocationView>;
 }
 
