@@ -7,8 +7,10 @@ import { AdminApiKey } from './constructs/admin-api-key';
 import { ROUTES } from '../src/http/routes';
 import { CertificateBucket } from './constructs/certificate-bucket';
 import { DeviceTable } from './constructs/device-table';
+import { grantAdminRuntimeAccess, grantTokenTableAccess } from './constructs/table-access';
 import { IdpApi, CustomDomainProps, ThrottlingProps } from './constructs/idp-api';
 import { IdpFunction } from './constructs/idp-function';
+import { PoolSigningKeys } from './constructs/pool-signing-keys';
 import { SigningKeySpec, TokenSigningKey } from './constructs/token-signing-key';
 
 /** What a platform team sets when deploying the IDP (SPEC §7). */
@@ -33,6 +35,12 @@ export interface DeviceIdpStackProps extends StackProps {
   readonly tracing?: boolean;
   /** Table, certificate bucket and signing key. Default RETAIN. */
   readonly dataRemovalPolicy?: RemovalPolicy;
+  /**
+   * Time between scheduled rotations of the global admin API key. Default 30
+   * days; 4 hours to 1000 days, or `Duration.days(0)` for no schedule (README
+   * "Rotating the admin key").
+   */
+  readonly adminKeyRotation?: Duration;
 }
 
 const MIN_TOKEN_LIFETIME = Duration.minutes(1);
@@ -53,12 +61,16 @@ export class DeviceIdpStack extends Stack {
     const tracing = props.tracing ?? false;
 
     const table = new DeviceTable(this, 'Data', { removalPolicy: props.dataRemovalPolicy }).table;
+    // Replay cache and provisioning state: the only table the token function writes (src/storage/keys.ts).
+    const runtimeTable = new DeviceTable(this, 'Runtime', { removalPolicy: props.dataRemovalPolicy }).table;
     const bucket = new CertificateBucket(this, 'Certificates', { removalPolicy: props.dataRemovalPolicy }).bucket;
     const signingKey = new TokenSigningKey(this, 'TokenSigning', {
       keySpec: props.signingKeySpec,
       removalPolicy: props.dataRemovalPolicy,
     });
-    const adminKey = new AdminApiKey(this, 'AdminApiKey').secret;
+    // SPEC §4.6: each pool gets its own key at runtime; the key above stays as the shared key of older pools.
+    const poolKeys = new PoolSigningKeys(this, 'PoolSigningKeys', { keySpec: props.signingKeySpec ?? 'ECC_NIST_P256', legacyKey: signingKey.key });
+    const adminKey = new AdminApiKey(this, 'AdminApiKey', { rotateAfter: props.adminKeyRotation, logRetention, tracing }).secret;
     const api = new IdpApi(this, 'Api', {
       stageName,
       throttling,
@@ -95,11 +107,19 @@ export class DeviceIdpStack extends Stack {
       description: 'Organisations, environments, API keys, devices and app bindings',
       environment: {
         [ENV.tableName]: table.tableName,
+        [ENV.runtimeTableName]: runtimeTable.tableName,
         [ENV.adminKeySecretArn]: adminKey.secretArn,
         [ENV.issuerBaseUrl]: api.issuerBaseUrl,
+        // Pool signing keys: created, rotated and swept here; a key stays published for one token lifetime after its successor activates.
+        ...poolKeys.adminEnvironment,
+        [ENV.kmsKeyId]: signingKey.key.keyArn,
+        [ENV.tokenTtlSeconds]: String(tokenTtlSeconds),
       },
     });
+    poolKeys.grantManagement(this.adminFunction.function);
+    poolKeys.scheduleSweep(this.adminFunction.function);
     table.grantReadWriteData(this.adminFunction.function);
+    grantAdminRuntimeAccess(this.adminFunction.function, runtimeTable);
     adminKey.grantRead(this.adminFunction.function);
 
     this.tokenFunction = new IdpFunction(this, 'TokenFunction', {
@@ -109,15 +129,17 @@ export class DeviceIdpStack extends Stack {
       memorySize: 512,
       environment: {
         [ENV.tableName]: table.tableName,
+        [ENV.runtimeTableName]: runtimeTable.tableName,
         [ENV.kmsKeyId]: signingKey.key.keyArn,
         [ENV.issuerBaseUrl]: api.issuerBaseUrl,
         [ENV.tokenTtlSeconds]: String(tokenTtlSeconds),
         ...(props.tokenAudience ? { [ENV.tokenAudience]: props.tokenAudience } : {}),
       },
     });
-    // Writes the replay cache and device records; reads the trust list from the table.
-    table.grantReadWriteData(this.tokenFunction.function);
+    // Reads pool configuration only; writes only the runtime table (lib/constructs/table-access.ts).
+    grantTokenTableAccess(this.tokenFunction.function, { config: table, runtime: runtimeTable });
     signingKey.grantSigning(this.tokenFunction.function);
+    poolKeys.grantSigning(this.tokenFunction.function);
 
     api.addRoutes(ROUTES, { admin: this.adminFunction.function, certificates, token: this.tokenFunction.function });
 
@@ -125,6 +147,7 @@ export class DeviceIdpStack extends Stack {
     new CfnOutput(this, 'IssuerBaseUrl', { value: api.issuerBaseUrl, description: 'Issuer = {IssuerBaseUrl}/pools/{clientPoolId}' });
     new CfnOutput(this, 'CertificateBucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'RuntimeTableName', { value: runtimeTable.tableName });
     new CfnOutput(this, 'SigningKeyArn', { value: signingKey.key.keyArn });
     new CfnOutput(this, 'AdminApiKeySecretArn', {
       value: adminKey.secretArn,

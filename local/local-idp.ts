@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
-import { ENV } from '../src/config-names';
+import { ENV, signingKeyAliasPrefix } from '../src/config-names';
 import type { FunctionName } from '../src/http/routes';
 import { resolveAdminKey, type AdminKey } from './admin-key';
 import { createTable } from './emulators/create-table';
@@ -15,16 +15,22 @@ import { ensureSigningKey } from './kms/ensure-signing-key';
 import { startKmsServer, type KmsServer } from './kms/kms-server';
 
 export const LOCAL_TABLE = 'device-idp';
+/** The stack tag of local pool signing keys: their aliases are `alias/device-idp/local/<poolId>/<n>`. */
+export const LOCAL_SIGNING_KEY_TAG = 'local';
 export const LOCAL_BUCKET = 'device-idp-certificates';
 
 export interface LocalIdpOptions {
   port: number;
   dataDir: string;
   adminApiKey?: string;
+  /** Also accepted as the admin key: the one `adminApiKey` replaced (IDP_ADMIN_API_KEY_PREVIOUS). */
+  previousAdminApiKey?: string;
   /** Reuse running emulators (tests) instead of starting DynamoDB Local and s3rver. */
   dynamodbEndpoint?: string;
   s3Endpoint?: string;
   tableName?: string;
+  /** Default: `${tableName}-runtime`. */
+  runtimeTableName?: string;
   bucketName?: string;
   signingKeySpec?: 'ECC_NIST_P256' | 'RSA_2048';
   tokenTtlSeconds?: number;
@@ -59,19 +65,20 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const adminKey = resolveAdminKey(dataDir, options.adminApiKey);
+    const adminKey = resolveAdminKey(dataDir, options.adminApiKey, options.previousAdminApiKey);
     const dynamodb = options.dynamodbEndpoint ?? (await started(stops, startDynamoDbLocal({ inMemory: false, dbPath: resolve(dataDir, 'dynamodb') })));
     const s3 = options.s3Endpoint ?? (await started(stops, startS3Local({ directory: resolve(dataDir, 's3') })));
     const kmsServer = await restartableKmsServer(stops, dataDir);
     const kms = kmsServer.url;
     const tableName = options.tableName ?? LOCAL_TABLE;
+    const runtimeTableName = options.runtimeTableName ?? `${tableName}-runtime`;
     const bucketName = options.bucketName ?? LOCAL_BUCKET;
 
     const dynamoClient = new DynamoDBClient(localDynamoDbClientConfig(dynamodb));
     const s3Client = new S3Client(localS3ClientConfig(s3));
     const kmsClient = new KMSClient({ endpoint: kms, region: 'us-east-1', credentials: { ...S3RVER_CREDENTIALS } });
     try {
-      await createTable(dynamoClient, tableName);
+      await Promise.all([createTable(dynamoClient, tableName), createTable(dynamoClient, runtimeTableName)]);
       await ensureBucket(s3Client, bucketName);
       const key = await ensureSigningKey(kmsClient, { keySpec: options.signingKeySpec });
 
@@ -88,12 +95,19 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
         AWS_ENDPOINT_URL_KMS: kms,
         [ENV.s3ForcePathStyle]: 'true',
         [ENV.tableName]: tableName,
+        [ENV.runtimeTableName]: runtimeTableName,
         [ENV.bucketName]: bucketName,
+        // The shared key of pools created before per-pool keys (an existing data directory); new pools get their own.
         [ENV.kmsKeyId]: key.keyArn,
+        [ENV.signingKeyStackTag]: LOCAL_SIGNING_KEY_TAG,
+        [ENV.signingKeySpec]: options.signingKeySpec ?? 'ECC_NIST_P256',
+        [ENV.signingKeyAliasPrefix]: signingKeyAliasPrefix(LOCAL_SIGNING_KEY_TAG),
         [ENV.issuerBaseUrl]: baseUrl,
         [ENV.adminKeyPlain]: adminKey.value,
         [ENV.tokenTtlSeconds]: String(options.tokenTtlSeconds ?? 3600),
       });
+      if (adminKey.previous) process.env[ENV.adminKeyPreviousPlain] = adminKey.previous;
+      else delete process.env[ENV.adminKeyPreviousPlain];
       return { baseUrl, adminKey, dataDir, endpoints: { dynamodb, s3, kms }, kmsServer: kmsServer.control, stop: stopAll };
     } finally {
       dynamoClient.destroy();

@@ -8,7 +8,12 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be a port number');
   const dataDir = resolve(process.env.IDP_DATA_DIR ?? '.idp-data');
-  const idp = await startLocalIdp({ port, dataDir, adminApiKey: process.env.IDP_ADMIN_API_KEY });
+  const idp = await startLocalIdp({
+    port,
+    dataDir,
+    adminApiKey: process.env.IDP_ADMIN_API_KEY,
+    previousAdminApiKey: process.env.IDP_ADMIN_API_KEY_PREVIOUS || undefined,
+  });
 
   const keyLine = {
     environment: 'admin API key: from IDP_ADMIN_API_KEY',
@@ -17,6 +22,7 @@ async function main(): Promise<void> {
   }[idp.adminKey.source];
   console.log(`Device IDP listening on ${idp.baseUrl}`);
   console.log(keyLine);
+  if (idp.adminKey.previous) console.log('previous admin API key: from IDP_ADMIN_API_KEY_PREVIOUS, also accepted');
   console.log(`data directory: ${idp.dataDir}`);
   console.log('Press Ctrl-C to stop.');
 

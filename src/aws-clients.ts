@@ -2,10 +2,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readAdminKeys } from './admin-key-secret';
 import { AWS_CLIENT_DEFAULTS } from './aws-client-defaults';
 import { ENV } from './config-names';
-import { DependencyError } from './errors';
+import type { AdminKeySource } from './usecases/authenticate';
 
 /**
  * Endpoints come from the SDK's standard AWS_ENDPOINT_URL_<SERVICE> variables,
@@ -32,20 +33,22 @@ export function kmsClient(): KMSClient {
   return new KMSClient(clientDefaults());
 }
 
-/** The global admin key: IDP_ADMIN_API_KEY in local mode, else the Secrets Manager secret. */
-export function adminKeySource(): () => Promise<string> {
+export function secretsManagerClient(): SecretsManagerClient {
+  return new SecretsManagerClient(clientDefaults());
+}
+
+/**
+ * The global admin keys: IDP_ADMIN_API_KEY (and IDP_ADMIN_API_KEY_PREVIOUS)
+ * in local mode, else the Secrets Manager secret's AWSCURRENT and AWSPREVIOUS.
+ */
+export function adminKeySource(): AdminKeySource {
   const plain = process.env[ENV.adminKeyPlain];
-  if (plain) return async () => plain;
+  if (plain) {
+    const previous = process.env[ENV.adminKeyPreviousPlain] || undefined;
+    return async () => ({ current: plain, previous });
+  }
   const secretArn = process.env[ENV.adminKeySecretArn];
   if (!secretArn) throw new Error(`set ${ENV.adminKeySecretArn} (or ${ENV.adminKeyPlain} in local mode)`);
-  const client = new SecretsManagerClient(clientDefaults());
-  return async () => {
-    try {
-      const secret = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-      if (!secret.SecretString) throw new Error('admin API key secret is empty');
-      return secret.SecretString;
-    } catch (error) {
-      throw new DependencyError('secrets', error);
-    }
-  };
+  const client = secretsManagerClient();
+  return () => readAdminKeys(client, secretArn);
 }

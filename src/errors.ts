@@ -36,6 +36,19 @@ export async function callDependency<T>(dependency: Dependency, call: () => Prom
     return await call();
   } catch (error) {
     if (error instanceof DomainError || error instanceof DependencyError) throw error;
+    // The service refused the request itself: retrying cannot help, so it is a bug (500), not an outage (503).
+    if (error instanceof Error && error.name === 'ValidationException') throw new InvalidDependencyRequestError(dependency, error);
     throw new DependencyError(dependency, error);
+  }
+}
+
+/** A backing service rejected a request as malformed (e.g. DynamoDB ValidationException): a defect, answered 500. */
+export class InvalidDependencyRequestError extends Error {
+  constructor(
+    readonly dependency: Dependency,
+    readonly cause: unknown,
+  ) {
+    super(`${dependency} rejected a request as invalid`);
+    this.name = 'InvalidDependencyRequestError';
   }
 }

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { SIGNING_KEY_SWEEP_EVENT } from '../../src/config-names';
 import { adminErrorResponse } from '../../src/http/error-responses';
 import { apiKeyAuth, errorResponses, type AuthenticatedContext } from '../../src/http/middlewares';
 import { jsonBody, pathParameter } from '../../src/http/request';
@@ -8,16 +9,19 @@ import { createRouter } from '../../src/http/router';
 import { requireAdmin, requireOrgAccess, type ApiKeyAuthenticator, type Principal } from '../../src/usecases/authenticate';
 import type { DeviceService } from '../../src/usecases/devices';
 import type { OrganisationService } from '../../src/usecases/organisations';
+import type { SigningKeyService } from '../../src/usecases/signing-keys';
 
 export interface AdminDeps {
   authenticator: ApiKeyAuthenticator;
   organisations: OrganisationService;
   devices: DeviceService;
+  signingKeys: Pick<SigningKeyService, 'rotate' | 'list'>;
 }
 
 const DEVICE = '/api/internal/org/{orgId}/env/{envId}/device';
+const SIGNING_KEYS = '/api/internal/{clientPoolId}/signing-keys';
 
-export function createAdminHandler({ authenticator, organisations, devices }: AdminDeps) {
+export function createAdminHandler({ authenticator, organisations, devices, signingKeys }: AdminDeps) {
   const at = (event: APIGatewayProxyEvent) => ({ orgId: pathParameter(event, 'orgId'), envId: pathParameter(event, 'envId') });
   const deviceId = (event: APIGatewayProxyEvent) => pathParameter(event, 'deviceId');
   // Permission is settled before the body is parsed, so a key without it gets 403, never a validation verdict.
@@ -61,10 +65,21 @@ export function createAdminHandler({ authenticator, organisations, devices }: Ad
       await devices.removeBinding(principal, at(event), deviceId(event), pathParameter(event, 'clientAppId'));
       return noContent();
     },
+    // SPEC §3.5/§4.6: 202, the new key is published now and signs from activatesAt.
+    [`POST ${SIGNING_KEYS}/rotate`]: async (event, { principal }) =>
+      json(202, await signingKeys.rotate(principal, pathParameter(event, 'clientPoolId'))),
+    [`GET ${SIGNING_KEYS}`]: async (event, { principal }) =>
+      json(200, { keys: await signingKeys.list(principal, pathParameter(event, 'clientPoolId')) }),
   });
 
   return middy<APIGatewayProxyEvent, Awaited<ReturnType<typeof route>>, Error, AuthenticatedContext>({ timeoutEarlyInMillis: 0 })
     .use(errorResponses(adminErrorResponse))
     .use(apiKeyAuth(authenticator))
     .handler(route);
+}
+
+/** The event the daily schedule sends (never an API Gateway event: those carry httpMethod). */
+export function isSigningKeySweep(event: unknown): boolean {
+  const candidate = event as Record<string, unknown> | null;
+  return typeof candidate === 'object' && candidate !== null && !('httpMethod' in candidate) && candidate.action === SIGNING_KEY_SWEEP_EVENT.action;
 }

@@ -1,18 +1,26 @@
 import { documentClient } from '../../src/aws-clients';
 import { adminAccess } from '../../src/composition';
-import { issuerBaseUrl } from '../../src/config';
+import { issuerBaseUrl, requireEnv } from '../../src/config';
+import { ENV } from '../../src/config-names';
+import { signingKeyService } from '../../src/signing-key-composition';
 import { DynamoDeviceRepository } from '../../src/storage/dynamo-device-repository';
 import { DeviceService } from '../../src/usecases/devices';
 import { OrganisationService } from '../../src/usecases/organisations';
-import { createAdminHandler } from './app';
+import { createAdminHandler, isSigningKeySweep } from './app';
 
 const client = documentClient();
 const { tableName, apiKeys, directory, authenticator } = adminAccess(client);
 const clock = () => new Date();
-const organisations = new OrganisationService({ directory, apiKeys, issuerBaseUrl: issuerBaseUrl(), clock });
+const signingKeys = signingKeyService({ client, tableName, directory, clock });
+const organisations = new OrganisationService({ directory, apiKeys, signingKeys, issuerBaseUrl: issuerBaseUrl(), clock });
 
-export const handler = createAdminHandler({
+const http = createAdminHandler({
   authenticator,
   organisations,
-  devices: new DeviceService({ organisations, devices: new DynamoDeviceRepository(client, tableName), clock }),
+  signingKeys,
+  devices: new DeviceService({ organisations, devices: new DynamoDeviceRepository(client, { config: tableName, runtime: requireEnv(ENV.runtimeTableName) }), clock }),
 });
+
+/** API Gateway's proxy events, and the stack's daily schedule (lib/constructs/pool-signing-keys.ts). */
+export const handler = async (event: Parameters<typeof http>[0], context: Parameters<typeof http>[1]) =>
+  isSigningKeySweep(event) ? ((await signingKeys.sweepAll()) as never as Awaited<ReturnType<typeof http>>) : http(event, context);

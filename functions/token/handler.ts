@@ -1,7 +1,9 @@
 import { documentClient, kmsClient } from '../../src/aws-clients';
 import { ENV } from '../../src/config-names';
 import { issuerBaseUrl, positiveIntegerEnv, requireEnv } from '../../src/config';
-import { KmsJwtSigner } from '../../src/crypto/kms-signer';
+import { KmsSignerCache } from '../../src/crypto/kms-signer-cache';
+import { PoolTokenSigner } from '../../src/crypto/pool-token-signer';
+import type { Pool } from '../../src/domain/model';
 import { callDependency } from '../../src/errors';
 import { DynamoDeviceRepository } from '../../src/storage/dynamo-device-repository';
 import { DynamoDirectoryRepository } from '../../src/storage/dynamo-directory-repository';
@@ -14,13 +16,21 @@ import { createTokenHandler } from './app';
 
 const client = documentClient();
 const tableName = requireEnv(ENV.tableName);
+const tables = { config: tableName, runtime: requireEnv(ENV.runtimeTableName) };
 const baseUrl = issuerBaseUrl();
 const directory = new DynamoDirectoryRepository(client, tableName);
-const kmsSigner = new KmsJwtSigner(kmsClient(), requireEnv(ENV.kmsKeyId));
+const tokenLifetimeSeconds = positiveIntegerEnv(ENV.tokenTtlSeconds, 3600);
+// Each pool signs with its own key (SPEC §4.6); KMS_KEY_ID is the shared key of pools created before that.
+const poolSigner = new PoolTokenSigner({
+  signers: new KmsSignerCache(kmsClient()),
+  legacyKeyArn: requireEnv(ENV.kmsKeyId),
+  tokenLifetimeSeconds,
+  clock: () => new Date(),
+});
 // Any KMS failure, including an unusable answer, is a dependency outage: 503, no token.
 const signer = {
-  sign: (header: Record<string, unknown>, payload: Record<string, unknown>) => callDependency('kms', () => kmsSigner.sign(header, payload)),
-  jwks: () => callDependency('kms', () => kmsSigner.jwks()),
+  sign: (pool: Pool, header: Record<string, unknown>, payload: Record<string, unknown>) => callDependency('kms', () => poolSigner.sign(pool, header, payload)),
+  jwks: (pool: Pool) => callDependency('kms', () => poolSigner.jwks(pool)),
 };
 
 export const handler = createTokenHandler({
@@ -28,11 +38,11 @@ export const handler = createTokenHandler({
     directory,
     trustStore: new DynamoTrustStoreRepository(client, tableName),
     revocations: new DynamoRevocationRepository(client, tableName),
-    devices: new DynamoDeviceRepository(client, tableName),
-    ledger: new DynamoIssuanceLedger(client, tableName),
+    devices: new DynamoDeviceRepository(client, tables),
+    ledger: new DynamoIssuanceLedger(client, tables),
     signer,
     issuerBaseUrl: baseUrl,
-    tokenLifetimeSeconds: positiveIntegerEnv(ENV.tokenTtlSeconds, 3600),
+    tokenLifetimeSeconds,
     tokenAudience: process.env[ENV.tokenAudience] || undefined,
     clock: () => new Date(),
   }),

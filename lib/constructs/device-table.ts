@@ -9,9 +9,11 @@ export interface DeviceTableProps {
 }
 
 /**
- * The single table (orgs, environments, pools, devices, bindings, API keys,
- * trust list, replay cache). Keys and TTL come from the same TABLE_SCHEMA the
- * local runtime and integration tests create their tables from.
+ * One of the IDP's two tables (src/storage/keys.ts): configuration (orgs,
+ * environments, pools, devices, bindings, API keys, trust list) or runtime
+ * state (replay cache, provisioning). Keys and TTL come from the same
+ * TABLE_SCHEMA the local runtime and integration tests create their tables
+ * from.
  */
 export class DeviceTable extends Construct {
   readonly table: Table;

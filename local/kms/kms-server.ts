@@ -8,22 +8,40 @@
  *   const kms = new KMSClient({ endpoint: server.url, region: 'us-east-1',
  *     credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
  *
- * Supported: CreateKey (asymmetric SIGN_VERIFY keys: ECC_NIST_P256/P384/P521,
- * RSA_2048/3072/4096), DescribeKey, GetPublicKey, Sign (RAW and DIGEST) and
- * CreateAlias; keys are addressed by id, key ARN, alias or alias ARN. Any other
- * KMS operation answers UnsupportedOperationException.
+ * Supported (each as the KMS API reference documents it, including its errors):
+ * - keys: CreateKey (asymmetric SIGN_VERIFY keys: ECC_NIST_P256/P384/P521,
+ *   RSA_2048/3072/4096; with Tags), DescribeKey, GetPublicKey, Sign (RAW and DIGEST);
+ * - key states: DisableKey, EnableKey, ScheduleKeyDeletion, CancelKeyDeletion
+ *   (Enabled / Disabled / PendingDeletion, with the key-state table's errors:
+ *   Sign/GetPublicKey answer DisabledException on a disabled key and
+ *   KMSInvalidStateException on a key pending deletion);
+ * - aliases: CreateAlias, ListAliases, UpdateAlias, DeleteAlias;
+ * - tags: TagResource, UntagResource, ListResourceTags.
+ * DescribeKey, GetPublicKey and Sign take a key id, key ARN, alias name or
+ * alias ARN; the other operations take a key id or key ARN only, as in KMS.
+ * Any other KMS operation answers UnsupportedOperationException.
+ *
+ * Tests can make the next N calls of an operation fail with a chosen KMS error:
+ *   server.injectFault('Sign', { type: 'ThrottlingException' }, 3);
+ * (see fault-injection.ts). This is a method of the returned object only,
+ * not reachable over HTTP.
  *
  * What it deliberately does not do: verify SigV4 signatures (any credentials
  * are accepted — which is why it only binds to loopback), key policies, grants,
- * key states, rotation or deletion. Keys are kept unencrypted (0600 files) in
- * `<dataDir>/kms/`, so a restart with the same dataDir keeps them.
+ * rotation, or actually deleting a key when its deletion date passes (it stays
+ * PendingDeletion). Keys (with state and tags) are kept unencrypted (0600 files)
+ * in `<dataDir>/kms/`, aliases in `<dataDir>/kms/aliases.json`, so a restart
+ * with the same dataDir keeps them.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { FaultInjector, type KmsFault } from './fault-injection';
 import { KeyStore } from './key-store';
 import { KmsError } from './kms-error';
 import { OPERATIONS } from './operations';
+
+export type { KmsFault } from './fault-injection';
 
 export interface KmsServerOptions {
   /** 0 (default) picks a free port. */
@@ -36,6 +54,18 @@ export interface KmsServer {
   url: string;
   port: number;
   close(): Promise<void>;
+  /**
+   * Test hook: the next `times` (default 1) requests for `operation` (e.g.
+   * 'Sign') answer `fault` — e.g. `{ type: 'ThrottlingException' }`, HTTP 400
+   * unless `status` says otherwise — instead of being served. Faults armed for
+   * the same operation fire in order. Throws TypeError for an operation the
+   * local KMS does not implement.
+   */
+  injectFault(operation: string, fault: KmsFault, times?: number): void;
+  /** Injected failures not yet answered, for one operation or all. */
+  pendingFaults(operation?: string): number;
+  /** Disarms the injected faults of one operation, or all. */
+  clearFaults(operation?: string): void;
 }
 
 /** Far above a maximal Sign request (4096 bytes of base64 plus JSON). */
@@ -47,8 +77,9 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
   const host = options.host ?? '127.0.0.1';
   if (host !== '127.0.0.1' && host !== '::1') throw new Error('the local KMS only listens on loopback');
   const store = await KeyStore.open(options.dataDir);
+  const faults = new FaultInjector(new Set(Object.keys(OPERATIONS)));
   const server = createServer((req, res) => {
-    handle(store, req, res).catch((error: unknown) => {
+    handle(store, faults, req, res).catch((error: unknown) => {
       console.error('local KMS: unexpected error', error);
       send(res, new KmsError('KMSInternalException', 'Internal error in the local KMS', 500));
     });
@@ -67,10 +98,13 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
         // The SDK keeps connections alive; without this close() waits for them to idle out.
         server.closeAllConnections();
       }),
+    injectFault: (operation, fault, times) => faults.inject(operation, fault, times),
+    pendingFaults: (operation) => faults.pending(operation),
+    clearFaults: (operation) => faults.clear(operation),
   };
 }
 
-async function handle(store: KeyStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(store: KeyStore, faults: FaultInjector, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const target = String(req.headers['x-amz-target'] ?? '');
   if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) {
     req.resume();
@@ -84,6 +118,8 @@ async function handle(store: KeyStore, req: IncomingMessage, res: ServerResponse
   const name = target.slice(TARGET_PREFIX.length);
   const operation = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
   if (!operation) return send(res, new KmsError('UnsupportedOperationException', `The local KMS does not implement ${name}`));
+  const injected = faults.take(name);
+  if (injected) return send(res, injected);
   let input: unknown;
   try {
     input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));

@@ -5,6 +5,8 @@ export type JsonObject = Record<string, unknown>;
 const MAX_TEXT = 1024;
 const MAX_MAP_ENTRIES = 50;
 const MAP_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** Names with a meaning on every JavaScript object: refused rather than stored, so no later read can mistake them for data. */
+const RESERVED_MAP_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function requireObject(value: unknown, what = 'body'): JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -36,9 +38,9 @@ export function optionalStringMap(body: JsonObject, field: string): Record<strin
   const entries = Object.entries(value as JsonObject);
   if (entries.length > MAX_MAP_ENTRIES) throw invalid();
   for (const [key, item] of entries) {
-    if (!MAP_KEY.test(key) || typeof item !== 'string' || item.length > MAX_TEXT) throw invalid();
+    if (!MAP_KEY.test(key) || RESERVED_MAP_KEYS.has(key) || typeof item !== 'string' || item.length > MAX_TEXT) throw invalid();
   }
-  return Object.fromEntries(entries) as Record<string, string>;
+  return Object.assign(Object.create(null) as Record<string, string>, Object.fromEntries(entries));
 }
 
 /** Refuses fields the contract does not define, so typos never pass silently. */

@@ -32,6 +32,27 @@ export interface Pool {
   trustEpoch: number;
   /** SPEC §3.4: every issuer on a device's path must have a current CRL in the pool (`crl_missing` otherwise). */
   requireCrl?: boolean;
+  /**
+   * SPEC §4.6: the pool's own KMS keys, as stored (src/domain/signing-keys.ts
+   * says which one signs at a given instant). Absent on pools created before
+   * per-pool keys: they sign with the stack's shared legacy key until rotated.
+   */
+  signingKeys?: PoolSigningKey[];
+}
+
+/** One KMS key of a pool's signing-key list (SPEC §4.6). */
+export interface PoolSigningKey {
+  keyArn: string;
+  /** RFC 7638 thumbprint of the public key. */
+  kid: string;
+  alg: string;
+  createdAt: string;
+  /** From this instant on the key signs (until its successor's activatesAt); published from the moment it is listed. */
+  activatesAt: string;
+  /** `alias/device-idp/<stack tag>/<poolId>/<n>`; absent on the shared key. */
+  alias?: string;
+  /** The stack's legacy key, used by every pool created before per-pool keys: never scheduled for deletion. */
+  shared?: boolean;
 }
 
 export interface RootCertificate {
@@ -77,6 +98,8 @@ export interface Device {
    * (src/storage/keys.ts). Absent on records written before it existed.
    */
   generation?: string;
+  /** Random id of the latest write of the record (creation or PATCH): a token commit requires the one its decision read. */
+  revision?: string;
   createdAt: string;
   updatedAt?: string;
   provisioning?: Provisioning;
@@ -96,7 +119,7 @@ export interface Binding {
   revision?: string;
 }
 
-/** SPEC §3.4: a certificate the operator revoked individually, by fingerprint. */
+/** SPEC §3.4: a certificate the operator revoked individually, by fingerprint or PEM. */
 export interface CertificateRevocation {
   /** The fingerprint (lowercase hex SHA-256 of the DER) doubles as the id. */
   id: string;
@@ -106,6 +129,12 @@ export interface CertificateRevocation {
   serialNumber?: string;
   reason: string;
   revokedAt: string;
+  /**
+   * What it matches at the token endpoint (src/domain/revocation/revocation-identity.ts):
+   * `fingerprint` only for a revocation given as a fingerprint; a PEM adds
+   * `issuerAndSerial`, and for a CA `subjectAndKey`.
+   */
+  matches: Array<'fingerprint' | 'issuerAndSerial' | 'subjectAndKey'>;
 }
 
 /** The pool's current CRL of one issuer (matched by name and key), without its entries. */

@@ -24,6 +24,8 @@ const ADMIN_STATUS: Record<string, number> = {
   org_exists: 409,
   env_exists: 409,
   device_exists: 409,
+  rotation_in_progress: 409,
+  too_many_signing_keys: 409,
   payload_too_large: 413,
   file_too_large: 413,
   crl_too_large: 413,

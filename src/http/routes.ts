@@ -39,6 +39,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', resource: '/api/internal/{clientPoolId}/crls', function: 'certificates' },
   { method: 'GET', resource: '/api/internal/{clientPoolId}/crls', function: 'certificates' },
   { method: 'DELETE', resource: '/api/internal/{clientPoolId}/crls/{id}', function: 'certificates' },
+  { method: 'GET', resource: '/api/internal/{clientPoolId}/signing-keys', function: 'admin' },
+  { method: 'POST', resource: '/api/internal/{clientPoolId}/signing-keys/rotate', function: 'admin' },
   { method: 'POST', resource: `${POOL}/oauth2/token`, function: 'token' },
   { method: 'GET', resource: `${POOL}/.well-known/jwks.json`, function: 'token' },
   { method: 'GET', resource: `${POOL}/.well-known/openid-configuration`, function: 'token' },

@@ -14,20 +14,55 @@ type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string]
 const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt * (0.5 + Math.random())));
 
 /**
+ * BatchWriteCommands in flight at once: a 2 MiB CRL is a few thousand bucket
+ * items, ~100+ batches, which one after the other take seconds; 16 at a time
+ * finish well inside the function timeout without flooding the table (on
+ * throttling, unprocessed requests are retried with backoff).
+ */
+export const WRITE_CONCURRENCY = 16;
+
+/**
  * BatchWriteItem may succeed while leaving requests unprocessed (throttling):
  * they are retried with backoff, and the call fails rather than return with
- * some of them unwritten.
+ * some of them unwritten. Batches run up to WRITE_CONCURRENCY at a time; after
+ * a failure no new batch starts, and the call settles only once the batches
+ * in flight have, so a caller that cleans up after a failure sees every write
+ * that will ever land.
  */
 async function batchWrite(client: DynamoDBDocumentClient, tableName: string, all: WriteRequests): Promise<void> {
-  for (let i = 0; i < all.length; i += WRITE_CHUNK) {
-    let requests = all.slice(i, i + WRITE_CHUNK);
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt === BATCH_ATTEMPTS) throw new DependencyError('dynamodb', new Error('requests left unprocessed by BatchWriteItem'));
-      if (attempt > 0) await backoff(attempt);
-      const result = await callDependency('dynamodb', () => client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } })));
-      requests = result.UnprocessedItems?.[tableName] ?? [];
+  const chunks: WriteRequests[] = [];
+  for (let i = 0; i < all.length; i += WRITE_CHUNK) chunks.push(all.slice(i, i + WRITE_CHUNK));
+  let next = 0;
+  const state: { failure?: { error: unknown } } = {};
+  const worker = async () => {
+    while (state.failure === undefined && next < chunks.length) {
+      let requests = chunks[next++];
+      try {
+        for (let attempt = 0; requests.length > 0; attempt++) {
+          if (attempt === BATCH_ATTEMPTS) throw new DependencyError('dynamodb', new Error('requests left unprocessed by BatchWriteItem'));
+          if (attempt > 0) await backoff(attempt);
+          try {
+            const result = await callDependency('dynamodb', () => client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } })));
+            requests = result.UnprocessedItems?.[tableName] ?? [];
+          } catch (error) {
+            // Throttled as a whole (all of a pool's items share one partition): nothing was written, back off like for unprocessed items.
+            if (!isThrottling(error) || attempt === BATCH_ATTEMPTS - 1) throw error;
+          }
+        }
+      } catch (error) {
+        state.failure ??= { error };
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, worker));
+  if (state.failure !== undefined) throw state.failure.error;
+}
+
+const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+
+function isThrottling(error: unknown): boolean {
+  const cause = error instanceof DependencyError ? error.cause : error;
+  return cause instanceof Error && THROTTLING.has(cause.name);
 }
 
 export function batchPutItems(client: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]): Promise<void> {

@@ -1,5 +1,20 @@
 import type { Binding, Device } from '../domain/model';
 
+/**
+ * The device record with the provisioning state of its own generation (a
+ * `PROV#` item of the runtime table). Records written before the runtime
+ * table existed carry their provisioning attributes themselves.
+ */
+export function withProvisioning(item: Record<string, unknown>, provisioning: readonly Record<string, unknown>[]): Device {
+  const own = provisioning.find((state) => state.sk === `GEN#${typeof item.generation === 'string' ? item.generation : '-'}`);
+  return toDevice(own ? { ...item, ...stateOf(own) } : item);
+}
+
+function stateOf(state: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, type: _type, ...rest } = state;
+  return rest;
+}
+
 /** Stored device item → the domain record (records older than `status` are active). */
 export function toDevice(item: Record<string, unknown>): Device {
   const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
@@ -14,6 +29,7 @@ export function toDevice(item: Record<string, unknown>): Device {
     preRegistered: item.preRegistered === true,
     status: item.status === 'disabled' ? 'disabled' : 'active',
     generation: text('generation'),
+    revision: text('revision'),
     createdAt: String(item.createdAt),
     updatedAt: text('updatedAt'),
   };

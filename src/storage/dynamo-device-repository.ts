@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DeleteCommand,
-  GetCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, DomainError, callDependency } from '../errors';
 import { logger } from '../logger';
-import { sha256Hex } from '../domain/api-key-format';
 import type { Binding, Device } from '../domain/model';
 import type { DeviceChanges, DeviceRepository } from '../usecases/ports';
-import { cancellationReasons, isConditionalCheckFailure, keys } from './keys';
+import { cancellationReasons, isConditionalCheckFailure, keys, type Tables } from './keys';
 import { generationCondition } from './device-generation';
-import { batchGetConsistent, putIfAbsent, queryPoolPrefix, transactWrite } from './table-operations';
-import { toBinding, toDevice } from './device-items';
+import { batchGetTables, putIfAbsent, queryPoolPrefix, transactWrite } from './table-operations';
+import { toBinding, toDevice, withProvisioning } from './device-items';
 
 /** A binding write races at most a delete and a re-creation of its device; more rounds mean something else is wrong. */
 const BINDING_ROUNDS = 4;
@@ -23,25 +17,30 @@ const BINDING_ROUNDS = 4;
  * final whatever runs concurrently is argued in keys.ts.
  */
 export class DynamoDeviceRepository implements DeviceRepository {
+  private readonly tableName: string;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+    private readonly tables: Tables,
+  ) {
+    this.tableName = tables.config;
+  }
 
   async createDevice(poolId: string, device: Device): Promise<void> {
-    const item = { ...keys.device(poolId, device.deviceId), type: 'device', ...device, generation: device.generation ?? randomUUID() };
+    const item = { ...keys.device(poolId, device.deviceId), type: 'device', ...device, generation: device.generation ?? randomUUID(), revision: randomUUID() };
     if (!(await putIfAbsent(this.client, this.tableName, item))) {
       throw new DomainError('device_exists', `device ${device.deviceId} already exists`);
     }
   }
 
+  /** The record with the provisioning state of its generation (runtime table; keys.ts). */
   async getDevice(poolId: string, deviceId: string): Promise<Device | undefined> {
-    const item = await this.getItem(keys.device(poolId, deviceId));
-    return item ? toDevice(item) : undefined;
+    const [item, provisioning] = await Promise.all([this.getItem(keys.device(poolId, deviceId)), this.provisioningItems(poolId, deviceId)]);
+    return item ? withProvisioning(item, provisioning) : undefined;
   }
 
   async updateDevice(poolId: string, deviceId: string, changes: DeviceChanges, updatedAt: string): Promise<Device | undefined> {
-    const fields = Object.entries({ ...changes, updatedAt }).filter(([, value]) => value !== undefined);
+    const fields = Object.entries({ ...changes, updatedAt, revision: randomUUID() }).filter(([, value]) => value !== undefined);
     return callDependency('dynamodb', async () => {
       try {
         const result = await this.client.send(
@@ -55,12 +54,12 @@ export class DynamoDeviceRepository implements DeviceRepository {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return result.Attributes ? toDevice(result.Attributes) : undefined;
+        return result.Attributes;
       } catch (error) {
         if (isConditionalCheckFailure(error)) return undefined;
         throw error;
       }
-    });
+    }).then(async (item) => (item ? withProvisioning(item, await this.provisioningItems(poolId, deviceId)) : undefined));
   }
 
   /**
@@ -87,10 +86,13 @@ export class DynamoDeviceRepository implements DeviceRepository {
       }
     });
     if (!deleted) return false;
-    // Already final; a sweep that fails leaves dead bindings that nothing lists or honours.
-    await this.sweepBindings(poolId, deviceId, deleted.generation).catch(() =>
-      logger.warn('could not sweep the bindings of a deleted device', { clientPoolId: poolId, deviceId }),
-    );
+    // Already final; a sweep that fails leaves dead bindings and state that nothing lists or honours.
+    await Promise.all([
+      this.sweepBindings(poolId, deviceId, deleted.generation),
+      callDependency('dynamodb', () =>
+        this.client.send(new DeleteCommand({ TableName: this.tables.runtime, Key: keys.provisioning(poolId, deviceId, deleted.generation) })),
+      ),
+    ]).catch(() => logger.warn('could not sweep the bindings of a deleted device', { clientPoolId: poolId, deviceId }));
     return true;
   }
 
@@ -109,7 +111,7 @@ export class DynamoDeviceRepository implements DeviceRepository {
         : {
             Put: {
               TableName: this.tableName,
-              Item: { ...keys.device(poolId, device.deviceId), type: 'device', ...device, status: 'active', generation },
+              Item: { ...keys.device(poolId, device.deviceId), type: 'device', ...device, status: 'active', generation, revision: randomUUID() },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           };
@@ -136,10 +138,14 @@ export class DynamoDeviceRepository implements DeviceRepository {
   async getDeviceAndBinding(poolId: string, deviceId: string, clientAppId: string, jti?: string) {
     const deviceKey = keys.device(poolId, deviceId);
     const bindingKey = keys.binding(poolId, deviceId, clientAppId);
-    const jtiKey = jti === undefined ? undefined : keys.jti(poolId, sha256Hex(jti));
-    const items = await batchGetConsistent(this.client, this.tableName, jtiKey ? [deviceKey, bindingKey, jtiKey] : [deviceKey, bindingKey]);
-    const find = (key: { pk: string; sk: string }) => items.find((item) => item.pk === key.pk && item.sk === key.sk);
-    const [record, binding, spent] = [find(deviceKey), find(bindingKey), jtiKey && find(jtiKey)];
+    const found = await batchGetTables(this.client, {
+      [this.tables.config]: [deviceKey, bindingKey],
+      ...(jti === undefined ? {} : { [this.tables.runtime]: [keys.jti(poolId, deviceId, jti)] }),
+    });
+    const config = found[this.tables.config] ?? [];
+    const record = config.find((item) => item.sk === deviceKey.sk);
+    const binding = config.find((item) => item.sk === bindingKey.sk);
+    const spent = found[this.tables.runtime]?.[0];
     const jtiSpentUntil = spent ? Number(spent.expiresAt) : undefined;
     if (!record) return { jtiSpentUntil };
     return {
@@ -199,6 +205,20 @@ export class DynamoDeviceRepository implements DeviceRepository {
         }
       });
     }
+  }
+
+  private async provisioningItems(poolId: string, deviceId: string): Promise<Record<string, unknown>[]> {
+    const result = await callDependency('dynamodb', () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tables.runtime,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.provisioningPartition(poolId, deviceId) },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return result.Items ?? [];
   }
 
   private async getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {

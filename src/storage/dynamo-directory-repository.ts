@@ -1,6 +1,6 @@
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, DomainError, callDependency } from '../errors';
-import type { Environment, EnvironmentChanges, Organisation, Pool } from '../domain/model';
+import type { Environment, EnvironmentChanges, Organisation, Pool, PoolSigningKey } from '../domain/model';
 import type { DirectoryRepository } from '../usecases/ports';
 import { cancellationReasons, isTransactionConditionFailure, keys, withoutKeys } from './keys';
 import { putIfAbsent, transactWrite } from './table-operations';
@@ -21,8 +21,8 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
     return this.get<Organisation>(keys.org(orgId));
   }
 
-  /** The environment and its pool are written together or not at all. */
-  async createEnvironment(env: Environment): Promise<void> {
+  /** The environment and its pool (with its first signing keys, SPEC §4.6) are written together or not at all. */
+  async createEnvironment(env: Environment, signingKeys?: PoolSigningKey[]): Promise<void> {
     await callDependency('dynamodb', async () => {
       try {
         await this.client.send(
@@ -39,7 +39,7 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
               {
                 Put: {
                   TableName: this.tableName,
-                  Item: { ...keys.pool(env.clientPoolId), type: 'pool', clientPoolId: env.clientPoolId, orgId: env.orgId, envId: env.envId },
+                  Item: { ...keys.pool(env.clientPoolId), type: 'pool', clientPoolId: env.clientPoolId, orgId: env.orgId, envId: env.envId, signingKeys },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -61,7 +61,10 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
 
   async getPool(clientPoolId: string): Promise<Pool | undefined> {
     const pool = await this.get<Pool>(keys.pool(clientPoolId));
-    return pool && { clientPoolId: pool.clientPoolId, orgId: pool.orgId, envId: pool.envId, trustEpoch: Number(pool.trustEpoch ?? 0), requireCrl: pool.requireCrl === true };
+    if (!pool) return undefined;
+    const base = { clientPoolId: pool.clientPoolId, orgId: pool.orgId, envId: pool.envId, trustEpoch: Number(pool.trustEpoch ?? 0), requireCrl: pool.requireCrl === true };
+    // Kept exactly as stored: a signing-key update is conditional on the list as read (dynamo-signing-key-repository.ts).
+    return Array.isArray(pool.signingKeys) ? { ...base, signingKeys: pool.signingKeys } : base;
   }
 
   async updateEnvironment(env: Environment, changes: EnvironmentChanges, updatedAt: string): Promise<Environment | undefined> {

@@ -1,15 +1,27 @@
+import { createHash } from 'node:crypto';
+
 /**
- * Single-table key layout. Identifiers never contain '#' (see
- * domain/identifiers.ts), and fingerprints / issuer ids are hex, so every
- * prefix below is unambiguous.
+ * Two tables with one key shape (pk, sk; TTL attribute expiresAt; see
+ * table-schema.ts). Identifiers never contain '#' (see domain/identifiers.ts),
+ * and fingerprints / issuer ids / hashes are hex, so every prefix below is
+ * unambiguous.
+ *
+ * The configuration table (`tables.config`): what platform teams manage. The
+ * token function may only read its POOL# partitions and condition-check
+ * items in them (IAM `dynamodb:LeadingKeys`, lib/idp-stack.ts): it never
+ * writes here and never sees ORG# or APIKEY# items.
  *
  *   ORG#{orgId}      ORG                          organisation
  *   ORG#{orgId}      ENV#{envId}                  environment (+ its clientPoolId)
  *   POOL#{poolId}    POOL                         pool → org/env, trustEpoch
  *   POOL#{poolId}    ROOT#{fingerprint}           trusted root (metadata + DER + objectKey of its S3 copy)
- *   POOL#{poolId}    DEVICE#{deviceId}            device record (generation, status, provisioning)
+ *   POOL#{poolId}    DEVICE#{deviceId}            device record (generation, status)
  *   POOL#{poolId}    BINDING#{deviceId}#{appId}   device app binding (deviceGeneration, revision)
- *   POOL#{poolId}    REVOKED#{fingerprint}        certificate revoked by the operator
+ *   POOL#{poolId}    REVOKED#{fingerprint}        certificate revoked by the operator (+ the ids of its identities below)
+ *   POOL#{poolId}    REVOKEDSERIAL#{issuerSerialId}  revocationIds: the revocations (by PEM) of that issuer + serial, any encoding
+ *   POOL#{poolId}    REVOKEDKEY#{crlIssuerId}        revocationIds: the revocations (by PEM) of a CA with that subject + key
+ *                    Written and removed in the same transaction as the REVOKED# records they name
+ *                    (dynamo-revocation-repository.ts); an item exists while some record names it.
  *   POOL#{poolId}    CRL#{issuerId}               the current CRL of one issuer (metadata, bucketCount, crlId)
  *   POOL#{poolId}    CRLENTRIES#{issuerId}#{crlId}#{bucket}  revoked serials of that CRL, hashed into buckets
  *   APIKEY#{keyId}   APIKEY                       org API key (hash only; authentication's one GetItem)
@@ -17,23 +29,30 @@
  *                    Written with the APIKEY record in one transaction, deleted with it in
  *                    another, so one Query lists an org's keys. Keys created before the index
  *                    existed get theirs on their next successful use (dynamo-api-key-repository.ts).
- *   JTI#{poolId}#{sha256(jti)}  JTI               replay cache, TTL expiresAt
+ *
+ * The runtime table (`tables.runtime`): what the token function writes, and
+ * nothing else.
+ *
+ *   JTI#{poolId}#{replayHash(deviceId, jti)}  JTI   replay cache (per device), TTL expiresAt
+ *   PROV#{poolId}#{deviceId}  GEN#{generation}    provisioning state of one generation of a device
  *
  * ## Why taking trust back is final (the deletion invariants)
  *
- * A token is issued by one TransactWriteItems (DynamoIssuanceLedger.commit)
- * that (1) updates the device record on the condition that its `generation`
- * is the one the decision read and its `status` is active, (2) checks that
- * the binding still carries the `revision` the decision read, and (3) puts
- * the jti on the condition that it is unspent. Only after that commit is the
- * token returned, so its issuance instant is the commit.
+ * A token is issued by one TransactWriteItems across both tables
+ * (DynamoIssuanceLedger.commit) that (1) checks that the device record still
+ * has the `generation` the decision read and an active `status`, (2) checks
+ * that the binding still carries the `revision` the decision read, (3) puts
+ * the jti on the condition that it is unspent and (4) refreshes the
+ * provisioning state of that generation. Only after that commit is the token
+ * returned, so its issuance instant is the commit.
  *
  * - Device: `generation` is a random id written when the record is created
  *   and never changed. Deleting the device is one conditional DeleteItem of
  *   the record: any commit after it fails condition (1), so no token is
- *   issued for the device afterwards. Provisioning is an update of the
- *   existing record under condition (1), so it can never re-create the
- *   record. Bindings carry the `deviceGeneration` they were written for;
+ *   issued for the device afterwards. Provisioning never writes the record:
+ *   its state lives in the runtime table under the generation, written only
+ *   under condition (1), so a token request cannot re-create a device, and
+ *   a device registered again starts with no history. Bindings carry the `deviceGeneration` they were written for;
  *   a binding whose generation is not the record's is dead (never listed,
  *   never honoured) and is swept after the delete, so a binding written
  *   concurrently with the delete cannot bring the device back: either its
@@ -71,6 +90,8 @@ export const keys = {
   bindingPrefix: (deviceId: string) => `BINDING#${deviceId}#`,
   revoked: (poolId: string, fingerprint: string) => ({ pk: `POOL#${poolId}`, sk: `REVOKED#${fingerprint}` }),
   revokedPrefix: 'REVOKED#',
+  revokedSerial: (poolId: string, issuerSerialId: string) => ({ pk: `POOL#${poolId}`, sk: `REVOKEDSERIAL#${issuerSerialId}` }),
+  revokedKey: (poolId: string, keyId: string) => ({ pk: `POOL#${poolId}`, sk: `REVOKEDKEY#${keyId}` }),
   crl: (poolId: string, issuerId: string) => ({ pk: `POOL#${poolId}`, sk: `CRL#${issuerId}` }),
   crlPrefix: 'CRL#',
   crlEntries: (poolId: string, issuerId: string, crlId: string, bucket: number) => ({
@@ -82,9 +103,32 @@ export const keys = {
   orgApiKey: (orgId: string, keyId: string) => ({ pk: `ORG#${orgId}`, sk: `APIKEY#${keyId}` }),
   orgApiKeyPrefix: 'APIKEY#',
   orgPartition: (orgId: string) => `ORG#${orgId}`,
-  jti: (poolId: string, jtiHash: string) => ({ pk: `JTI#${poolId}#${jtiHash}`, sk: 'JTI' }),
+  jti: (poolId: string, deviceId: string, jti: string) => ({ pk: `JTI#${poolId}#${replayHash(deviceId, jti)}`, sk: 'JTI' }),
+  /** Records written before generations existed have none: they share `GEN#-`. */
+  provisioning: (poolId: string, deviceId: string, generation: string | undefined) => ({
+    pk: `PROV#${poolId}#${deviceId}`,
+    sk: `GEN#${generation ?? '-'}`,
+  }),
+  provisioningPartition: (poolId: string, deviceId: string) => `PROV#${poolId}#${deviceId}`,
   poolPartition: (poolId: string) => `POOL#${poolId}`,
 };
+
+/** The two table names; the runtime table holds only what the token function writes (see above). */
+export interface Tables {
+  config: string;
+  runtime: string;
+}
+
+/**
+ * SPEC §4.2: a jti is single-use per device (pool, `sub`). The hash is over
+ * the exact JSON form of [deviceId, jti]: JSON.stringify escapes lone
+ * surrogates instead of replacing them, so distinct strings never share an
+ * encoding (UTF-8 alone would map every lone surrogate to U+FFFD), and the
+ * array framing keeps ("a", "b#c") apart from ("a#b", "c").
+ */
+export function replayHash(deviceId: string, jti: string): string {
+  return createHash('sha256').update(JSON.stringify([deviceId, jti]), 'utf8').digest('hex');
+}
 
 /** Drops key attributes before records leave the storage layer. */
 export function withoutKeys<T extends Record<string, unknown>>(item: T): Omit<T, 'pk' | 'sk'> {

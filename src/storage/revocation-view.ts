@@ -9,6 +9,9 @@ export interface RevocationViewSubject {
   issuerId: string;
   serialNumberHex: string;
   fingerprint: string;
+  /** issuerSerialId and crlIssuerId of the certificate itself (RevocationSubject). */
+  issuerSerialId: string;
+  keyId: string;
 }
 
 /** A bucket can only be missing when a concurrent upload or delete unreferenced it; reading again sees the new state. */
@@ -17,9 +20,11 @@ const READ_ATTEMPTS = 3;
 /**
  * The token path's read of a pool's revocation state for the certificates of
  * one validated path: one strongly consistent BatchGetItem of the
- * `REVOKED#{fingerprint}` and `CRL#{issuerId}` items, then one of the bucket
+ * `REVOKED#{fingerprint}`, `REVOKEDSERIAL#{issuerSerialId}`,
+ * `REVOKEDKEY#{keyId}` and `CRL#{issuerId}` items, then one of the bucket
  * item of each (issuer, serial) whose issuer has a CRL, projected to the
- * requested serials. The view is plain data.
+ * requested serials. Each item is within 4 KB, so each costs one read unit
+ * (crl-buckets.ts). The view is plain data.
  *
  * A bucket missing for a CRL item just read means that CRL was replaced or
  * deleted in between (buckets are deleted only after their metadata is gone,
@@ -46,13 +51,30 @@ async function readOnce(
   poolId: string,
   subjects: readonly RevocationViewSubject[],
 ): Promise<RevocationView | undefined> {
-  const normalised = subjects.map((s) => ({ issuerId: s.issuerId, serial: s.serialNumberHex.toLowerCase(), fingerprint: s.fingerprint.toLowerCase() }));
-  if (normalised.length === 0) return toView(new Set(), new Map(), new Map());
+  const normalised = subjects.map((s) => ({
+    issuerId: s.issuerId,
+    serial: s.serialNumberHex.toLowerCase(),
+    fingerprint: s.fingerprint.toLowerCase(),
+    issuerSerialId: s.issuerSerialId.toLowerCase(),
+    keyId: s.keyId.toLowerCase(),
+  }));
+  if (normalised.length === 0) return toView({ fingerprints: new Set(), issuerSerials: new Set(), keys: new Set() }, new Map(), new Map());
   const first = await batchGetKeys(client, tableName, [
     ...normalised.map((s) => keys.revoked(poolId, s.fingerprint)),
+    ...normalised.map((s) => keys.revokedSerial(poolId, s.issuerSerialId)),
+    ...normalised.map((s) => keys.revokedKey(poolId, s.keyId)),
     ...normalised.map((s) => keys.crl(poolId, s.issuerId)),
   ]);
-  const revoked = new Set(normalised.map((s) => s.fingerprint).filter((fp) => first.has(keys.revoked(poolId, fp).sk)));
+  // An identity item counts while it names a revocation (one without any is a leftover, never a revocation).
+  const named = (sk: string) => {
+    const ids = first.get(sk)?.revocationIds;
+    return ids instanceof Set && ids.size > 0;
+  };
+  const revoked: RevokedIdentities = {
+    fingerprints: new Set(normalised.map((s) => s.fingerprint).filter((fp) => first.has(keys.revoked(poolId, fp).sk))),
+    issuerSerials: new Set(normalised.map((s) => s.issuerSerialId).filter((id) => named(keys.revokedSerial(poolId, id).sk))),
+    keys: new Set(normalised.map((s) => s.keyId).filter((id) => named(keys.revokedKey(poolId, id).sk))),
+  };
   const crls = new Map<string, Record<string, unknown>>();
   for (const s of normalised) {
     const item = first.get(keys.crl(poolId, s.issuerId).sk);
@@ -91,7 +113,13 @@ async function readOnce(
   return toView(revoked, crls, entries);
 }
 
-function toView(revoked: Set<string>, crls: Map<string, Record<string, unknown>>, entries: Map<string, Map<string, CrlEntry>>): RevocationView {
+interface RevokedIdentities {
+  fingerprints: Set<string>;
+  issuerSerials: Set<string>;
+  keys: Set<string>;
+}
+
+function toView(revoked: RevokedIdentities, crls: Map<string, Record<string, unknown>>, entries: Map<string, Map<string, CrlEntry>>): RevocationView {
   const statuses = new Map<string, CrlStatus>();
   for (const [issuerId, item] of crls) {
     const found = entries.get(issuerId) ?? new Map<string, CrlEntry>();
@@ -102,5 +130,10 @@ function toView(revoked: Set<string>, crls: Map<string, Record<string, unknown>>
       entry: (serialNumberHex: string) => found.get(serialNumberHex.toLowerCase()),
     });
   }
-  return { revokedFingerprints: revoked, crl: (issuerId: string) => statuses.get(issuerId) };
+  return {
+    revokedFingerprints: revoked.fingerprints,
+    revokedIssuerSerials: revoked.issuerSerials,
+    revokedKeys: revoked.keys,
+    crl: (issuerId: string) => statuses.get(issuerId),
+  };
 }

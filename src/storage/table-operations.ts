@@ -91,25 +91,41 @@ export async function commitTrustChange(client: DynamoDBDocumentClient, tableNam
 
 const BATCH_GET_ATTEMPTS = 5;
 
-/** BatchGetItem with ConsistentRead of up to 100 distinct keys; retries UnprocessedKeys with backoff. Missing items are simply absent. */
+/** BatchGetItem with ConsistentRead of distinct keys of one table; retries UnprocessedKeys with backoff. Missing items are simply absent. */
 export async function batchGetConsistent(
   client: DynamoDBDocumentClient,
   tableName: string,
   itemKeys: ReadonlyArray<{ pk: string; sk: string }>,
 ): Promise<Record<string, unknown>[]> {
-  const unique = [...new Map(itemKeys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
-  const items: Record<string, unknown>[] = [];
-  for (let i = 0; i < unique.length; i += 100) {
-    let pending: Array<Record<string, unknown>> = unique.slice(i, i + 100);
-    for (let attempt = 0; pending.length > 0; attempt++) {
+  return (await batchGetTables(client, { [tableName]: itemKeys }))[tableName] ?? [];
+}
+
+/**
+ * One BatchGetItem, strongly consistent, across tables (at most 100 keys in
+ * all per call; more are split). Retries UnprocessedKeys with backoff and
+ * returns the items found per table.
+ */
+export async function batchGetTables(
+  client: DynamoDBDocumentClient,
+  request: Record<string, ReadonlyArray<{ pk: string; sk: string }>>,
+): Promise<Record<string, Record<string, unknown>[]>> {
+  const found: Record<string, Record<string, unknown>[]> = Object.fromEntries(Object.keys(request).map((table) => [table, []]));
+  const all = Object.entries(request).flatMap(([table, itemKeys]) =>
+    [...new Map(itemKeys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()].map((key) => ({ table, key })),
+  );
+  for (let i = 0; i < all.length; i += 100) {
+    let pending: Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead: true }> = {};
+    for (const { table, key } of all.slice(i, i + 100)) (pending[table] ??= { Keys: [], ConsistentRead: true }).Keys.push(key);
+    for (let attempt = 0; Object.keys(pending).length > 0; attempt++) {
       if (attempt === BATCH_GET_ATTEMPTS) throw new DependencyError('dynamodb', new Error('keys left unprocessed by BatchGetItem'));
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-      const result = await callDependency('dynamodb', () =>
-        client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } })),
-      );
-      items.push(...(result.Responses?.[tableName] ?? []));
-      pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      const result = await callDependency('dynamodb', () => client.send(new BatchGetCommand({ RequestItems: pending })));
+      for (const [table, items] of Object.entries(result.Responses ?? {})) found[table]?.push(...items);
+      pending = {};
+      for (const [table, unprocessed] of Object.entries(result.UnprocessedKeys ?? {})) {
+        if (unprocessed.Keys?.length) pending[table] = { Keys: unprocessed.Keys, ConsistentRead: true };
+      }
     }
   }
-  return items;
+  return found;
 }

@@ -14,14 +14,43 @@ export type ApiKeyLookup = Pick<ApiKeyRepository, 'findApiKey' | 'recordUse'>;
  */
 export const LAST_USED_GRANULARITY_MS = 5 * 60 * 1000;
 
-/** Resolves the global admin key once per container (env in local mode, Secrets Manager on AWS). */
-export type AdminKeySource = () => Promise<string>;
+/**
+ * The global admin key and, after a rotation, the key it replaced: both are
+ * accepted so that a caller still holding the old key keeps working until it
+ * switches (README "Rotating the admin key").
+ */
+export interface AdminKeys {
+  readonly current: string;
+  readonly previous?: string;
+}
+
+/** Reads the admin keys (env in local mode; Secrets Manager's AWSCURRENT and AWSPREVIOUS on AWS). */
+export type AdminKeySource = () => Promise<AdminKeys>;
+
+/** A container re-reads the admin keys once its copy is this old, so a retired key stops working at most this long after the rotation that retires it. */
+export const ADMIN_KEYS_MAX_AGE_MS = 5 * 60 * 1000;
+
+/**
+ * A key matching neither cached admin key re-reads the keys, so a key made by
+ * a rotation a moment ago works at once; at most once per this interval per
+ * container, so unknown keys cannot turn into a flood of Secrets Manager reads.
+ * Also the retry interval of a failed periodic re-read.
+ */
+export const ADMIN_KEYS_REFRESH_INTERVAL_MS = 60 * 1000;
+
+interface AdminKeyHashes {
+  readonly hashes: readonly string[];
+  readonly readAt: number;
+}
 
 export class ApiKeyAuthenticator {
-  private adminKeyHash?: Promise<string>;
+  private adminKeyHashes?: AdminKeyHashes;
+  private adminKeysReading?: Promise<AdminKeyHashes>;
+  private lastReadAttemptAt = Number.NEGATIVE_INFINITY;
+  private lastMissReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly adminKey: AdminKeySource,
+    private readonly adminKeys: AdminKeySource,
     private readonly keys: ApiKeyLookup,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -39,7 +68,7 @@ export class ApiKeyAuthenticator {
       }
       throw invalidKey();
     }
-    if (secretsEqual(presented, await this.adminHash())) return { kind: 'admin' };
+    if (await this.isAdminKey(presented)) return { kind: 'admin' };
     throw invalidKey();
   }
 
@@ -56,13 +85,55 @@ export class ApiKeyAuthenticator {
     }
   }
 
-  private adminHash(): Promise<string> {
-    this.adminKeyHash ??= this.adminKey().then(sha256Hex, (error) => {
-      this.adminKeyHash = undefined; // a failed fetch is retried on the next request
-      throw error;
-    });
-    return this.adminKeyHash;
+  private async isAdminKey(presented: string): Promise<boolean> {
+    const now = this.clock().getTime();
+    let known = this.adminKeyHashes;
+    let readNow = false;
+    if (!known) {
+      known = await this.readAdminKeys(now); // cold start: a failure is a 503, retried on the next request
+      readNow = true;
+    } else if (now - known.readAt >= ADMIN_KEYS_MAX_AGE_MS && now - this.lastReadAttemptAt >= ADMIN_KEYS_REFRESH_INTERVAL_MS) {
+      try {
+        known = await this.readAdminKeys(now);
+        readNow = true;
+      } catch (error) {
+        // Availability over freshness: the keys read last stay valid until Secrets Manager answers again.
+        logger.warn('admin keys not refreshed', { dependency: error instanceof DependencyError ? error.dependency : undefined });
+      }
+    }
+    if (matchesAny(presented, known.hashes)) return true;
+    if (readNow) return false;
+    const [cached, reading] = [known, this.adminKeysReading];
+    if (reading) return matchesAny(presented, (await reading.catch(() => cached)).hashes);
+    if (now - this.lastMissReadAt < ADMIN_KEYS_REFRESH_INTERVAL_MS) return false;
+    this.lastMissReadAt = now;
+    return matchesAny(presented, (await this.readAdminKeys(now)).hashes);
   }
+
+  /** One read at a time per container; concurrent requests share it. */
+  private readAdminKeys(now: number): Promise<AdminKeyHashes> {
+    if (!this.adminKeysReading) {
+      this.lastReadAttemptAt = now;
+      this.adminKeysReading = Promise.resolve()
+        .then(() => this.adminKeys())
+        .then(({ current, previous }) => {
+          const hashes = [current, previous].filter((key): key is string => !!key).map((key) => sha256Hex(key));
+          this.adminKeyHashes = { hashes, readAt: now };
+          return this.adminKeyHashes;
+        })
+        .finally(() => {
+          this.adminKeysReading = undefined;
+        });
+    }
+    return this.adminKeysReading;
+  }
+}
+
+/** Compares against every hash, whichever matches, so timing tells nothing about which key was presented. */
+function matchesAny(presented: string, hashes: readonly string[]): boolean {
+  let matched = false;
+  for (const hash of hashes) matched = secretsEqual(presented, hash) || matched;
+  return matched;
 }
 
 function invalidKey(): DomainError {

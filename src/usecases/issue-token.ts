@@ -14,8 +14,9 @@ import type { TokenRequest } from '../domain/token-request';
 import type { DeviceRepository, DirectoryRepository, IssuanceLedger, IssuanceRefusal, RevocationRepository, TrustStoreRepository } from './ports';
 import { requirePool } from './require-pool';
 
+/** Signs with the pool's own key active at the token's `iat` (SPEC §4.6), or the shared legacy key for a pool not yet rotated. */
 export interface TokenSigner {
-  sign(header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string>;
+  sign(pool: Pool, header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string>;
 }
 
 export interface IssueTokenDeps {
@@ -93,6 +94,7 @@ export class IssueToken {
     const outcome = await this.deps.ledger.commit(clientPoolId, {
       deviceId: claims.subject,
       deviceGeneration: record.generation,
+      deviceRevision: record.revision,
       clientAppId: claims.clientAppId,
       bindingRevision: binding.revision,
       jti: claims.jti,
@@ -161,7 +163,7 @@ export class IssueToken {
       issuedAt: now,
       lifetimeSeconds: this.deps.tokenLifetimeSeconds,
     });
-    return this.deps.signer.sign({ typ: ACCESS_TOKEN_TYPE }, payload);
+    return this.deps.signer.sign(pool, { typ: ACCESS_TOKEN_TYPE }, payload);
   }
 }
 
@@ -174,9 +176,13 @@ function refusal(code: IssuanceRefusal, claims: AssertionClaims): DomainError {
   return new DomainError(code, messages[code]);
 }
 
-/** SPEC §4.4: a pre-registered device pinned to a business unit only accepts certificates of that unit (subject O). */
+/**
+ * SPEC §4.4: a device pinned to a business unit only accepts certificates of
+ * that unit (subject O). The pin is the `business_unit_id` tag, whether it was
+ * set at pre-registration or later by PATCH.
+ */
 function checkBusinessUnit(record: Device, certificate: ParsedCertificate): void {
-  const expected = record.preRegistered ? record.tags?.[BUSINESS_UNIT_TAG] : undefined;
+  const expected = record.tags?.[BUSINESS_UNIT_TAG];
   if (expected !== undefined && expected !== certificate.subjectO) {
     throw new DomainError('business_unit_mismatch', 'the certificate organisation (O) does not match the device business_unit_id');
   }

@@ -4,12 +4,16 @@ import { optionalText, rejectUnknownFields, requireObject, requireText } from '.
 import { requireIdentifier } from '../domain/identifiers';
 import type { Environment, EnvironmentChanges, Organisation } from '../domain/model';
 import { newClientPoolId, poolUrls } from '../domain/pool-urls';
+import { logger } from '../logger';
 import type { ApiKeyRepository, DirectoryRepository } from './ports';
 import { requireAdmin, requireOrgAccess, type Principal } from './authenticate';
+import type { SigningKeyService } from './signing-keys';
 
 export interface OrganisationDeps {
   directory: DirectoryRepository;
   apiKeys: ApiKeyRepository;
+  /** SPEC §4.6: every pool gets its own KMS key when its environment is created. */
+  signingKeys: Pick<SigningKeyService, 'provision' | 'discard'>;
   issuerBaseUrl: string;
   clock: () => Date;
 }
@@ -47,8 +51,36 @@ export class OrganisationService {
       clientPoolId: newClientPoolId(),
       createdAt: this.deps.clock().toISOString(),
     };
-    await this.deps.directory.createEnvironment(env);
+    // Cheap refusals first, so a 404 or an obvious 409 costs no KMS key; the transaction still decides.
+    if (!(await this.deps.directory.getOrg(orgId))) throw new DomainError('org_not_found', `organisation ${orgId} does not exist`);
+    if (await this.deps.directory.getEnvironment(orgId, env.envId)) {
+      throw new DomainError('env_exists', `environment ${env.envId} already exists in organisation ${orgId}`);
+    }
+    const key = await this.deps.signingKeys.provision(env.clientPoolId);
+    try {
+      await this.deps.directory.createEnvironment(env, [key]);
+    } catch (error) {
+      // Committed, with the answer lost: the environment is this request's.
+      if (await this.poolWritten(env.clientPoolId, key.keyArn)) return this.environmentView(env);
+      await this.deps.signingKeys.discard(key, error instanceof DomainError ? error.code : 'environment not written');
+      throw error;
+    }
     return this.environmentView(env);
+  }
+
+  /**
+   * After a failed environment write: whether it happened anyway. When that
+   * cannot be told, the key is freed all the same (the pool is new, no device
+   * uses it yet); the log names it, and KMS keeps it recoverable for 30 days.
+   */
+  private async poolWritten(clientPoolId: string, keyArn: string): Promise<boolean> {
+    try {
+      const pool = await this.deps.directory.getPool(clientPoolId);
+      return pool?.signingKeys?.some((key) => key.keyArn === keyArn) === true;
+    } catch {
+      logger.error('environment write failed and could not be checked; its signing key is scheduled for deletion', { clientPoolId, keyArn });
+      return false;
+    }
   }
 
   async getEnvironment(principal: Principal, orgId: string, envId: string) {

@@ -1,20 +1,21 @@
+import type { Pool } from '../domain/model';
 import { serverMetadata } from '../domain/server-metadata';
 import type { DirectoryRepository } from './ports';
 import { requirePool } from './require-pool';
 
+/** SPEC §4.6: the keys one pool publishes, decided from its pool item (src/crypto/pool-token-signer.ts). */
 export interface JwksSource {
-  jwks(): Promise<{ keys: object[] }>;
+  jwks(pool: Pool): Promise<{ keys: object[] }>;
 }
 
-/** JWKS and RFC 8414 metadata, served only for pools that exist. */
+/** JWKS and RFC 8414 metadata, served only for pools that exist; a pool's JWKS holds that pool's keys only. */
 export class PoolDiscovery {
   constructor(
     private readonly deps: { directory: Pick<DirectoryRepository, 'getPool'>; keys: JwksSource; issuerBaseUrl: string },
   ) {}
 
   async jwks(clientPoolId: string) {
-    await requirePool(this.deps.directory, clientPoolId);
-    return this.deps.keys.jwks();
+    return this.deps.keys.jwks(await requirePool(this.deps.directory, clientPoolId));
   }
 
   async metadata(clientPoolId: string) {

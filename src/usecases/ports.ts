@@ -1,4 +1,4 @@
-import type { CrlEntry, RevocationView } from '../domain/revocation';
+import type { CrlEntry, RevocationIdentities, RevocationView } from '../domain/revocation';
 import type {
   Binding,
   CertificateRevocation,
@@ -8,6 +8,7 @@ import type {
   EnvironmentChanges,
   Organisation,
   Pool,
+  PoolSigningKey,
   Provisioning,
   RootCertificate,
   StoredCrl,
@@ -17,7 +18,8 @@ import type {
 export interface DirectoryRepository {
   createOrg(org: Organisation): Promise<void>;
   getOrg(orgId: string): Promise<Organisation | undefined>;
-  createEnvironment(env: Environment): Promise<void>;
+  /** The environment and its pool item (with the pool's first signing keys, SPEC §4.6) together, or nothing. */
+  createEnvironment(env: Environment, signingKeys?: PoolSigningKey[]): Promise<void>;
   getEnvironment(orgId: string, envId: string): Promise<Environment | undefined>;
   getPool(clientPoolId: string): Promise<Pool | undefined>;
   /**
@@ -93,6 +95,8 @@ export interface IssuanceCommit {
   deviceId: string;
   /** The generation of the device record the decision read (undefined for a record older than generations). */
   deviceGeneration: string | undefined;
+  /** The revision of the device record the decision read: a PATCH since (tags, status) makes the decision stale. */
+  deviceRevision: string | undefined;
   clientAppId: string;
   bindingRevision: string | undefined;
   /** Spent for good by the commit, until `jtiExpiresAt` (epoch seconds). */
@@ -131,10 +135,28 @@ export interface TrustStoreRepository {
 
 /** SPEC §3.4 state of a pool: individual revocations and one current CRL per issuer. */
 export interface RevocationRepository {
-  /** false when this fingerprint is already revoked (nothing written). Takes trust away: commits with the pool's trustEpoch. */
-  putRevocation(poolId: string, revocation: CertificateRevocation): Promise<boolean>;
+  /**
+   * The record and its identities (revocation-identity.ts; default: the
+   * fingerprint only) together; the stored `matches` is derived from the
+   * identities. false when this fingerprint is already revoked (nothing
+   * written). Takes trust away: commits with the pool's trustEpoch.
+   */
+  putRevocation(poolId: string, revocation: Omit<CertificateRevocation, 'matches'>, identities?: RevocationIdentities): Promise<boolean>;
+  /**
+   * Adds the identities of a PEM to the record of its fingerprint when that
+   * record has none besides the fingerprint (revoked by fingerprint, or
+   * stored before identities existed): the record as it now is, or undefined
+   * when it is gone or already has them (nothing written).
+   */
+  extendRevocation(
+    poolId: string,
+    id: string,
+    details: Pick<CertificateRevocation, 'subject' | 'issuer' | 'serialNumber'>,
+    identities: RevocationIdentities,
+  ): Promise<CertificateRevocation | undefined>;
   getRevocation(poolId: string, id: string): Promise<CertificateRevocation | undefined>;
   listRevocations(poolId: string): Promise<CertificateRevocation[]>;
+  /** The record and its identities together (other revocations sharing an identity keep it revoked). */
   deleteRevocation(poolId: string, id: string): Promise<boolean>;
   /** 'not_newer' when the pool already holds a CRL of this issuer at least as new (nothing written). */
   putCrl(poolId: string, crl: StoredCrl, entries: readonly CrlEntry[]): Promise<'stored' | 'not_newer'>;
@@ -145,10 +167,44 @@ export interface RevocationRepository {
    * validated path, strongly consistent. The view answers for the requested
    * serials only (`crl(id).entry(s)` is undefined for any other).
    */
-  revocationView(poolId: string, subjects: readonly { issuerId: string; serialNumberHex: string; fingerprint: string }[]): Promise<RevocationView>;
+  revocationView(
+    poolId: string,
+    subjects: readonly { issuerId: string; serialNumberHex: string; fingerprint: string; issuerSerialId: string; keyId: string }[],
+  ): Promise<RevocationView>;
 }
 
 export interface CertificateObjectStore {
   put(objectKey: string, pem: string): Promise<void>;
   delete(objectKey: string): Promise<void>;
+}
+
+/** SPEC §4.6: a pool's signing-key list, on the pool item the token path reads. */
+export interface SigningKeyListRepository {
+  /**
+   * Replaces the pool's list on the condition that it is still `expected`
+   * (undefined: the pool has none yet, a pool created before per-pool keys);
+   * false when it is not, or the pool is gone (nothing written).
+   */
+  replaceSigningKeys(poolId: string, expected: readonly PoolSigningKey[] | undefined, keys: PoolSigningKey[]): Promise<boolean>;
+  /** Every pool id with (or without) a signing-key list: a Scan, for the sweep and the migration only. */
+  poolIds(which: 'with-signing-keys' | 'without-signing-keys'): AsyncIterable<string>;
+}
+
+/** A KMS key as the signing-key list records it. */
+export interface VaultKey {
+  keyArn: string;
+  /** RFC 7638 thumbprint of the public key. */
+  kid: string;
+  alg: string;
+  alias?: string;
+}
+
+/** The KMS side of per-pool signing keys (src/crypto/kms-signing-key-vault.ts). */
+export interface SigningKeyVault {
+  /** A new SIGN_VERIFY key of the stack's key spec, tagged for the stack and the pool, with the alias `<prefix>/<poolId>/<n>` (or the next free n). */
+  createKey(poolId: string, aliasNumber: number): Promise<VaultKey>;
+  /** The stack's shared key that pools created before per-pool keys sign with; undefined when the stack has none. */
+  legacyKey(): Promise<(VaultKey & { createdAt: string }) | undefined>;
+  /** ScheduleKeyDeletion with the longest waiting period; refuses the shared legacy key. */
+  scheduleDeletion(keyArn: string): Promise<void>;
 }

@@ -1,7 +1,14 @@
 import { DependencyError, DomainError } from '../errors';
 import { decodePemCertificates, tryParseCertificate } from '../domain/chain';
 import type { CertificateRevocation, RootCertificate, StoredCrl } from '../domain/model';
-import { assessCrlImport, CrlImportError } from '../domain/revocation';
+import {
+  assessCrlImport,
+  certificateIdentities,
+  CrlImportError,
+  fingerprintIdentities,
+  matchesOf,
+  type RevocationIdentities,
+} from '../domain/revocation';
 import { normaliseFingerprint, parseRevocationRequest, type RevocationTarget } from '../domain/revocation-request';
 import { requireAdmin, type Principal } from './authenticate';
 import { requirePool } from './require-pool';
@@ -31,20 +38,30 @@ const CRL_ID = /^[0-9a-f]{64}$/;
 export class RevocationService {
   constructor(private readonly deps: RevocationDeps) {}
 
-  /** `created` false: this certificate was already revoked, and the stored record is returned unchanged. */
+  /**
+   * `created` false: this certificate (this fingerprint) was already revoked,
+   * and the stored record is returned unchanged, except that a PEM adds its
+   * identities to a record that matched the fingerprint only (`matches` grows).
+   */
   async revoke(principal: Principal, clientPoolId: string, body: unknown): Promise<{ created: boolean; revocation: CertificateRevocation }> {
     requireAdmin(principal);
     await requirePool(this.deps.directory, clientPoolId);
     const request = parseRevocationRequest(body);
     refuseRoot(request.target, await this.deps.trustStore.listRoots(clientPoolId));
-    const revocation = toRevocation(request.target, request.reason, this.deps.clock());
-    for (let attempt = 1; ; attempt++) {
-      if (await this.deps.revocations.putRevocation(clientPoolId, revocation)) return { created: true, revocation };
+    const identities = identitiesOf(request.target);
+    const revocation = toRevocation(request.target, request.reason, this.deps.clock(), identities);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      if (await this.deps.revocations.putRevocation(clientPoolId, revocation, identities)) return { created: true, revocation };
       const stored = await this.deps.revocations.getRevocation(clientPoolId, revocation.id);
-      if (stored) return { created: false, revocation: stored };
-      // Lifted between the two calls: revoke again, a bounded number of times.
-      if (attempt === 3) throw new DependencyError('dynamodb', new Error('the revocation kept being lifted while it was written'));
+      if (stored && revocation.matches.every((match) => stored.matches.includes(match))) return { created: false, revocation: stored };
+      if (stored) {
+        const { subject, issuer, serialNumber } = revocation;
+        const extended = await this.deps.revocations.extendRevocation(clientPoolId, revocation.id, { subject, issuer, serialNumber }, identities);
+        if (extended) return { created: false, revocation: extended };
+      }
+      // Lifted (or extended) between the calls: look again, a bounded number of times.
     }
+    throw new DependencyError('dynamodb', new Error('the revocation kept changing while it was written'));
   }
 
   async list(principal: Principal, clientPoolId: string): Promise<CertificateRevocation[]> {
@@ -99,7 +116,8 @@ export class RevocationService {
         `the pool already holds a CRL of '${crl.issuer}' at least as new as this one (compared by cRLNumber when both have one, else thisUpdate)`,
       );
     }
-    return crlSummary(crl);
+    // Entries no certificate can match were left out (ImportedCrl.ignoredCount): say how many, so revokedCount adds up.
+    return { ...crlSummary(crl), ...(imported.ignoredCount > 0 ? { ignoredCount: imported.ignoredCount } : {}) };
   }
 
   async listCrls(principal: Principal, clientPoolId: string) {
@@ -146,8 +164,14 @@ function refuseRoot(target: RevocationTarget, roots: readonly RootCertificate[])
   if (isRoot) throw new DomainError('cannot_revoke_root', 'this is a root of the pool: delete the root instead (DELETE .../certificates/{fingerprint})');
 }
 
-function toRevocation(target: RevocationTarget, reason: string, now: Date): CertificateRevocation {
-  if (target.kind === 'fingerprint') return { id: target.fingerprint, fingerprint: target.fingerprint, reason, revokedAt: now.toISOString() };
+/** A fingerprint matches that encoding only; a PEM also the certificate (issuer and serial) and, for a CA, its subject and key. */
+function identitiesOf(target: RevocationTarget): RevocationIdentities {
+  return target.kind === 'fingerprint' ? fingerprintIdentities(target.fingerprint) : certificateIdentities(target.certificate);
+}
+
+function toRevocation(target: RevocationTarget, reason: string, now: Date, identities: RevocationIdentities): CertificateRevocation {
+  const matches = matchesOf(identities);
+  if (target.kind === 'fingerprint') return { id: target.fingerprint, fingerprint: target.fingerprint, reason, revokedAt: now.toISOString(), matches };
   const certificate = target.certificate;
   return {
     id: certificate.sha256Hex,
@@ -157,6 +181,7 @@ function toRevocation(target: RevocationTarget, reason: string, now: Date): Cert
     serialNumber: certificate.serialNumberHex,
     reason,
     revokedAt: now.toISOString(),
+    matches,
   };
 }
 

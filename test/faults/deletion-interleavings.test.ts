@@ -109,6 +109,16 @@ describe('a change that takes trust back, landing between a request\'s reads and
     }
   });
 
+  it('a business-unit pin set by PATCH while a token request is parked: the decision is re-taken and refused with business_unit_mismatch', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const device = await boundDevice();
+      const { changeStatus, answer } = await withParkedIssuance(device, async () =>
+        (await idp.request(devicePath(device.deviceId), { method: 'PATCH', json: { tags: { business_unit_id: 'Another Unit' } } })).status,
+      );
+      expect({ changeStatus, ...refusalShape(answer) }).toEqual({ changeStatus: 200, status: 400, error: 'invalid_grant', code: 'business_unit_mismatch' });
+    }
+  });
+
   it('the root deleted while a token request is parked: 204, then the request is refused with untrusted_root', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const own = await makeOrganisationPki(`Parked Root ${round}`);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { keys } from '../../src/storage/keys';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tokenRequestBody } from '../support/device-client';
 import {
@@ -64,17 +64,9 @@ describe('token endpoint: KMS endpoint down', () => {
   const deviceItem = async (deviceId: string) =>
     (await idp.table.send(new GetCommand({ TableName: idp.tableName, Key: { pk: `POOL#${env.clientPoolId}`, sk: `DEVICE#${deviceId}` }, ConsistentRead: true }))).Item;
 
-  /** The replay-cache item of a jti (src/storage/keys.ts layout), or undefined. */
-  const jtiItem = async (jti: string) =>
-    (
-      await idp.table.send(
-        new GetCommand({
-          TableName: idp.tableName,
-          Key: { pk: `JTI#${env.clientPoolId}#${createHash('sha256').update(jti).digest('hex')}`, sk: 'JTI' },
-          ConsistentRead: true,
-        }),
-      )
-    ).Item;
+  /** The replay-cache item of a device's jti in the runtime table (src/storage/keys.ts layout), or undefined. */
+  const jtiItem = async (deviceId: string, jti: string) =>
+    (await idp.table.send(new GetCommand({ TableName: idp.runtimeTableName, Key: keys.jti(env.clientPoolId, deviceId, jti), ConsistentRead: true }))).Item;
 
   it('refuses a first-time device with 503 + Retry-After, writes nothing, and accepts the same assertion after restart', async () => {
     // Warm the signer first, so the outage hits Sign rather than the first GetPublicKey.
@@ -93,10 +85,10 @@ describe('token endpoint: KMS endpoint down', () => {
     const refusedAfterMs = Date.now() - started;
     expect(unavailableShape(refused)).toEqual(UNAVAILABLE);
     expect(refusedAfterMs).toBeLessThan(15_000);
-    // Nothing written: the device item is byte-for-byte what the binding left, and the jti was released.
+    // Nothing written: the device item is byte-for-byte what the binding left, and the jti is unspent.
     expect(await deviceItem(device.deviceId)).toEqual(recordBefore);
     expect((await getDevice(idp, env, device.deviceId))?.provisioning).toBeUndefined();
-    expect(await jtiItem(String(claims.jti))).toBeUndefined();
+    expect(await jtiItem(device.deviceId, String(claims.jti))).toBeUndefined();
     // A retry during the outage is not a replay either.
     expect(unavailableShape(await postToken(env.tokenEndpoint, tokenRequestBody(jwt, { form: 'client-credentials' })))).toEqual(UNAVAILABLE);
     await restartKms();
@@ -107,7 +99,7 @@ describe('token endpoint: KMS endpoint down', () => {
     const provisioning = (await getDevice(idp, env, device.deviceId))?.provisioning;
     expect(provisioning).toMatchObject({ thumbprint: sha256Hex(device.device.der), firstSeen: provisioning?.lastSeen });
     expect(Math.floor(Date.parse(provisioning!.lastSeen) / 1000)).toBe(token.iat);
-    expect(await jtiItem(String(claims.jti))).toMatchObject({ type: 'jti' });
+    expect(await jtiItem(device.deviceId, String(claims.jti))).toMatchObject({ type: 'jti' });
     expect(refusalShape(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)))).toEqual(REPLAYED);
   });
 

@@ -36,6 +36,8 @@ const EXPECTED_ROUTES: Array<[string, keyof typeof fn]> = [
   ['POST /api/internal/{clientPoolId}/crls', 'certificates'],
   ['GET /api/internal/{clientPoolId}/crls', 'certificates'],
   ['DELETE /api/internal/{clientPoolId}/crls/{id}', 'certificates'],
+  ['GET /api/internal/{clientPoolId}/signing-keys', 'admin'],
+  ['POST /api/internal/{clientPoolId}/signing-keys/rotate', 'admin'],
   ['POST /pools/{clientPoolId}/oauth2/token', 'token'],
   ['GET /pools/{clientPoolId}/.well-known/jwks.json', 'token'],
   ['GET /pools/{clientPoolId}/.well-known/openid-configuration', 'token'],

@@ -16,6 +16,7 @@ const OUT = join(ROOT, '.cache', 'bundle-test');
 
 const ENVIRONMENT = {
   TABLE_NAME: 'table',
+  RUNTIME_TABLE_NAME: 'runtime-table',
   BUCKET_NAME: 'bucket',
   KMS_KEY_ID: 'arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000',
   ADMIN_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:admin',

@@ -10,6 +10,7 @@ const props = (id: string) => json.Resources[id].Properties;
 const variables = (id: string): Record<string, unknown> => props(id).Environment.Variables;
 const ids = {
   table: logicalIdOf(stack, stack.node.findChild('Data').node.findChild('Table')),
+  runtimeTable: logicalIdOf(stack, stack.node.findChild('Runtime').node.findChild('Table')),
   bucket: logicalIdOf(stack, stack.node.findChild('Certificates').node.findChild('Bucket')),
   key: logicalIdOf(stack, stack.node.findChild('TokenSigning').node.findChild('Key')),
   secret: logicalIdOf(stack, stack.node.findChild('AdminApiKey').node.findChild('Secret')),
@@ -49,12 +50,18 @@ describe('environment variables', () => {
     });
   });
 
-  it('admin function: table, admin secret ARN, issuer base URL', () => {
+  it('admin function: table, admin secret ARN, issuer base URL, pool signing-key settings, shared key, token TTL', () => {
     expect(variables(fn.admin)).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
       [ENV.tableName]: { Ref: ids.table },
+      [ENV.runtimeTableName]: { Ref: ids.runtimeTable },
       [ENV.adminKeySecretArn]: { Ref: ids.secret },
       [ENV.issuerBaseUrl]: issuerFromExecuteApi,
+      [ENV.signingKeyStackTag]: 'TestIdp',
+      [ENV.signingKeySpec]: 'ECC_NIST_P256',
+      [ENV.signingKeyAliasPrefix]: 'alias/device-idp/TestIdp',
+      [ENV.kmsKeyId]: { 'Fn::GetAtt': [ids.key, 'Arn'] },
+      [ENV.tokenTtlSeconds]: '3600',
     });
   });
 
@@ -62,6 +69,7 @@ describe('environment variables', () => {
     expect(variables(fn.token)).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
       [ENV.tableName]: { Ref: ids.table },
+      [ENV.runtimeTableName]: { Ref: ids.runtimeTable },
       [ENV.kmsKeyId]: { 'Fn::GetAtt': [ids.key, 'Arn'] },
       [ENV.issuerBaseUrl]: issuerFromExecuteApi,
       [ENV.tokenTtlSeconds]: '3600',
@@ -87,14 +95,14 @@ describe('least-privilege grants', () => {
   const admin = roleStatements(json, fn.admin);
   const tableRw = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'];
 
-  it('token function may sign with the signing key, read/write the table, and nothing else', () => {
+  // The KMS rights on per-pool keys (tag conditions) are asserted in signing-key-iam.test.ts.
+  it('token function may sign with the shared signing key, use the tables as test/infra/table-access.test.ts details, and nothing else', () => {
     for (const action of ['kms:Sign', 'kms:GetPublicKey', 'kms:DescribeKey']) expect(allows(token, action, ids.key)).toBe(true);
-    for (const action of tableRw) expect(allows(token, action, ids.table)).toBe(true);
+    for (const action of ['dynamodb:GetItem', 'dynamodb:Query']) expect(allows(token, action, ids.table)).toBe(true);
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan']) expect(allows(token, action, ids.table)).toBe(false);
     expect(actionsWithPrefix(token, 's3:')).toEqual([]);
     expect(actionsWithPrefix(token, 'secretsmanager:')).toEqual([]);
-    expect(actionsWithPrefix(token, 'kms:').sort()).toEqual(['kms:DescribeKey', 'kms:GetPublicKey', 'kms:Sign']);
-    const kmsResources = token.filter((s) => s.actions.some((a) => a.startsWith('kms:'))).flatMap((s) => s.resources);
-    expect(kmsResources).toEqual([{ 'Fn::GetAtt': [ids.key, 'Arn'] }]);
+    expect([...new Set(actionsWithPrefix(token, 'kms:'))].sort()).toEqual(['kms:DescribeKey', 'kms:GetPublicKey', 'kms:Sign']);
   });
 
   it('certificates function may write the bucket, read the admin secret, and never touch KMS', () => {
@@ -108,19 +116,19 @@ describe('least-privilege grants', () => {
     expect(actionsWithPrefix(certificates, 'kms:')).toEqual([]);
   });
 
-  it('admin function has the table and the admin secret, no bucket and no KMS', () => {
+  it('admin function has the table and the admin secret, no bucket, and may not sign', () => {
     for (const action of tableRw) expect(allows(admin, action, ids.table)).toBe(true);
     expect(allows(admin, 'secretsmanager:GetSecretValue', ids.secret)).toBe(true);
     expect(actionsWithPrefix(admin, 's3:')).toEqual([]);
-    expect(actionsWithPrefix(admin, 'kms:')).toEqual([]);
+    expect(allows(admin, 'kms:Sign')).toBe(false);
   });
 
-  it('no identity policy other than the token role grants KMS or writes the bucket', () => {
+  it('no identity policy other than the token and admin roles grants KMS, none but the certificates role writes the bucket', () => {
     const roleOf = (id: string) => props(id).Role['Fn::GetAtt'][0];
     for (const [, policy] of Object.entries(json.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy')) {
       const text = JSON.stringify(policy.Properties.PolicyDocument);
       const roles = JSON.stringify(policy.Properties.Roles);
-      if (text.includes('"kms:')) expect(roles).toBe(JSON.stringify([{ Ref: roleOf(fn.token) }]));
+      if (text.includes('"kms:')) expect([roleOf(fn.token), roleOf(fn.admin)].map((role) => JSON.stringify([{ Ref: role }]))).toContain(roles);
       if (/"s3:(PutObject|DeleteObject)/.test(text)) expect(roles).toBe(JSON.stringify([{ Ref: roleOf(fn.certificates) }]));
     }
   });

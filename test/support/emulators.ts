@@ -57,6 +57,14 @@ export async function createTestTable(): Promise<string> {
   return tableName;
 }
 
+/** A fresh configuration table and its runtime table (src/storage/keys.ts), named as the local runtime names them. */
+export async function createTestTables(): Promise<{ config: string; runtime: string }> {
+  const config = uniqueName(240);
+  const runtime = `${config}-runtime`;
+  await Promise.all([createTable(testDynamoClient(), config), createTable(testDynamoClient(), runtime)]);
+  return { config, runtime };
+}
+
 export function testS3Client(): S3Client {
   s3Client ??= new S3Client(localS3ClientConfig(endpoint('TEST_S3_ENDPOINT')));
   return s3Client;

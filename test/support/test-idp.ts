@@ -8,6 +8,8 @@ import { createTestBucket, createTestTable } from './emulators';
 export interface TestIdp extends LocalIdp {
   adminApiKey: string;
   tableName: string;
+  /** The runtime table (replay cache, provisioning state; src/storage/keys.ts). */
+  runtimeTableName: string;
   bucketName: string;
   /** fetch against the local server with the admin key unless `apiKey` is given (null: no key). */
   request(path: string, init?: RequestInit & { apiKey?: string | null; json?: unknown }): Promise<Response>;
@@ -30,7 +32,9 @@ export interface EnvironmentInfo {
  * bucket per test file. Start at most one per test file: the handlers read
  * their configuration from process.env, which jest keeps per file.
  */
-export async function startTestIdp(options: { signingKeySpec?: 'ECC_NIST_P256' | 'RSA_2048'; tokenTtlSeconds?: number } = {}): Promise<TestIdp> {
+export async function startTestIdp(
+  options: { signingKeySpec?: 'ECC_NIST_P256' | 'RSA_2048'; tokenTtlSeconds?: number; previousAdminApiKey?: string } = {},
+): Promise<TestIdp> {
   process.env.IDP_LOG_LEVEL ??= 'silent';
   const [tableName, bucketName] = await Promise.all([createTestTable(), createTestBucket()]);
   const adminApiKey = randomBytes(24).toString('base64url');
@@ -38,6 +42,7 @@ export async function startTestIdp(options: { signingKeySpec?: 'ECC_NIST_P256' |
     port: 0,
     dataDir: mkdtempSync(join(tmpdir(), 'idp-test-data-')),
     adminApiKey,
+    previousAdminApiKey: options.previousAdminApiKey,
     dynamodbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT,
     s3Endpoint: process.env.TEST_S3_ENDPOINT,
     tableName,
@@ -46,7 +51,7 @@ export async function startTestIdp(options: { signingKeySpec?: 'ECC_NIST_P256' |
     tokenTtlSeconds: options.tokenTtlSeconds,
   });
 
-  return { ...idp, adminApiKey, tableName, bucketName, ...adminClient(idp.baseUrl, adminApiKey) };
+  return { ...idp, adminApiKey, tableName, runtimeTableName: `${tableName}-runtime`, bucketName, ...adminClient(idp.baseUrl, adminApiKey) };
 }
 
 /** The admin API over HTTP: `request` with the admin key by default, and org + environment creation. */

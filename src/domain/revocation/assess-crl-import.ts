@@ -23,8 +23,15 @@ export interface ImportedCrl {
   readonly crlNumber?: string;
   /** Of the CRL DER. */
   readonly sha256Hex: string;
-  /** Only entries that revoke (removeFromCRL entries dropped). */
+  /** Only entries that revoke (removeFromCRL entries dropped) a serial a certificate can carry. */
   readonly entries: readonly CrlEntry[];
+  /**
+   * Entries left out because no certificate this IDP accepts can carry their
+   * serial (negative, zero, longer than 20 octets: ParsedCrlEntry.matchable).
+   * They could never match, and storing them would only cost (a serial of
+   * 100 KB is a valid INTEGER).
+   */
+  readonly ignoredCount: number;
 }
 
 export interface CrlImportInput extends CrlIssuerInput {
@@ -66,7 +73,8 @@ async function assess(input: CrlImportInput): Promise<ImportedCrl> {
     sha256Hex: crl.sha256Hex,
     // [RFC 5280 §5.3.1](https://www.rfc-editor.org/rfc/rfc5280#section-5.3.1): removeFromCRL un-revokes; in a complete CRL it simply means "not revoked".
     entries: crl.entries
-      .filter((entry) => entry.reason !== 'removeFromCRL')
+      .filter((entry) => entry.matchable && entry.reason !== 'removeFromCRL')
       .map(({ serialNumberHex, revocationDate, reason }) => (reason === undefined ? { serialNumberHex, revocationDate } : { serialNumberHex, revocationDate, reason })),
+    ignoredCount: crl.entries.reduce((count, entry) => (entry.matchable ? count : count + 1), 0),
   };
 }

@@ -33,9 +33,23 @@ export function checkRevocation(path: readonly ParsedCertificate[], view: Revoca
   return undefined;
 }
 
-/** Revocation by fingerprint (the admin revocations API): the operator's word needs no CRL. */
+/**
+ * The admin revocations API: the operator's word needs no CRL. A certificate
+ * is refused when any identity a revocation recorded matches it: its exact
+ * DER (fingerprint), the certificate whatever its encoding (issuer and
+ * serial: an ECDSA signature (r, s) turned into (r, n−s) changes the
+ * fingerprint, not these), or the subject and key of a revoked CA (its
+ * renewals and re-encodings). See revocation-identity.ts.
+ */
 function checkOperatorRevocation(subject: RevocationSubject, view: RevocationView, label: string): RevocationFailure | undefined {
-  return view.revokedFingerprints.has(subject.fingerprint) ? refuse('certificate_revoked', `${label} is revoked by the operator`) : undefined;
+  if (view.revokedFingerprints.has(subject.fingerprint)) return refuse('certificate_revoked', `${label} is revoked by the operator`);
+  if (view.revokedIssuerSerials.has(subject.issuerSerialId)) {
+    return refuse('certificate_revoked', `${label} is revoked by the operator (matched by issuer and serial number)`);
+  }
+  if (view.revokedKeys.has(subject.keyId)) {
+    return refuse('certificate_revoked', `${label} is revoked by the operator (it has the subject and key of a revoked CA certificate)`);
+  }
+  return undefined;
 }
 
 /**

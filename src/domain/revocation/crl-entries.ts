@@ -1,4 +1,5 @@
 import { toHex } from '../chain/asn1';
+import { serialNumberRefusal } from '../chain/checks/certificate-profile';
 import { type CrlReason, crlReasonOf } from './crl-reasons';
 import { serialNumberKey } from './serial-number';
 import { DER, type Tlv, content, expectTlv, integerContent, malformed, oidText, readCriticalFlag, readTime, readTlv } from './der-reader';
@@ -7,6 +8,13 @@ import { DER, type Tlv, content, expectTlv, integerContent, malformed, oidText, 
 export interface ParsedCrlEntry {
   /** serialNumberKey: `ParsedCertificate.serialNumberHex` for non-negative serials, "-" and the magnitude for negative ones. */
   readonly serialNumberHex: string;
+  /**
+   * False when no certificate this IDP accepts can carry the serial: negative,
+   * zero or longer than 20 octets (RFC 5280 §4.1.2.2, the rule every
+   * certificate of a path passes, checkSerialNumber). Such an entry can never
+   * match and is not stored (assessCrlImport counts it in `ignoredCount`).
+   */
+  readonly matchable: boolean;
   readonly revocationDate: Date;
   readonly reason?: CrlReason;
   readonly invalidityDate?: Date;
@@ -43,18 +51,29 @@ export function parseEntries(bytes: Uint8Array, list: Tlv, version: 1 | 2): Pars
     const what = `revoked entry #${entries.length}`;
     const serial = readTlv(bytes, entry.contentStart, entry.end, what);
     const date = readTlv(bytes, serial.end, entry.end, what);
-    const serialNumberHex = serialNumberKey(integerContent(bytes, serial, `${what} serial number`));
+    const octets = integerContent(bytes, serial, `${what} serial number`);
+    const matchable = serialNumberRefusal(octets) === undefined;
+    const serialNumberHex = matchable ? serialNumberKey(octets) : unmatchableSerialKey(octets);
     const revocationDate = readTime(bytes, date, `${what} revocationDate`);
     if (date.end === entry.end) {
-      entries.push({ serialNumberHex, revocationDate, otherExtensions: NONE });
+      entries.push({ serialNumberHex, matchable, revocationDate, otherExtensions: NONE });
       continue;
     }
     if (version === 1) throw malformed(what, 'entry extensions in a v1 CRL (RFC 5280 §5.1.2.1)');
     const extensions = expectTlv(bytes, date.end, entry.end, DER.sequence, `${what} extensions`);
     if (extensions.end !== entry.end) throw malformed(what, 'unexpected field after the entry extensions');
-    entries.push({ serialNumberHex, revocationDate, ...parseEntryExtensions(bytes, extensions, what) });
+    entries.push({ serialNumberHex, matchable, revocationDate, ...parseEntryExtensions(bytes, extensions, what) });
   }
   return entries;
+}
+
+/** Serials longer than this are shown shortened: an entry may carry a serial of a megabyte, and messages name it. */
+const SHOWN_SERIAL_OCTETS = 32;
+
+/** The serialNumberKey of a serial no certificate can carry, shortened when it is long (it is only ever shown, never stored or matched). */
+function unmatchableSerialKey(octets: Uint8Array): string {
+  if (octets.length <= SHOWN_SERIAL_OCTETS) return serialNumberKey(octets);
+  return `${toHex(octets.subarray(0, SHOWN_SERIAL_OCTETS))}…(${octets.length} octets)`;
 }
 
 type EntryFields = Pick<ParsedCrlEntry, 'reason' | 'invalidityDate' | 'otherExtensions'>;

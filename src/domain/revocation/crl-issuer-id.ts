@@ -11,9 +11,25 @@ import { serialNumberKey } from './serial-number';
  * ([RFC 5280 §6.3.3 (f)](https://www.rfc-editor.org/rfc/rfc5280#section-6.3.3)).
  */
 export function crlIssuerId(issuer: ParsedCertificate): string {
-  const name = Buffer.from(issuer.subject.comparisonKey, 'utf8');
+  return lengthPrefixedSha256([Buffer.from(issuer.subject.comparisonKey, 'utf8'), issuer.spkiDer]);
+}
+
+/**
+ * Identifies a certificate whatever its encoding: SHA-256 over its
+ * normalised issuer name and its serial (serialNumberKey), each
+ * length-prefixed. An issuer's name and serial name exactly one certificate
+ * ([RFC 5280 §4.1.2.2](https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.2)),
+ * and both lie inside the signed part, so unlike the DER fingerprint they do
+ * not change when the signature is re-encoded or, for ECDSA, replaced by its
+ * malleable twin (r, n−s), which anyone can compute without the key.
+ */
+export function issuerSerialId(certificate: ParsedCertificate): string {
+  return lengthPrefixedSha256([Buffer.from(certificate.issuer.comparisonKey, 'utf8'), Buffer.from(serialNumberKey(certificate.serialNumber), 'utf8')]);
+}
+
+function lengthPrefixedSha256(parts: readonly Uint8Array[]): string {
   const hash = createHash('sha256');
-  for (const part of [name, issuer.spkiDer]) {
+  for (const part of parts) {
     const length = Buffer.alloc(4);
     length.writeUInt32BE(part.byteLength);
     hash.update(length).update(part);
@@ -29,6 +45,10 @@ export interface RevocationSubject {
   readonly serialNumberHex: string;
   /** SHA-256 of the certificate's DER, lowercase hex. */
   readonly fingerprint: string;
+  /** issuerSerialId of the certificate: matched by operator revocations given as a PEM, whatever the encoding. */
+  readonly issuerSerialId: string;
+  /** crlIssuerId of the certificate itself (its subject and key): matched by operator revocations of a CA given as a PEM. */
+  readonly keyId: string;
 }
 
 /**
@@ -42,5 +62,7 @@ export function revocationSubjects(path: readonly ParsedCertificate[]): Revocati
     issuerId: crlIssuerId(path[index + 1]),
     serialNumberHex: serialNumberKey(certificate.serialNumber),
     fingerprint: certificate.sha256Hex,
+    issuerSerialId: issuerSerialId(certificate),
+    keyId: crlIssuerId(certificate),
   }));
 }

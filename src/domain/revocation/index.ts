@@ -26,7 +26,15 @@ export type { CrlExtensions } from './crl-extensions';
 export { MAX_CRL_BYTES } from './crl-input';
 export { CRL_CLOCK_SKEW_MS } from './checks/crl-content';
 export { findCrlIssuer, type CrlIssuerInput } from './checks/crl-issuer';
-export { crlIssuerId, revocationSubjects, type RevocationSubject } from './crl-issuer-id';
+export { crlIssuerId, issuerSerialId, revocationSubjects, type RevocationSubject } from './crl-issuer-id';
+export {
+  REVOCATION_MATCHES,
+  certificateIdentities,
+  fingerprintIdentities,
+  matchesOf,
+  type RevocationIdentities,
+  type RevocationMatch,
+} from './revocation-identity';
 export { checkRevocation, type RevocationFailure, type RevocationOptions } from './check-revocation';
 export { crlStatusOf, revocationViewOf, type CrlStatus, type RevocationView } from './revocation-view';
 export { isNewerCrl, type CrlFreshness } from './crl-freshness';

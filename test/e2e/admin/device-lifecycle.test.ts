@@ -41,7 +41,16 @@ describe('device lifecycle', () => {
     expect((await requestToken(device, pool.env)).status).toBe(200);
   });
 
-  it('changes name, description, metadata and tags; a business_unit_id tag pins a pre-registered device', async () => {
+  it('a business_unit_id tag set by PATCH pins a device that a binding registered: other units refused, its own accepted', async () => {
+    const device = await pool.boundDevice({ businessUnit: 'Stores North' });
+    expect((await patch(devicePath(device.deviceId), { tags: { business_unit_id: 'Stores South' } })).status).toBe(200);
+    const refused = await requestToken(device, pool.env);
+    expect({ status: refused.status, code: codeOf(refused.body) }).toEqual({ status: 400, code: 'business_unit_mismatch' });
+    expect((await patch(devicePath(device.deviceId), { tags: { business_unit_id: 'Stores North' } })).status).toBe(200);
+    expect((await requestToken(device, pool.env)).status).toBe(200);
+  });
+
+  it('changes name, description, metadata and tags', async () => {
     const device = await pool.boundDevice({ businessUnit: 'Stores North' });
     const updated = await patch(devicePath(device.deviceId), { name: 'Till 4', description: 'front desk', metadata: { model: 'T4' }, tags: { site: 'A' } });
     expect({ status: updated.status, name: updated.body.name, description: updated.body.description, metadata: updated.body.metadata, tags: updated.body.tags, status2: updated.body.status }).toEqual({
@@ -65,6 +74,21 @@ describe('device lifecycle', () => {
     const before = await (await pool.idp.request(devicePath(device.deviceId))).json();
     const answer = await patch(devicePath(device.deviceId), json);
     expect({ status: answer.status, error: answer.body.error }).toEqual({ status, error: code });
+    expect(await (await pool.idp.request(devicePath(device.deviceId))).json()).toEqual(before);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses a tags or metadata key named %s with 400 invalid_field, never a 5xx, storing nothing', async (name) => {
+    const device = await pool.boundDevice();
+    const before = await (await pool.idp.request(devicePath(device.deviceId))).json();
+    for (const field of ['tags', 'metadata']) {
+      // Raw JSON: an object literal would set the prototype instead of a key.
+      const response = await pool.idp.request(devicePath(device.deviceId), {
+        method: 'PATCH',
+        body: `{"${field}": {"${name}": "x", "site": "A"}}`,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      expect({ status: response.status, error: ((await response.json()) as { error: string }).error }).toEqual({ status: 400, error: 'invalid_field' });
+    }
     expect(await (await pool.idp.request(devicePath(device.deviceId))).json()).toEqual(before);
   });
 

@@ -39,14 +39,14 @@ export interface StoredState {
 
 /** Everything the IDP stored for `clientPoolId`, read from DynamoDB Local and s3rver directly. */
 export async function storedState(idp: TestIdp, clientPoolId: string): Promise<StoredState> {
-  const [items, objects] = await Promise.all([scanTable(idp), bucketKeys(idp, `pools/${clientPoolId}/`)]);
+  const [items, runtime, objects] = await Promise.all([scanTable(idp), scanTable({ tableName: idp.runtimeTableName }), bucketKeys(idp, `pools/${clientPoolId}/`)]);
   return {
     // The pool item's trustEpoch counts trust changes (src/storage/keys.ts); a delete that restores the content moves it on purpose.
     pool: items
       .filter((item) => item.pk === `POOL#${clientPoolId}`)
       .map(({ trustEpoch: _epoch, ...item }) => item as StoredItem)
       .sort((a, b) => a.sk.localeCompare(b.sk)),
-    jtiCount: items.filter((item) => item.pk.startsWith(`JTI#${clientPoolId}#`)).length,
+    jtiCount: runtime.filter((item) => item.pk.startsWith(`JTI#${clientPoolId}#`)).length,
     objects,
   };
 }

@@ -30,10 +30,19 @@ export async function poolItems(idp: Pick<TestIdp, 'tableName'>, clientPoolId: s
   return (await scanTable(idp)).filter((item) => item.pk === `POOL#${clientPoolId}` && item.sk.startsWith(prefix));
 }
 
-/** The DEVICE# item as stored (strongly consistent read), or undefined. */
-export async function deviceItem(idp: Pick<TestIdp, 'tableName'>, clientPoolId: string, deviceId: string): Promise<StoredItem | undefined> {
+/**
+ * The DEVICE# item as stored (strongly consistent read), with the
+ * provisioning state of its generation from the runtime table merged in, or
+ * undefined.
+ */
+export async function deviceItem(idp: Pick<TestIdp, 'tableName' | 'runtimeTableName'>, clientPoolId: string, deviceId: string): Promise<StoredItem | undefined> {
   const key = { pk: `POOL#${clientPoolId}`, sk: `DEVICE#${deviceId}` };
-  return (await testDocumentClient().send(new GetCommand({ TableName: idp.tableName, Key: key, ConsistentRead: true }))).Item as StoredItem | undefined;
+  const item = (await testDocumentClient().send(new GetCommand({ TableName: idp.tableName, Key: key, ConsistentRead: true }))).Item as StoredItem | undefined;
+  if (!item) return undefined;
+  const stateKey = { pk: `PROV#${clientPoolId}#${deviceId}`, sk: `GEN#${typeof item.generation === 'string' ? item.generation : '-'}` };
+  const state = (await testDocumentClient().send(new GetCommand({ TableName: idp.runtimeTableName, Key: stateKey, ConsistentRead: true }))).Item;
+  const { pk: _pk, sk: _sk, type: _type, ...provisioning } = state ?? {};
+  return { ...item, ...provisioning };
 }
 
 /** Attributes recordProvisioning writes; none may exist on a device that never got a token. */
@@ -43,9 +52,9 @@ export function provisioningOf(item: StoredItem | undefined): Record<string, unk
   return Object.fromEntries(PROVISIONING_ATTRIBUTES.filter((name) => item?.[name] !== undefined).map((name) => [name, item?.[name]]));
 }
 
-/** Replay-cache entries of one pool (partition JTI#{poolId}#{sha256(jti)}). */
-export async function jtiItems(idp: Pick<TestIdp, 'tableName'>, clientPoolId: string): Promise<StoredItem[]> {
-  return (await scanTable(idp)).filter((item) => item.pk.startsWith(`JTI#${clientPoolId}#`));
+/** Replay-cache entries of one pool in the runtime table (partition JTI#{poolId}#{replayHash(deviceId, jti)}). */
+export async function jtiItems(idp: Pick<TestIdp, 'runtimeTableName'>, clientPoolId: string): Promise<StoredItem[]> {
+  return (await scanTable({ tableName: idp.runtimeTableName })).filter((item) => item.pk.startsWith(`JTI#${clientPoolId}#`));
 }
 
 export async function bucketKeys(idp: Pick<TestIdp, 'bucketName'>, prefix = ''): Promise<string[]> {

@@ -41,3 +41,13 @@ export async function startLocalKms(): Promise<LocalKms> {
 export async function tempDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'local-kms-'));
 }
+
+/** The error a call rejects with; fails the test if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number; attempts?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}

@@ -1,11 +1,13 @@
 import { DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Binding, Device } from '../../../src/domain/model';
-import { DependencyError, DomainError } from '../../../src/errors';
+import { DomainError, InvalidDependencyRequestError } from '../../../src/errors';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
-import { createTestTable, testDocumentClient } from '../../support/emulators';
+import { createTestTables, testDocumentClient } from '../../support/emulators';
+import type { Tables } from '../../../src/storage/keys';
 
 /* Devices and their app bindings under a pool's partition, against DynamoDB Local. */
 describe('DynamoDeviceRepository', () => {
+  let tables: Tables;
   let tableName: string;
   let devices: DynamoDeviceRepository;
   const POOL = 'pool-devices';
@@ -37,8 +39,9 @@ describe('DynamoDeviceRepository', () => {
   const rawBindings = (deviceId: string) => rawBindingsIn(tableName, deviceId);
 
   beforeAll(async () => {
-    tableName = await createTestTable();
-    devices = new DynamoDeviceRepository(testDocumentClient(), tableName);
+    tables = await createTestTables();
+    tableName = tables.config;
+    devices = new DynamoDeviceRepository(testDocumentClient(), tables);
   });
 
   describe('devices', () => {
@@ -81,9 +84,9 @@ describe('DynamoDeviceRepository', () => {
       expect(await devices.getDevice(POOL, 'till-1')).toMatchObject({ preRegistered: true, name: 'Till', tags: { business_unit_id: 'BU-1' } });
     });
 
-    it('writes neither record when the transaction fails (the binding item is too large)', async () => {
+    it('writes neither record when the transaction fails (the binding item is too large: a defect, not an outage)', async () => {
       const huge = binding('atomic-1', 'client', T0, { description: 'x'.repeat(420 * 1024) });
-      await expect(devices.putBinding(POOL, device('atomic-1'), huge)).rejects.toBeInstanceOf(DependencyError);
+      await expect(devices.putBinding(POOL, device('atomic-1'), huge)).rejects.toBeInstanceOf(InvalidDependencyRequestError);
       expect(await devices.getDevice(POOL, 'atomic-1')).toBeUndefined();
       expect(await devices.getBinding(POOL, 'atomic-1', 'client')).toBeUndefined();
     });
@@ -117,7 +120,7 @@ describe('DynamoDeviceRepository', () => {
     it('is final even when the sweep cannot finish: the stuck bindings are dead, never listed or honoured, not revived by a new registration', async () => {
       await devices.putBinding(POOL, device('stuck-1'), binding('stuck-1', 'a'));
       const failingSweep = failingDeletesOf(testDocumentClient(), 'BINDING#');
-      expect(await new DynamoDeviceRepository(failingSweep, tableName).deleteDevice(POOL, 'stuck-1')).toBe(true);
+      expect(await new DynamoDeviceRepository(failingSweep, tables).deleteDevice(POOL, 'stuck-1')).toBe(true);
       expect(await devices.getDevice(POOL, 'stuck-1')).toBeUndefined();
       expect(await rawBindings('stuck-1')).toHaveLength(1);
       expect(await devices.getBinding(POOL, 'stuck-1', 'a')).toBeUndefined();
@@ -132,7 +135,7 @@ describe('DynamoDeviceRepository', () => {
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       const slowSweep = heldDeletesOf(testDocumentClient(), 'BINDING#', held);
-      const deleting = new DynamoDeviceRepository(slowSweep, tableName).deleteDevice(POOL, 'resweep-1');
+      const deleting = new DynamoDeviceRepository(slowSweep, tables).deleteDevice(POOL, 'resweep-1');
       await waitFor(async () => (await devices.getDevice(POOL, 'resweep-1')) === undefined);
       const rebound = await devices.putBinding(POOL, device('resweep-1'), binding('resweep-1', 'a'));
       release();
@@ -166,7 +169,8 @@ describe('DynamoDeviceRepository', () => {
       await devices.createDevice(POOL, device('patch-1', { name: 'Kiosk' }));
       const before = await devices.getDevice(POOL, 'patch-1');
       const disabled = await devices.updateDevice(POOL, 'patch-1', { status: 'disabled' }, '2030-05-01T00:00:00.000Z');
-      expect(disabled).toEqual({ ...before, status: 'disabled', updatedAt: '2030-05-01T00:00:00.000Z' });
+      expect(disabled).toEqual({ ...before, status: 'disabled', updatedAt: '2030-05-01T00:00:00.000Z', revision: expect.any(String) });
+      expect(disabled?.revision).not.toBe(before?.revision);
       expect(await devices.updateDevice(POOL, 'patch-1', { status: 'active', tags: { site: 'x' } }, '2030-05-02T00:00:00.000Z')).toMatchObject({
         status: 'active',
         name: 'Kiosk',

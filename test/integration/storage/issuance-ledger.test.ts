@@ -2,9 +2,9 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Device } from '../../../src/domain/model';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
 import { DynamoIssuanceLedger } from '../../../src/storage/dynamo-issuance-ledger';
-import { keys } from '../../../src/storage/keys';
+import { keys, replayHash, type Tables } from '../../../src/storage/keys';
 import type { IssuanceCommit } from '../../../src/usecases/ports';
-import { createTestTable, testDocumentClient } from '../../support/emulators';
+import { createTestTables, testDocumentClient } from '../../support/emulators';
 
 /*
  * The one write of a token request, against DynamoDB Local: RFC 7523 §3 (7)
@@ -14,7 +14,7 @@ import { createTestTable, testDocumentClient } from '../../support/emulators';
  */
 describe('DynamoIssuanceLedger', () => {
   const POOL = 'pool-ledger';
-  let tableName: string;
+  let tables: Tables;
   let now = new Date('2030-01-01T00:00:00Z');
   let ledger: DynamoIssuanceLedger;
   let devices: DynamoDeviceRepository;
@@ -30,13 +30,14 @@ describe('DynamoIssuanceLedger', () => {
       updatedAt: now.toISOString(),
     });
     const record = await devices.getDevice(POOL, deviceId);
-    return { generation: record?.generation, revision: binding.revision };
+    return { generation: record?.generation, deviceRevision: record?.revision, revision: binding.revision };
   }
 
-  function commit(deviceId: string, read: { generation?: string; revision?: string }, extra: Partial<IssuanceCommit> = {}): IssuanceCommit {
+  function commit(deviceId: string, read: { generation?: string; deviceRevision?: string; revision?: string }, extra: Partial<IssuanceCommit> = {}): IssuanceCommit {
     return {
       deviceId,
       deviceGeneration: read.generation,
+      deviceRevision: read.deviceRevision,
       clientAppId: 'client',
       bindingRevision: read.revision,
       jti: `jti-${deviceId}`,
@@ -48,9 +49,9 @@ describe('DynamoIssuanceLedger', () => {
   }
 
   beforeAll(async () => {
-    tableName = await createTestTable();
-    ledger = new DynamoIssuanceLedger(testDocumentClient(), tableName, () => now);
-    devices = new DynamoDeviceRepository(testDocumentClient(), tableName);
+    tables = await createTestTables();
+    ledger = new DynamoIssuanceLedger(testDocumentClient(), tables, () => now);
+    devices = new DynamoDeviceRepository(testDocumentClient(), tables);
   });
 
   it('commits once: the jti is spent, the device refreshed (firstSeen kept), a second attempt is a replay', async () => {
@@ -73,10 +74,10 @@ describe('DynamoIssuanceLedger', () => {
     const read = await bound('dev-deleted');
     await devices.deleteDevice(POOL, 'dev-deleted');
     expect(await ledger.commit(POOL, commit('dev-deleted', read))).toEqual({ committed: false, refusal: 'binding_not_found' });
-    const raw = await testDocumentClient().send(new GetCommand({ TableName: tableName, Key: keys.device(POOL, 'dev-deleted'), ConsistentRead: true }));
+    const raw = await testDocumentClient().send(new GetCommand({ TableName: tables.config, Key: keys.device(POOL, 'dev-deleted'), ConsistentRead: true }));
     expect(raw.Item).toBeUndefined();
     // The jti was not spent: nothing of the transaction was written.
-    const jti = await testDocumentClient().send(new ScanCommand({ TableName: tableName, ConsistentRead: true, FilterExpression: 'attemptId = :a', ExpressionAttributeValues: { ':a': 'attempt-dev-deleted' } }));
+    const jti = await testDocumentClient().send(new ScanCommand({ TableName: tables.runtime, ConsistentRead: true, FilterExpression: 'attemptId = :a', ExpressionAttributeValues: { ':a': 'attempt-dev-deleted' } }));
     expect(jti.Items).toEqual([]);
   });
 
@@ -88,12 +89,19 @@ describe('DynamoIssuanceLedger', () => {
     expect((await devices.getDevice(POOL, 'dev-reborn'))?.provisioning).toBeUndefined();
   });
 
-  it('refuses a disabled device, and commits again once it is enabled', async () => {
+  it('refuses a disabled device; once enabled, the decision read before is stale (the record changed) and a fresh one commits', async () => {
     const read = await bound('dev-disabled');
     await devices.updateDevice(POOL, 'dev-disabled', { status: 'disabled' }, now.toISOString());
     expect(await ledger.commit(POOL, commit('dev-disabled', read))).toEqual({ committed: false, refusal: 'device_disabled' });
-    await devices.updateDevice(POOL, 'dev-disabled', { status: 'active' }, now.toISOString());
-    expect(await ledger.commit(POOL, commit('dev-disabled', read))).toEqual({ committed: true });
+    const enabled = await devices.updateDevice(POOL, 'dev-disabled', { status: 'active' }, now.toISOString());
+    expect(await ledger.commit(POOL, commit('dev-disabled', read))).toEqual({ committed: false, stale: true });
+    expect(await ledger.commit(POOL, commit('dev-disabled', { ...read, deviceRevision: enabled?.revision }))).toEqual({ committed: true });
+  });
+
+  it('reports a decision as stale when the device record was changed (a PATCH of its tags) after the read', async () => {
+    const read = await bound('dev-patched');
+    await devices.updateDevice(POOL, 'dev-patched', { tags: { business_unit_id: 'Other Unit' } }, now.toISOString());
+    expect(await ledger.commit(POOL, commit('dev-patched', read))).toEqual({ committed: false, stale: true });
   });
 
   it('refuses a removed binding (binding_not_found) and reports a rewritten one as stale', async () => {
@@ -116,7 +124,7 @@ describe('DynamoIssuanceLedger', () => {
   });
 
   it('stores only a hash of the jti, with its TTL, scoped to the pool', async () => {
-    const items = (await testDocumentClient().send(new ScanCommand({ TableName: tableName, ConsistentRead: true, FilterExpression: '#t = :jti', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':jti': 'jti' } }))).Items ?? [];
+    const items = (await testDocumentClient().send(new ScanCommand({ TableName: tables.runtime, ConsistentRead: true, FilterExpression: '#t = :jti', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':jti': 'jti' } }))).Items ?? [];
     expect(items.length).toBeGreaterThan(0);
     expect(JSON.stringify(items)).not.toContain('jti-dev-1');
     for (const item of items) {
@@ -135,10 +143,39 @@ describe('DynamoIssuanceLedger', () => {
     now = clock;
   });
 
+  it('keeps replay per device: two devices may use the same jti, and neither can spend the other\'s', async () => {
+    const [a, b] = [await bound('dev-share-a'), await bound('dev-share-b')];
+    expect(await ledger.commit(POOL, commit('dev-share-a', a, { jti: 'shared-jti', attemptId: 'a' }))).toEqual({ committed: true });
+    expect(await ledger.commit(POOL, commit('dev-share-b', b, { jti: 'shared-jti', attemptId: 'b' }))).toEqual({ committed: true });
+    expect(await ledger.commit(POOL, commit('dev-share-a', a, { jti: 'shared-jti', attemptId: 'a2' }))).toEqual({ committed: false, refusal: 'assertion_replayed' });
+  });
+
+  it('hashes the exact form of the jti: strings that differ only in lone surrogates or framing never collide', async () => {
+    expect(replayHash('d', '\ud800')).not.toBe(replayHash('d', '\udc00'));
+    expect(replayHash('d', '\ud800')).not.toBe(replayHash('d', '\ufffd'));
+    expect(replayHash('a', 'b#c')).not.toBe(replayHash('a#b', 'c'));
+    const read = await bound('dev-surrogate');
+    expect(await ledger.commit(POOL, commit('dev-surrogate', read, { jti: '\ud800', attemptId: 's1' }))).toEqual({ committed: true });
+    expect(await ledger.commit(POOL, commit('dev-surrogate', read, { jti: '\udc00', attemptId: 's2' }))).toEqual({ committed: true });
+    expect(await ledger.commit(POOL, commit('dev-surrogate', read, { jti: '\ud800', attemptId: 's3' }))).toEqual({ committed: false, refusal: 'assertion_replayed' });
+  });
+
+  it('writes only the runtime table: the configuration items are exactly as before the commit', async () => {
+    const read = await bound('dev-runtime-only');
+    const scanConfig = async () => (await testDocumentClient().send(new ScanCommand({ TableName: tables.config, ConsistentRead: true }))).Items;
+    const before = await scanConfig();
+    expect(await ledger.commit(POOL, commit('dev-runtime-only', read))).toEqual({ committed: true });
+    expect(await scanConfig()).toEqual(before);
+    const state = await testDocumentClient().send(
+      new GetCommand({ TableName: tables.runtime, Key: keys.provisioning(POOL, 'dev-runtime-only', read.generation), ConsistentRead: true }),
+    );
+    expect(state.Item).toMatchObject({ type: 'provisioning', certThumbprint: 'aa', lastSeen: now.toISOString() });
+  });
+
   it('of 16 concurrent commits of one jti through separate ledgers, exactly one wins, every round', async () => {
     const read = await bound('dev-burst');
     for (let round = 0; round < 10; round++) {
-      const ledgers = Array.from({ length: 16 }, () => new DynamoIssuanceLedger(testDocumentClient(), tableName, () => now));
+      const ledgers = Array.from({ length: 16 }, () => new DynamoIssuanceLedger(testDocumentClient(), tables, () => now));
       const outcomes = await Promise.all(ledgers.map((l, i) => l.commit(POOL, commit('dev-burst', read, { jti: `burst-${round}`, attemptId: `a-${round}-${i}` }))));
       expect(outcomes.filter((o) => o.committed)).toHaveLength(1);
       expect(outcomes.filter((o) => !o.committed)).toEqual(Array(15).fill({ committed: false, refusal: 'assertion_replayed' }));

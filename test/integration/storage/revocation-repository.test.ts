@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CertificateRevocation, StoredCrl } from '../../../src/domain/model';
-import type { CrlEntry } from '../../../src/domain/revocation';
+import type { CrlEntry, RevocationIdentities } from '../../../src/domain/revocation';
 import { isNewerCrl } from '../../../src/domain/revocation';
 import { DependencyError } from '../../../src/errors';
-import { bucketOf } from '../../../src/storage/crl-buckets';
+import { WRITE_CONCURRENCY } from '../../../src/storage/batch-operations';
+import { MAX_BUCKET_ITEM_BYTES, bucketOf, itemBytes } from '../../../src/storage/crl-buckets';
 import { DynamoRevocationRepository } from '../../../src/storage/dynamo-revocation-repository';
 import { keys } from '../../../src/storage/keys';
 import { createTestTable, testDocumentClient } from '../../support/emulators';
@@ -18,13 +19,15 @@ describe('DynamoRevocationRepository', () => {
   const POOL = 'pool-revocations';
   const ISSUER = 'a'.repeat(64);
   const fp = (digit: string) => digit.repeat(64);
-  const serial = () => randomBytes(16).toString('hex').replace(/^0+/, '') || '1';
+  /** openssl's default: 20 random octets, the longest serial a certificate may carry. */
+  const serial = () => randomBytes(20).toString('hex').replace(/^0+/, '') || '1';
 
   const revocation = (fingerprint: string, extra: Partial<CertificateRevocation> = {}): CertificateRevocation => ({
     id: fingerprint,
     fingerprint,
     reason: 'keyCompromise',
     revokedAt: '2030-06-01T00:00:00.000Z',
+    matches: ['fingerprint'],
     ...extra,
   });
   const crl = (extra: Partial<StoredCrl> = {}): StoredCrl => ({
@@ -73,7 +76,13 @@ describe('DynamoRevocationRepository', () => {
     for (const item of await items(keys.crlEntriesPrefix(issuerId), poolId)) counts.set(String(item.crlId), (counts.get(String(item.crlId)) ?? 0) + 1);
     return counts;
   };
-  const subject = (serialNumberHex: string, issuerId = ISSUER, fingerprint = fp('0')) => ({ issuerId, serialNumberHex, fingerprint });
+  const subject = (serialNumberHex: string, issuerId = ISSUER, fingerprint = fp('0'), issuerSerialId = fp('1'), keyId = fp('2')) => ({
+    issuerId,
+    serialNumberHex,
+    fingerprint,
+    issuerSerialId,
+    keyId,
+  });
 
   beforeAll(async () => {
     tableName = await createTestTable();
@@ -120,25 +129,193 @@ describe('DynamoRevocationRepository', () => {
     });
   });
 
+  describe('identities of a revocation given as a PEM (issuer + serial, a CA\'s subject + key)', () => {
+    const pem = (fingerprint: string, serialId: string, keyId?: string): RevocationIdentities => ({
+      fingerprint,
+      issuerAndSerial: serialId,
+      ...(keyId === undefined ? {} : { subjectAndKey: keyId }),
+    });
+    const identityItem = async (key: { pk: string; sk: string }) => (await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+    const identityItems = async () => [...(await items('REVOKEDSERIAL#')), ...(await items('REVOKEDKEY#'))].map((i) => [i.sk, [...(i.revocationIds as Set<string>)].sort()]);
+    const viewOf = (identities: RevocationIdentities, fingerprint = fp('0')) =>
+      repository.revocationView(POOL, [subject('01', 'e'.repeat(64), fingerprint, identities.issuerAndSerial, identities.subjectAndKey ?? fp('9'))]);
+
+    afterEach(async () => {
+      // Every test lifts what it revoked: nothing of an identity may outlive the records that name it.
+      for (const r of await repository.listRevocations(POOL)) if (r.matches.length > 1) await repository.deleteRevocation(POOL, r.id);
+      expect(await identityItems()).toEqual([]);
+    });
+
+    it('writes the record and one item per identity in one commit (epoch +1), lists what it matches, and the view finds another encoding by any identity', async () => {
+      const before = await trustEpoch();
+      expect(await repository.putRevocation(POOL, revocation(fp('3')), pem(fp('3'), fp('4'), fp('5')))).toBe(true);
+      expect(await trustEpoch()).toBe(before + 1);
+      expect(await repository.getRevocation(POOL, fp('3'))).toEqual(revocation(fp('3'), { matches: ['fingerprint', 'issuerAndSerial', 'subjectAndKey'] }));
+      expect(await identityItems()).toEqual([
+        [`REVOKEDSERIAL#${fp('4')}`, [fp('3')]],
+        [`REVOKEDKEY#${fp('5')}`, [fp('3')]],
+      ]);
+      // A certificate with another fingerprint (its signature malleated, or a CA's renewal): found by the identities.
+      const view = await repository.revocationView(POOL, [subject('01', ISSUER, fp('6'), fp('4'), fp('7')), subject('02', ISSUER, fp('8'), fp('a'), fp('5'))]);
+      expect([...view.revokedFingerprints]).toEqual([]);
+      expect([...view.revokedIssuerSerials]).toEqual([fp('4')]);
+      expect([...view.revokedKeys]).toEqual([fp('5')]);
+      // Nothing matches an unrelated certificate.
+      const other = await repository.revocationView(POOL, [subject('01', ISSUER, fp('6'), fp('7'), fp('8'))]);
+      expect([other.revokedFingerprints.size, other.revokedIssuerSerials.size, other.revokedKeys.size]).toEqual([0, 0, 0]);
+    });
+
+    it('lifting removes the record and its identity items together (epoch +1); an identity shared with another revocation stays until both are lifted', async () => {
+      expect(await repository.putRevocation(POOL, revocation(fp('3')), pem(fp('3'), fp('4'), fp('5')))).toBe(true);
+      // The same CA renewed (same subject and key, another serial): a second revocation sharing the key identity.
+      expect(await repository.putRevocation(POOL, revocation(fp('6')), pem(fp('6'), fp('7'), fp('5')))).toBe(true);
+      expect(await identityItem(keys.revokedKey(POOL, fp('5')))).toMatchObject({ revocationIds: new Set([fp('3'), fp('6')]) });
+
+      const before = await trustEpoch();
+      expect(await repository.deleteRevocation(POOL, fp('3'))).toBe(true);
+      expect(await trustEpoch()).toBe(before + 1);
+      expect(await identityItems()).toEqual([
+        [`REVOKEDSERIAL#${fp('7')}`, [fp('6')]],
+        [`REVOKEDKEY#${fp('5')}`, [fp('6')]],
+      ]);
+      expect([...(await viewOf(pem(fp('0'), fp('4'), fp('5')))).revokedKeys]).toEqual([fp('5')]);
+      expect((await viewOf(pem(fp('0'), fp('4'), fp('5')))).revokedIssuerSerials.size).toBe(0);
+
+      expect(await repository.deleteRevocation(POOL, fp('6'))).toBe(true);
+      expect(await identityItems()).toEqual([]);
+      const view = await viewOf(pem(fp('0'), fp('7'), fp('5')));
+      expect([view.revokedIssuerSerials.size, view.revokedKeys.size]).toEqual([0, 0]);
+    });
+
+    it('extends a record that matched its fingerprint only (revoked by fingerprint, or stored before identities existed), once', async () => {
+      expect(await repository.putRevocation(POOL, revocation(fp('3')))).toBe(true);
+      expect(await identityItems()).toEqual([]);
+      const before = await trustEpoch();
+      const details = { subject: 'CN=Device CA', issuer: 'CN=Root', serialNumber: '0a' };
+      expect(await repository.extendRevocation(POOL, fp('3'), details, pem(fp('3'), fp('4'), fp('5')))).toEqual(
+        revocation(fp('3'), { ...details, matches: ['fingerprint', 'issuerAndSerial', 'subjectAndKey'] }),
+      );
+      expect(await trustEpoch()).toBe(before + 1);
+      expect((await viewOf(pem(fp('0'), fp('4')))).revokedIssuerSerials.size).toBe(1);
+      // Already extended, or gone: nothing written.
+      expect(await repository.extendRevocation(POOL, fp('3'), details, pem(fp('3'), fp('4'), fp('5')))).toBeUndefined();
+      expect(await repository.extendRevocation(POOL, fp('c'), details, pem(fp('c'), fp('d')))).toBeUndefined();
+      expect(await trustEpoch()).toBe(before + 1);
+      expect(await identityItems()).toEqual([
+        [`REVOKEDSERIAL#${fp('4')}`, [fp('3')]],
+        [`REVOKEDKEY#${fp('5')}`, [fp('3')]],
+      ]);
+    });
+
+    it('a lift racing an extension removes what the extension added: the lift reads again', async () => {
+      expect(await repository.putRevocation(POOL, revocation(fp('3')))).toBe(true);
+      let raced = false;
+      // The lift's read of the record is answered, then the extension commits before the lift's own commit.
+      const racingClient = Object.create(db, {
+        send: {
+          value: async (command: unknown) => {
+            const result = await db.send(command as never);
+            if (!raced && command instanceof GetCommand && command.input.Key?.sk === `REVOKED#${fp('3')}`) {
+              raced = true;
+              expect(await repository.extendRevocation(POOL, fp('3'), {}, pem(fp('3'), fp('4'), fp('5')))).toBeDefined();
+            }
+            return result;
+          },
+        },
+      }) as typeof db;
+      expect(await new DynamoRevocationRepository(racingClient, tableName, () => now).deleteRevocation(POOL, fp('3'))).toBe(true);
+      expect(raced).toBe(true);
+      expect(await repository.getRevocation(POOL, fp('3'))).toBeUndefined();
+      expect(await identityItems()).toEqual([]);
+    });
+
+    it('writes no identity item for a pool that does not exist', async () => {
+      await expect(repository.putRevocation('pool-missing-3', revocation(fp('3')), pem(fp('3'), fp('4'), fp('5')))).rejects.toMatchObject({ code: 'pool_not_found' });
+      expect(await items('', 'pool-missing-3')).toEqual([]);
+    });
+  });
+
   describe('CRLs', () => {
     let large: CrlEntry[];
 
-    it('stores a 30,000-entry CRL in several buckets, each one item well under 400 KB, and moves the epoch once', async () => {
-      large = entries(30_000);
+    it('stores a 50,000-entry CRL (a 2 MiB one) in buckets of at most 4 KB each, so that reading one costs one read unit, and moves the epoch once', async () => {
+      large = entries(50_000);
       const before = await trustEpoch();
       expect(await repository.putCrl(POOL, crl({ crlNumber: '10', revokedCount: large.length }), large)).toBe('stored');
       expect(await trustEpoch()).toBe(before + 1);
       const metadata = await storedCrlItem();
-      expect(metadata).toMatchObject({ id: ISSUER, crlNumber: '10', revokedCount: 30_000, crlNumberKey: '10'.padStart(49, '0') });
+      expect(metadata).toMatchObject({ id: ISSUER, crlNumber: '10', revokedCount: 50_000, crlNumberKey: '10'.padStart(49, '0') });
       const bucketCount = Number(metadata?.bucketCount);
-      expect(bucketCount).toBeGreaterThanOrEqual(16);
       expect(bucketCount & (bucketCount - 1)).toBe(0);
       const buckets = await items(keys.crlEntriesPrefix(ISSUER));
       expect(buckets).toHaveLength(bucketCount);
-      const sizes = buckets.map((b) => Object.keys(b.entries as object).length);
-      expect(sizes.reduce((a, b) => a + b, 0)).toBe(30_000);
-      expect(Math.max(...sizes)).toBeLessThan(4_000);
-      expect(Math.max(...buckets.map((b) => JSON.stringify(b).length))).toBeLessThan(300 * 1024);
+      expect(buckets.map((b) => Object.keys(b.entries as object).length).reduce((a, b) => a + b, 0)).toBe(50_000);
+      expect(Math.max(...buckets.map((b) => itemBytes(b)))).toBeLessThanOrEqual(MAX_BUCKET_ITEM_BYTES);
+      // What DynamoDB bills: a strongly consistent read per started 4 KB of the whole item, whatever the projection.
+      let consumed = 0;
+      for (let i = 0; i < buckets.length; i += 100) {
+        const result = await db.send(
+          new BatchGetCommand({
+            RequestItems: { [tableName]: { Keys: buckets.slice(i, i + 100).map((b) => ({ pk: b.pk, sk: b.sk })), ConsistentRead: true, ProjectionExpression: 'sk' } },
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        );
+        consumed += result.ConsumedCapacity?.[0]?.CapacityUnits ?? Number.NaN;
+      }
+      expect(consumed).toBe(bucketCount);
+    });
+
+    it('writes the buckets in parallel BatchWriteItem calls, never more than WRITE_CONCURRENCY at once', async () => {
+      let inFlight = 0;
+      let most = 0;
+      const counting = Object.create(db, {
+        send: {
+          value: async (command: unknown) => {
+            if (!(command instanceof BatchWriteCommand)) return db.send(command as never);
+            most = Math.max(most, ++inFlight);
+            try {
+              return await db.send(command as never);
+            } finally {
+              inFlight--;
+            }
+          },
+        },
+      }) as typeof db;
+      const issuer = '7'.repeat(64);
+      expect(await new DynamoRevocationRepository(counting, tableName, () => now).putCrl(POOL, crl({ id: issuer }), entries(20_000))).toBe('stored');
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(WRITE_CONCURRENCY);
+      expect(await repository.deleteCrl(POOL, issuer)).toBe(true);
+    });
+
+    it('removes the buckets it wrote when writing them fails part-way, stores no CRL item and leaves the epoch', async () => {
+      const issuer = '8'.repeat(64);
+      let writes = 0;
+      const failing = Object.create(db, {
+        send: {
+          value: async (command: unknown) => {
+            const puts = command instanceof BatchWriteCommand && Object.values(command.input.RequestItems ?? {}).some((r) => r.some((w) => w.PutRequest));
+            if (puts && ++writes === 5) throw Object.assign(new Error('injected'), { name: 'InternalServerError' });
+            return db.send(command as never);
+          },
+        },
+      }) as typeof db;
+      const before = await trustEpoch();
+      await expect(new DynamoRevocationRepository(failing, tableName, () => now).putCrl(POOL, crl({ id: issuer }), entries(5_000))).rejects.toBeInstanceOf(DependencyError);
+      expect(writes).toBeGreaterThanOrEqual(5);
+      expect(await bucketCrlIds(issuer)).toEqual(new Map());
+      expect(await storedCrlItem(issuer)).toBeUndefined();
+      expect(await trustEpoch()).toBe(before);
+    });
+
+    it('refuses, before writing anything, entries it could never store (a 120,000-byte serial): crl_too_large', async () => {
+      const issuer = '9'.repeat(64);
+      const huge: CrlEntry = { serialNumberHex: 'ab'.repeat(120_000), revocationDate: new Date('2030-01-01T00:00:00Z') };
+      const before = await trustEpoch();
+      await expect(repository.putCrl(POOL, crl({ id: issuer }), [huge, ...entries(2)])).rejects.toMatchObject({ code: 'crl_too_large' });
+      expect(await bucketCrlIds(issuer)).toEqual(new Map());
+      expect(await storedCrlItem(issuer)).toBeUndefined();
+      expect(await trustEpoch()).toBe(before);
     });
 
     it('answers the token path: revoked serials across buckets with date and reason, others not, fingerprints separately', async () => {

@@ -45,7 +45,7 @@ describe('DynamoTrustStoreRepository', () => {
   it("lists only this pool's roots, not its devices or another pool's roots", async () => {
     await store.createRoot('pool-a', root(fp('b')));
     await store.createRoot('pool-z', root(fp('c')));
-    await new DynamoDeviceRepository(testDocumentClient(), tableName).createDevice('pool-a', {
+    await new DynamoDeviceRepository(testDocumentClient(), { config: tableName, runtime: tableName }).createDevice('pool-a', {
       deviceId: 'd1',
       orgId: 'o',
       envId: 'e',

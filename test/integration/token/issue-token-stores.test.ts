@@ -10,11 +10,11 @@ import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory
 import { DynamoIssuanceLedger } from '../../../src/storage/dynamo-issuance-ledger';
 import { DynamoRevocationRepository } from '../../../src/storage/dynamo-revocation-repository';
 import { DynamoTrustStoreRepository } from '../../../src/storage/dynamo-trust-store-repository';
-import { keys } from '../../../src/storage/keys';
+import { keys, type Tables } from '../../../src/storage/keys';
 import { IssueToken } from '../../../src/usecases/issue-token';
 import type { IssuanceOutcome } from '../../../src/usecases/ports';
 import { signAssertion } from '../../support/device-client';
-import { createTestTable, testDocumentClient } from '../../support/emulators';
+import { createTestTables, testDocumentClient } from '../../support/emulators';
 import { TEST_NOW, type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
 import { type LocalKms, startLocalKms } from '../kms/local-kms';
 
@@ -39,6 +39,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
   const T = () => Math.floor(now.getTime() / 1000);
 
   let tableName: string;
+  let tables: Tables;
   let client: DynamoDBDocumentClient;
   let kms: LocalKms;
   let signer: KmsJwtSigner;
@@ -69,10 +70,10 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
     return certificate;
   }
 
-  async function rawItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
-    return (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+  async function rawItem(key: { pk: string; sk: string }, table = tableName): Promise<Record<string, unknown> | undefined> {
+    return (await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
   }
-  const jtiItem = (jti: string) => rawItem(keys.jti(POOL, sha256Hex(jti)));
+  const jtiItem = (deviceId: string, jti: string) => rawItem(keys.jti(POOL, deviceId, jti), tables.runtime);
   const trustEpoch = async () => (await directory.getPool(POOL))!.trustEpoch;
 
   /** What the ledger answered, in order, for the IssueToken built by `issueToken`. */
@@ -111,7 +112,8 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
           return outcome;
         },
       },
-      signer,
+      // This pool item has no signing keys: the store under test signs with one key, as the legacy path does.
+      signer: { sign: (_pool, header, payload) => signer.sign(header, payload) },
       issuerBaseUrl: BASE,
       tokenLifetimeSeconds: 3600,
       clock,
@@ -119,7 +121,8 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
   }
 
   beforeAll(async () => {
-    tableName = await createTestTable();
+    tables = await createTestTables();
+    tableName = tables.config;
     client = testDocumentClient();
     kms = await startLocalKms();
     const { KeyMetadata } = await kms.kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }));
@@ -144,8 +147,8 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
     });
 
     revocations = new DynamoRevocationRepository(client, tableName, () => now.getTime());
-    ledger = new DynamoIssuanceLedger(client, tableName, clock);
-    devices = new DynamoDeviceRepository(client, tableName);
+    ledger = new DynamoIssuanceLedger(client, tables, clock);
+    devices = new DynamoDeviceRepository(client, tables);
     device = await enrol('device-1');
     issue = issueToken();
   });
@@ -209,7 +212,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
     const exp = T() + 300;
     expect(await codeOf(jwt)).toBe('issued');
 
-    expect(await jtiItem('window-jti')).toMatchObject({ type: 'jti', expiresAt: exp + 60, attemptId: expect.any(String) });
+    expect(await jtiItem('device-1', 'window-jti')).toMatchObject({ type: 'jti', expiresAt: exp + 60, attemptId: expect.any(String) });
 
     for (const offset of [1, 30, 59]) {
       now = new Date((exp + offset) * 1000);
@@ -237,7 +240,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
     );
     expect(await codeOf(await assertion({ jti: 'legacy-jti' }, legacy, 'legacy-1'))).toBe('issued');
     expect(outcomes).toEqual([{ committed: true }]);
-    expect(await rawItem(keys.device(POOL, 'legacy-1'))).toMatchObject({ lastSeen: TEST_NOW.toISOString(), certThumbprint: sha256Hex(legacy.der) });
+    expect(await rawItem(keys.provisioning(POOL, 'legacy-1', undefined), tables.runtime)).toMatchObject({ lastSeen: TEST_NOW.toISOString(), certThumbprint: sha256Hex(legacy.der) });
     expect((await rawItem(keys.device(POOL, 'legacy-1')))?.generation).toBeUndefined();
   });
 
@@ -250,7 +253,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       expect(outcomes).toEqual([{ committed: false, refusal: 'binding_not_found' }]);
       expect(await rawItem(keys.device(POOL, 'gone-1'))).toBeUndefined();
       expect(await devices.getDeviceAndBinding(POOL, 'gone-1', 'client')).toEqual({});
-      expect(await jtiItem('gone-jti')).toBeUndefined();
+      expect(await jtiItem('gone-1', 'gone-jti')).toBeUndefined();
       const { Items } = await client.send(
         new QueryCommand({
           TableName: tableName,
@@ -277,7 +280,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       expect(after?.generation).toEqual(expect.any(String));
       expect(after?.generation).not.toBe(before?.generation);
       expect(after?.provisioning).toBeUndefined();
-      expect(await jtiItem('reborn-jti')).toBeUndefined();
+      expect(await jtiItem('reborn-1', 'reborn-jti')).toBeUndefined();
     });
   });
 
@@ -291,7 +294,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       const stored = await devices.getDevice(POOL, 'disabled-1');
       expect(stored?.status).toBe('disabled');
       expect(stored?.provisioning).toBeUndefined();
-      expect(await jtiItem('disabled-jti')).toBeUndefined();
+      expect(await jtiItem('disabled-1', 'disabled-jti')).toBeUndefined();
     });
 
     it('the binding deleted: binding_not_found, nothing provisioned, the jti unspent', async () => {
@@ -301,7 +304,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       expect(await codeOf(await assertion({ jti: 'unbound-jti' }, unbound, 'unbound-1'), issuing)).toBe('binding_not_found');
       expect(outcomes).toEqual([{ committed: false, refusal: 'binding_not_found' }]);
       expect((await devices.getDevice(POOL, 'unbound-1'))?.provisioning).toBeUndefined();
-      expect(await jtiItem('unbound-jti')).toBeUndefined();
+      expect(await jtiItem('unbound-1', 'unbound-jti')).toBeUndefined();
     });
 
     it('the binding replaced: the decision is re-taken and the token carries the new scopes', async () => {
@@ -326,7 +329,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       const { payload } = await jwtVerify(result.access_token, createLocalJWKSet(await signer.jwks()), { issuer: ISSUER, audience: ISSUER });
       expect(payload.scope).toBe('device write');
       expect(outcomes).toEqual([{ committed: false, stale: true }, { committed: true }]);
-      expect(await jtiItem('rebound-jti')).toBeDefined();
+      expect(await jtiItem('rebound-1', 'rebound-jti')).toBeDefined();
     });
   });
 
@@ -339,7 +342,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       expect(await codeOf(await assertion({ jti: 'revoked-jti' }, revoked, 'revoked-1'))).toBe('certificate_revoked');
       expect(outcomes).toEqual([]);
       expect((await devices.getDevice(POOL, 'revoked-1'))?.provisioning).toBeUndefined();
-      expect(await jtiItem('revoked-jti')).toBeUndefined();
+      expect(await jtiItem('revoked-1', 'revoked-jti')).toBeUndefined();
     });
 
     it('a revocation committed between the commit and the answer moves the epoch: certificate_revoked, no token', async () => {
@@ -354,7 +357,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       expect(await trustEpoch()).toBe(epoch + 1);
       expect(outcomes).toEqual([{ committed: true }]);
       // The commit stands: the jti is spent.
-      expect(await jtiItem('late-jti')).toBeDefined();
+      expect(await jtiItem('late-1', 'late-jti')).toBeDefined();
     });
 
     it('a trust change that does not concern the device moves the epoch and the token is still returned', async () => {
@@ -379,7 +382,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       await setRequireCrl(true);
       try {
         expect(await codeOf(await assertion({ jti: 'strict-jti' }, strict, 'strict-1'))).toBe('crl_missing');
-        expect(await jtiItem('strict-jti')).toBeUndefined();
+        expect(await jtiItem('strict-1', 'strict-jti')).toBeUndefined();
       } finally {
         await setRequireCrl(false);
       }

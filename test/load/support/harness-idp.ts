@@ -121,7 +121,7 @@ function wrap(idp: LocalIdp, naming: Naming, serverPid: number, stopIdp: () => P
     rmSync(dataDir, { recursive: true, force: true });
   };
 
-  return { ...idp, adminApiKey, tableName, bucketName, serverPid, request, createEnvironment, table, poolItems, stop };
+  return { ...idp, adminApiKey, tableName, runtimeTableName: `${tableName}-runtime`, bucketName, serverPid, request, createEnvironment, table, poolItems, stop };
 }
 
 function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {

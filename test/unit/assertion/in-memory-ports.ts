@@ -214,7 +214,7 @@ export class World {
             const serials = subjects.filter((other) => other.issuerId === subject.issuerId).map((other) => other.serialNumberHex.toLowerCase());
             crls.set(subject.issuerId, { ...crl, entry: (serial) => (serials.includes(serial.toLowerCase()) ? crl.entry(serial) : undefined) });
           }
-          return { revokedFingerprints: revoked, crl: (issuerId) => crls.get(issuerId) };
+          return { revokedFingerprints: revoked, revokedIssuerSerials: new Set<string>(), revokedKeys: new Set<string>(), crl: (issuerId) => crls.get(issuerId) };
         },
       },
       devices: {
@@ -245,7 +245,7 @@ export class World {
         },
       },
       signer: {
-        sign: async (header, payload) => {
+        sign: async (_pool, header, payload) => {
           this.events.push('sign');
           if (this.signerFailure) throw this.signerFailure;
           this.signed.push({ header, payload });

@@ -57,6 +57,12 @@ describe('optionalStringMap (tags and metadata)', () => {
     expect(optionalStringMap({ tags: {} }, 'tags')).toEqual({});
   });
 
+  it('returns a map without a prototype, so no inherited name ever reads as a tag', () => {
+    const tags = optionalStringMap({ tags: { site: 'A' } }, 'tags');
+    expect(Object.getPrototypeOf(tags)).toBeNull();
+    expect(tags?.toString).toBeUndefined();
+  });
+
   it('accepts 50 entries and values up to 1024 characters', () => {
     const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
     expect(optionalStringMap({ tags: fifty }, 'tags')).toEqual(fifty);
@@ -73,6 +79,9 @@ describe('optionalStringMap (tags and metadata)', () => {
     ['a key with a #', { 'a#b': 'x' }],
     ['an empty key', { '': 'x' }],
     ['a 65-character key', { ['k'.repeat(65)]: 'x' }],
+    ['a key named __proto__ (as JSON.parse makes it)', JSON.parse('{"__proto__": "x"}')],
+    ['a key named constructor', { constructor: 'x' }],
+    ['a key named prototype', { prototype: 'x' }],
     ['a 1025-character value', { k: 'v'.repeat(1025) }],
     ['51 entries', Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']))],
   ])('refuses %s with invalid_field', (_name, value) => {

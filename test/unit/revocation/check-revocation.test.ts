@@ -1,6 +1,7 @@
 import { type ParsedCertificate, devicePolicy, parseCertificate, validateChain } from '../../../src/domain/chain';
 import { type ImportedCrl, checkRevocation, revocationViewOf } from '../../../src/domain/revocation';
-import { TEST_NOW, type TestCertificate, makeIntermediate, makeLeaf, subjectNameOf } from '../../support/pki';
+import { malleateEcdsaSignature } from '../../support/ecdsa-malleability';
+import { TEST_NOW, type TestCertificate, adoptCertificate, makeIntermediate, makeLeaf, subjectNameOf } from '../../support/pki';
 import { makeCrl, sequence, tlv } from './crl-builder';
 import { type Hierarchy, importCrl, makeHierarchy } from './fixtures';
 
@@ -55,6 +56,52 @@ describe('checkRevocation: every certificate of the path except the anchor, devi
     expect(check([], false, [path[1].sha256Hex.toUpperCase()])).toMatchObject({ code: 'certificate_revoked', detail: expect.stringContaining('revoked by the operator') });
     // The anchor's own fingerprint is not checked: trusting it is the operator's choice.
     expect(check([], false, [path[2].sha256Hex])).toBeUndefined();
+  });
+
+  describe('operator revocations by PEM match the certificate, not only its encoding', () => {
+    const byPem = (p: readonly ParsedCertificate[], ...revoked: TestCertificate[]) =>
+      checkRevocation(p, revocationViewOf({ revokedCertificates: revoked.map((c) => parseCertificate(c.der)) }), { now: TEST_NOW, requireCrl: false });
+    const byFingerprint = (p: readonly ParsedCertificate[], ...revoked: TestCertificate[]) =>
+      checkRevocation(p, revocationViewOf({ revokedFingerprints: revoked.map((c) => parseCertificate(c.der).sha256Hex) }), { now: TEST_NOW, requireCrl: false });
+    const twin = (certificate: TestCertificate) => adoptCertificate(malleateEcdsaSignature(certificate.der), certificate.keys);
+
+    it('refuses a device whose ECDSA signature was turned into (r, n−s): another fingerprint, same issuer and serial', async () => {
+      const malleated = await validPath(twin(pki.device), pki.intermediate);
+      expect(malleated[0].sha256Hex).not.toBe(path[0].sha256Hex);
+      expect(byPem(malleated, pki.device)).toEqual({
+        valid: false,
+        code: 'certificate_revoked',
+        detail: `certificate 'CN=device-1,O=Business Unit 1' (serial ${deviceSerial}) is revoked by the operator (matched by issuer and serial number)`,
+      });
+      // A revocation given as a fingerprint matches that encoding only (README: give the PEM).
+      expect(byFingerprint(malleated, pki.device)).toBeUndefined();
+      expect(byFingerprint(path, pki.device)).toMatchObject({ code: 'certificate_revoked' });
+    });
+
+    it('refuses every device below an intermediate revoked by PEM when the intermediate is presented malleated', async () => {
+      const malleated = await validPath(pki.device, twin(pki.intermediate));
+      expect(byPem(malleated, pki.intermediate)).toMatchObject({ code: 'certificate_revoked', detail: expect.stringContaining("intermediate #1 'CN=CRL Test Intermediate'") });
+      expect(byFingerprint(malleated, pki.intermediate)).toBeUndefined();
+    });
+
+    it('refuses a renewal of a revoked intermediate (same subject and key, another serial) and the devices it issues', async () => {
+      const renewed = await makeIntermediate(pki.root, { cn: 'CRL Test Intermediate', keys: pki.intermediate.keys });
+      const below = await makeLeaf(renewed, { cn: 'device-9' });
+      const renewedPath = await validPath(below, renewed);
+      expect(renewedPath[1].serialNumberHex).not.toBe(intermediateSerial);
+      expect(byPem(renewedPath, pki.intermediate)).toMatchObject({
+        code: 'certificate_revoked',
+        detail: expect.stringContaining('it has the subject and key of a revoked CA certificate'),
+      });
+      // A CA of the same name with another key is another CA.
+      const other = await makeIntermediate(pki.root, { cn: 'CRL Test Intermediate' });
+      expect(byPem(await validPath(await makeLeaf(other, { cn: 'device-9' }), other), pki.intermediate)).toBeUndefined();
+    });
+
+    it('does not revoke the key of a device revoked by PEM: its renewal with the same key is served', async () => {
+      const renewed = await makeLeaf(pki.intermediate, { cn: 'device-1', keys: pki.device.keys });
+      expect(byPem(await validPath(renewed, pki.intermediate), pki.device)).toBeUndefined();
+    });
   });
 
   it('refuses every certificate of an issuer whose CRL is stale, listed or not: crl_expired', async () => {

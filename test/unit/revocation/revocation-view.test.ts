@@ -4,12 +4,14 @@ import {
   REVOCATION_ERROR_CODES,
   crlIssuerId,
   crlStatusOf,
+  issuerSerialId,
   isCrlReason,
   isNewerCrl,
   revocationSubjects,
   revocationViewOf,
 } from '../../../src/domain/revocation';
-import { makeRoot } from '../../support/pki';
+import { malleateEcdsaSignature } from '../../support/ecdsa-malleability';
+import { makeLeaf, makeRoot } from '../../support/pki';
 import { makeCrl } from './crl-builder';
 import { type Hierarchy, importCrl, makeHierarchy } from './fixtures';
 
@@ -73,13 +75,28 @@ describe('crlIssuerId and revocationSubjects', () => {
     expect(crlIssuerId(reissued)).toBe(crlIssuerId(root));
   });
 
-  it('lists each certificate of the path but the anchor with its issuer\'s id, serial and fingerprint', () => {
+  it('lists each certificate of the path but the anchor with its issuer\'s id, serial, fingerprint and its encoding-independent ids', () => {
     const path = [pki.device, pki.intermediate, pki.root].map((c) => parseCertificate(c.der));
+    const ids = (c: (typeof path)[number]) => ({ issuerSerialId: issuerSerialId(c), keyId: crlIssuerId(c) });
     expect(revocationSubjects(path)).toEqual([
-      { certificate: path[0], issuerId: crlIssuerId(path[1]), serialNumberHex: path[0].serialNumberHex, fingerprint: path[0].sha256Hex },
-      { certificate: path[1], issuerId: crlIssuerId(path[2]), serialNumberHex: path[1].serialNumberHex, fingerprint: path[1].sha256Hex },
+      { certificate: path[0], issuerId: crlIssuerId(path[1]), serialNumberHex: path[0].serialNumberHex, fingerprint: path[0].sha256Hex, ...ids(path[0]) },
+      { certificate: path[1], issuerId: crlIssuerId(path[2]), serialNumberHex: path[1].serialNumberHex, fingerprint: path[1].sha256Hex, ...ids(path[1]) },
     ]);
     expect(revocationSubjects(path.slice(2))).toEqual([]);
+  });
+
+  it('identifies a certificate by issuer name and serial whatever its encoding: another serial or another issuer name gives another id', async () => {
+    const device = parseCertificate(pki.device.der);
+    const reencoded = parseCertificate(malleateEcdsaSignature(pki.device.der));
+    expect(reencoded.sha256Hex).not.toBe(device.sha256Hex);
+    expect(issuerSerialId(reencoded)).toBe(issuerSerialId(device));
+    expect(issuerSerialId(device)).toMatch(/^[0-9a-f]{64}$/);
+    const sameSerialOtherIssuer = parseCertificate((await makeLeaf(await makeRoot({ cn: 'Other Root' }), { serialNumber: device.serialNumber })).der);
+    const sameIssuerOtherSerial = parseCertificate((await makeLeaf(pki.intermediate, { cn: 'device-1' })).der);
+    expect(issuerSerialId(sameSerialOtherIssuer)).not.toBe(issuerSerialId(device));
+    expect(issuerSerialId(sameIssuerOtherSerial)).not.toBe(issuerSerialId(device));
+    // Framed: the issuer name and the serial cannot trade characters.
+    expect(issuerSerialId(device)).not.toBe(crlIssuerId(device));
   });
 });
 

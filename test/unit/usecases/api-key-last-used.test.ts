@@ -41,7 +41,7 @@ describe('ApiKeyAuthenticator: lastUsedAt, written at most once per granularity'
   beforeEach(() => {
     now = T0;
     keys = new InMemoryKeys();
-    authenticator = new ApiKeyAuthenticator(async () => 'the-admin-key', keys, () => new Date(now));
+    authenticator = new ApiKeyAuthenticator(async () => ({ current: 'the-admin-key' }), keys, () => new Date(now));
     const generated = generateApiKey();
     ({ apiKey, keyId } = generated);
     keys.records.set(keyId, { keyId, orgId: 'acme', secretHash: generated.secretHash, createdAt: '2029-12-01T00:00:00.000Z' });

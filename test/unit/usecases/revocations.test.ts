@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CertificateRevocation, Pool, RootCertificate, StoredCrl } from '../../../src/domain/model';
-import { type CrlEntry, isNewerCrl } from '../../../src/domain/revocation';
+import { type CrlEntry, type RevocationIdentities, fingerprintIdentities, isNewerCrl, matchesOf } from '../../../src/domain/revocation';
 import { DomainError } from '../../../src/errors';
 import type { Principal } from '../../../src/usecases/authenticate';
 import type { RevocationRepository } from '../../../src/usecases/ports';
@@ -15,17 +15,27 @@ const POOL = 'pool-1';
 /** The repository's contract in memory, freshness by isNewerCrl; `lostPuts` makes putRevocation report "exists" while it is gone. */
 class InMemoryRevocations implements RevocationRepository {
   readonly revocations = new Map<string, CertificateRevocation>();
+  readonly identities = new Map<string, RevocationIdentities>();
   readonly crls = new Map<string, { crl: StoredCrl; entries: readonly CrlEntry[] }>();
   lostPuts = 0;
 
-  async putRevocation(_pool: string, revocation: CertificateRevocation) {
+  async putRevocation(_pool: string, revocation: Omit<CertificateRevocation, 'matches'>, identities = fingerprintIdentities(revocation.fingerprint)) {
     if (this.lostPuts > 0) {
       this.lostPuts--;
       return false;
     }
     if (this.revocations.has(revocation.id)) return false;
-    this.revocations.set(revocation.id, revocation);
+    this.revocations.set(revocation.id, { ...revocation, matches: matchesOf(identities) });
+    this.identities.set(revocation.id, identities);
     return true;
+  }
+  async extendRevocation(_pool: string, id: string, details: Pick<CertificateRevocation, 'subject' | 'issuer' | 'serialNumber'>, identities: RevocationIdentities) {
+    const stored = this.revocations.get(id);
+    if (!stored || stored.matches.length > 1) return undefined;
+    const extended = { ...stored, ...details, matches: matchesOf(identities) };
+    this.revocations.set(id, extended);
+    this.identities.set(id, identities);
+    return extended;
   }
   async getRevocation(_pool: string, id: string) {
     return this.revocations.get(id);

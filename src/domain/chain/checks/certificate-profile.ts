@@ -48,13 +48,23 @@ export const checkSignatureAlgorithmFieldsMatch: CertificateCheck = (certificate
     ? undefined
     : failure('signature_algorithm_mismatch', `${position.label}: signatureAlgorithm differs from tbsCertificate.signature`);
 
-/** RFC 5280 §4.1.2.2: a positive integer of at most 20 octets. */
-export const checkSerialNumber: CertificateCheck = (certificate, position) => {
-  const serial = certificate.serialNumber;
-  if ((serial[0] & 0x80) !== 0) return failure('invalid_serial_number', `${position.label}: serial number is negative`);
-  if (serial.every((b) => b === 0)) return failure('invalid_serial_number', `${position.label}: serial number is zero`);
-  if (serial.length > 20) return failure('invalid_serial_number', `${position.label}: serial number longer than 20 octets`);
+/**
+ * RFC 5280 §4.1.2.2: a positive integer of at most 20 octets (the INTEGER's
+ * content octets). Why `serial` breaks that, or undefined. The one rule for
+ * certificates (checkSerialNumber) and for CRL entries, which are not stored
+ * when no certificate this rule accepts can carry their serial
+ * (src/domain/revocation/crl-entries.ts).
+ */
+export function serialNumberRefusal(serial: Uint8Array): string | undefined {
+  if ((serial[0] & 0x80) !== 0) return 'serial number is negative';
+  if (serial.every((b) => b === 0)) return 'serial number is zero';
+  if (serial.length > 20) return 'serial number longer than 20 octets';
   return undefined;
+}
+
+export const checkSerialNumber: CertificateCheck = (certificate, position) => {
+  const refusal = serialNumberRefusal(certificate.serialNumber);
+  return refusal === undefined ? undefined : failure('invalid_serial_number', `${position.label}: ${refusal}`);
 };
 
 /**

@@ -1,0 +1,5 @@
+import { secretsManagerClient } from '../../src/aws-clients';
+import { createRotationHandler } from './rotation-steps';
+
+/** Invoked by Secrets Manager only (lib/constructs/admin-api-key.ts), once per rotation step. */
+export const handler = createRotationHandler(secretsManagerClient());

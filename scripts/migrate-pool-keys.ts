@@ -1,0 +1,45 @@
+/**
+ * One-off migration to per-pool signing keys (SPEC §4.6, README "Migrating
+ * existing pools"): rotates every pool that still signs with the stack's
+ * shared key, with the same use case as `POST .../signing-keys/rotate`.
+ *
+ *   npm run -s migrate-pool-keys [-- --dry-run]
+ *
+ * Reads the admin function's configuration from the environment (TABLE_NAME,
+ * KMS_KEY_ID, SIGNING_KEY_STACK_TAG, SIGNING_KEY_SPEC,
+ * SIGNING_KEY_ALIAS_PREFIX, TOKEN_TTL_SECONDS) and runs with the caller's AWS
+ * credentials; finds the pools with a Scan. Prints one JSON line per pool and
+ * a summary; exits 0 when every pool was rotated (or would be, with
+ * --dry-run), 1 when one failed (run it again: migrated pools are skipped),
+ * 2 when it cannot start.
+ */
+import { documentClient } from '../src/aws-clients';
+import { ENV } from '../src/config-names';
+import { requireEnv } from '../src/config';
+import { signingKeyService } from '../src/signing-key-composition';
+import { DynamoDirectoryRepository } from '../src/storage/dynamo-directory-repository';
+import { DynamoSigningKeyRepository } from '../src/storage/dynamo-signing-key-repository';
+import { migrateLegacyPools } from '../src/usecases/migrate-pool-keys';
+
+async function main(): Promise<number> {
+  const dryRun = process.argv.includes('--dry-run');
+  const client = documentClient();
+  const tableName = requireEnv(ENV.tableName);
+  requireEnv(ENV.kmsKeyId);
+  const signingKeys = signingKeyService({ client, tableName, directory: new DynamoDirectoryRepository(client, tableName), clock: () => new Date() });
+  const results = await migrateLegacyPools({ keyList: new DynamoSigningKeyRepository(client, tableName), signingKeys }, { dryRun });
+  for (const result of results) process.stdout.write(`${JSON.stringify(result)}\n`);
+  const failed = results.filter((result) => result.outcome === 'failed').length;
+  process.stdout.write(`${JSON.stringify({ pools: results.length, failed, dryRun })}\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`migrate-pool-keys: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

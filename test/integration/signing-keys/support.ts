@@ -1,0 +1,71 @@
+import { CreateKeyCommand, DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { KmsSignerCache } from '../../../src/crypto/kms-signer-cache';
+import { KmsSigningKeyVault } from '../../../src/crypto/kms-signing-key-vault';
+import { PoolTokenSigner } from '../../../src/crypto/pool-token-signer';
+import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
+import { DynamoSigningKeyRepository } from '../../../src/storage/dynamo-signing-key-repository';
+import { SigningKeyService } from '../../../src/usecases/signing-keys';
+import { createTestTable, testDocumentClient } from '../../support/emulators';
+import { startLocalKms, type LocalKms } from '../kms/local-kms';
+
+export const STACK_TAG = 'it-stack';
+
+/**
+ * The signing-key components as the admin and token functions wire them,
+ * against DynamoDB Local (a fresh table) and a fresh local KMS endpoint,
+ * sharing one injected clock: SigningKeyService (rotation, sweep),
+ * PoolTokenSigner (signing, JWKS), and the stack's shared legacy key.
+ */
+export interface SigningKeyWorld {
+  kms: LocalKms;
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  directory: DynamoDirectoryRepository;
+  keyList: DynamoSigningKeyRepository;
+  vault: KmsSigningKeyVault;
+  service: SigningKeyService;
+  signer: PoolTokenSigner;
+  legacyKeyArn: string;
+  lifetimeSeconds: number;
+  now(): number;
+  setNow(ms: number): void;
+  keyState(keyArn: string): Promise<string | undefined>;
+  stop(): Promise<void>;
+}
+
+export async function startSigningKeyWorld(options: { lifetimeSeconds: number; start: number }): Promise<SigningKeyWorld> {
+  process.env.IDP_LOG_LEVEL ??= 'silent';
+  const kms = await startLocalKms();
+  const tableName = await createTestTable();
+  const client = testDocumentClient();
+  const legacy = await kms.kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', Description: 'shared legacy key' }));
+  const legacyKeyArn = legacy.KeyMetadata!.Arn!;
+  let now = options.start;
+  const clock = () => new Date(now);
+  const directory = new DynamoDirectoryRepository(client, tableName);
+  const keyList = new DynamoSigningKeyRepository(client, tableName);
+  const vault = new KmsSigningKeyVault(kms.kms, { stackTag: STACK_TAG, keySpec: 'ECC_NIST_P256', aliasPrefix: `alias/device-idp/${STACK_TAG}`, legacyKeyArn });
+  return {
+    kms,
+    client,
+    tableName,
+    directory,
+    keyList,
+    vault,
+    service: new SigningKeyService({ directory, keyList, vault, tokenLifetimeSeconds: options.lifetimeSeconds, clock }),
+    signer: new PoolTokenSigner({ signers: new KmsSignerCache(kms.kms), legacyKeyArn, tokenLifetimeSeconds: options.lifetimeSeconds, clock }),
+    legacyKeyArn,
+    lifetimeSeconds: options.lifetimeSeconds,
+    now: () => now,
+    setNow: (ms) => {
+      now = ms;
+    },
+    keyState: (keyArn) => keyStateOf(kms.kms, keyArn),
+    stop: () => kms.stop(),
+  };
+}
+
+export async function keyStateOf(kms: KMSClient, keyArn: string): Promise<string | undefined> {
+  return (await kms.send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata?.KeyState;
+}
