@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import {
   CreateBucketCommand,
   HeadBucketCommand,
@@ -49,7 +50,7 @@ export async function startS3Local(options: StartS3LocalOptions): Promise<S3Loca
     silent: true,
     vhostBuckets: false,
   });
-  serialiseWrites(server);
+  keepDirectoriesOnDelete(server);
   const { port } = await server.run();
   const stop = async () => {
     // Idle keep-alive sockets close with the server; busy ones get two seconds.
@@ -63,27 +64,31 @@ export async function startS3Local(options: StartS3LocalOptions): Promise<S3Loca
   return { endpoint: `http://127.0.0.1:${port}`, port, stop };
 }
 
-type FilesystemStore = Record<'putObject' | 'deleteObject', (...args: unknown[]) => Promise<unknown>>;
+interface FilesystemStore {
+  deleteObject(bucket: string, key: string): Promise<void>;
+  getResourcePath(bucket: string, key: string, resource: string): string;
+}
 
 /**
  * s3rver stores objects as files and, after a delete, removes the key's
- * directories once empty; a put into the same directory that runs between
- * its mkdir and its open then fails inside a write stream without an error
- * handler, which kills the whole process. Real S3 has no directories, and
- * concurrent puts and deletes of neighbouring keys are normal here (root
- * uploads racing deletes), so the emulator's writes are run one at a time.
+ * directories once they are empty; a put into the same directory that runs
+ * between its mkdir and its open then fails inside a write stream without an
+ * error handler, which kills the whole process. Real S3 has no directories,
+ * and concurrent puts and deletes of neighbouring keys are normal here (root
+ * uploads racing deletes), so deletes here remove the object's files and
+ * leave directories alone (an empty directory lists as nothing).
  */
-function serialiseWrites(server: S3rver): void {
+function keepDirectoriesOnDelete(server: S3rver): void {
   const store = (server as unknown as { store: FilesystemStore }).store;
-  let queue: Promise<unknown> = Promise.resolve();
-  for (const method of ['putObject', 'deleteObject'] as const) {
-    const original = store[method].bind(store);
-    store[method] = (...args: unknown[]) => {
-      const run = queue.then(() => original(...args));
-      queue = run.catch(() => undefined);
-      return run;
-    };
-  }
+  store.deleteObject = async (bucket, key) => {
+    await Promise.all(
+      ['object', 'object.md5', 'metadata.json'].map((resource) =>
+        unlink(store.getResourcePath(bucket, key, resource)).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        }),
+      ),
+    );
+  };
 }
 
 /** Creates the bucket unless it exists already (s3rver answers BucketAlreadyExists for its own buckets). */

@@ -67,13 +67,20 @@ export async function trustEpoch(tableName: string, clientPoolId: string): Promi
 
 /** Everything SPEC §3.4 stores for a pool, and its trustEpoch: "nothing stored" compares two of these. */
 export async function revocationState(idp: TestIdp, clientPoolId: string) {
-  const [revoked, crls, buckets, epoch] = await Promise.all([
+  const [revoked, identities, crls, buckets, epoch] = await Promise.all([
     poolItems(idp.tableName, clientPoolId, 'REVOKED#'),
+    revocationIdentityItems(idp.tableName, clientPoolId),
     poolItems(idp.tableName, clientPoolId, 'CRL#'),
     poolItems(idp.tableName, clientPoolId, 'CRLENTRIES#'),
     trustEpoch(idp.tableName, clientPoolId),
   ]);
-  return { revoked: revoked.map((i) => i.sk).sort(), crls: crls.map((i) => `${String(i.sk)}@${String(i.crlId)}`).sort(), buckets: buckets.length, epoch };
+  return { revoked: revoked.map((i) => i.sk).sort(), identities, crls: crls.map((i) => `${String(i.sk)}@${String(i.crlId)}`).sort(), buckets: buckets.length, epoch };
+}
+
+/** The identity items of PEM revocations (REVOKEDSERIAL#, REVOKEDKEY#), as `sk → revocation ids`, sorted. */
+export async function revocationIdentityItems(tableName: string, clientPoolId: string): Promise<Array<[string, string[]]>> {
+  const items = [...(await poolItems(tableName, clientPoolId, 'REVOKEDSERIAL#')), ...(await poolItems(tableName, clientPoolId, 'REVOKEDKEY#'))];
+  return items.map((i): [string, string[]] => [String(i.sk), [...(i.revocationIds as Set<string>)].sort()]).sort(([a], [b]) => a.localeCompare(b));
 }
 
 /** An org-scoped key of `orgId`, made with the admin key. */

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCertificate } from '../../../src/domain/chain';
+import { crlIssuerId, issuerSerialId } from '../../../src/domain/revocation';
 import { type OpensslRecipe, openssl, runOpensslRecipe } from '../../support/pki-openssl';
 import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
 import { errorOf, pemFingerprint, uploadFile } from './support';
-import { orgApiKey, poolItems, revocationState, revocationsPath, revoke, trustEpoch } from './revocation-support';
+import { orgApiKey, poolItems, revocationIdentityItems, revocationState, revocationsPath, revoke, trustEpoch } from './revocation-support';
 
 /*
  * SPEC §3.4 individual revocations over HTTP: revoke by fingerprint or by
@@ -43,12 +44,13 @@ describe('certificate revocations (SPEC §3.4)', () => {
       expect(await list()).toEqual([]);
     });
 
-    it('revokes by fingerprint (any hex case): 201 with exactly {id, fingerprint, reason, revokedAt}, one REVOKED# item, epoch +1', async () => {
+    it('revokes by fingerprint (any hex case): 201 with exactly {id, fingerprint, reason, revokedAt, matches: [fingerprint]}, one REVOKED# item, epoch +1', async () => {
       const before = await trustEpoch(idp.tableName, env.clientPoolId);
       const response = await revoke(idp, env.clientPoolId, { fingerprint: fingerprint.toUpperCase() });
       expect(response.status).toBe(201);
       const body = await response.json();
-      expect(body).toEqual({ id: fingerprint, fingerprint, reason: 'unspecified', revokedAt: expect.stringMatching(ISO) });
+      expect(body).toEqual({ id: fingerprint, fingerprint, reason: 'unspecified', revokedAt: expect.stringMatching(ISO), matches: ['fingerprint'] });
+      expect(await revocationIdentityItems(idp.tableName, env.clientPoolId)).toEqual([]);
       expect(Math.abs(Date.parse(body.revokedAt) - Date.now())).toBeLessThan(60_000);
       expect((await poolItems(idp.tableName, env.clientPoolId, 'REVOKED#')).map((i) => i.sk)).toEqual([`REVOKED#${fingerprint}`]);
       expect(await trustEpoch(idp.tableName, env.clientPoolId)).toBe(before + 1);
@@ -63,7 +65,7 @@ describe('certificate revocations (SPEC §3.4)', () => {
       expect(await revocationState(idp, env.clientPoolId)).toEqual(state);
     });
 
-    it('revokes the recipe device certificate by PEM with a reason: subject, issuer and serial filled in', async () => {
+    it('revokes the recipe device certificate by PEM with a reason: subject, issuer and serial filled in, matching it whatever its encoding', async () => {
       const device = parseCertificate(recipe.device);
       const response = await revoke(idp, env.clientPoolId, { certificate: recipe.devicePem, reason: 'keyCompromise' });
       expect(response.status).toBe(201);
@@ -75,9 +77,12 @@ describe('certificate revocations (SPEC §3.4)', () => {
         serialNumber: device.serialNumberHex,
         reason: 'keyCompromise',
         revokedAt: expect.stringMatching(ISO),
+        matches: ['fingerprint', 'issuerAndSerial'],
       });
       expect(device.subjectDn).toContain('CN=device-id-or-asset-id');
       expect(device.issuerDn).toContain('CN=Device Intermediate CA');
+      // A device is not a CA: its key is not revoked (a renewal with the same key is another certificate).
+      expect(await revocationIdentityItems(idp.tableName, env.clientPoolId)).toEqual([[`REVOKEDSERIAL#${issuerSerialId(device)}`, [pemFingerprint(recipe.devicePem)]]]);
     });
 
     it('answers 200 with the stored record for the same certificate again, by PEM or by its fingerprint', async () => {
@@ -89,10 +94,23 @@ describe('certificate revocations (SPEC §3.4)', () => {
       }
     });
 
-    it('revokes the intermediate by PEM (every reason name but removeFromCRL is accepted)', async () => {
+    it('revokes the intermediate by PEM (every reason name but removeFromCRL is accepted), matching its subject and key too, in the same commit', async () => {
+      const before = await trustEpoch(idp.tableName, env.clientPoolId);
       const response = await revoke(idp, env.clientPoolId, { certificate: recipe.intermediatePem, reason: 'cACompromise' });
       expect(response.status).toBe(201);
-      expect(await response.json()).toMatchObject({ fingerprint: pemFingerprint(recipe.intermediatePem), reason: 'cACompromise' });
+      expect(await response.json()).toMatchObject({
+        fingerprint: pemFingerprint(recipe.intermediatePem),
+        reason: 'cACompromise',
+        matches: ['fingerprint', 'issuerAndSerial', 'subjectAndKey'],
+      });
+      expect(await trustEpoch(idp.tableName, env.clientPoolId)).toBe(before + 1);
+      const intermediate = parseCertificate(recipe.intermediate);
+      expect(await revocationIdentityItems(idp.tableName, env.clientPoolId)).toEqual(
+        expect.arrayContaining([
+          [`REVOKEDKEY#${crlIssuerId(intermediate)}`, [pemFingerprint(recipe.intermediatePem)]],
+          [`REVOKEDSERIAL#${issuerSerialId(intermediate)}`, [pemFingerprint(recipe.intermediatePem)]],
+        ]),
+      );
     });
 
     it('lists every revocation sorted by revokedAt', async () => {
@@ -110,6 +128,31 @@ describe('certificate revocations (SPEC §3.4)', () => {
       expect((await list()).map((r) => r.fingerprint)).not.toContain(fingerprint);
       expect((await poolItems(idp.tableName, env.clientPoolId, 'REVOKED#')).map((i) => i.sk)).not.toContain(`REVOKED#${fingerprint}`);
       expect(await trustEpoch(idp.tableName, env.clientPoolId)).toBe(before + 1);
+    });
+
+    it('lifts a PEM revocation together with its identities, and extends a fingerprint revocation when the PEM follows (200, matches grows)', async () => {
+      const deviceOnly = [[`REVOKEDSERIAL#${issuerSerialId(parseCertificate(recipe.device))}`, [pemFingerprint(recipe.devicePem)]]];
+      expect((await idp.request(`${revocationsPath(env.clientPoolId)}/${pemFingerprint(recipe.intermediatePem)}`, { method: 'DELETE' })).status).toBe(204);
+      expect(await revocationIdentityItems(idp.tableName, env.clientPoolId)).toEqual(deviceOnly);
+
+      const byFingerprint = await revoke(idp, env.clientPoolId, { fingerprint: pemFingerprint(recipe.intermediatePem), reason: 'superseded' });
+      expect(byFingerprint.status).toBe(201);
+      const stored = await byFingerprint.json();
+      const before = await trustEpoch(idp.tableName, env.clientPoolId);
+      const byPem = await revoke(idp, env.clientPoolId, { certificate: recipe.intermediatePem, reason: 'cACompromise' });
+      expect(byPem.status).toBe(200);
+      expect(await byPem.json()).toEqual({
+        ...stored,
+        subject: parseCertificate(recipe.intermediate).subjectDn,
+        issuer: parseCertificate(recipe.intermediate).issuerDn,
+        serialNumber: parseCertificate(recipe.intermediate).serialNumberHex,
+        matches: ['fingerprint', 'issuerAndSerial', 'subjectAndKey'],
+      });
+      expect(await trustEpoch(idp.tableName, env.clientPoolId)).toBe(before + 1);
+      expect(await revocationIdentityItems(idp.tableName, env.clientPoolId)).toHaveLength(3);
+
+      expect((await idp.request(`${revocationsPath(env.clientPoolId)}/${pemFingerprint(recipe.intermediatePem)}`, { method: 'DELETE' })).status).toBe(204);
+      expect(await revocationIdentityItems(idp.tableName, env.clientPoolId)).toEqual(deviceOnly);
     });
 
     it('answers 404 revocation_not_found for an id not revoked (or already lifted), 400 invalid_revocation_id for one that is not 64 hex', async () => {

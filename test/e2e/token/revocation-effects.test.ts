@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseCertificate } from '../../../src/domain/chain';
 import { type EnrolledDevice, type HttpAnswer, type TokenAnswer, bindDevice, expectTokenError, issueDevice, requestToken, sha256Hex } from '../../support/device-fleet';
+import { malleateEcdsaSignature } from '../../support/ecdsa-malleability';
 import { type OpensslCa, opensslCa, privateKeyPem } from '../../support/openssl-ca';
 import { type TestCertificate, makeIntermediate } from '../../support/pki';
 import { useTokenPool } from '../../support/token-pool';
+import { makeCrl } from '../../unit/revocation/crl-builder';
 import { crlsPath, revocationsPath, revoke, uploadCrl } from '../admin/revocation-support';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -72,6 +75,53 @@ describe('revocation at the token endpoint (SPEC §3.4)', () => {
       await lift(sha256Hex(pool.pki.intermediate.der));
       for (const device of [first, second, elsewhere]) expectToken(await requestToken(device, pool.env));
     });
+
+    it('refuses a device revoked by PEM when it presents its certificate with the ECDSA signature turned into (r, n−s); a fingerprint revocation matches one encoding only', async () => {
+      const device = await pool.boundDevice();
+      // The malleable twin: the same signed content under another DER and fingerprint, made without any key.
+      const twin = malleateEcdsaSignature(device.device.der);
+      const asTwin = () => requestToken(device, pool.env, { x5c: [twin, device.intermediate.der] });
+      expect(sha256Hex(twin)).not.toBe(sha256Hex(device.device.der));
+      expectToken(await asTwin());
+      const fingerprint = sha256Hex(device.device.der);
+
+      const byFingerprint = await revoke(pool.idp, pool.env.clientPoolId, { fingerprint, reason: 'keyCompromise' });
+      expect(await byFingerprint.json()).toMatchObject({ matches: ['fingerprint'] });
+      expectRefused(await requestToken(device, pool.env), 'certificate_revoked');
+      expectToken(await asTwin());
+
+      // The PEM adds the certificate's identity to that record (200): every encoding of it is refused.
+      const byPem = await revoke(pool.idp, pool.env.clientPoolId, { certificate: device.device.pem });
+      expect({ status: byPem.status, body: await byPem.json() }).toMatchObject({ status: 200, body: { id: fingerprint, reason: 'keyCompromise', matches: ['fingerprint', 'issuerAndSerial'] } });
+      expectRefused(await requestToken(device, pool.env), 'certificate_revoked');
+      expectRefused(await asTwin(), 'certificate_revoked');
+      await lift(fingerprint);
+      expectToken(await asTwin());
+    });
+
+    it('refuses devices below an intermediate revoked by PEM when they present it malleated, or present its renewal (same subject and key); lifting serves them again', async () => {
+      const [direct, viaTwin] = await Promise.all([deviceUnder(pool.pki.intermediate), deviceUnder(pool.pki.intermediate)]);
+      const asTwin = () => requestToken(viaTwin, pool.env, { x5c: [viaTwin.device.der, malleateEcdsaSignature(pool.pki.intermediate.der)] });
+      // A normal CA renewal: the root issues the intermediate's subject and key a new certificate (new serial, new validity).
+      const renewal = await makeIntermediate(pool.pki.root, { cn: 'Acme Device CA', o: 'Acme', basicConstraints: { ca: true, pathLen: 0 }, keys: pool.pki.intermediate.keys });
+      expect(parseCertificate(renewal.der).serialNumberHex).not.toBe(parseCertificate(pool.pki.intermediate.der).serialNumberHex);
+      const renewed = await deviceUnder(renewal);
+      const elsewhere = await deviceUnder(otherIntermediate);
+      expectToken(await asTwin());
+      expectToken(await requestToken(renewed, pool.env));
+
+      const response = await revoke(pool.idp, pool.env.clientPoolId, { certificate: pool.pki.intermediate.pem, reason: 'cACompromise' });
+      expect(await response.json()).toMatchObject({ matches: ['fingerprint', 'issuerAndSerial', 'subjectAndKey'] });
+      expectRefused(await requestToken(direct, pool.env), 'certificate_revoked');
+      expectRefused(await asTwin(), 'certificate_revoked');
+      const refused = await requestToken(renewed, pool.env);
+      expectRefused(refused, 'certificate_revoked');
+      expect(refused.body.error_description).toContain('subject and key of a revoked CA certificate');
+      expectToken(await requestToken(elsewhere, pool.env));
+
+      await lift(sha256Hex(pool.pki.intermediate.der));
+      for (const answer of [await requestToken(direct, pool.env), await asTwin(), await requestToken(renewed, pool.env)]) expectToken(answer);
+    });
   });
 
   describe('CRLs', () => {
@@ -95,6 +145,24 @@ describe('revocation at the token endpoint (SPEC §3.4)', () => {
       expectToken(await requestToken(elsewhere, pool.env));
       await deleteCrl(id);
       expectToken(await requestToken(below, pool.env));
+    });
+
+    it('accepts a CRL with an entry no certificate can carry (a 40,000-octet serial) and leaves that entry out: 201 with ignoredCount, the listed device refused', async () => {
+      const [listed, unlisted] = await Promise.all([deviceUnder(pool.pki.intermediate), deviceUnder(pool.pki.intermediate)]);
+      const now = Date.now();
+      const crl = await makeCrl({
+        issuer: pool.pki.intermediate,
+        thisUpdate: new Date(Math.floor(now / 1000) * 1000 - 60_000),
+        nextUpdate: new Date(now + 3_600_000),
+        crlNumber: BigInt(now),
+        entries: [{ serial: new Uint8Array(40_000).fill(0x5a) }, { serial: parseCertificate(listed.device.der).serialNumber, reason: 1 }],
+      });
+      const response = await uploadCrl(pool.idp, pool.env.clientPoolId, Buffer.from(crl), pool.pki.intermediate.pem);
+      const body = (await response.json()) as { id: string };
+      expect({ status: response.status, body }).toMatchObject({ status: 201, body: { revokedCount: 1, ignoredCount: 1 } });
+      expectRefused(await requestToken(listed, pool.env), 'certificate_revoked');
+      expectToken(await requestToken(unlisted, pool.env));
+      await deleteCrl(body.id);
     });
 
     it('fails closed on a stale CRL: crl_expired for every certificate of its issuer until a fresh CRL is uploaded', async () => {

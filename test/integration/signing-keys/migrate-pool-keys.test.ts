@@ -22,12 +22,14 @@ describe('migrate-pool-keys', () => {
   const pool = async (id: string) => (await world.directory.getPool(id)) as Pool;
 
   function migrate(...args: string[]): { status: number | null; lines: Array<Record<string, unknown>>; stderr: string } {
+    const started = Date.now();
     const result = spawnSync(process.execPath, [resolve(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), resolve(ROOT, 'scripts', 'migrate-pool-keys.ts'), ...args], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 60_000,
       env: {
         PATH: process.env.PATH,
+        NODE_NO_WARNINGS: '1',
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
@@ -46,6 +48,7 @@ describe('migrate-pool-keys', () => {
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
+    if (process.env.DEBUG_MIGRATE) console.log(Date.now() - started, result.stdout, result.stderr);
     return { status: result.status, lines, stderr: result.stderr };
   }
 

@@ -133,6 +133,30 @@ describe('RevocationService (SPEC §3.4)', () => {
     expect(first.revocation).toMatchObject({ reason: 'keyCompromise', revokedAt: CRL_NOW.toISOString(), subject: 'CN=device-1,O=Business Unit 1' });
   });
 
+  it('records what a revocation matches: a fingerprint that encoding only, a PEM the certificate too, a CA\'s PEM also its subject and key', async () => {
+    const byFingerprint = await service.revoke(ADMIN, POOL, { fingerprint: 'a'.repeat(64) });
+    expect(byFingerprint.revocation.matches).toEqual(['fingerprint']);
+    expect(repository.identities.get('a'.repeat(64))).toEqual({ fingerprint: 'a'.repeat(64) });
+    const byPem = await service.revoke(ADMIN, POOL, { certificate: device.pem });
+    expect(byPem.revocation.matches).toEqual(['fingerprint', 'issuerAndSerial']);
+    expect(repository.identities.get(byPem.revocation.id)).toEqual({ fingerprint: byPem.revocation.id, issuerAndSerial: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const ca = await service.revoke(ADMIN, POOL, { certificate: intermediate.pem, reason: 'cACompromise' });
+    expect(ca.revocation.matches).toEqual(['fingerprint', 'issuerAndSerial', 'subjectAndKey']);
+  });
+
+  it('extends a revocation by fingerprint when the same certificate is then revoked by PEM (created false, reason and date kept)', async () => {
+    const fingerprint = createHash('sha256').update(device.der).digest('hex');
+    const first = await service.revoke(ADMIN, POOL, { fingerprint, reason: 'superseded' });
+    now = new Date(CRL_NOW.getTime() + 60_000);
+    const again = await service.revoke(ADMIN, POOL, { certificate: device.pem, reason: 'keyCompromise' });
+    expect(again).toEqual({
+      created: false,
+      revocation: { ...first.revocation, subject: 'CN=device-1,O=Business Unit 1', issuer: 'CN=Unit Intermediate', serialNumber: expect.any(String), matches: ['fingerprint', 'issuerAndSerial'] },
+    });
+    expect(await service.revoke(ADMIN, POOL, { certificate: device.pem })).toEqual(again);
+    expect(await service.revoke(ADMIN, POOL, { fingerprint })).toEqual(again);
+  });
+
   it('revokes again when the record was lifted between the write and the read', async () => {
     repository.lostPuts = 1;
     const result = await service.revoke(ADMIN, POOL, { fingerprint: 'a'.repeat(64) });
@@ -159,6 +183,14 @@ describe('RevocationService (SPEC §3.4)', () => {
     expect(await code(service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(6n)) }))).toBe('crl_issuer_unknown');
     expect(await code(service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(6n)), issuer: Buffer.from('junk') }))).toBe('issuer_pem_required');
     expect(repository.crls.get(stored.id)?.entries).toEqual([{ serialNumberHex: '07', revocationDate: new Date('2030-05-01T00:00:00Z'), reason: 'keyCompromise' }]);
+  });
+
+  it('reports the CRL entries left out because no certificate can carry their serial (ignoredCount)', async () => {
+    const crl = await makeCrl({ issuer: intermediate, entries: [{ serial: 7 }, { serial: new Uint8Array(40_000).fill(0x11) }, { serial: new Uint8Array([0xff]) }] });
+    const stored = await service.importCrl(ADMIN, POOL, { crl: Buffer.from(crl), issuer: Buffer.from(intermediate.pem) });
+    expect(stored).toMatchObject({ revokedCount: 1, ignoredCount: 2 });
+    expect(repository.crls.get(stored.id)?.entries.map((e) => e.serialNumberHex)).toEqual(['07']);
+    expect((await service.listCrls(ADMIN, POOL))[0]).not.toHaveProperty('ignoredCount');
   });
 
   it('lists CRLs with stale = nextUpdate strictly before now', async () => {
