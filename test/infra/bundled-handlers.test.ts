@@ -22,6 +22,9 @@ const ENVIRONMENT = {
   ADMIN_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:admin',
   ISSUER_BASE_URL: 'https://api.example.com/prod',
   TOKEN_TTL_SECONDS: '3600',
+  SIGNING_KEY_STACK_TAG: 'DeviceIdp',
+  SIGNING_KEY_SPEC: 'ECC_NIST_P256',
+  SIGNING_KEY_ALIAS_PREFIX: 'alias/device-idp/DeviceIdp',
   AWS_REGION: 'eu-west-1',
   IDP_LOG_LEVEL: 'silent',
 };

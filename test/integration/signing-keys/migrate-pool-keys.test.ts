@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { ENV } from '../../../src/config-names';
@@ -21,35 +21,33 @@ describe('migrate-pool-keys', () => {
   let world: SigningKeyWorld;
   const pool = async (id: string) => (await world.directory.getPool(id)) as Pool;
 
-  function migrate(...args: string[]): { status: number | null; lines: Array<Record<string, unknown>>; stderr: string } {
-    const started = Date.now();
-    const result = spawnSync(process.execPath, [resolve(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), resolve(ROOT, 'scripts', 'migrate-pool-keys.ts'), ...args], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: {
-        PATH: process.env.PATH,
-        NODE_NO_WARNINGS: '1',
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        AWS_ENDPOINT_URL_DYNAMODB: process.env.TEST_DYNAMODB_ENDPOINT,
-        AWS_ENDPOINT_URL_KMS: world.kms.server.url,
-        IDP_LOG_LEVEL: 'silent',
-        [ENV.tableName]: world.tableName,
-        [ENV.kmsKeyId]: world.legacyKeyArn,
-        [ENV.signingKeyStackTag]: STACK_TAG,
-        [ENV.signingKeySpec]: 'ECC_NIST_P256',
-        [ENV.signingKeyAliasPrefix]: `alias/device-idp/${STACK_TAG}`,
-        [ENV.tokenTtlSeconds]: String(LIFETIME),
-      },
+  /** Asynchronously: the local KMS endpoint runs in this process and must keep answering. */
+  async function migrate(...args: string[]): Promise<{ status: number | null; lines: Array<Record<string, unknown>>; stderr: string }> {
+    const script = [resolve(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), resolve(ROOT, 'scripts', 'migrate-pool-keys.ts'), ...args];
+    const env = {
+      PATH: process.env.PATH,
+      NODE_NO_WARNINGS: '1',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: process.env.TEST_DYNAMODB_ENDPOINT,
+      AWS_ENDPOINT_URL_KMS: world.kms.server.url,
+      IDP_LOG_LEVEL: 'silent',
+      [ENV.tableName]: world.tableName,
+      [ENV.kmsKeyId]: world.legacyKeyArn,
+      [ENV.signingKeyStackTag]: STACK_TAG,
+      [ENV.signingKeySpec]: 'ECC_NIST_P256',
+      [ENV.signingKeyAliasPrefix]: `alias/device-idp/${STACK_TAG}`,
+      [ENV.tokenTtlSeconds]: String(LIFETIME),
+    };
+    const { status, stdout, stderr } = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      const child = execFile(process.execPath, script, { cwd: ROOT, env, timeout: 60_000 }, (_error, stdout, stderr) => done({ status: child.exitCode, stdout, stderr }));
     });
-    const lines = result.stdout
+    const lines = stdout
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    if (process.env.DEBUG_MIGRATE) console.log(Date.now() - started, result.stdout, result.stderr);
-    return { status: result.status, lines, stderr: result.stderr };
+    return { status, lines, stderr };
   }
 
   beforeAll(async () => {
@@ -65,19 +63,19 @@ describe('migrate-pool-keys', () => {
   afterAll(() => world?.stop());
 
   it('--dry-run lists the pools without keys and writes nothing', async () => {
-    const run = migrate('--dry-run');
+    const run = await migrate('--dry-run');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.lines).toEqual([
-      ...['pool-old-1', 'pool-old-2'].map((clientPoolId) => ({ clientPoolId, outcome: 'would-rotate' })),
-      { pools: 2, failed: 0, dryRun: true },
-    ].sort((a, b) => String(a.clientPoolId ?? '~').localeCompare(String(b.clientPoolId ?? '~'))));
+    expect(run.lines.at(-1)).toEqual({ pools: 2, failed: 0, dryRun: true });
+    expect(run.lines.slice(0, -1).sort((a, b) => String(a.clientPoolId).localeCompare(String(b.clientPoolId)))).toEqual(
+      ['pool-old-1', 'pool-old-2'].map((clientPoolId) => ({ clientPoolId, outcome: 'would-rotate' })),
+    );
     expect((await pool('pool-old-1')).signingKeys).toBeUndefined();
   });
 
   it('reports a pool it could not migrate and exits 1; nothing is written for it', async () => {
     world.kms.server.injectFault('CreateKey', { type: 'KMSInternalException', status: 500 }, 20);
-    const run = migrate();
+    const run = await migrate();
     world.kms.server.clearFaults();
     expect(run.status).toBe(1);
     expect(run.lines.filter((line) => line.outcome === 'failed').map((line) => line.error)).toEqual(['kms_unavailable', 'kms_unavailable']);
@@ -89,7 +87,7 @@ describe('migrate-pool-keys', () => {
     const legacyJwks = await world.signer.jwks(await pool('pool-old-1'));
     const newPoolBefore = (await pool('pool-new')).signingKeys;
 
-    const run = migrate();
+    const run = await migrate();
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.lines.at(-1)).toEqual({ pools: 2, failed: 0, dryRun: false });
@@ -110,20 +108,21 @@ describe('migrate-pool-keys', () => {
     expect(jwks.keys.map((key) => key.kid)).toEqual([shared.kid, own.kid]);
     await jwtVerify(legacyToken, createLocalJWKSet(jwks), { currentDate: new Date(world.now()) });
 
-    // From activatesAt: the pool's own key signs.
-    world.setNow(Date.parse(own.activatesAt));
+    // From activatesAt (a token's iat is in whole seconds): the pool's own key signs.
+    world.setNow(Math.ceil(Date.parse(own.activatesAt) / 1000) * 1000);
     expect(decodeProtectedHeader(await sign('pool-old-1')).kid).toBe(own.kid);
 
-    // One token lifetime (+ the margin) later the shared key leaves the pool, and stays enabled in KMS.
-    world.setNow(Date.parse(own.activatesAt) + (LIFETIME + ROTATION_MARGIN_SECONDS) * 1000);
+    // One token lifetime (+ the margin, + the seconds the script took between the two pools) later
+    // the shared key leaves both pools, and stays enabled in KMS.
+    world.setNow(Date.parse(own.activatesAt) + (LIFETIME + ROTATION_MARGIN_SECONDS + 30) * 1000);
     expect((await world.signer.jwks(await pool('pool-old-1'))).keys.map((key) => key.kid)).toEqual([own.kid]);
     expect(await world.service.sweepAll()).toEqual({ pools: 3, removed: 2, failed: 0 });
     expect((await pool('pool-old-1')).signingKeys!.map((key) => key.kid)).toEqual([own.kid]);
     expect(await world.keyState(world.legacyKeyArn)).toBe('Enabled');
   });
 
-  it('running it again finds nothing to migrate', () => {
-    const run = migrate();
+  it('running it again finds nothing to migrate', async () => {
+    const run = await migrate();
     expect(run.status).toBe(0);
     expect(run.lines).toEqual([{ pools: 0, failed: 0, dryRun: false }]);
   });

@@ -57,7 +57,7 @@ export class World {
   readonly devices = new Map<string, Device>();
   /** `${deviceId}|${clientAppId}` → binding; a binding whose deviceGeneration is not its record's is dead. */
   readonly bindings = new Map<string, Binding>();
-  /** `${poolId}|${jti}` → what the ledger spent. */
+  /** `${poolId}|${deviceId}|${jti}` → what the ledger spent (replay is per device). */
   readonly spent = new Map<string, SpentJti>();
   readonly revokedFingerprints = new Set<string>();
   /** crlIssuerId → the pool's current CRL of that issuer. */
@@ -79,6 +79,7 @@ export class World {
 
   private generations = 0;
   private revisions = 0;
+  private deviceRevisions = 0;
 
   trust(root: TestCertificate): void {
     this.roots.push({
@@ -136,6 +137,7 @@ export class World {
       createdAt: '',
       ...fields,
       generation: `gen-${++this.generations}`,
+      revision: `drev-${++this.deviceRevisions}`,
     };
     this.devices.set(deviceId, device);
     return device;
@@ -145,7 +147,7 @@ export class World {
   updateDevice(deviceId: string, changes: Partial<Omit<Device, 'deviceId' | 'generation'>>): void {
     const device = this.devices.get(deviceId);
     if (!device) throw new Error(`no device ${deviceId}`);
-    this.devices.set(deviceId, { ...device, ...changes });
+    this.devices.set(deviceId, { ...device, ...changes, revision: `drev-${++this.deviceRevisions}` });
   }
 
   /** deleteDevice: the record goes, and with it every binding of its generation. */
@@ -178,8 +180,8 @@ export class World {
     if (!this.bindings.delete(`${deviceId}|${clientAppId}`)) throw new Error(`no binding ${deviceId} ${clientAppId}`);
   }
 
-  isSpent(jti: string): boolean {
-    return this.spent.has(`${POOL}|${jti}`);
+  isSpent(jti: string, deviceId = 'device-1'): boolean {
+    return this.spent.has(`${POOL}|${deviceId}|${jti}`);
   }
 
   deps(overrides: Partial<IssueTokenDeps> = {}): IssueTokenDeps {
@@ -220,7 +222,7 @@ export class World {
       devices: {
         getDeviceAndBinding: async (poolId, deviceId, clientAppId, jti) => {
           this.events.push(`getDeviceAndBinding ${poolId} ${deviceId} ${clientAppId}`);
-          const jtiSpentUntil = jti === undefined ? undefined : this.spent.get(`${poolId}|${jti}`)?.expiresAt;
+          const jtiSpentUntil = jti === undefined ? undefined : this.spent.get(`${poolId}|${deviceId}|${jti}`)?.expiresAt;
           const device = poolId === POOL ? this.devices.get(deviceId) : undefined;
           if (!device) return { jtiSpentUntil };
           const binding = this.bindings.get(`${deviceId}|${clientAppId}`);
@@ -266,7 +268,7 @@ export class World {
    */
   private commit(poolId: string, commit: IssuanceCommit, mode: Refresh): IssuanceOutcome | 'newer_seen' {
     const nowSeconds = Math.floor(this.now.getTime() / 1000);
-    const jtiKey = `${poolId}|${commit.jti}`;
+    const jtiKey = `${poolId}|${commit.deviceId}|${commit.jti}`;
     const record = poolId === POOL ? this.devices.get(commit.deviceId) : undefined;
     const binding = poolId === POOL ? this.bindings.get(`${commit.deviceId}|${commit.clientAppId}`) : undefined;
     const seen = commit.provisioning;
@@ -274,6 +276,7 @@ export class World {
     const deviceHolds =
       record !== undefined &&
       record.generation === commit.deviceGeneration &&
+      record.revision === commit.deviceRevision &&
       record.status === 'active' &&
       (mode === 'check' || record.provisioning === undefined || record.provisioning.lastSeen <= seen.lastSeen);
     const bindingHolds =
@@ -298,6 +301,7 @@ export class World {
     if (!deviceHolds) {
       if (!record || record.generation !== commit.deviceGeneration) return { committed: false, refusal: 'binding_not_found' };
       if (record.status === 'disabled') return { committed: false, refusal: 'device_disabled' };
+      if (record.revision !== commit.deviceRevision) return { committed: false, stale: true };
       return mode === 'refresh' ? 'newer_seen' : { committed: false, refusal: 'binding_not_found' };
     }
     if (!binding || binding.deviceGeneration !== commit.deviceGeneration) return { committed: false, refusal: 'binding_not_found' };

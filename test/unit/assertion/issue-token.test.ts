@@ -106,6 +106,7 @@ describe('IssueToken', () => {
         commit: {
           deviceId: 'device-1',
           deviceGeneration: 'gen-1',
+          deviceRevision: 'drev-1',
           clientAppId: 'client',
           bindingRevision: 'rev-1',
           jti: 'j-1',
@@ -116,7 +117,7 @@ describe('IssueToken', () => {
         outcome: { committed: true },
       },
     ]);
-    expect(world.spent).toEqual(new Map([[`${POOL}|j-1`, { expiresAt: T + 360, attemptId: world.commits[0].commit.attemptId }]]));
+    expect(world.spent).toEqual(new Map([[`${POOL}|device-1|j-1`, { expiresAt: T + 360, attemptId: world.commits[0].commit.attemptId }]]));
     expect(world.devices.get('device-1')).toEqual({
       deviceId: 'device-1',
       orgId: 'acme',
@@ -125,6 +126,7 @@ describe('IssueToken', () => {
       status: 'active',
       createdAt: '',
       generation: 'gen-1',
+      revision: 'drev-1',
       provisioning: { ...seenAtTestNow(), firstSeen: TEST_NOW.toISOString() },
     });
     expect(world.events).toEqual([
@@ -327,7 +329,7 @@ describe('IssueToken', () => {
     expect(await codeOf(issue.execute(POOL, { assertion: jwt }))).toBe('assertion_replayed');
     expect(first.access_token).toBe('header.payload.signature-1');
     expect(world.commits.map((recorded) => recorded.outcome)).toEqual([{ committed: true }]);
-    expect(world.spent).toEqual(new Map([[`${POOL}|once`, { expiresAt: T + 360, attemptId: world.commits[0].commit.attemptId }]]));
+    expect(world.spent).toEqual(new Map([[`${POOL}|device-1|once`, { expiresAt: T + 360, attemptId: world.commits[0].commit.attemptId }]]));
     expect(world.devices.get('device-1')?.provisioning).toEqual(provisioned);
     expect(world.events.slice(before)).toEqual([`getPool ${POOL}`, 'listRoots', 'revocationView', `getDeviceAndBinding ${POOL} device-1 client`]);
   });
@@ -371,6 +373,14 @@ describe('IssueToken', () => {
   });
 
   describe('changes between the decision’s reads and its commit', () => {
+    it('the device record changed by a PATCH (a business-unit pin): the decision is re-taken on the new record and refused', async () => {
+      const jwt = await assertion({ claims: { jti: 'pinned' } });
+      world.beforeCommit.push(() => world.updateDevice('device-1', { tags: { business_unit_id: 'Another Unit' } }));
+      expect(await codeOf(new IssueToken(world.deps()).execute(POOL, { assertion: jwt }))).toBe('business_unit_mismatch');
+      expect(world.commits.map(({ outcome }) => outcome)).toEqual([{ committed: false, stale: true }]);
+      expect(world.isSpent('pinned')).toBe(false);
+    });
+
     /** The refused commit: the token was signed but never leaves, and nothing was written. */
     async function refusedAtCommit(code: string): Promise<void> {
       const jwt = await assertion({ claims: { jti: 'raced' } });
@@ -421,7 +431,7 @@ describe('IssueToken', () => {
         { revision: 'rev-1', outcome: { committed: false, stale: true } },
         { revision: 'rev-2', outcome: { committed: true } },
       ]);
-      expect(world.spent).toEqual(new Map([[`${POOL}|rebound`, { expiresAt: T + 360, attemptId: world.commits[1].commit.attemptId }]]));
+      expect(world.spent).toEqual(new Map([[`${POOL}|device-1|rebound`, { expiresAt: T + 360, attemptId: world.commits[1].commit.attemptId }]]));
       const round = [`getPool ${POOL}`, 'listRoots', 'revocationView', `getDeviceAndBinding ${POOL} device-1 client`, 'sign', 'commit rebound'];
       expect(world.events).toEqual([...round, ...round, `getPool ${POOL}`]);
     });
