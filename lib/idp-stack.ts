@@ -148,7 +148,7 @@ export class DeviceIdpStack extends Stack {
     new CfnOutput(this, 'CertificateBucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'RuntimeTableName', { value: runtimeTable.tableName });
-    new CfnOutput(this, 'SigningKeyArn', { value: signingKey.key.keyArn });
+    new CfnOutput(this, 'SigningKeyArn', { value: signingKey.key.keyArn, description: 'Shared key of pools created before per-pool keys (README: migrate-pool-keys)' });
     new CfnOutput(this, 'AdminApiKeySecretArn', {
       value: adminKey.secretArn,
       description: 'Read the global admin API key with: aws secretsmanager get-secret-value --secret-id <this ARN>',

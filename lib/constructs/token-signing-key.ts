@@ -17,7 +17,12 @@ const KEY_SPECS: Record<SigningKeySpec, KeySpec> = {
   RSA_2048: KeySpec.RSA_2048,
 };
 
-/** The asymmetric KMS key that signs access tokens; the private half never leaves KMS. */
+/**
+ * The stack's shared ("legacy") signing key: pools created before per-pool
+ * keys (SPEC §4.6, lib/constructs/pool-signing-keys.ts) sign with it until
+ * their first rotation. Never scheduled for deletion by the IDP; a stack
+ * deployed fresh leaves it unused.
+ */
 export class TokenSigningKey extends Construct {
   readonly key: Key;
 
