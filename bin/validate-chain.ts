@@ -1,25 +1,15 @@
 /**
  * Validates a device certificate chain the way the token endpoint does: the
  * path (RFC 5280 §6.1, https://www.rfc-editor.org/rfc/rfc5280#section-6.1),
- * then revocation against operator-supplied CRLs.
- *
- *   npm run -s validate-chain -- --trusted root.pem --chain device.chain.pem \
- *     [--crl issuer.crl]... [--require-crl] [--at 2026-01-01T00:00:00Z]
- *
- * --trusted      PEM file with one or more trusted root certificates (repeatable)
- * --chain        PEM file: the device certificate first, then intermediates (root optional)
- * --crl          CRL file, PEM or DER (repeatable). Imported as the admin API does, at the
- *                --at time; its issuer is looked up among the trusted and chain certificates
- *                by name and key. Distribution points are never fetched.
- * --require-crl  every issuer on the path must have a current CRL (else crl_missing)
- * --at           validation time (ISO 8601); default: now
+ * then revocation against operator-supplied CRLs. `--help` prints the usage.
  *
  * Prints one JSON line {"valid", "code", "detail"}; exits 0 when valid,
  * 1 when not (a chain code, a CRL's crl_* import code, or certificate_revoked /
  * crl_expired / crl_missing), 2 on usage errors (code "usage").
  */
 import { readFileSync } from 'node:fs';
-import { type ParsedCertificate, decodePemCertificates, devicePolicy, tryParseCertificate, validateChain } from '../src/domain/chain';
+import { resolve } from 'node:path';
+import { type ChainValidationResult, type ParsedCertificate, decodePemCertificates, devicePolicy, tryParseCertificate, validateChain } from '../src/domain/chain';
 import { CrlImportError, type ImportedCrl, assessCrlImport, checkRevocation, findCrlIssuer, parseCrl, revocationViewOf } from '../src/domain/revocation';
 
 type Outcome = { valid: boolean; code: string; detail: string };
@@ -27,18 +17,42 @@ type Outcome = { valid: boolean; code: string; detail: string };
 class UsageError extends Error {}
 
 const USAGE =
-  'usage: validate-chain --trusted <root.pem> [--trusted <more.pem>] --chain <chain.pem> [--crl <file.crl>]... [--require-crl] [--at <ISO-8601 time>]';
+  'usage: validate-chain --trusted <root.pem>... --chain <chain.pem> [--untrusted <pool.pem>]... [--crl <file.crl>]... [--require-crl] [--at <ISO-8601 time>]';
+
+const HELP = `${USAGE}
+
+  --trusted <file>    PEM file with one or more trusted root certificates (repeatable)
+  --chain <file>      PEM file: the device certificate first, then its intermediates in
+                      order (root optional), as the device sends them in x5c
+  --untrusted <file>  PEM file of intermediates in any order (repeatable): the path is built
+                      from the device certificate (the first one of --chain) through them;
+                      the rest of --chain joins them. Still at most 4 intermediates deep.
+  --crl <file>        CRL, PEM or DER (repeatable), imported as the admin API does at the
+                      --at time; its issuer is looked up among the trusted, chain and untrusted
+                      certificates by name and key. Distribution points are never fetched.
+  --require-crl       every issuer on the path must have a current CRL (else crl_missing)
+  --at <time>         validation time (ISO 8601); default: now
+  --help              this text
+
+Relative paths are read from the directory the command is run in (npm's INIT_CWD).
+Prints one JSON line {"valid","code","detail"}; exit 0 valid, 1 not valid, 2 usage error.
+`;
+
+/** `npm run` executes in the package root; INIT_CWD is where the operator stands. */
+const callerDirectory = (): string => process.env.INIT_CWD || process.cwd();
 
 interface Arguments {
   trusted: string[];
   chain: string;
+  untrusted: string[];
   crls: string[];
   requireCrl: boolean;
   at: Date;
 }
 
 function parseArguments(argv: readonly string[]): Arguments {
-  const args: Partial<Arguments> & { trusted: string[]; crls: string[] } = { trusted: [], crls: [], requireCrl: false };
+  const args: Partial<Arguments> & { trusted: string[]; untrusted: string[]; crls: string[] } = { trusted: [], untrusted: [], crls: [], requireCrl: false };
+  const path = (value: string): string => resolve(callerDirectory(), value);
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--require-crl') {
@@ -46,14 +60,15 @@ function parseArguments(argv: readonly string[]): Arguments {
       continue;
     }
     const value = argv[i + 1];
-    if (!['--trusted', '--chain', '--crl', '--at'].includes(flag)) throw new UsageError(`unknown argument "${flag}"; ${USAGE}`);
+    if (!['--trusted', '--chain', '--untrusted', '--crl', '--at'].includes(flag)) throw new UsageError(`unknown argument "${flag}"; ${USAGE}`);
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value; ${USAGE}`);
     i++;
-    if (flag === '--trusted') args.trusted.push(value);
-    if (flag === '--crl') args.crls.push(value);
+    if (flag === '--trusted') args.trusted.push(path(value));
+    if (flag === '--untrusted') args.untrusted.push(path(value));
+    if (flag === '--crl') args.crls.push(path(value));
     if (flag === '--chain') {
       if (args.chain !== undefined) throw new UsageError(`--chain given twice; ${USAGE}`);
-      args.chain = value;
+      args.chain = path(value);
     }
     if (flag === '--at') {
       args.at = new Date(value);
@@ -61,7 +76,14 @@ function parseArguments(argv: readonly string[]): Arguments {
     }
   }
   if (args.trusted.length === 0 || args.chain === undefined) throw new UsageError(`--trusted and --chain are required; ${USAGE}`);
-  return { trusted: args.trusted, chain: args.chain, crls: args.crls, requireCrl: args.requireCrl === true, at: args.at ?? new Date() };
+  return {
+    trusted: args.trusted,
+    chain: args.chain,
+    untrusted: args.untrusted,
+    crls: args.crls,
+    requireCrl: args.requireCrl === true,
+    at: args.at ?? new Date(),
+  };
 }
 
 function readFile(path: string, what: string): Buffer {
@@ -118,9 +140,40 @@ async function run(argv: readonly string[]): Promise<Outcome> {
     if (!parsed.ok) throw new UsageError(`a trusted certificate cannot be parsed: ${parsed.detail}`);
   }
   const chain = readCertificates(args.chain, 'chain');
+  const pool = args.untrusted.flatMap((path) => readCertificates(path, 'untrusted'));
+  if (pool.length > 0) return validatePooled(distinct([...chain, ...pool]), anchors, args);
   const crls = await importCrls(args.crls, anchors, chain, args.at);
   if (!Array.isArray(crls)) return crls;
   const result = await validateChain({ chain, anchors }, devicePolicy(args.at));
+  return revocationOutcome(result, crls, args);
+}
+
+/**
+ * --untrusted: chain[0] is the device, the rest an unordered set. The path is
+ * built first, so each CRL's issuer chain is taken from it in order.
+ */
+async function validatePooled(chain: readonly Uint8Array[], anchors: readonly Uint8Array[], args: Arguments): Promise<Outcome> {
+  // The pool may be a whole bundle; the path itself stays within what a device may send (x5c ≤ 5: leaf + 4 intermediates).
+  const policy = { ...devicePolicy(args.at), maxChainLength: Math.max(5, chain.length), maxPathDepth: 4 };
+  const result = await validateChain({ chain, anchors, intermediates: 'pool' }, policy);
+  if (!result.valid) return { valid: false, code: result.code, detail: result.detail };
+  const crls = await importCrls(args.crls, anchors, result.path.slice(0, -1).map((certificate) => certificate.der), args.at);
+  if (!Array.isArray(crls)) return crls;
+  return revocationOutcome(result, crls, args);
+}
+
+/** Pool files may overlap each other and the chain file; a certificate counts once. */
+function distinct(certificates: readonly Uint8Array[]): Uint8Array[] {
+  const seen = new Set<string>();
+  return certificates.filter((der) => {
+    const key = Buffer.from(der).toString('base64');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function revocationOutcome(result: ChainValidationResult, crls: ImportedCrl[], args: Arguments): Outcome {
   if (!result.valid) return { valid: false, code: result.code, detail: result.detail };
   const refusal = checkRevocation(result.path, revocationViewOf({ crls }), { now: args.at, requireCrl: args.requireCrl });
   if (refusal !== undefined) return { valid: false, code: refusal.code, detail: refusal.detail };
@@ -136,7 +189,12 @@ async function main(): Promise<void> {
   let outcome: Outcome;
   let exitCode: number;
   try {
-    outcome = await run(process.argv.slice(2));
+    const argv = process.argv.slice(2);
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(HELP);
+      return;
+    }
+    outcome = await run(argv);
     exitCode = outcome.valid ? 0 : 1;
   } catch (error) {
     const usage = error instanceof UsageError || error instanceof TypeError;

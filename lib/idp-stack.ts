@@ -86,7 +86,9 @@ export class DeviceIdpStack extends Stack {
       name: 'certificates',
       description: 'Root CA certificate upload, list and delete',
       memorySize: 512,
-      timeout: Duration.seconds(15),
+      // API Gateway's integration limit: a 2 MiB CRL writes ~4,000 write units of buckets into one partition,
+      // which DynamoDB may throttle to ~1,000 per second (src/storage/crl-buckets.ts).
+      timeout: Duration.seconds(29),
       environment: {
         [ENV.tableName]: table.tableName,
         [ENV.bucketName]: bucket.bucketName,

@@ -12,20 +12,23 @@ export interface AdminKey {
 
 const MIN_LENGTH = 16;
 
+/** Refuses unusable keys before anything is started. */
+export function checkAdminKeyOptions(fromEnv: string | undefined, previousFromEnv?: string): void {
+  if (previousFromEnv && previousFromEnv.length < MIN_LENGTH) {
+    throw new Error(`IDP_ADMIN_API_KEY_PREVIOUS must be at least ${MIN_LENGTH} characters`);
+  }
+  if (fromEnv && fromEnv.length < MIN_LENGTH) throw new Error(`IDP_ADMIN_API_KEY must be at least ${MIN_LENGTH} characters`);
+}
+
 /**
  * SPEC §8: IDP_ADMIN_API_KEY wins; otherwise a key is generated on first start,
  * printed once, and kept (mode 0600) in the data directory for later starts.
  * IDP_ADMIN_API_KEY_PREVIOUS, when set, is accepted as well, as AWSPREVIOUS is on AWS.
  */
 export function resolveAdminKey(dataDir: string, fromEnv: string | undefined, previousFromEnv?: string): AdminKey {
-  if (previousFromEnv && previousFromEnv.length < MIN_LENGTH) {
-    throw new Error(`IDP_ADMIN_API_KEY_PREVIOUS must be at least ${MIN_LENGTH} characters`);
-  }
+  checkAdminKeyOptions(fromEnv, previousFromEnv);
   const previous = previousFromEnv ? { previous: previousFromEnv } : {};
-  if (fromEnv) {
-    if (fromEnv.length < MIN_LENGTH) throw new Error(`IDP_ADMIN_API_KEY must be at least ${MIN_LENGTH} characters`);
-    return { value: fromEnv, source: 'environment', ...previous };
-  }
+  if (fromEnv) return { value: fromEnv, source: 'environment', ...previous };
   const file = join(dataDir, 'admin-api-key');
   if (existsSync(file)) return { value: readFileSync(file, 'utf8').trim(), source: 'stored', file, ...previous };
   const value = randomBytes(32).toString('base64url');

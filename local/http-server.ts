@@ -53,15 +53,16 @@ function toEvent(
   body: Buffer,
   binary: boolean,
 ): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Names come from the caller: null-prototype maps, so `__proto__` or `constructor` is just a name.
+  const headers = nullPrototype<string>();
+  const multiValueHeaders = nullPrototype<string[]>();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
     headers[name] = value;
     (multiValueHeaders[name] ??= []).push(value);
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  const query = nullPrototype<string>();
+  const multiQuery = nullPrototype<string[]>();
   url.searchParams.forEach((value, key) => {
     query[key] = value;
     (multiQuery[key] ??= []).push(value);
@@ -94,6 +95,10 @@ function toEvent(
       identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
     } as APIGatewayProxyEvent['requestContext'],
   };
+}
+
+function nullPrototype<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { startLocalIdp } from './local-idp';
+import { onLauncherExit } from './watch-launcher';
 
 /** `npm start`: the whole IDP on 127.0.0.1 with no AWS account (SPEC §8). */
 async function main(): Promise<void> {
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
   console.log(`data directory: ${idp.dataDir}`);
   console.log('Press Ctrl-C to stop.');
 
+  // Once the launcher is gone, so may be the terminal or pipe: a failed write must not cut the shutdown short.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -36,8 +39,9 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Each one as Ctrl-C: stop the server, DynamoDB Local and the KMS endpoint, then exit 0.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+  onLauncherExit(() => shutdown('launcher exited'));
 }
 
 main().catch((error: unknown) => {

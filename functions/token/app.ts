@@ -1,27 +1,36 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { DomainError } from '../../src/errors';
+import { JWKS_MAX_AGE_SECONDS } from '../../src/domain/signing-keys';
 import { parseTokenRequest } from '../../src/domain/token-request';
 import { NO_STORE, oauthErrorResponse } from '../../src/http/error-responses';
 import { errorResponses } from '../../src/http/middlewares';
 import { bodyBytes, mediaType, pathParameter } from '../../src/http/request';
 import { json } from '../../src/http/responses';
 import { createRouter } from '../../src/http/router';
+import type { CheckHealth } from '../../src/usecases/check-health';
 import type { IssueToken } from '../../src/usecases/issue-token';
 import type { PoolDiscovery } from '../../src/usecases/pool-discovery';
 
 export interface TokenHandlerDeps {
   issueToken: Pick<IssueToken, 'execute'>;
   discovery: PoolDiscovery;
+  health: Pick<CheckHealth, 'execute'>;
 }
 
 /** The assertion may be 16 KiB; the form around it a little more. */
 const MAX_TOKEN_REQUEST_BYTES = 24 * 1024;
 const POOL = '/pools/{clientPoolId}';
-const DISCOVERY_CACHE = { 'Cache-Control': 'public, max-age=300' };
+// A rotated key activates only after this lifetime has passed since it was published (SPEC §4.6).
+const DISCOVERY_CACHE = { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` };
 
-export function createTokenHandler({ issueToken, discovery }: TokenHandlerDeps) {
+export function createTokenHandler({ issueToken, discovery, health }: TokenHandlerDeps) {
   const route = createRouter<unknown>({
+    // Unauthenticated and secret-free: dependency names and states only (src/usecases/check-health.ts).
+    'GET /health': async () => {
+      const report = await health.execute();
+      return report.status === 'ok' ? json(200, report, NO_STORE) : json(503, report, { ...NO_STORE, 'Retry-After': '5' });
+    },
     [`POST ${POOL}/oauth2/token`]: async (event) => {
       // RFC 6749 §4.1.3 / RFC 7523 §2.1: the request is form-encoded.
       if (mediaType(event) !== 'application/x-www-form-urlencoded') {
@@ -34,6 +43,9 @@ export function createTokenHandler({ issueToken, discovery }: TokenHandlerDeps) 
     [`GET ${POOL}/.well-known/jwks.json`]: async (event) =>
       json(200, await discovery.jwks(pathParameter(event, 'clientPoolId')), DISCOVERY_CACHE),
     [`GET ${POOL}/.well-known/openid-configuration`]: async (event) =>
+      json(200, await discovery.metadata(pathParameter(event, 'clientPoolId')), DISCOVERY_CACHE),
+    // RFC 8414 §3: the well-known segment goes between the host and the issuer's path.
+    [`GET /.well-known/oauth-authorization-server${POOL}`]: async (event) =>
       json(200, await discovery.metadata(pathParameter(event, 'clientPoolId')), DISCOVERY_CACHE),
   });
 

@@ -1,3 +1,5 @@
+import { DescribeKeyCommand } from '@aws-sdk/client-kms';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, kmsClient } from '../../src/aws-clients';
 import { ENV } from '../../src/config-names';
 import { issuerBaseUrl, positiveIntegerEnv, requireEnv } from '../../src/config';
@@ -10,11 +12,16 @@ import { DynamoDirectoryRepository } from '../../src/storage/dynamo-directory-re
 import { DynamoIssuanceLedger } from '../../src/storage/dynamo-issuance-ledger';
 import { DynamoRevocationRepository } from '../../src/storage/dynamo-revocation-repository';
 import { DynamoTrustStoreRepository } from '../../src/storage/dynamo-trust-store-repository';
+import { CheckHealth } from '../../src/usecases/check-health';
 import { IssueToken } from '../../src/usecases/issue-token';
 import { PoolDiscovery } from '../../src/usecases/pool-discovery';
 import { createTokenHandler } from './app';
 
+/** No pool has this id (ids are generated), so the health probe reads nothing. */
+const HEALTH_PROBE_KEY = { pk: 'POOL#health-probe', sk: 'POOL' };
+
 const client = documentClient();
+const kms = kmsClient();
 const tableName = requireEnv(ENV.tableName);
 const tables = { config: tableName, runtime: requireEnv(ENV.runtimeTableName) };
 const baseUrl = issuerBaseUrl();
@@ -22,7 +29,7 @@ const directory = new DynamoDirectoryRepository(client, tableName);
 const tokenLifetimeSeconds = positiveIntegerEnv(ENV.tokenTtlSeconds, 3600);
 // Each pool signs with its own key (SPEC §4.6); KMS_KEY_ID is the shared key of pools created before that.
 const poolSigner = new PoolTokenSigner({
-  signers: new KmsSignerCache(kmsClient()),
+  signers: new KmsSignerCache(kms),
   legacyKeyArn: requireEnv(ENV.kmsKeyId),
   tokenLifetimeSeconds,
   clock: () => new Date(),
@@ -47,5 +54,12 @@ export const handler = createTokenHandler({
     clock: () => new Date(),
   }),
   discovery: new PoolDiscovery({ directory, keys: signer, issuerBaseUrl: baseUrl }),
+  // Reads the token role may already make (a POOL# partition; the shared key), nothing more.
+  health: new CheckHealth({
+    probes: {
+      dynamodb: (abortSignal) => client.send(new GetCommand({ TableName: tableName, Key: HEALTH_PROBE_KEY }), { abortSignal }),
+      kms: (abortSignal) => kms.send(new DescribeKeyCommand({ KeyId: requireEnv(ENV.kmsKeyId) }), { abortSignal }),
+    },
+  }),
 });
 

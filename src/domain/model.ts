@@ -13,6 +13,8 @@ export interface Environment {
   clientPoolId: string;
   /** SPEC §3.4: every issuer on a device's path must have a current CRL (kept on the pool item, read with it). */
   requireCrl?: boolean;
+  /** SPEC §3.5: the audiences a token request's `resource` may select (also kept on the pool item). */
+  audiences?: string[];
   createdAt: string;
   updatedAt?: string;
 }
@@ -22,6 +24,8 @@ export interface EnvironmentChanges {
   name?: string;
   description?: string;
   requireCrl?: boolean;
+  /** `[]` removes them. */
+  audiences?: string[];
 }
 
 export interface Pool {
@@ -32,6 +36,8 @@ export interface Pool {
   trustEpoch: number;
   /** SPEC §3.4: every issuer on a device's path must have a current CRL in the pool (`crl_missing` otherwise). */
   requireCrl?: boolean;
+  /** SPEC §4.1: the `aud` values a token request may ask for with `resource` (RFC 8707); absent or empty: none. */
+  audiences?: string[];
   /**
    * SPEC §4.6: the pool's own KMS keys, as stored (src/domain/signing-keys.ts
    * says which one signs at a given instant). Absent on pools created before

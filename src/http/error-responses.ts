@@ -4,7 +4,9 @@ import { json, type HttpResponse } from './responses';
 /**
  * The one place where domain error codes become HTTP statuses (admin API) and
  * RFC 6749 §5.2 errors (token endpoint). Codes not listed are validation
- * refusals: 400 on the admin API, invalid_grant on the token endpoint.
+ * refusals: 400 on the admin API, invalid_grant on the token endpoint — or,
+ * when the JWT was client authentication (SPEC §4.1 form 2), 401
+ * invalid_client (RFC 7523 §3.2).
  */
 const ADMIN_STATUS: Record<string, number> = {
   missing_api_key: 401,
@@ -32,7 +34,7 @@ const ADMIN_STATUS: Record<string, number> = {
   unsupported_media_type: 415,
 };
 
-type OAuthError = 'invalid_request' | 'invalid_grant' | 'invalid_scope' | 'unsupported_grant_type';
+type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'invalid_scope' | 'invalid_target' | 'unsupported_grant_type';
 
 const OAUTH_ERRORS: Record<string, { status: number; error: OAuthError }> = {
   malformed_request: { status: 400, error: 'invalid_request' },
@@ -40,10 +42,14 @@ const OAUTH_ERRORS: Record<string, { status: number; error: OAuthError }> = {
   payload_too_large: { status: 400, error: 'invalid_request' },
   missing_parameter: { status: 400, error: 'invalid_request' },
   duplicate_parameter: { status: 400, error: 'invalid_request' },
+  client_id_mismatch: { status: 400, error: 'invalid_request' },
   unsupported_grant_type: { status: 400, error: 'unsupported_grant_type' },
   malformed_scope: { status: 400, error: 'invalid_scope' },
   scope_not_granted: { status: 400, error: 'invalid_scope' },
   device_scope_missing: { status: 400, error: 'invalid_scope' },
+  resource_invalid: { status: 400, error: 'invalid_target' },
+  multiple_resources: { status: 400, error: 'invalid_target' },
+  resource_not_allowed: { status: 400, error: 'invalid_target' },
   pool_not_found: { status: 404, error: 'invalid_request' },
   route_not_found: { status: 404, error: 'invalid_request' },
   method_not_allowed: { status: 405, error: 'invalid_request' },
@@ -76,10 +82,22 @@ function oauthDescription(text: string): string {
   return text.replace(/"/g, "'").replace(/\\/g, '/').replace(/[^\x20-\x7e]/g, '?');
 }
 
+const INVALID_GRANT = { status: 400, error: 'invalid_grant' } as const;
+/**
+ * RFC 6749 §5.2 asks a 401 to carry WWW-Authenticate. private_key_jwt has no
+ * HTTP authentication scheme, so the challenge names the method the client
+ * must use, as its registered name (RFC 7591 §2).
+ */
+const CLIENT_CHALLENGE = { 'WWW-Authenticate': 'private_key_jwt error="invalid_client"' };
+
 export function oauthErrorResponse(error: unknown): HttpResponse {
   if (error instanceof DomainError) {
-    const mapped = OAUTH_ERRORS[error.code] ?? { status: 400, error: 'invalid_grant' };
-    return json(mapped.status, { error: mapped.error, error_description: oauthDescription(`${error.code}: ${error.message}`) }, NO_STORE);
+    const description = oauthDescription(`${error.code}: ${error.message}`);
+    const mapped = OAUTH_ERRORS[error.code] ?? INVALID_GRANT;
+    if (mapped.error === 'invalid_grant' && error.context.clientAuthentication === true) {
+      return json(401, { error: 'invalid_client', error_description: description }, { ...NO_STORE, ...CLIENT_CHALLENGE });
+    }
+    return json(mapped.status, { error: mapped.error, error_description: description }, NO_STORE);
   }
   if (error instanceof DependencyError) {
     return serviceUnavailable({ error: 'temporarily_unavailable', error_description: 'a backing service is unavailable; retry later' }, NO_STORE);

@@ -10,7 +10,9 @@ export type RouteHandler<C> = (event: APIGatewayProxyEvent, context: C) => Promi
  */
 export function createRouter<C>(routes: Record<string, RouteHandler<C>>) {
   return async (event: APIGatewayProxyEvent, context: C): Promise<HttpResponse> => {
-    const route = routes[`${event.httpMethod} ${event.resource}`];
+    const key = `${event.httpMethod} ${event.resource}`;
+    // Own entries only: an inherited name (`constructor`, `__proto__`) is not a route.
+    const route = Object.hasOwn(routes, key) ? routes[key] : undefined;
     if (route) return route(event, context);
     const known = Object.keys(routes).some((key) => key.endsWith(` ${event.resource}`));
     throw known

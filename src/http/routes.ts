@@ -44,6 +44,10 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', resource: `${POOL}/oauth2/token`, function: 'token' },
   { method: 'GET', resource: `${POOL}/.well-known/jwks.json`, function: 'token' },
   { method: 'GET', resource: `${POOL}/.well-known/openid-configuration`, function: 'token' },
+  // RFC 8414 §3 location of the same metadata; it is that location only when the base URL has no path (SPEC §4.6).
+  { method: 'GET', resource: `/.well-known/oauth-authorization-server${POOL}`, function: 'token' },
+  // Unauthenticated liveness of the token function and what it depends on (DynamoDB, KMS).
+  { method: 'GET', resource: '/health', function: 'token' },
 ];
 
 /** Media types API Gateway hands to Lambda base64-encoded. */

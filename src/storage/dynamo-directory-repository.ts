@@ -62,7 +62,8 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   async getPool(clientPoolId: string): Promise<Pool | undefined> {
     const pool = await this.get<Pool>(keys.pool(clientPoolId));
     if (!pool) return undefined;
-    const base = { clientPoolId: pool.clientPoolId, orgId: pool.orgId, envId: pool.envId, trustEpoch: Number(pool.trustEpoch ?? 0), requireCrl: pool.requireCrl === true };
+    const base: Pool = { clientPoolId: pool.clientPoolId, orgId: pool.orgId, envId: pool.envId, trustEpoch: Number(pool.trustEpoch ?? 0), requireCrl: pool.requireCrl === true };
+    if (Array.isArray(pool.audiences) && pool.audiences.length > 0) base.audiences = pool.audiences;
     // Kept exactly as stored: a signing-key update is conditional on the list as read (dynamo-signing-key-repository.ts).
     return Array.isArray(pool.signingKeys) ? { ...base, signingKeys: pool.signingKeys } : base;
   }
@@ -80,22 +81,41 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
       },
     };
     try {
-      // requireCrl is read with the pool by the token path; changing it moves the trustEpoch (keys.ts).
-      const poolUpdate = {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.pool(env.clientPoolId),
-          UpdateExpression: 'SET requireCrl = :requireCrl, trustEpoch = if_not_exists(trustEpoch, :zero) + :one',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':requireCrl': changes.requireCrl, ':zero': 0, ':one': 1 },
-        },
-      };
-      await callDependency('dynamodb', () => transactWrite(this.client, changes.requireCrl === undefined ? [envUpdate] : [envUpdate, poolUpdate]));
+      const poolUpdate = this.poolSettingsUpdate(env.clientPoolId, changes);
+      await callDependency('dynamodb', () => transactWrite(this.client, poolUpdate ? [envUpdate, poolUpdate] : [envUpdate]));
     } catch (error) {
       if (cancellationReasons(error instanceof DependencyError ? error.cause : error)?.[0] === 'ConditionalCheckFailed') return undefined;
       throw error;
     }
     return this.getEnvironment(env.orgId, env.envId);
+  }
+
+  /**
+   * The settings the token path reads with the pool, written in the same
+   * transaction as the environment. requireCrl can take trust away, so
+   * changing it moves the trustEpoch (keys.ts); audiences cannot.
+   */
+  private poolSettingsUpdate(clientPoolId: string, changes: EnvironmentChanges) {
+    const sets: string[] = [];
+    const values: Record<string, unknown> = {};
+    if (changes.requireCrl !== undefined) {
+      sets.push('requireCrl = :requireCrl', 'trustEpoch = if_not_exists(trustEpoch, :zero) + :one');
+      Object.assign(values, { ':requireCrl': changes.requireCrl, ':zero': 0, ':one': 1 });
+    }
+    if (changes.audiences !== undefined) {
+      sets.push('audiences = :audiences');
+      values[':audiences'] = changes.audiences;
+    }
+    if (sets.length === 0) return undefined;
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.pool(clientPoolId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: values,
+      },
+    };
   }
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {

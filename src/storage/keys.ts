@@ -13,7 +13,9 @@ import { createHash } from 'node:crypto';
  *
  *   ORG#{orgId}      ORG                          organisation
  *   ORG#{orgId}      ENV#{envId}                  environment (+ its clientPoolId)
- *   POOL#{poolId}    POOL                         pool → org/env, trustEpoch
+ *   POOL#{poolId}    POOL                         pool → org/env, trustEpoch, requireCrl, signingKeys (the list is
+ *                                                 replaced only on the condition that it is unchanged;
+ *                                                 trustEpoch unaffected; rotation rules: src/domain/signing-keys.ts)
  *   POOL#{poolId}    ROOT#{fingerprint}           trusted root (metadata + DER + objectKey of its S3 copy)
  *   POOL#{poolId}    DEVICE#{deviceId}            device record (generation, status)
  *   POOL#{poolId}    BINDING#{deviceId}#{appId}   device app binding (deviceGeneration, revision)

@@ -133,11 +133,11 @@ export class DeviceService {
   }
 }
 
-export type DeviceView = Omit<Device, 'generation'>;
+export type DeviceView = Omit<Device, 'generation' | 'revision'>;
 export type BindingView = Omit<Binding, 'deviceGeneration' | 'revision'>;
 
 /** Storage bookkeeping (generation, revision) stays out of API responses. */
-function deviceView({ generation: _generation, ...device }: Device): DeviceView {
+function deviceView({ generation: _generation, revision: _revision, ...device }: Device): DeviceView {
   return device;
 }
 

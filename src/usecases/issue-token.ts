@@ -10,7 +10,8 @@ import { poolUrls } from '../domain/pool-urls';
 import { checkRevocation, revocationSubjects } from '../domain/revocation';
 import { grantScopes } from '../domain/scopes';
 import { ACCESS_TOKEN_TYPE, accessTokenClaims } from '../domain/token-claims';
-import type { TokenRequest } from '../domain/token-request';
+import { checkClientId, type TokenRequest } from '../domain/token-request';
+import { selectAudience } from '../domain/audiences';
 import type { DeviceRepository, DirectoryRepository, IssuanceLedger, IssuanceRefusal, RevocationRepository, TrustStoreRepository } from './ports';
 import { requirePool } from './require-pool';
 
@@ -59,9 +60,13 @@ export class IssueToken {
 
   async execute(clientPoolId: string, request: TokenRequest): Promise<TokenResponse> {
     const now = this.deps.clock();
-    for (let round = 1; round <= DECISION_ROUNDS; round++) {
-      const outcome = await this.attempt(clientPoolId, request, now);
-      if (outcome !== STALE) return outcome;
+    try {
+      for (let round = 1; round <= DECISION_ROUNDS; round++) {
+        const outcome = await this.attempt(clientPoolId, request, now);
+        if (outcome !== STALE) return outcome;
+      }
+    } catch (error) {
+      throw request.form === 'client_authentication' ? asClientAuthentication(error) : error;
     }
     throw new DependencyError('dynamodb', new Error('the binding or the trust list kept changing during the request'));
   }
@@ -69,6 +74,7 @@ export class IssueToken {
   private async attempt(clientPoolId: string, request: TokenRequest, now: Date): Promise<TokenResponse | typeof STALE> {
     const pool = await requirePool(this.deps.directory, clientPoolId);
     const assertion = parseCompactJws(request.assertion);
+    checkClientId(request, assertion.claims.iss);
     const device = await this.trustedLeaf(pool, assertion.header.x5c, now);
 
     const key = publicKeyObject(device);
@@ -88,9 +94,10 @@ export class IssueToken {
     if (!record || !binding) throw new DomainError('binding_not_found', `device ${claims.subject} has no binding for client ${claims.clientAppId}`);
     if (record.status === 'disabled') throw new DomainError('device_disabled', `device ${claims.subject} is disabled`);
     const scopes = grantScopes(binding.scopes, request.requestedScopes);
+    const audience = selectAudience(pool.audiences, request.resource, this.deps.tokenAudience ?? urls.issuer);
     checkBusinessUnit(record, device);
 
-    const accessToken = await this.sign(pool, device, claims, scopes, urls.issuer, now);
+    const accessToken = await this.sign(pool, device, claims, scopes, { issuer: urls.issuer, audience }, now);
     const outcome = await this.deps.ledger.commit(clientPoolId, {
       deviceId: claims.subject,
       deviceGeneration: record.generation,
@@ -149,10 +156,10 @@ export class IssueToken {
     throw new DependencyError('dynamodb', new Error('the trust list kept changing during the request'));
   }
 
-  private async sign(pool: Pool, device: ParsedCertificate, claims: AssertionClaims, scopes: string[], issuer: string, now: Date): Promise<string> {
+  private async sign(pool: Pool, device: ParsedCertificate, claims: AssertionClaims, scopes: string[], { issuer, audience }: { issuer: string; audience: string }, now: Date): Promise<string> {
     const payload = accessTokenClaims({
       issuer,
-      audience: this.deps.tokenAudience ?? issuer,
+      audience,
       deviceId: claims.subject,
       clientAppId: claims.clientAppId,
       scopes,
@@ -165,6 +172,16 @@ export class IssueToken {
     });
     return this.deps.signer.sign(pool, { typ: ACCESS_TOKEN_TYPE }, payload);
   }
+}
+
+/**
+ * RFC 7523 §3.2: in form 2 the JWT is the client's credential, so its
+ * refusal is a failed client authentication; the error mapping turns the
+ * codes form 1 answers with invalid_grant into 401 invalid_client.
+ */
+function asClientAuthentication(error: unknown): unknown {
+  if (!(error instanceof DomainError)) return error;
+  return new DomainError(error.code, error.message, { ...error.context, clientAuthentication: true });
 }
 
 function refusal(code: IssuanceRefusal, claims: AssertionClaims): DomainError {

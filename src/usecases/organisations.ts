@@ -1,4 +1,5 @@
 import { DomainError } from '../errors';
+import { parseAudiences } from '../domain/audiences';
 import { generateApiKey, isApiKeyId } from '../domain/api-key-format';
 import { optionalText, rejectUnknownFields, requireObject, requireText } from '../domain/fields';
 import { requireIdentifier } from '../domain/identifiers';
@@ -19,7 +20,7 @@ export interface OrganisationDeps {
 }
 
 const ORG_FIELDS = ['id', 'name', 'description'] as const;
-const ENV_PATCH_FIELDS = ['name', 'description', 'requireCrl'] as const;
+const ENV_PATCH_FIELDS = ['name', 'description', 'requireCrl', 'audiences'] as const;
 
 export class OrganisationService {
   constructor(private readonly deps: OrganisationDeps) {}
@@ -128,7 +129,9 @@ export class OrganisationService {
   /**
    * SPEC §3.5 pool settings. `requireCrl: true` makes every issuer on a
    * device's path need a current CRL in the pool (`crl_missing` otherwise);
-   * it takes effect from the very next token request.
+   * it takes effect from the very next token request. `audiences` are the
+   * values a token request's `resource` may select as `aud` (SPEC §4.1); both
+   * live on the pool item, which the token path reads first.
    */
   async updateEnvironment(principal: Principal, orgId: string, envId: string, input: unknown) {
     requireAdmin(principal);
@@ -142,6 +145,7 @@ export class OrganisationService {
       name: optionalText(body, 'name'),
       description: optionalText(body, 'description'),
       requireCrl: body.requireCrl as boolean | undefined,
+      audiences: body.audiences === undefined ? undefined : parseAudiences(body.audiences),
     };
     if (Object.values(changes).every((value) => value === undefined)) {
       throw new DomainError('empty_update', `give at least one of ${ENV_PATCH_FIELDS.join(', ')}`);
@@ -170,6 +174,7 @@ export class OrganisationService {
       ...(env.description === undefined ? {} : { description: env.description }),
       clientPoolId: env.clientPoolId,
       requireCrl: env.requireCrl === true,
+      audiences: env.audiences ?? [],
       issuer: urls.issuer,
       tokenEndpoint: urls.tokenEndpoint,
       jwksUri: urls.jwksUri,

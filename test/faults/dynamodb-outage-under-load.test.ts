@@ -17,6 +17,7 @@ import { type HarnessIdp, accessTokenVerifier, startHarnessIdpProcess } from '..
 import { formatLatency, runWithConcurrency, summarise, tally } from '../load/support/load-stats';
 import { type RestartableEmulator, startRestartableDynamoDb } from './support/restartable-emulators';
 import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavailableShape } from './support/token-expectations';
+import { report } from '../support/report';
 
 /*
  * SPEC §4.4 / §6 with DynamoDB Local really stopped in the middle of a load
@@ -98,7 +99,8 @@ describe('token endpoint: DynamoDB Local stopped mid-load, then restarted', () =
     const phase3 = await sign(PHASE_3_REQUESTS);
     const run3 = await runWithConcurrency(phase3, CONCURRENCY, send);
 
-    console.log(
+    report(
+      'dynamodb-outage',
       [
         `phase 1 (stop after ${STOP_AFTER_ANSWERS} answers): ${tally(run1.answers, (a) => a.result.status)}`,
         `phase 2 (DynamoDB down): ${tally(run2.answers, (a) => a.result.status)}`,
@@ -122,7 +124,7 @@ describe('token endpoint: DynamoDB Local stopped mid-load, then restarted', () =
     // replays; the count is printed, and every other retry gets its token with the same assertion.
     const phase1Failed = phase1.filter((_, index) => run1.answers[index].result.status !== 200);
     const run1Retry = await runWithConcurrency(phase1Failed, CONCURRENCY, send);
-    console.log(`phase-1 503s retried after recovery: ${tally(run1Retry.answers, (a) => (a.result.status === 200 ? 200 : refusalShape(a.result).code ?? a.result.status))}`);
+    report('dynamodb-outage', `phase-1 503s retried after recovery: ${tally(run1Retry.answers, (a) => (a.result.status === 200 ? 200 : refusalShape(a.result).code ?? a.result.status))}`);
     for (const { result } of run1Retry.answers) {
       if (result.status === 200) expect(outageAnswerShape(result)).toEqual(TOKEN);
       else expect(refusalShape(result)).toEqual(REPLAYED);

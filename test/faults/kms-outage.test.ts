@@ -18,6 +18,7 @@ import type { EnvironmentInfo } from '../support/test-idp';
 import { type HarnessIdp, accessTokenVerifier, startHarnessIdp } from '../load/support/harness-idp';
 import { runWithConcurrency, tally } from '../load/support/load-stats';
 import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavailableShape } from './support/token-expectations';
+import { report } from '../support/report';
 
 /*
  * SPEC §4.4 with the local KMS endpoint really closed (connections refused)
@@ -137,7 +138,8 @@ describe('token endpoint: KMS endpoint down', () => {
     await restartKms();
     const refusedShots = [...phase1.filter((_, index) => run1.answers[index].result.status !== 200), ...phase2];
     const retry = await runWithConcurrency(refusedShots, CONCURRENCY, send);
-    console.log(
+    report(
+      'kms-outage',
       `KMS mid-load: phase 1 ${tally(run1.answers, (a) => a.result.status)}; phase 2 ${tally(run2.answers, (a) => a.result.status)}; ` +
         `retried after restart ${tally(retry.answers, (a) => a.result.status)}`,
     );

@@ -8,6 +8,7 @@ import { type HarnessIdp, startHarnessIdp } from '../load/support/harness-idp';
 import { runWithConcurrency, tally } from '../load/support/load-stats';
 import { type RestartableEmulator, startRestartableS3 } from './support/restartable-emulators';
 import { TOKEN, outageAnswerShape } from './support/token-expectations';
+import { report } from '../support/report';
 
 /*
  * SPEC §3 / §4.4 with s3rver really stopped and restarted on its port and
@@ -103,7 +104,7 @@ describe('root CA upload: S3 down', () => {
       },
     });
     await stopping;
-    console.log(`uploads while S3 stops: ${tally(run.answers, (a) => a.result.status)}`);
+    report('s3-outage', `uploads while S3 stops: ${tally(run.answers, (a) => a.result.status)}`);
     for (const { result } of run.answers) {
       const shape = { status: result.status, retryAfter: result.headers.get('retry-after') !== null };
       expect(shape).toEqual(result.status === 201 ? { status: 201, retryAfter: false } : { status: 503, retryAfter: true });

@@ -41,6 +41,8 @@ const EXPECTED_ROUTES: Array<[string, keyof typeof fn]> = [
   ['POST /pools/{clientPoolId}/oauth2/token', 'token'],
   ['GET /pools/{clientPoolId}/.well-known/jwks.json', 'token'],
   ['GET /pools/{clientPoolId}/.well-known/openid-configuration', 'token'],
+  ['GET /.well-known/oauth-authorization-server/pools/{clientPoolId}', 'token'],
+  ['GET /health', 'token'],
 ];
 
 describe('REST API', () => {

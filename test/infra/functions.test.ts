@@ -33,6 +33,10 @@ describe('function defaults', () => {
     expect(managed).toMatch(/service-role\/AWSLambdaBasicExecutionRole"\]\]\}\]$/);
   });
 
+  it('gives the certificates function as long as API Gateway waits (29 s): a 2 MiB CRL upload writes thousands of bucket items', () => {
+    expect(props(fn.certificates).Timeout).toBe(29);
+  });
+
   it('applies the logRetention prop', () => {
     const custom = synthIdp({ logRetention: RetentionDays.ONE_YEAR });
     const logGroup = custom.json.Resources[custom.fn.token].Properties.LoggingConfig.LogGroup.Ref;

@@ -15,6 +15,7 @@ import type { KeyAlgorithm } from '../support/pki';
 import type { EnvironmentInfo } from '../support/test-idp';
 import { type HarnessIdp, accessTokenVerifier, startHarnessIdpProcess } from './support/harness-idp';
 import { formatLatency, formatMemory, memorySnapshot, processRssMiB, runWithConcurrency, summarise, tally } from './support/load-stats';
+import { report } from '../support/report';
 
 /*
  * SPEC §4, §6 under load: 1,000 token requests, 32 in flight, each with its
@@ -81,7 +82,8 @@ describe('token endpoint: 1,000 distinct assertions at concurrency 32', () => {
     const run = await runWithConcurrency(shots, CONCURRENCY, (shot) => postToken(env.tokenEndpoint, tokenRequestBody(shot.jwt, { form: shot.form })));
     const memoryAfter = memorySnapshot();
     const serverRssAfter = processRssMiB(idp.serverPid);
-    console.log(
+    report(
+      'load',
       [
         formatLatency(`token load (c=${CONCURRENCY}, ${devices.length} devices)`, summarise(run.answers.map((a) => a.latencyMs), run.wallMs)),
         `statuses: ${tally(run.answers, (a) => a.result.status)}`,

@@ -35,7 +35,6 @@ export interface EnvironmentInfo {
 export async function startTestIdp(
   options: { signingKeySpec?: 'ECC_NIST_P256' | 'RSA_2048'; tokenTtlSeconds?: number; previousAdminApiKey?: string } = {},
 ): Promise<TestIdp> {
-  process.env.IDP_LOG_LEVEL ??= 'silent';
   const [tableName, bucketName] = await Promise.all([createTestTable(), createTestBucket()]);
   const adminApiKey = randomBytes(24).toString('base64url');
   const idp = await startLocalIdp({

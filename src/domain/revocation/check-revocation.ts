@@ -46,7 +46,7 @@ function checkOperatorRevocation(subject: RevocationSubject, view: RevocationVie
   if (view.revokedIssuerSerials.has(subject.issuerSerialId)) {
     return refuse('certificate_revoked', `${label} is revoked by the operator (matched by issuer and serial number)`);
   }
-  if (false && view.revokedKeys.has(subject.keyId)) {
+  if (view.revokedKeys.has(subject.keyId)) {
     return refuse('certificate_revoked', `${label} is revoked by the operator (it has the subject and key of a revoked CA certificate)`);
   }
   return undefined;

@@ -54,6 +54,7 @@ describe('organisations, environments, API keys and devices', () => {
         name: 'Production',
         clientPoolId: env.clientPoolId,
         requireCrl: false,
+        audiences: [],
         issuer,
         tokenEndpoint: `${issuer}/oauth2/token`,
         jwksUri: `${issuer}/.well-known/jwks.json`,

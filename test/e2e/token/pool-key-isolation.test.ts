@@ -51,6 +51,8 @@ describe('per-pool signing keys over HTTP', () => {
     expect(a.keys[0].x).not.toBe(b.keys[0].x);
     // kid = RFC 7638 thumbprint of the published key.
     expect(a.keys[0].kid).toBe(await calculateJwkThumbprint(a.keys[0], 'sha256'));
+    // The cache lifetime a rotation waits out before the new key signs.
+    expect((await fetch(tenants.a.env.jwksUri)).headers.get('cache-control')).toBe('public, max-age=300');
   });
 
   it("a token of pool A verifies against A's JWKS and fails against B's, with the same aud", async () => {

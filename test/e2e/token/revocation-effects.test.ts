@@ -86,16 +86,19 @@ describe('revocation at the token endpoint (SPEC §3.4)', () => {
       const fingerprint = sha256Hex(device.device.der);
 
       const byFingerprint = await revoke(pool.idp, pool.env.clientPoolId, { fingerprint, reason: 'keyCompromise' });
-      expect(await byFingerprint.json()).toMatchObject({ matches: ['fingerprint'] });
-      expectRefused(await requestToken(device, pool.env), 'certificate_revoked');
-      expectToken(await asTwin());
+      try {
+        expect(await byFingerprint.json()).toMatchObject({ matches: ['fingerprint'] });
+        expectRefused(await requestToken(device, pool.env), 'certificate_revoked');
+        expectToken(await asTwin());
 
-      // The PEM adds the certificate's identity to that record (200): every encoding of it is refused.
-      const byPem = await revoke(pool.idp, pool.env.clientPoolId, { certificate: device.device.pem });
-      expect({ status: byPem.status, body: await byPem.json() }).toMatchObject({ status: 200, body: { id: fingerprint, reason: 'keyCompromise', matches: ['fingerprint', 'issuerAndSerial'] } });
-      expectRefused(await requestToken(device, pool.env), 'certificate_revoked');
-      expectRefused(await asTwin(), 'certificate_revoked');
-      await lift(fingerprint);
+        // The PEM adds the certificate's identity to that record (200): every encoding of it is refused.
+        const byPem = await revoke(pool.idp, pool.env.clientPoolId, { certificate: device.device.pem });
+        expect({ status: byPem.status, body: await byPem.json() }).toMatchObject({ status: 200, body: { id: fingerprint, reason: 'keyCompromise', matches: ['fingerprint', 'issuerAndSerial'] } });
+        expectRefused(await requestToken(device, pool.env), 'certificate_revoked');
+        expectRefused(await asTwin(), 'certificate_revoked');
+      } finally {
+        await lift(fingerprint);
+      }
       expectToken(await asTwin());
     });
 
@@ -111,15 +114,17 @@ describe('revocation at the token endpoint (SPEC §3.4)', () => {
       expectToken(await requestToken(renewed, pool.env));
 
       const response = await revoke(pool.idp, pool.env.clientPoolId, { certificate: pool.pki.intermediate.pem, reason: 'cACompromise' });
-      expect(await response.json()).toMatchObject({ matches: ['fingerprint', 'issuerAndSerial', 'subjectAndKey'] });
-      expectRefused(await requestToken(direct, pool.env), 'certificate_revoked');
-      expectRefused(await asTwin(), 'certificate_revoked');
-      const refused = await requestToken(renewed, pool.env);
-      expectRefused(refused, 'certificate_revoked');
-      expect(refused.body.error_description).toContain('subject and key of a revoked CA certificate');
-      expectToken(await requestToken(elsewhere, pool.env));
-
-      await lift(sha256Hex(pool.pki.intermediate.der));
+      try {
+        expect(await response.json()).toMatchObject({ matches: ['fingerprint', 'issuerAndSerial', 'subjectAndKey'] });
+        expectRefused(await requestToken(direct, pool.env), 'certificate_revoked');
+        expectRefused(await asTwin(), 'certificate_revoked');
+        const refused = await requestToken(renewed, pool.env);
+        expectRefused(refused, 'certificate_revoked');
+        expect(refused.body.error_description).toContain('subject and key of a revoked CA certificate');
+        expectToken(await requestToken(elsewhere, pool.env));
+      } finally {
+        await lift(sha256Hex(pool.pki.intermediate.der));
+      }
       for (const answer of [await requestToken(direct, pool.env), await asTwin(), await requestToken(renewed, pool.env)]) expectToken(answer);
     });
   });

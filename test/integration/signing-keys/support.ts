@@ -35,7 +35,6 @@ export interface SigningKeyWorld {
 }
 
 export async function startSigningKeyWorld(options: { lifetimeSeconds: number; start: number }): Promise<SigningKeyWorld> {
-  process.env.IDP_LOG_LEVEL ??= 'silent';
   const kms = await startLocalKms();
   const tableName = await createTestTable();
   const client = testDocumentClient();

@@ -71,4 +71,16 @@ describe('DynamoDirectoryRepository', () => {
     expect((await directory.getEnvironment('globex', 'prod'))?.clientPoolId).toBe('pool-globex');
     expect((await directory.getEnvironment('acme', 'prod'))?.clientPoolId).toBe('pool-prod');
   });
+
+  it('writes audiences on the environment and on the pool the token path reads, without moving the trustEpoch', async () => {
+    const audiences = ['https://api.example.com', 'https://pay.example.com/v1'];
+    const prod = (await directory.getEnvironment('acme', 'prod'))!;
+    const updated = await directory.updateEnvironment(prod, { audiences }, '2030-01-03T00:00:00.000Z');
+    expect(updated).toMatchObject({ audiences, updatedAt: '2030-01-03T00:00:00.000Z' });
+    expect(await directory.getPool('pool-prod')).toEqual({ clientPoolId: 'pool-prod', orgId: 'acme', envId: 'prod', trustEpoch: 0, requireCrl: false, audiences });
+
+    await directory.updateEnvironment(prod, { audiences: [], requireCrl: true }, '2030-01-04T00:00:00.000Z');
+    expect(await directory.getPool('pool-prod')).toEqual({ clientPoolId: 'pool-prod', orgId: 'acme', envId: 'prod', trustEpoch: 1, requireCrl: true });
+    expect((await directory.getEnvironment('acme', 'prod'))?.audiences).toEqual([]);
+  });
 });

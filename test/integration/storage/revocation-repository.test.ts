@@ -250,7 +250,6 @@ describe('DynamoRevocationRepository', () => {
       const buckets = await items(keys.crlEntriesPrefix(ISSUER));
       expect(buckets).toHaveLength(bucketCount);
       expect(buckets.map((b) => Object.keys(b.entries as object).length).reduce((a, b) => a + b, 0)).toBe(50_000);
-      expect(Math.max(...buckets.map((b) => itemBytes(b)))).toBeLessThanOrEqual(MAX_BUCKET_ITEM_BYTES);
       // What DynamoDB bills: a strongly consistent read per started 4 KB of the whole item, whatever the projection.
       let consumed = 0;
       for (let i = 0; i < buckets.length; i += 100) {
@@ -263,6 +262,7 @@ describe('DynamoRevocationRepository', () => {
         consumed += result.ConsumedCapacity?.[0]?.CapacityUnits ?? Number.NaN;
       }
       expect(consumed).toBe(bucketCount);
+      expect(Math.max(...buckets.map((b) => itemBytes(b)))).toBeLessThanOrEqual(MAX_BUCKET_ITEM_BYTES);
     });
 
     it('writes the buckets in parallel BatchWriteItem calls, never more than WRITE_CONCURRENCY at once', async () => {
@@ -295,14 +295,14 @@ describe('DynamoRevocationRepository', () => {
         send: {
           value: async (command: unknown) => {
             const puts = command instanceof BatchWriteCommand && Object.values(command.input.RequestItems ?? {}).some((r) => r.some((w) => w.PutRequest));
-            if (puts && ++writes === 5) throw Object.assign(new Error('injected'), { name: 'InternalServerError' });
+            if (puts && ++writes === 2) throw Object.assign(new Error('injected'), { name: 'InternalServerError' });
             return db.send(command as never);
           },
         },
       }) as typeof db;
       const before = await trustEpoch();
-      await expect(new DynamoRevocationRepository(failing, tableName, () => now).putCrl(POOL, crl({ id: issuer }), entries(5_000))).rejects.toBeInstanceOf(DependencyError);
-      expect(writes).toBeGreaterThanOrEqual(5);
+      await expect(new DynamoRevocationRepository(failing, tableName, () => now).putCrl(POOL, crl({ id: issuer }), entries(30_000))).rejects.toBeInstanceOf(DependencyError);
+      expect(writes).toBeGreaterThanOrEqual(2);
       expect(await bucketCrlIds(issuer)).toEqual(new Map());
       expect(await storedCrlItem(issuer)).toBeUndefined();
       expect(await trustEpoch()).toBe(before);

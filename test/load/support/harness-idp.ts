@@ -41,7 +41,6 @@ interface Naming {
 }
 
 function freshNaming(): Naming {
-  process.env.IDP_LOG_LEVEL ??= 'silent';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const suffix = randomUUID().slice(0, 8);
   return {

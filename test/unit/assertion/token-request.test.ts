@@ -1,4 +1,4 @@
-import { JWT_BEARER_CLIENT_ASSERTION, JWT_BEARER_GRANT, parseTokenRequest } from '../../../src/domain/token-request';
+import { JWT_BEARER_CLIENT_ASSERTION, JWT_BEARER_GRANT, checkClientId, parseTokenRequest } from '../../../src/domain/token-request';
 import { DependencyError, DomainError } from '../../../src/errors';
 import { oauthErrorResponse } from '../../../src/http/error-responses';
 
@@ -28,11 +28,17 @@ describe('parseTokenRequest', () => {
 
   describe('form 1: RFC 7523 §2.1 assertion grant', () => {
     it('reads the assertion, with no scope', () => {
-      expect(parseTokenRequest(form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT]]))).toEqual({ assertion: JWT, requestedScopes: undefined });
+      expect(parseTokenRequest(form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT]]))).toEqual({
+        form: 'assertion_grant',
+        assertion: JWT,
+        requestedScopes: undefined,
+        clientId: undefined,
+        resource: undefined,
+      });
     });
 
     it('reads a space-delimited scope', () => {
-      expect(parseTokenRequest(form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT], ['scope', 'device read']]))).toEqual({
+      expect(parseTokenRequest(form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT], ['scope', 'device read']]))).toMatchObject({
         assertion: JWT,
         requestedScopes: ['device', 'read'],
       });
@@ -52,7 +58,7 @@ describe('parseTokenRequest', () => {
   describe('form 2: client_credentials with RFC 7523 §2.2 client authentication', () => {
     it('reads the client assertion', () => {
       const body = form([['grant_type', 'client_credentials'], ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION], ['client_assertion', JWT], ['scope', 'device']]);
-      expect(parseTokenRequest(body)).toEqual({ assertion: JWT, requestedScopes: ['device'] });
+      expect(parseTokenRequest(body)).toEqual({ form: 'client_authentication', assertion: JWT, requestedScopes: ['device'], clientId: undefined, resource: undefined });
     });
 
     it('requires client_assertion_type and client_assertion (missing_parameter)', () => {
@@ -101,6 +107,48 @@ describe('parseTokenRequest', () => {
     });
   });
 
+  describe('client_id (RFC 6749 §2.3.1, RFC 7523 §3)', () => {
+    const clientCredentials = (extra: [string, string][]) =>
+      form([['grant_type', 'client_credentials'], ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION], ['client_assertion', JWT], ...extra]);
+
+    it('is read in both forms, as off-the-shelf private_key_jwt clients send it', () => {
+      expect(parseTokenRequest(clientCredentials([['client_id', 'device-7']])).clientId).toBe('device-7');
+      expect(parseTokenRequest(form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT], ['client_id', 'pos-app']])).clientId).toBe('pos-app');
+    });
+
+    it('treats an empty client_id as absent, refuses a repeated one and an over-long one', () => {
+      expect(parseTokenRequest(clientCredentials([['client_id', '']])).clientId).toBeUndefined();
+      expect(codeOf(clientCredentials([['client_id', 'a'], ['client_id', 'a']]))).toBe('duplicate_parameter');
+      expect(codeOf(clientCredentials([['client_id', 'x'.repeat(257)]]))).toBe('malformed_request');
+    });
+
+    it('must equal the assertion iss when sent (client_id_mismatch); absent, any iss goes', () => {
+      expect(() => checkClientId({ clientId: 'device-7' }, 'device-7')).not.toThrow();
+      expect(() => checkClientId({}, 'pos-app')).not.toThrow();
+      for (const iss of ['pos-app', undefined, 7, 'DEVICE-7']) {
+        expect(() => checkClientId({ clientId: 'device-7' }, iss)).toThrow(expect.objectContaining({ code: 'client_id_mismatch' }));
+      }
+    });
+  });
+
+  describe('resource (RFC 8707 §2)', () => {
+    const withResource = (...values: string[]) => form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT], ...values.map((v): [string, string] => ['resource', v])]);
+
+    it('reads one absolute URI, exactly as sent', () => {
+      expect(parseTokenRequest(withResource('https://api.example.com')).resource).toBe('https://api.example.com');
+      expect(parseTokenRequest(withResource('https://api.example.com/v1?x=1')).resource).toBe('https://api.example.com/v1?x=1');
+      expect(parseTokenRequest(form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT]])).resource).toBeUndefined();
+    });
+
+    it.each([[''], ['api.example.com'], ['/relative'], ['https://api.example.com/#frag'], [`https://a.example/${'x'.repeat(2048)}`]])('refuses %p (resource_invalid)', (value) => {
+      expect(codeOf(withResource(value))).toBe('resource_invalid');
+    });
+
+    it('refuses several resources (multiple_resources): a token has one audience', () => {
+      expect(codeOf(withResource('https://a.example.com', 'https://b.example.com'))).toBe('multiple_resources');
+    });
+  });
+
   describe('scope (RFC 6749 §3.3)', () => {
     const withScope = (scope: string) => form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT], ['scope', scope]]);
 
@@ -129,6 +177,10 @@ describe('OAuth error mapping of token endpoint codes (RFC 6749 §5.2)', () => {
     ['malformed_scope', 400, 'invalid_scope'],
     ['scope_not_granted', 400, 'invalid_scope'],
     ['device_scope_missing', 400, 'invalid_scope'],
+    ['client_id_mismatch', 400, 'invalid_request'],
+    ['resource_invalid', 400, 'invalid_target'],
+    ['multiple_resources', 400, 'invalid_target'],
+    ['resource_not_allowed', 400, 'invalid_target'],
     ['pool_not_found', 404, 'invalid_request'],
     ['binding_not_found', 400, 'invalid_grant'],
     ['business_unit_mismatch', 400, 'invalid_grant'],
@@ -142,6 +194,31 @@ describe('OAuth error mapping of token endpoint codes (RFC 6749 §5.2)', () => {
     expect(response.statusCode).toBe(status);
     expect(JSON.parse(response.body)).toEqual({ error, error_description: `${code}: why` });
     expect(response.headers).toMatchObject({ 'Cache-Control': 'no-store' });
+  });
+
+  describe('form 2: the JWT is client authentication (RFC 7523 §3.2)', () => {
+    const asClient = (code: string) => oauthErrorResponse(new DomainError(code, 'why', { clientAuthentication: true }));
+
+    it.each([['untrusted_root'], ['assertion_signature_invalid'], ['aud_mismatch'], ['sub_mismatch'], ['binding_not_found'], ['device_disabled'], ['assertion_replayed'], ['certificate_revoked']])(
+      '%s → 401 invalid_client with WWW-Authenticate, the code kept as prefix',
+      (code) => {
+        const response = asClient(code);
+        expect(response.statusCode).toBe(401);
+        expect(JSON.parse(response.body)).toEqual({ error: 'invalid_client', error_description: `${code}: why` });
+        expect(response.headers).toMatchObject({ 'Cache-Control': 'no-store', 'WWW-Authenticate': 'private_key_jwt error="invalid_client"' });
+      },
+    );
+
+    it.each([
+      ['scope_not_granted', 400, 'invalid_scope'],
+      ['resource_not_allowed', 400, 'invalid_target'],
+      ['client_id_mismatch', 400, 'invalid_request'],
+      ['pool_not_found', 404, 'invalid_request'],
+    ])('%s is no authentication failure: %i %s, no challenge', (code, status, error) => {
+      const response = asClient(code);
+      expect({ status: response.statusCode, error: JSON.parse(response.body).error }).toEqual({ status, error });
+      expect(response.headers).not.toHaveProperty('WWW-Authenticate');
+    });
   });
 
   it('a dependency failure → 503 temporarily_unavailable with Retry-After and no internals', () => {

@@ -13,12 +13,33 @@ jest.setTimeout(60_000);
 const REPO = resolve(__dirname, '../../..');
 const CLI = join(REPO, 'bin/validate-chain.ts');
 
-/** Runs the CLI the way `npm run -s validate-chain -- ...` does (tsx), in a child process. */
-function cli(...args: string[]): { status: number | null; lines: string[]; json: Record<string, unknown> } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+type CliResult = { status: number | null; stdout: string; lines: string[]; json: Record<string, unknown> };
+
+/**
+ * Runs the CLI the way `npm run -s validate-chain -- ...` does (tsx), in a
+ * child process. npm runs it in the package root and says in INIT_CWD where
+ * the operator stands; `callerDir` plays that part.
+ */
+function cliFrom(callerDir: string | undefined, ...args: string[]): CliResult {
+  const { INIT_CWD: _inherited, ...env } = process.env;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: REPO,
+    env: callerDir === undefined ? env : { ...env, INIT_CWD: callerDir },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   const lines = run.stdout.split('\n').filter((l) => l !== '');
-  return { status: run.status, lines, json: lines.length === 1 ? JSON.parse(lines[0]) : {} };
+  let json: Record<string, unknown> = {};
+  if (lines.length === 1) {
+    try {
+      json = JSON.parse(lines[0]);
+    } catch {
+      // --help prints text
+    }
+  }
+  return { status: run.status, stdout: run.stdout, lines, json };
 }
+const cli = (...args: string[]): CliResult => cliFrom(undefined, ...args);
 
 describe('bin/validate-chain.ts', () => {
   let dir: string;
@@ -72,6 +93,78 @@ describe('bin/validate-chain.ts', () => {
     const chain = file('chain.pem', (await makeLeaf(intermediate)).pem + intermediate.pem);
     expect(cli('--trusted', file('both.pem', other.pem + root.pem), '--chain', chain, '--at', at).status).toBe(0);
     expect(cli('--trusted', file('other.pem', other.pem), '--trusted', file('root3.pem', root.pem), '--chain', chain, '--at', at).status).toBe(0);
+  });
+
+  it('--help prints the usage with every option to stdout and exits 0', () => {
+    const result = cli('--help');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: validate-chain /);
+    for (const option of ['--trusted', '--chain', '--untrusted', '--crl', '--require-crl', '--at', '--help']) expect(result.stdout).toContain(option);
+    expect(cli('--trusted', 'x.pem', '--help')).toMatchObject({ status: 0, json: {} });
+  });
+
+  it('reads relative paths from the caller\'s directory (INIT_CWD), not from the package root', () => {
+    const relative = (name: string) => join('.', name);
+    writeFileSync(join(dir, 'relative-root.pem'), readFileSync(join(recipe.dir, 'root-ca.crt')));
+    writeFileSync(join(dir, 'relative-chain.pem'), readFileSync(join(recipe.dir, 'device.chain.crt')));
+    expect(cliFrom(dir, '--trusted', relative('relative-root.pem'), '--chain', relative('relative-chain.pem'))).toMatchObject({ status: 0, json: { valid: true } });
+    // The package root has no such files: without INIT_CWD the same arguments are read from the process directory.
+    expect(cli('--trusted', relative('relative-root.pem'), '--chain', relative('relative-chain.pem'))).toMatchObject({
+      status: 2,
+      json: { code: 'usage', detail: expect.stringContaining(join(REPO, 'relative-root.pem')) },
+    });
+    const missing = cliFrom(dir, '--trusted', 'relative-root.pem', '--chain', 'nowhere.pem');
+    expect(missing).toMatchObject({ status: 2, json: { code: 'usage', detail: expect.stringContaining(join(dir, 'nowhere.pem')) } });
+  });
+
+  describe('--untrusted: an unordered pool of intermediates', () => {
+    let deep: TestCertificate;
+    let device: TestCertificate;
+    let deviceFile: string;
+    let trusted: string;
+
+    beforeAll(async () => {
+      deep = await makeIntermediate(intermediate, { cn: 'Issuing CA' });
+      device = await makeLeaf(deep, { cn: 'pooled-device' });
+      deviceFile = file('pooled-device.pem', device.pem);
+      trusted = file('pooled-root.pem', root.pem);
+    });
+
+    it('builds the path through intermediates given in any order, across files, with unrelated ones among them', async () => {
+      const stranger = await makeIntermediate(await makeRoot({ cn: 'Stranger Root' }), { cn: 'Stranger CA' });
+      const pool = file('pool.pem', intermediate.pem + stranger.pem);
+      expect(cliFrom(dir, '--trusted', 'pooled-root.pem', '--chain', 'pooled-device.pem', '--untrusted', 'pool.pem', '--untrusted', file('deep.pem', deep.pem), '--at', at)).toMatchObject({
+        status: 0,
+        json: { valid: true, detail: expect.stringContaining('(4 certificates)') },
+      });
+      // The same certificates as an x5c in the wrong order are refused without --untrusted.
+      const misordered = file('misordered.pem', readFileSync(deviceFile, 'utf8') + intermediate.pem + deep.pem);
+      expect(cli('--trusted', trusted, '--chain', misordered, '--at', at)).toMatchObject({ status: 1, json: { valid: false } });
+      expect(cli('--trusted', trusted, '--chain', misordered, '--untrusted', pool, '--at', at)).toMatchObject({ status: 0, json: { valid: true } });
+    });
+
+    it('refuses when the pool lacks an intermediate of the path, and checks CRLs of the pooled issuers', async () => {
+      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', file('half-pool.pem', deep.pem), '--at', at)).toMatchObject({ status: 1, json: { valid: false } });
+      const pool = file('full-pool.pem', deep.pem + intermediate.pem);
+      const serial = device.certificate.serialNumber.valueBlock.valueHexView;
+      const deepCrl = file('deep.crl', toPemCrl(await makeCrl({ issuer: deep, entries: [{ serial, reason: 1 }] })));
+      const intermediateCrl = file('pooled-intermediate.crl', toPemCrl(await makeCrl({ issuer: intermediate })));
+      const rootCrl = file('pooled-root.crl', toPemCrl(await makeCrl({ issuer: root })));
+      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', pool, '--crl', deepCrl, '--crl', intermediateCrl, '--crl', rootCrl, '--require-crl', '--at', at)).toMatchObject({
+        status: 1,
+        json: { valid: false, code: 'certificate_revoked', detail: expect.stringContaining('reason keyCompromise') },
+      });
+      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', pool, '--crl', intermediateCrl, '--crl', rootCrl, '--require-crl', '--at', at)).toMatchObject({
+        status: 1,
+        json: { code: 'crl_missing' },
+      });
+      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', pool, '--crl', intermediateCrl, '--crl', rootCrl, '--at', at)).toMatchObject({ status: 0 });
+    });
+
+    it('exits 2 on an unreadable --untrusted file or one without certificates', () => {
+      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', join(dir, 'absent.pem'))).toMatchObject({ status: 2, json: { code: 'usage', detail: expect.stringContaining('ENOENT') } });
+      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', join(recipe.dir, 'device.key'))).toMatchObject({ status: 2, json: { code: 'usage' } });
+    });
   });
 
   describe('revocation (--crl, --require-crl)', () => {
@@ -174,6 +267,7 @@ describe('bin/validate-chain.ts', () => {
     ['an unknown flag', ['--trusted', 'x.pem', '--chain', 'y.pem', '--verbose']],
     ['a flag without value', ['--trusted', 'x.pem', '--chain']],
     ['a --crl without value', ['--trusted', 'x.pem', '--chain', 'y.pem', '--crl']],
+    ['an --untrusted without value', ['--trusted', 'x.pem', '--chain', 'y.pem', '--untrusted']],
   ])('exits 2 with code "usage" on %s', (_, args) => {
     expect(cli(...args)).toMatchObject({ status: 2, json: { valid: false, code: 'usage' } });
   });

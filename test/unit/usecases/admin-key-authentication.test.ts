@@ -8,7 +8,6 @@ import {
   type ApiKeyLookup,
 } from '../../../src/usecases/authenticate';
 
-process.env.IDP_LOG_LEVEL ??= 'silent';
 
 const T0 = Date.parse('2030-01-01T12:00:00.000Z');
 const MINUTE = 60_000;
