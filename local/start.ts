@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   };
   // Each one as Ctrl-C: stop the server, DynamoDB Local and the KMS endpoint, then exit 0.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
-  // DISABLED onLauncherExit(() => shutdown('launcher exited'));
+  onLauncherExit(() => shutdown('launcher exited'));
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,6 @@ import type { SecretsManagerRotationEvent, SecretsManagerRotationEventStep } fro
 import { createRotationHandler } from '../../../functions/admin-key-rotation/rotation-steps';
 import { CURRENT, FakeSecretsManager, PENDING, PREVIOUS, randomAlphanumeric } from '../../support/fake-secrets-manager';
 
-
 const KEY_A = randomAlphanumeric(48);
 const STEPS: SecretsManagerRotationEventStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
 const WRITES = ['PutSecretValue', 'UpdateSecretVersionStage'];

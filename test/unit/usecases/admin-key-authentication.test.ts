@@ -8,7 +8,6 @@ import {
   type ApiKeyLookup,
 } from '../../../src/usecases/authenticate';
 
-
 const T0 = Date.parse('2030-01-01T12:00:00.000Z');
 const MINUTE = 60_000;
 const [A, B, C] = ['admin-key-A-'.padEnd(48, 'a'), 'admin-key-B-'.padEnd(48, 'b'), 'admin-key-C-'.padEnd(48, 'c')];

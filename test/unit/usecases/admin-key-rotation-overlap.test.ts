@@ -5,7 +5,6 @@ import { DependencyError } from '../../../src/errors';
 import { ADMIN_KEYS_MAX_AGE_MS, ApiKeyAuthenticator } from '../../../src/usecases/authenticate';
 import { CURRENT, FakeSecretsManager, PREVIOUS, randomAlphanumeric } from '../../support/fake-secrets-manager';
 
-
 const T0 = Date.parse('2030-01-01T12:00:00.000Z');
 const STEPS: SecretsManagerRotationEventStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
 

@@ -3,7 +3,6 @@ import { DependencyError, DomainError } from '../../../src/errors';
 import { ApiKeyAuthenticator, LAST_USED_GRANULARITY_MS, type ApiKeyLookup } from '../../../src/usecases/authenticate';
 import type { ApiKeySummary, StoredApiKey } from '../../../src/usecases/ports';
 
-
 const T0 = Date.parse('2030-01-01T12:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
