@@ -95,7 +95,7 @@ function readFile(path: string, what: string): Buffer {
 }
 
 function readCertificates(path: string, what: string): Uint8Array[] {
-  const decoded = decodePemCertificates(readFile(path, what).toString('utf8'));
+  const decoded = decodePemCertificates(readFile(path, what));
   if (!decoded.ok) throw new UsageError(`${what} file "${path}": ${decoded.reason}`);
   return decoded.certificates;
 }

@@ -6,6 +6,7 @@ import { positionOf, runCertificateChecks, type CertificateCheck } from './chain
 import { checkIssuerKeyCertSign } from './chain/checks/issuer-constraints';
 import { checkValidityPeriod } from './chain/checks/validity-period';
 import { verifyCertificateSignature } from './chain/verify-signature';
+import { readSingleCertificatePem, type SingleCertificateWording } from './pem/single-certificate';
 
 export interface AcceptedRoot {
   der: Uint8Array;
@@ -15,11 +16,6 @@ export interface AcceptedRoot {
   notBefore: Date;
   notAfter: Date;
 }
-
-const PEM_LABEL = /-----BEGIN ([A-Z0-9 ]{1,64})-----/g;
-/** RFC 7468 §5 textual encoding, whitespace around it only; the body class cannot overlap the END line. */
-const SINGLE_CERTIFICATE = /^\s*-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*)-----END CERTIFICATE-----\s*$/;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Upload-time names for the chain validator's algorithm refusals (SPEC §3.1 wording). */
 const UPLOAD_CODES: Record<string, string> = {
@@ -63,30 +59,16 @@ export function assessRootCertificateUpload(content: Buffer, now: Date): Accepte
   return describe(root);
 }
 
+const UPLOAD_WORDING: SingleCertificateWording = {
+  source: 'the file',
+  sendOnly: 'upload only the root CA certificate',
+  sendOne: 'upload exactly one root CA certificate',
+};
+
+/** RFC 7468 lax reading (src/domain/pem): exports with text around the block and Windows files upload as they are. */
 function singlePemCertificate(content: Buffer): Uint8Array {
-  const text = content.toString('latin1');
-  if (text.trim() === '') throw new DomainError('empty_file', 'the uploaded certificate file is empty');
-  // Labels first, with a pattern that cannot backtrack: what the file holds decides the refusal.
-  const labels = [...text.matchAll(PEM_LABEL)].map(([, label]) => label);
-  if (labels.some((label) => label.includes('PRIVATE KEY'))) {
-    throw new DomainError('private_key_not_allowed', 'the file contains a private key: upload only the root CA certificate, and treat that key as exposed');
-  }
-  if (labels.some((label) => label.includes('CERTIFICATE REQUEST'))) {
-    throw new DomainError('csr_not_allowed', 'the file is a certificate signing request (CSR), not a certificate');
-  }
-  if (labels.length === 0) {
-    throw new DomainError('pem_required', 'the file is not PEM: expected one -----BEGIN CERTIFICATE----- block (DER and other encodings are refused)');
-  }
-  const other = labels.find((label) => label !== 'CERTIFICATE');
-  if (other) throw new DomainError('pem_required', `unexpected PEM block '${other}': expected one CERTIFICATE block`);
-  if (labels.length > 1) {
-    throw new DomainError('single_certificate_required', `the file holds ${labels.length} certificates: upload exactly one root CA certificate`);
-  }
-  const block = SINGLE_CERTIFICATE.exec(text);
-  if (!block) throw new DomainError('pem_required', 'the file must hold one complete PEM CERTIFICATE block and nothing else');
-  const base64 = block[1].replace(/\s+/g, '');
-  if (!BASE64.test(base64) || base64.length % 4 !== 0) throw new DomainError('pem_required', 'the PEM block is not valid base64');
-  return new Uint8Array(Buffer.from(base64, 'base64'));
+  if (content.toString('latin1').trim() === '') throw new DomainError('empty_file', 'the uploaded certificate file is empty');
+  return readSingleCertificatePem(content, UPLOAD_WORDING);
 }
 
 function describe(root: ParsedCertificate): AcceptedRoot {

@@ -1,5 +1,6 @@
 import { DependencyError, DomainError } from '../errors';
 import { decodePemCertificates, tryParseCertificate } from '../domain/chain';
+import { readPem } from '../domain/pem/read-pem';
 import type { CertificateRevocation, RootCertificate, StoredCrl } from '../domain/model';
 import {
   assessCrlImport,
@@ -187,11 +188,10 @@ function toRevocation(target: RevocationTarget, reason: string, now: Date, ident
 
 /** The optional `issuer` part: PEM certificates only (the issuer first), never a key. */
 function decodeIssuerChain(content: Buffer): Uint8Array[] {
-  const text = content.toString('latin1');
-  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) {
+  if (readPem(content).labels.some((label) => label.includes('PRIVATE KEY'))) {
     throw new DomainError('private_key_not_allowed', 'the issuer part contains a private key: send only certificates, and treat that key as exposed');
   }
-  const decoded = decodePemCertificates(text);
+  const decoded = decodePemCertificates(content);
   if (!decoded.ok) throw new DomainError('issuer_pem_required', `issuer must be the PEM certificate of the CRL's issuer: ${decoded.reason}`);
   if (decoded.certificates.length > MAX_ISSUER_CHAIN) {
     throw new DomainError('issuer_chain_too_long', `issuer holds ${decoded.certificates.length} certificates; at most ${MAX_ISSUER_CHAIN} are accepted`);

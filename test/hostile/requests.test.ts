@@ -84,7 +84,8 @@ refusalTable('hostile token requests (SPEC §4.1, §4.4, §6)', rows, (context) 
       const firstSeen = provisioningOf(await stored(device.deviceId));
 
       expectTokenError(await postToken(env.tokenEndpoint, tokenRequestBody(jwt)), 400, 'invalid_grant', 'assertion_replayed');
-      expectTokenError(await postToken(env.tokenEndpoint, tokenRequestBody(jwt, { form: 'client-credentials' })), 400, 'invalid_grant', 'assertion_replayed');
+      // Form 2 is client authentication: a spent client assertion is 401 invalid_client (RFC 7523 §3.2).
+      expectTokenError(await postToken(env.tokenEndpoint, tokenRequestBody(jwt, { form: 'client-credentials' })), 401, 'invalid_client', 'assertion_replayed');
       expect((await jtiItems(idp, env.clientPoolId)).length).toBe(jtisBefore + 1);
       expect(provisioningOf(await stored(device.deviceId))).toEqual(firstSeen);
     });

@@ -18,6 +18,9 @@ export interface ParsedAssertion {
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 // x5c entries are standard base64 (RFC 7515 §4.1.6), not base64url.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const X5C_WHITESPACE = /[ \t\r\n]/g;
+/** base64url, padded or not: refused with its own code (x5c_base64url). */
+const X5C_BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
 function malformed(message: string): DomainError {
   return new DomainError('assertion_malformed', message);
@@ -79,10 +82,21 @@ function decodeX5c(x5c: unknown): Uint8Array[] {
   if (x5c.length > MAX_X5C_CERTIFICATES) {
     throw new DomainError('chain_too_long', `x5c may hold at most ${MAX_X5C_CERTIFICATES} certificates`);
   }
-  return x5c.map((entry) => {
-    if (typeof entry !== 'string' || entry.length === 0 || !BASE64.test(entry)) {
-      throw new DomainError('x5c_malformed', 'each x5c entry must be standard base64 DER');
-    }
-    return new Uint8Array(Buffer.from(entry, 'base64'));
-  });
+  return x5c.map((entry) => decodeX5cEntry(entry));
+}
+
+/**
+ * SPEC §4.2: standard base64 DER; whitespace (space, tab, CR, LF) inside an
+ * entry is ignored, as libraries such as MSAL wrap it at 64 columns.
+ * base64url gets its own code: it is the usual mistake, and says what to fix.
+ */
+function decodeX5cEntry(entry: unknown): Uint8Array {
+  if (typeof entry !== 'string') throw new DomainError('x5c_malformed', 'each x5c entry must be a string of standard base64 DER');
+  if (entry.includes('-----BEGIN')) throw new DomainError('x5c_malformed', 'x5c entries are base64 DER, not PEM: leave out the -----BEGIN/END lines');
+  const compact = entry.replace(X5C_WHITESPACE, '');
+  if (X5C_BASE64URL.test(compact) && /[-_]/.test(compact)) {
+    throw new DomainError('x5c_base64url', 'x5c entries are standard base64 (RFC 7515 §4.1.6), not base64url: "-" and "_" are not allowed');
+  }
+  if (compact.length === 0 || !BASE64.test(compact)) throw new DomainError('x5c_malformed', 'each x5c entry must be standard base64 DER');
+  return new Uint8Array(Buffer.from(compact, 'base64'));
 }

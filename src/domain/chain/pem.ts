@@ -1,27 +1,21 @@
+import { readPem } from '../pem/read-pem';
+
 export type PemDecodeResult = { readonly ok: true; readonly certificates: Uint8Array[] } | { readonly ok: false; readonly reason: string };
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-
 /**
- * Extracts the DER bytes of every `CERTIFICATE` block (RFC 7468 §5). Text
- * outside blocks (OpenSSL "subject=" lines, comments) is ignored; any other
- * block type (a private key, a CSR) is refused so that a wrong file is never
- * half-used; base64 is checked strictly because Buffer.from silently skips
- * invalid characters.
+ * The DER of every `CERTIFICATE` block (RFC 7468 §5), read by the product's
+ * one PEM reader (src/domain/pem, RFC 7468 §3 lax: text outside blocks,
+ * a byte-order mark, CRLF and trailing spaces ignored). Any other block type
+ * (a private key, a CSR) or a malformed block refuses the whole text, so that
+ * a wrong file is never half-used.
  */
-export function decodePemCertificates(text: string): PemDecodeResult {
-  const certificates: Uint8Array[] = [];
-  for (const match of text.matchAll(BLOCK)) {
-    const [, label, body] = match;
-    if (label !== 'CERTIFICATE') return { ok: false, reason: `unexpected PEM block "${label}"` };
-    const base64 = body.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) {
-      return { ok: false, reason: 'invalid base64 in a CERTIFICATE block' };
-    }
-    certificates.push(new Uint8Array(Buffer.from(base64, 'base64')));
-  }
-  if (certificates.length === 0) return { ok: false, reason: 'no PEM CERTIFICATE block found' };
-  return { ok: true, certificates };
+export function decodePemCertificates(text: string | Uint8Array): PemDecodeResult {
+  const { blocks, problem } = readPem(text);
+  if (problem !== undefined) return { ok: false, reason: problem.detail };
+  const other = blocks.find((block) => block.label !== 'CERTIFICATE');
+  if (other !== undefined) return { ok: false, reason: `unexpected PEM block "${other.label}"` };
+  if (blocks.length === 0) return { ok: false, reason: 'no PEM CERTIFICATE block found' };
+  return { ok: true, certificates: blocks.map((block) => block.der) };
 }
 
 export function encodePemCertificate(der: Uint8Array): string {

@@ -1,7 +1,9 @@
 import { X509Certificate } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { testS3Client } from '../../support/emulators';
-import { type OpensslRecipe, runOpensslRecipe } from '../../support/pki-openssl';
+import { type OpensslRecipe, openssl, runOpensslRecipe } from '../../support/pki-openssl';
 import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
 import { bucketKeys, certificatesPath, curlUpload, errorOf, pemFingerprint, storedRoots, uploadFile } from './support';
 
@@ -142,5 +144,31 @@ describe('root CA upload, list and delete (SPEC §3.1)', () => {
     expect(await errorOf(await idp.request(certificatesPath(pool)))).toEqual({ status: 404, error: 'pool_not_found' });
     const remove = await idp.request(`${certificatesPath(pool)}/${fingerprint}`, { method: 'DELETE' });
     expect(await errorOf(remove)).toEqual({ status: 404, error: 'pool_not_found' });
+  });
+
+  /* RFC 7468 §2: the files platform teams actually have upload as they are (README "Upload a root CA"). */
+  it.each([
+    [
+      'exported by openssl pkcs12 -nokeys (Bag Attributes, subject=, issuer= before the block)',
+      'root-export.pem',
+      () => {
+        openssl(['pkcs12', '-export', '-in', 'root-ca.crt', '-inkey', 'root-ca.key', '-out', 'root-ca.p12', '-passout', 'pass:changeit'], recipe.dir);
+        return openssl(['pkcs12', '-in', 'root-ca.p12', '-nokeys', '-passin', 'pass:changeit'], recipe.dir);
+      },
+    ],
+    ['saved by Notepad (UTF-8 byte-order mark, CRLF line ends, trailing spaces)', 'root-ca-notepad.crt', () => `\ufeff${recipe.rootPem.replace(/\n/g, '  \r\n')}`],
+  ])('accepts a root %s, uploaded with curl: 201, its fingerprint, the canonical PEM stored', async (_name, filename, make) => {
+    const content = make();
+    expect(content).toMatch(filename === 'root-export.pem' ? /^Bag Attributes\n[\s\S]*subject=[\s\S]*-----BEGIN CERTIFICATE-----/ : /^\ufeff-----BEGIN CERTIFICATE-----  \r\n/);
+    writeFileSync(join(recipe.dir, filename), content);
+    const pool = await idp.createEnvironment();
+    const { status, body } = await curlUpload(`${idp.baseUrl}${certificatesPath(pool.clientPoolId)}`, idp.adminApiKey, filename, recipe.dir);
+    expect(status).toBe(201);
+    expect(body).toEqual({ success: true, message: 'Certificate uploaded successfully', clientPoolId: pool.clientPoolId, filename, fingerprint });
+    const roots = await storedRoots(idp.tableName, pool.clientPoolId);
+    expect(roots).toHaveLength(1);
+    expect(Buffer.from(String(roots[0].der), 'base64').equals(Buffer.from(recipe.root))).toBe(true);
+    const object = await testS3Client().send(new GetObjectCommand({ Bucket: idp.bucketName, Key: String(roots[0].objectKey) }));
+    expect(await object.Body!.transformToString()).toBe(recipe.rootPem);
   });
 });

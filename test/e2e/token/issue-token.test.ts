@@ -138,6 +138,15 @@ describe('token endpoint: issuing access tokens', () => {
     expect(result.status).toBe(200);
   });
 
+  it('accepts x5c entries wrapped at 64 columns with CRLF, as MSAL and other libraries send them (SPEC §4.2)', async () => {
+    const device = await enrol();
+    const wrapped = [device.device.der, pki.intermediate.der].map((der) => `${Buffer.from(der).toString('base64').replace(/.{1,64}/g, '$&\r\n')}`);
+    expect(wrapped[0]).toMatch(/^[A-Za-z0-9+/]{64}\r\n/);
+    const result = await requestToken(device, env, { x5c: wrapped });
+    expect(result.status).toBe(200);
+    expect((await verify(result.body.access_token!)).payload.sub).toBe(device.deviceId);
+  });
+
   it('provisions the device record on the first token and refreshes lastSeen on the next', async () => {
     const device = await enrol();
     expect((await getDevice(idp, env, device.deviceId))?.provisioning).toBeUndefined();

@@ -23,8 +23,8 @@ describe('token endpoint: assertion replay', () => {
     const { jwt } = await deviceAssertion(device, pool.env);
     expect((await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt))).status).toBe(200);
     expectTokenError(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt)), 400, 'invalid_grant', 'assertion_replayed');
-    // The other request form carries the same assertion: still a replay.
-    expectTokenError(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt, { form: 'client-credentials' })), 400, 'invalid_grant', 'assertion_replayed');
+    // The other request form carries the same assertion: still a replay, answered as failed client authentication (RFC 7523 §3.2).
+    expectTokenError(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt, { form: 'client-credentials' })), 401, 'invalid_client', 'assertion_replayed');
   });
 
   it('keys replay on the jti: a freshly signed assertion reusing a jti is refused', async () => {
@@ -79,7 +79,7 @@ describe('token endpoint: assertion replay', () => {
     expect((await requestToken(device, pool.env, { claims: { jti } })).status).toBe(200);
     const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
     const { testDocumentClient } = await import('../../support/emulators');
-    const { Items = [] } = await testDocumentClient().send(new ScanCommand({ TableName: pool.idp.tableName }));
+    const { Items = [] } = await testDocumentClient().send(new ScanCommand({ TableName: pool.idp.runtimeTableName }));
     expect(JSON.stringify(Items)).not.toContain(jti);
     const entries = Items.filter((item) => item.type === 'jti');
     expect(entries.length).toBeGreaterThan(0);

@@ -139,12 +139,40 @@ describe('parseCompactJws', () => {
       ['an array with an empty entry', [X5C[0], '']],
       ['an array with a number', [X5C[0], 42]],
       ['an array with a nested array', [[X5C[0]]]],
-      ['base64url instead of base64', [Buffer.from([0xfb, 0xff, 0xfe]).toString('base64url')]],
       ['unpadded base64', [Buffer.from([1, 2]).toString('base64').replace(/=+$/, '')]],
-      ['base64 with whitespace', [`${X5C[0].slice(0, 4)}\n${X5C[0].slice(4)}`]],
       ['non-base64 text', ['-----BEGIN CERTIFICATE-----']],
+      ['a whole PEM certificate', [`-----BEGIN CERTIFICATE-----\n${X5C[0]}\n-----END CERTIFICATE-----\n`]],
+      ['whitespace only', [' \r\n\t']],
+      ['a vertical tab', [`${X5C[0].slice(0, 4)}\v${X5C[0].slice(4)}`]],
+      ['a form feed', [`${X5C[0]}\f`]],
+      ['a no-break space', [`\u00a0${X5C[0]}`]],
+      ['a character outside base64', [`${X5C[0].slice(0, 4)}*${X5C[0].slice(5)}`]],
+      ['base64 and base64url characters mixed', [`+-${X5C[0].slice(2)}`]],
+      ['data after padding', [`${Buffer.from([1, 2]).toString('base64')}AAAA`]],
     ])('refuses x5c as %s (x5c_malformed)', (_name, x5c) => {
       expect(codeOf(jws({ alg: 'ES256', x5c }))).toBe('x5c_malformed');
+    });
+
+    it.each([
+      ['base64url', [Buffer.from([0xfb, 0xff, 0xfe]).toString('base64url')]],
+      ['padded base64url', [Buffer.from([0xfb, 0xff]).toString('base64url') + '=']],
+      ['base64url wrapped at 64 columns', [`${Buffer.from(new Uint8Array(96).fill(0xff)).toString('base64url').replace(/.{1,64}/g, '$&\r\n')}`]],
+      ['base64url in a second entry', [X5C[0], Buffer.from([0xfb, 0xff, 0xfe]).toString('base64url')]],
+    ])('refuses x5c as %s with its own code (x5c_base64url)', (_name, x5c) => {
+      expect(codeOf(jws({ alg: 'ES256', x5c }))).toBe('x5c_base64url');
+    });
+
+    it.each([
+      ['LF every 64 columns', '\n'],
+      ['CRLF every 64 columns (MSAL)', '\r\n'],
+      ['a space every 64 columns', ' '],
+      ['a tab every 64 columns', '\t'],
+    ])('ignores whitespace inside an entry: %s', (_name, separator) => {
+      const der = new Uint8Array(200).map((_, i) => (i * 37) & 0xff);
+      const wrap = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64').replace(/.{1,64}/g, `$&${separator}`);
+      expect(wrap(der)).toContain(separator);
+      const parsed = parseCompactJws(jws({ alg: 'ES256', x5c: [wrap(der), ` ${X5C[1]}\r\n`] }));
+      expect(parsed.header.x5c).toEqual([der, DER_B]);
     });
 
     it('accepts five certificates and refuses six (chain_too_long)', () => {

@@ -91,13 +91,13 @@ describe('assessRootCertificateUpload', () => {
       expect(assess(csrPem)).toBe('csr_not_allowed');
     });
 
-    it('pem_required: DER, a public key, text, data outside the block, bad base64', () => {
+    it('pem_required: DER, a public key, text, bad base64 (text outside the block is ignored, RFC 7468 §2)', () => {
       const spki = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
       expect(assess(root.der)).toBe('pem_required');
       expect(assess(spki)).toBe('pem_required');
       expect(assess('not a certificate')).toBe('pem_required');
-      expect(assess(`${root.pem}extra`)).toBe('pem_required');
-      expect(assess(`garbage\n${root.pem}`)).toBe('pem_required');
+      expect(assess(`${root.pem}extra`)).toMatchObject({ der: root.der });
+      expect(assess(`garbage\n${root.pem}`)).toMatchObject({ der: root.der });
       expect(assess('-----BEGIN CERTIFICATE-----\nAB$D\n-----END CERTIFICATE-----\n')).toBe('pem_required');
       expect(assess('-----BEGIN CERTIFICATE-----\nABC\n-----END CERTIFICATE-----\n')).toBe('pem_required');
     });
