@@ -46,7 +46,7 @@ describe('token endpoint: openid-client (private_key_jwt)', () => {
     expect(metadata.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
 
     const tokens = await client.clientCredentialsGrant(config, { scope: 'device' });
-    expect({ token_type: tokens.token_type, scope: tokens.scope, expires_in: tokens.expiresIn() }).toEqual({ token_type: 'bearer', scope: 'device', expires_in: 3600 });
+    expect({ token_type: tokens.token_type, scope: tokens.scope, expires_in: tokens.expires_in }).toEqual({ token_type: 'bearer', scope: 'device', expires_in: 3600 });
 
     const { payload, protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(metadata.jwks_uri!)), {
       issuer: pool.env.issuer,

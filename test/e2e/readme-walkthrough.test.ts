@@ -1,0 +1,132 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+
+/*
+ * README.md "First token in five minutes", run as written: the shell blocks
+ * marked `<!-- walkthrough -->` are extracted, concatenated into one script and
+ * run with `bash -euo pipefail` from an empty folder while the local IDP runs
+ * as its own process (npx tsx local/start.ts, as test/e2e/token/seed-flow.test.ts
+ * starts it) on a free port. Only B and K come from the environment, as the
+ * walkthrough allows (`B=${B:-...}`, `K=${K:-...}`). python3 is Debian's
+ * /usr/bin/python3 (PyJWT and cryptography), put first on PATH.
+ */
+
+const REPO = resolve(__dirname, '../..');
+const README = join(REPO, 'README.md');
+const PYTHON = '/usr/bin/python3';
+const DEVICE_ID = 'device-id-or-asset-id';
+/** Blocks in the walkthrough today: keys, org + env, openssl recipe, upload + binding, assertion, token request. */
+const MIN_BLOCKS = 6;
+
+/** The ```sh blocks preceded by `<!-- walkthrough -->` on the line before, in order. */
+function walkthroughBlocks(markdown: string): string[] {
+  const text = markdown.replace(/\r\n/g, '\n');
+  return [...text.matchAll(/^<!-- walkthrough -->\n```sh\n([\s\S]*?)^```[ \t]*$/gm)].map((match) => match[1]);
+}
+
+describe('README walkthrough: "First token in five minutes" runs as written', () => {
+  const adminKey = randomBytes(24).toString('base64url');
+  let work: string;
+  let dataDir: string;
+  let binDir: string;
+  let server: ChildProcess;
+  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  let output = '';
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'readme-walkthrough-'));
+    dataDir = mkdtempSync(join(tmpdir(), 'readme-walkthrough-data-'));
+    binDir = mkdtempSync(join(tmpdir(), 'readme-walkthrough-bin-'));
+    symlinkSync(PYTHON, join(binDir, 'python3'));
+    const { TEST_DYNAMODB_ENDPOINT: _d, TEST_S3_ENDPOINT: _s, ...inherited } = process.env;
+    const childEnv = Object.fromEntries(Object.entries(inherited).filter(([name]) => !name.startsWith('AWS_')));
+    server = spawn('npx', ['tsx', 'local/start.ts'], {
+      cwd: REPO,
+      env: { ...childEnv, PORT: '0', IDP_DATA_DIR: dataDir, IDP_ADMIN_API_KEY: adminKey },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    exited = new Promise((resolveExit) => server.once('exit', (code, signal) => resolveExit({ code, signal })));
+    baseUrl = await new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm start printed no URL within 120 s:\n${output}`)), 120_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match && output.includes('Press Ctrl-C to stop.')) {
+          clearTimeout(timer);
+          resolveUrl(match[1]);
+        }
+      };
+      server.stdout!.on('data', onData);
+      server.stderr!.on('data', onData);
+      void exited.then(({ code, signal }) => reject(new Error(`npm start exited (${code ?? signal}) before listening:\n${output}`)));
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    if (server?.pid !== undefined && server.exitCode === null && server.signalCode === null) {
+      process.kill(-server.pid, 'SIGTERM');
+      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000).unref());
+      if ((await Promise.race([exited, timeout])) === 'timeout') {
+        try {
+          process.kill(-server.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    for (const dir of [work, dataDir, binDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('finds the marked blocks (removing the markers fails this test)', () => {
+    const blocks = walkthroughBlocks(readFileSync(README, 'utf8'));
+    expect(blocks.length).toBeGreaterThanOrEqual(MIN_BLOCKS);
+    const script = blocks.join('\n');
+    for (const name of ['B', 'K', 'POOL', 'TOKEN_ENDPOINT', 'ASSERTION']) expect(script).toMatch(new RegExp(`^\\s*(export )?${name}=`, 'm'));
+    expect(script).toContain('B=${B:-http://127.0.0.1:3000}');
+  });
+
+  it('runs from an empty folder with bash -euo pipefail and prints an access token that verifies against the pool JWKS', async () => {
+    const blocks = walkthroughBlocks(readFileSync(README, 'utf8'));
+    const folder = join(work, 'first-token');
+    mkdirSync(folder);
+    const scriptPath = join(work, 'walkthrough.sh');
+    writeFileSync(scriptPath, blocks.join('\n'));
+
+    // Nothing the walkthrough sets may leak in from the test's environment: only B and K are given.
+    const { PYTHONPATH: _p, PYTHONHOME: _h, POOL: _pool, TOKEN_ENDPOINT: _t, ASSERTION: _a, ACCESS_TOKEN: _at, RESPONSE: _r, CREATED: _c, ...clean } = process.env;
+    const env = Object.fromEntries(Object.entries(clean).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('IDP_')));
+    const run = spawnSync('bash', ['-euo', 'pipefail', scriptPath], {
+      cwd: folder,
+      encoding: 'utf8',
+      timeout: 180_000,
+      env: { ...env, B: baseUrl, K: adminKey, PATH: `${binDir}:${process.env.PATH ?? '/usr/bin:/bin'}` },
+    });
+    const transcript = `exit ${run.status ?? run.signal}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
+    expect({ status: run.status, transcript }).toEqual({ status: 0, transcript });
+
+    const lines = run.stdout.trim().split('\n');
+    const token = lines[lines.length - 1].trim();
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+    const envInfo = (await (await fetch(`${baseUrl}/api/internal/org/acme/env/prod`, { headers: { 'X-API-Key': adminKey } })).json()) as {
+      clientPoolId: string;
+      issuer: string;
+      jwksUri: string;
+    };
+    expect(envInfo.issuer).toBe(`${baseUrl}/pools/${envInfo.clientPoolId}`);
+    const { payload, protectedHeader } = await jwtVerify(token, createRemoteJWKSet(new URL(envInfo.jwksUri)), {
+      issuer: envInfo.issuer,
+      audience: envInfo.issuer,
+      subject: DEVICE_ID,
+      typ: 'at+jwt',
+    });
+    expect(protectedHeader.alg).toBe('ES256');
+    expect(payload).toMatchObject({ sub: DEVICE_ID, iss: envInfo.issuer, client_id: 'client', scope: 'device', org_id: 'acme', env_id: 'prod' });
+  }, 240_000);
+});
