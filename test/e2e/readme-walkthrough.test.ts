@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { type LocalIdpProcess, REPO_ROOT, childEnvironment, startLocalIdpProcess } from '../support/local-process';
 
 /*
  * README.md "First token in five minutes", run as written: the shell blocks
@@ -15,8 +16,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
  * /usr/bin/python3 (PyJWT and cryptography), put first on PATH.
  */
 
-const REPO = resolve(__dirname, '../..');
-const README = join(REPO, 'README.md');
+const README = join(REPO_ROOT, 'README.md');
 const PYTHON = '/usr/bin/python3';
 const DEVICE_ID = 'device-id-or-asset-id';
 /** Blocks in the walkthrough today: keys, org + env, openssl recipe, upload + binding, assertion, token request. */
@@ -33,9 +33,7 @@ describe('README walkthrough: "First token in five minutes" runs as written', ()
   let work: string;
   let dataDir: string;
   let binDir: string;
-  let server: ChildProcess;
-  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  let output = '';
+  let idp: LocalIdpProcess | undefined;
   let baseUrl: string;
 
   beforeAll(async () => {
@@ -43,43 +41,12 @@ describe('README walkthrough: "First token in five minutes" runs as written', ()
     dataDir = mkdtempSync(join(tmpdir(), 'readme-walkthrough-data-'));
     binDir = mkdtempSync(join(tmpdir(), 'readme-walkthrough-bin-'));
     symlinkSync(PYTHON, join(binDir, 'python3'));
-    const { TEST_DYNAMODB_ENDPOINT: _d, TEST_S3_ENDPOINT: _s, ...inherited } = process.env;
-    const childEnv = Object.fromEntries(Object.entries(inherited).filter(([name]) => !name.startsWith('AWS_')));
-    server = spawn('npx', ['tsx', 'local/start.ts'], {
-      cwd: REPO,
-      env: { ...childEnv, PORT: '0', IDP_DATA_DIR: dataDir, IDP_ADMIN_API_KEY: adminKey },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    exited = new Promise((resolveExit) => server.once('exit', (code, signal) => resolveExit({ code, signal })));
-    baseUrl = await new Promise<string>((resolveUrl, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start printed no URL within 120 s:\n${output}`)), 120_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString('utf8');
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (match && output.includes('Press Ctrl-C to stop.')) {
-          clearTimeout(timer);
-          resolveUrl(match[1]);
-        }
-      };
-      server.stdout!.on('data', onData);
-      server.stderr!.on('data', onData);
-      void exited.then(({ code, signal }) => reject(new Error(`npm start exited (${code ?? signal}) before listening:\n${output}`)));
-    });
+    idp = await startLocalIdpProcess({ env: childEnvironment({ PORT: '0', IDP_DATA_DIR: dataDir, IDP_ADMIN_API_KEY: adminKey }) });
+    baseUrl = idp.baseUrl;
   }, 180_000);
 
   afterAll(async () => {
-    if (server?.pid !== undefined && server.exitCode === null && server.signalCode === null) {
-      process.kill(-server.pid, 'SIGTERM');
-      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000).unref());
-      if ((await Promise.race([exited, timeout])) === 'timeout') {
-        try {
-          process.kill(-server.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
+    await idp?.stop();
     for (const dir of [work, dataDir, binDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 

@@ -1,8 +1,9 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process';
+import { REPO_ROOT, childEnvironment, startLocalIdpProcess } from '../../support/local-process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 /*
  * `npm start` as its own process (npx tsx local/start.ts, the way a service
@@ -13,7 +14,6 @@ import { join, resolve } from 'node:path';
  */
 jest.setTimeout(180_000);
 
-const REPO = resolve(__dirname, '../../..');
 
 interface Started {
   child: ChildProcess;
@@ -23,30 +23,10 @@ interface Started {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const { TEST_DYNAMODB_ENDPOINT: _d, TEST_S3_ENDPOINT: _s, IDP_ADMIN_API_KEY: _k, ...inherited } = process.env;
-  return { ...Object.fromEntries(Object.entries(inherited).filter(([name]) => !name.startsWith('AWS_'))), ...extra };
-}
-
-function start(command: string[], dataDir: string): Promise<Started> {
-  const child = spawn(command[0], command.slice(1), { cwd: REPO, env: childEnv({ PORT: '0', IDP_DATA_DIR: dataDir }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
-  const baseUrl = new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL within 120 s:\n${output}`)), 120_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match && output.includes('Press Ctrl-C to stop.')) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then(({ code, signal }) => reject(new Error(`exited (${code ?? signal}) before listening:\n${output}`)));
-  });
-  return baseUrl.then((url) => ({ child, dataDir, baseUrl: url, output: () => output, exited }));
+async function start(command: string[], dataDir: string): Promise<Started> {
+  // Without IDP_ADMIN_API_KEY: the lifecycle includes generating the key.
+  const idp = await startLocalIdpProcess({ command, env: childEnvironment({ PORT: '0', IDP_DATA_DIR: dataDir }, ['IDP_ADMIN_API_KEY']) });
+  return { child: idp.child, dataDir, baseUrl: idp.baseUrl, output: idp.output, exited: idp.exited };
 }
 
 /** DynamoDB Local's Java process for this data directory (its -dbPath names it). */
@@ -121,7 +101,7 @@ describe('npm start: stopping and locking', () => {
     expect(printed?.[2]).toBe(readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim());
     expect(readFileSync(join(dataDir, 'lock'), 'utf8').trim()).toMatch(/^\d+$/);
 
-    const second = spawnSync('npx', ['tsx', 'local/start.ts'], { cwd: REPO, env: childEnv({ PORT: '0', IDP_DATA_DIR: dataDir }), encoding: 'utf8', timeout: 60_000 });
+    const second = spawnSync('npx', ['tsx', 'local/start.ts'], { cwd: REPO_ROOT, env: childEnvironment({ PORT: '0', IDP_DATA_DIR: dataDir }, ['IDP_ADMIN_API_KEY']), encoding: 'utf8', timeout: 60_000 });
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(new RegExp(`Could not start the local IDP: the data directory ${dataDir} is in use by another local IDP \\(pid \\d+\\)`));
     expect(javaPids(dataDir)).toEqual(java);

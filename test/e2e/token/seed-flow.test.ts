@@ -1,9 +1,10 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DEVICE_PY, RECIPE, VERIFY_PY } from '../../support/device-seed-kit';
+import { type LocalIdpProcess, childEnvironment, startLocalIdpProcess } from '../../support/local-process';
 
 /*
  * The canonical flow, driven exactly as a platform team and a device drive it:
@@ -14,7 +15,6 @@ import { DEVICE_PY, RECIPE, VERIFY_PY } from '../../support/device-seed-kit';
  * purpose: it carries PyJWT 2.6 and cryptography 38, independent of this code.
  */
 
-const REPO = resolve(__dirname, '../../..');
 const PYTHON = '/usr/bin/python3';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const DEVICE_ID = 'device-id-or-asset-id';
@@ -29,9 +29,7 @@ describe('seed flow: npm start, the openssl recipe, curl and a PyJWT device', ()
   const adminKey = randomBytes(24).toString('base64url');
   let work: string;
   let dataDir: string;
-  let server: ChildProcess;
-  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  let output = '';
+  let idp: LocalIdpProcess | undefined;
   let baseUrl: string;
   /** Every assertion and token that crossed the wire: none may appear in the server's output (SPEC §6). */
   const secrets: string[] = [];
@@ -69,50 +67,22 @@ describe('seed flow: npm start, the openssl recipe, curl and a PyJWT device', ()
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'seed-flow-'));
     dataDir = mkdtempSync(join(tmpdir(), 'seed-flow-data-'));
-    const { TEST_DYNAMODB_ENDPOINT: _d, TEST_S3_ENDPOINT: _s, ...inherited } = process.env;
-    const childEnv = Object.fromEntries(Object.entries(inherited).filter(([name]) => !name.startsWith('AWS_')));
-    server = spawn('npx', ['tsx', 'local/start.ts'], {
-      cwd: REPO,
-      env: { ...childEnv, PORT: '0', IDP_DATA_DIR: dataDir, IDP_ADMIN_API_KEY: adminKey },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    exited = new Promise((resolveExit) => server.once('exit', (code, signal) => resolveExit({ code, signal })));
-    baseUrl = await new Promise<string>((resolveUrl, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start printed no URL within 120 s:\n${output}`)), 120_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString('utf8');
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        // The banner ends with the Ctrl-C hint; wait for all of it.
-        if (match && output.includes('Press Ctrl-C to stop.')) {
-          clearTimeout(timer);
-          resolveUrl(match[1]);
-        }
-      };
-      server.stdout!.on('data', onData);
-      server.stderr!.on('data', onData);
-      void exited.then(({ code, signal }) => reject(new Error(`npm start exited (${code ?? signal}) before listening:\n${output}`)));
-    });
+    idp = await startLocalIdpProcess({ env: childEnvironment({ PORT: '0', IDP_DATA_DIR: dataDir, IDP_ADMIN_API_KEY: adminKey }) });
+    baseUrl = idp.baseUrl;
     execFileSync('bash', ['-euo', 'pipefail', '-c', RECIPE], { cwd: work, stdio: 'ignore', timeout: 120_000 });
   }, 240_000);
 
   afterAll(async () => {
-    if (server?.pid !== undefined && server.exitCode === null && server.signalCode === null) {
-      try {
-        process.kill(-server.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    await idp?.stop(2_000);
     if (work) rmSync(work, { recursive: true, force: true });
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('prints the base URL, where the admin key comes from, and the data directory', () => {
-    expect(output).toContain(`Device IDP listening on ${baseUrl}`);
-    expect(output).toContain('admin API key: from IDP_ADMIN_API_KEY');
-    expect(output).toContain(`data directory: ${dataDir}`);
-    expect(output).not.toContain(adminKey);
+    expect(idp!.output()).toContain(`Device IDP listening on ${baseUrl}`);
+    expect(idp!.output()).toContain('admin API key: from IDP_ADMIN_API_KEY');
+    expect(idp!.output()).toContain(`data directory: ${dataDir}`);
+    expect(idp!.output()).not.toContain(adminKey);
   });
 
   it('the recipe made a v1 device certificate under a pathlen:0 intermediate', () => {
@@ -202,7 +172,7 @@ describe('seed flow: npm start, the openssl recipe, curl and a PyJWT device', ()
   });
 
   it('stops cleanly on Ctrl-C (SIGINT to the process group), taking its child processes with it', async () => {
-    const pgid = server.pid!;
+    const pgid = idp!.child.pid!;
     const group = (): string[] => spawnSync('pgrep', ['-g', String(pgid), '-a'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
     const before = group();
     expect(before.some((line) => / -jar .*DynamoDBLocal\.jar/.test(line))).toBe(true);
@@ -210,14 +180,14 @@ describe('seed flow: npm start, the openssl recipe, curl and a PyJWT device', ()
 
     process.kill(-pgid, 'SIGINT');
     const timeout = new Promise<'timeout'>((resolveTimeout) => setTimeout(() => resolveTimeout('timeout'), 20_000).unref());
-    const outcome = await Promise.race([exited, timeout]);
+    const outcome = await Promise.race([idp!.exited, timeout]);
     // The npx wrapper reports the interrupt its own way (exit 0, 130 or SIGINT); the IDP itself must shut down in order.
     expect([{ code: 0, signal: null }, { code: 130, signal: null }, { code: null, signal: 'SIGINT' }]).toContainEqual(outcome);
-    expect(output).toContain('SIGINT: stopping');
-    expect(output).not.toMatch(/Could not start|unexpected error/i);
+    expect(idp!.output()).toContain('SIGINT: stopping');
+    expect(idp!.output()).not.toMatch(/Could not start|unexpected error/i);
     expect(secrets.length).toBeGreaterThanOrEqual(3);
     for (const secret of secrets) {
-      for (const segment of secret.split('.')) expect(output).not.toContain(segment);
+      for (const segment of secret.split('.')) expect(idp!.output()).not.toContain(segment);
     }
 
     let remaining = before;
