@@ -1,12 +1,11 @@
-import { BatchGetCommand, BatchWriteCommand, QueryCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, callDependency } from '../errors';
-import { keys } from './keys';
+import { batchGetTables, queryPoolPrefix } from './table-operations';
 
 export type TableKey = { pk: string; sk: string };
 
-/** BatchWriteItem takes at most 25 requests, BatchGetItem at most 100 keys. */
+/** BatchWriteItem takes at most 25 requests. */
 const WRITE_CHUNK = 25;
-const GET_CHUNK = 100;
 const BATCH_ATTEMPTS = 6;
 
 type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
@@ -74,9 +73,9 @@ export function batchDeleteKeys(client: DynamoDBDocumentClient, tableName: strin
 }
 
 /**
- * Strongly consistent BatchGetItem of distinct keys (duplicates are dropped:
- * DynamoDB refuses them), unprocessed keys retried. Returns the items found,
- * keyed by sort key (all keys are of one pool's partition).
+ * Strongly consistent BatchGetItem of distinct keys of one pool's partition
+ * (duplicates dropped, unprocessed keys retried: batchGetTables). Returns
+ * the items found, keyed by sort key.
  */
 export async function batchGetKeys(
   client: DynamoDBDocumentClient,
@@ -84,45 +83,11 @@ export async function batchGetKeys(
   wanted: TableKey[],
   projection?: { expression: string; names: Record<string, string> },
 ): Promise<Map<string, Record<string, unknown>>> {
-  const distinct = [...new Map(wanted.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
-  const found = new Map<string, Record<string, unknown>>();
-  for (let i = 0; i < distinct.length; i += GET_CHUNK) {
-    let pending: Record<string, unknown>[] = distinct.slice(i, i + GET_CHUNK);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt === BATCH_ATTEMPTS) throw new DependencyError('dynamodb', new Error('keys left unprocessed by BatchGetItem'));
-      if (attempt > 0) await backoff(attempt);
-      const request = {
-        Keys: pending,
-        ConsistentRead: true,
-        ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}),
-      };
-      const result = await callDependency('dynamodb', () => client.send(new BatchGetCommand({ RequestItems: { [tableName]: request } })));
-      for (const item of result.Responses?.[tableName] ?? []) found.set(String(item.sk), item);
-      pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-    }
-  }
-  return found;
+  const found = await batchGetTables(client, { [tableName]: wanted }, projection);
+  return new Map((found[tableName] ?? []).map((item) => [String(item.sk), item]));
 }
 
 /** Sort keys of a pool's items under `prefix`, all pages, strongly consistent, nothing else projected. */
 export async function querySortKeys(client: DynamoDBDocumentClient, tableName: string, poolId: string, prefix: string): Promise<string[]> {
-  const sortKeys: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await callDependency('dynamodb', () =>
-      client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.poolPartition(poolId), ':prefix': prefix },
-          ProjectionExpression: 'sk',
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      ),
-    );
-    sortKeys.push(...(page.Items ?? []).map((item) => String(item.sk)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return sortKeys;
+  return (await queryPoolPrefix(client, tableName, poolId, prefix, 'sk')).map((item) => String(item.sk));
 }

@@ -2,12 +2,17 @@ import { BatchGetCommand, PutCommand, QueryCommand, TransactWriteCommand, type D
 import { DependencyError, callDependency } from '../errors';
 import { isConditionalCheckFailure, isTransactionConflict, keys } from './keys';
 
-/** Every item of a pool's partition whose sort key starts with `prefix`, all pages, strongly consistent. */
+/**
+ * Every item of a pool's partition whose sort key starts with `prefix`, all
+ * pages, strongly consistent; `projection` (a ProjectionExpression of plain
+ * attribute names, e.g. 'sk') reads only those attributes.
+ */
 export async function queryPoolPrefix(
   client: DynamoDBDocumentClient,
   tableName: string,
   poolId: string,
   prefix: string,
+  projection?: string,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -18,6 +23,7 @@ export async function queryPoolPrefix(
           TableName: tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: { ':pk': keys.poolPartition(poolId), ':prefix': prefix },
+          ...(projection === undefined ? {} : { ProjectionExpression: projection }),
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
@@ -91,15 +97,6 @@ export async function commitTrustChange(client: DynamoDBDocumentClient, tableNam
 
 const BATCH_GET_ATTEMPTS = 5;
 
-/** BatchGetItem with ConsistentRead of distinct keys of one table; retries UnprocessedKeys with backoff. Missing items are simply absent. */
-export async function batchGetConsistent(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  itemKeys: ReadonlyArray<{ pk: string; sk: string }>,
-): Promise<Record<string, unknown>[]> {
-  return (await batchGetTables(client, { [tableName]: itemKeys }))[tableName] ?? [];
-}
-
 /**
  * One BatchGetItem, strongly consistent, across tables (at most 100 keys in
  * all per call; more are split). Retries UnprocessedKeys with backoff and
@@ -108,14 +105,16 @@ export async function batchGetConsistent(
 export async function batchGetTables(
   client: DynamoDBDocumentClient,
   request: Record<string, ReadonlyArray<{ pk: string; sk: string }>>,
+  projection?: { expression: string; names: Record<string, string> },
 ): Promise<Record<string, Record<string, unknown>[]>> {
   const found: Record<string, Record<string, unknown>[]> = Object.fromEntries(Object.keys(request).map((table) => [table, []]));
   const all = Object.entries(request).flatMap(([table, itemKeys]) =>
     [...new Map(itemKeys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()].map((key) => ({ table, key })),
   );
   for (let i = 0; i < all.length; i += 100) {
-    let pending: Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead: true }> = {};
-    for (const { table, key } of all.slice(i, i + 100)) (pending[table] ??= { Keys: [], ConsistentRead: true }).Keys.push(key);
+    const shape = { ConsistentRead: true as const, ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}) };
+    let pending: Record<string, { Keys: Array<Record<string, unknown>> } & typeof shape> = {};
+    for (const { table, key } of all.slice(i, i + 100)) (pending[table] ??= { Keys: [], ...shape }).Keys.push(key);
     for (let attempt = 0; Object.keys(pending).length > 0; attempt++) {
       if (attempt === BATCH_GET_ATTEMPTS) throw new DependencyError('dynamodb', new Error('keys left unprocessed by BatchGetItem'));
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
@@ -123,7 +122,7 @@ export async function batchGetTables(
       for (const [table, items] of Object.entries(result.Responses ?? {})) found[table]?.push(...items);
       pending = {};
       for (const [table, unprocessed] of Object.entries(result.UnprocessedKeys ?? {})) {
-        if (unprocessed.Keys?.length) pending[table] = { Keys: unprocessed.Keys, ConsistentRead: true };
+        if (unprocessed.Keys?.length) pending[table] = { Keys: unprocessed.Keys, ...shape };
       }
     }
   }
