@@ -1,3 +1,4 @@
+import { anchorIdentity } from './anchor-identity';
 import { publicKeyRefusal, signatureAlgorithmRefusal } from './checks/algorithm-policy';
 import type { ParsedCertificate } from './parse-certificate';
 import type { ValidationPolicy } from './policy';
@@ -37,7 +38,7 @@ export function searchPath(
   signatures: SignatureCache,
 ): PathSearchOutcome {
   const state: SearchState = { steps: 0, candidatePaths: 0, exhausted: false, firstFailure: undefined, anchorNameMatched: false };
-  const anchorThumbprints = new Set(anchors.map((a) => a.sha256Hex));
+  const anchorsByIdentity = new Map(anchors.map((a) => [anchorIdentity(a), a]));
   const anchorsBySubject = indexBySubject(anchors);
   const poolBySubject = indexBySubject(pool);
   const limits = policy.pathBuilding;
@@ -71,9 +72,11 @@ export function searchPath(
   const extend = (path: readonly ParsedCertificate[]): readonly ParsedCertificate[] | undefined => {
     const current = path[path.length - 1];
     const inPath = new Set(path.map((c) => c.sha256Hex));
-    // The current certificate is itself trusted: matched by its exact bytes.
-    if (anchorThumbprints.has(current.sha256Hex)) {
-      const found = complete(path);
+    // The current certificate is a copy of a trust anchor (same subject and key, RFC 5280 §6.1.1 (d)): the
+    // path ends there, at the anchor as stored, whatever the copy's own dates, issuer or encoding.
+    const stored = anchorsByIdentity.get(anchorIdentity(current));
+    if (stored !== undefined) {
+      const found = complete([...path.slice(0, -1), stored]);
       if (found !== undefined || state.exhausted) return found;
     }
     // A trust anchor issued it: name match (RFC 5280 §7.1), then the anchor's key must verify its signature.
@@ -88,7 +91,7 @@ export function searchPath(
     // An untrusted certificate from the pool issued it.
     for (const candidate of poolBySubject.get(current.issuer.comparisonKey) ?? []) {
       if (!step()) return undefined;
-      if (inPath.has(candidate.sha256Hex) || anchorThumbprints.has(candidate.sha256Hex)) continue;
+      if (inPath.has(candidate.sha256Hex) || anchorsByIdentity.has(anchorIdentity(candidate))) continue;
       const found = extend([...path, candidate]);
       if (found !== undefined || state.exhausted) return found;
     }
