@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { isRunning } from './process-alive';
 
 /**
  * `npm start` and `npx tsx local/start.ts` run this process as
@@ -33,11 +34,3 @@ function parentOf(pid: number): number | undefined {
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

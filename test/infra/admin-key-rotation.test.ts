@@ -6,8 +6,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Duration } from 'aws-cdk-lib';
-import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../../lib/constructs/idp-function';
+import { bundleHandler } from './support/bundle-handler';
 import { logicalIdOf, synthIdp, type SynthesizedIdp } from './support/synth-stack';
 import { allows, roleStatements } from './support/template-queries';
 
@@ -126,18 +125,7 @@ describe('bundled rotation handler', () => {
   it('bundles, loads, calls DescribeSecret on the secret it is given and stops when rotation is not enabled', async () => {
     mkdirSync(out, { recursive: true });
     const outfile = join(out, 'index.mjs');
-    await build({
-      entryPoints: [join(root, 'functions', 'admin-key-rotation', 'handler.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      mainFields: ['module', 'main'],
-      banner: { js: ESM_REQUIRE_BANNER },
-      external: ['@aws-sdk/*'],
-      logLevel: 'silent',
-    });
+    await bundleHandler('admin-key-rotation', outfile);
     const targets: Array<{ target: unknown; body: unknown }> = [];
     const server = createServer((request, response) => {
       let body = '';

@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../../lib/constructs/idp-function';
+import { bundleHandler } from './support/bundle-handler';
 
 /*
  * The infra tests skip bundling for speed, so this one bundles each function
@@ -46,18 +45,7 @@ describe('bundled Lambda handlers', () => {
 
   it.each(CASES)('%s bundles, loads and answers', async (name, event, status, error) => {
     const outfile = join(OUT, name, 'index.mjs');
-    await build({
-      entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      mainFields: ['module', 'main'],
-      banner: { js: ESM_REQUIRE_BANNER },
-      external: ['@aws-sdk/*'],
-      logLevel: 'silent',
-    });
+    await bundleHandler(name, outfile);
     const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(outfile).href)});
       const result = await handler(JSON.parse(process.argv[1]), { getRemainingTimeInMillis: () => 10000 });
       console.log(JSON.stringify({ status: result.statusCode, error: JSON.parse(result.body).error }));`;
