@@ -131,10 +131,6 @@ export class DynamoDeviceRepository implements DeviceRepository {
     }
   }
 
-  async getBinding(poolId: string, deviceId: string, clientAppId: string): Promise<Binding | undefined> {
-    return (await this.getDeviceAndBinding(poolId, deviceId, clientAppId)).binding;
-  }
-
   async getDeviceAndBinding(poolId: string, deviceId: string, clientAppId: string, jti?: string) {
     const deviceKey = keys.device(poolId, deviceId);
     const bindingKey = keys.binding(poolId, deviceId, clientAppId);

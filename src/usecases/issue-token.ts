@@ -91,8 +91,8 @@ export class IssueToken {
     // Checked again, atomically, by the commit; refusing here spares a replay its KMS signature.
     if (read.jtiSpentUntil !== undefined && read.jtiSpentUntil >= now.getTime() / 1000) throw refusal('assertion_replayed', claims);
     const { device: record, binding } = read;
-    if (!record || !binding) throw new DomainError('binding_not_found', `device ${claims.subject} has no binding for client ${claims.clientAppId}`);
-    if (record.status === 'disabled') throw new DomainError('device_disabled', `device ${claims.subject} is disabled`);
+    if (!record || !binding) throw refusal('binding_not_found', claims);
+    if (record.status === 'disabled') throw refusal('device_disabled', claims);
     const scopes = grantScopes(binding.scopes, request.requestedScopes);
     const audience = selectAudience(pool.audiences, request.resource, this.deps.tokenAudience ?? urls.issuer);
     checkBusinessUnit(record, device);

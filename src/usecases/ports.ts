@@ -84,8 +84,6 @@ export interface DeviceRepository {
     clientAppId: string,
     jti?: string,
   ): Promise<{ device?: Device; binding?: Binding; jtiSpentUntil?: number }>;
-  /** A binding of the device's current generation, or undefined. */
-  getBinding(poolId: string, deviceId: string, clientAppId: string): Promise<Binding | undefined>;
   listBindings(poolId: string, deviceId: string): Promise<Binding[]>;
   deleteBinding(poolId: string, deviceId: string, clientAppId: string): Promise<boolean>;
 }

@@ -37,6 +37,7 @@ describe('DynamoDeviceRepository', () => {
   });
 
   const rawBindings = (deviceId: string) => rawBindingsIn(tableName, deviceId);
+  const bindingOf = async (poolId: string, deviceId: string, clientAppId: string) => (await devices.getDeviceAndBinding(poolId, deviceId, clientAppId)).binding;
 
   beforeAll(async () => {
     tables = await createTestTables();
@@ -68,14 +69,14 @@ describe('DynamoDeviceRepository', () => {
       const record = await devices.getDevice(POOL, 'new-1');
       expect(shown(record)).toEqual(device('new-1'));
       expect(result.binding.deviceGeneration).toBe(record?.generation);
-      expect(await devices.getBinding(POOL, 'new-1', 'client')).toEqual(result.binding);
+      expect(await bindingOf(POOL, 'new-1', 'client')).toEqual(result.binding);
     });
 
     it('replaces a binding: created false, createdAt kept, updatedAt and scopes new', async () => {
       const later = '2030-02-01T00:00:00.000Z';
       const result = await devices.putBinding(POOL, device('new-1', { createdAt: later }), binding('new-1', 'client', later, { scopes: ['device', 'x'] }));
       expect(result.created).toBe(false);
-      expect(shown(await devices.getBinding(POOL, 'new-1', 'client'))).toEqual(binding('new-1', 'client', later, { scopes: ['device', 'x'], createdAt: T0 }));
+      expect(shown(await bindingOf(POOL, 'new-1', 'client'))).toEqual(binding('new-1', 'client', later, { scopes: ['device', 'x'], createdAt: T0 }));
       expect((await devices.getDevice(POOL, 'new-1'))?.createdAt).toBe(T0);
     });
 
@@ -88,7 +89,7 @@ describe('DynamoDeviceRepository', () => {
       const huge = binding('atomic-1', 'client', T0, { description: 'x'.repeat(420 * 1024) });
       await expect(devices.putBinding(POOL, device('atomic-1'), huge)).rejects.toBeInstanceOf(InvalidDependencyRequestError);
       expect(await devices.getDevice(POOL, 'atomic-1')).toBeUndefined();
-      expect(await devices.getBinding(POOL, 'atomic-1', 'client')).toBeUndefined();
+      expect(await bindingOf(POOL, 'atomic-1', 'client')).toBeUndefined();
     });
   });
 
@@ -104,7 +105,7 @@ describe('DynamoDeviceRepository', () => {
     it('deletes a binding once (true), then reports it missing (false)', async () => {
       expect(await devices.deleteBinding(POOL, 'till-2', 'b')).toBe(true);
       expect(await devices.deleteBinding(POOL, 'till-2', 'b')).toBe(false);
-      expect(await devices.getBinding(POOL, 'till-2', 'b')).toBeUndefined();
+      expect(await bindingOf(POOL, 'till-2', 'b')).toBeUndefined();
     });
 
     it('deletes a device with all its bindings (more than one batch of 25), and only those', async () => {
@@ -123,7 +124,7 @@ describe('DynamoDeviceRepository', () => {
       expect(await new DynamoDeviceRepository(failingSweep, tables).deleteDevice(POOL, 'stuck-1')).toBe(true);
       expect(await devices.getDevice(POOL, 'stuck-1')).toBeUndefined();
       expect(await rawBindings('stuck-1')).toHaveLength(1);
-      expect(await devices.getBinding(POOL, 'stuck-1', 'a')).toBeUndefined();
+      expect(await bindingOf(POOL, 'stuck-1', 'a')).toBeUndefined();
       await devices.createDevice(POOL, device('stuck-1'));
       expect(await devices.listBindings(POOL, 'stuck-1')).toEqual([]);
       expect(await devices.getDeviceAndBinding(POOL, 'stuck-1', 'a')).toEqual({ device: await devices.getDevice(POOL, 'stuck-1'), binding: undefined });
@@ -140,7 +141,7 @@ describe('DynamoDeviceRepository', () => {
       const rebound = await devices.putBinding(POOL, device('resweep-1'), binding('resweep-1', 'a'));
       release();
       expect(await deleting).toBe(true);
-      expect(await devices.getBinding(POOL, 'resweep-1', 'a')).toEqual(rebound.binding);
+      expect(await bindingOf(POOL, 'resweep-1', 'a')).toEqual(rebound.binding);
     });
   });
 
