@@ -61,8 +61,20 @@ export interface PoolSigningKey {
   shared?: boolean;
 }
 
+/**
+ * A pool's trust anchor (RFC 5280 §6.1.1 (d): a name and a key). One record
+ * per anchor: uploading another encoding of it (a renewal with the same key,
+ * an ECDSA re-signature) replaces the certificate held, and the record
+ * remembers every fingerprint it was uploaded under, so DELETE by any of them
+ * removes the anchor.
+ */
 export interface RootCertificate {
+  /** Key of the record: anchorIdentity (src/domain/chain/anchor-identity.ts); the fingerprint for records written before anchors were keyed by identity. */
+  anchorId: string;
+  /** SHA-256 (hex) of the DER held now. */
   fingerprint: string;
+  /** Every fingerprint this anchor was uploaded under, oldest first, `fingerprint` last; at most ROOT_FINGERPRINTS_KEPT. */
+  fingerprints: string[];
   subject: string;
   notBefore: string;
   notAfter: string;

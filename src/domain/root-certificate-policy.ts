@@ -1,5 +1,6 @@
 import { DomainError } from '../errors';
 import { DEFAULT_ALGORITHM_POLICY, devicePolicy, encodePemCertificate, tryParseCertificate, type ParsedCertificate, type ValidationPolicy } from './chain';
+import { anchorIdentity } from './chain/anchor-identity';
 import { ALGORITHM_POLICY_CHECKS } from './chain/checks/algorithm-policy';
 import { CERTIFICATE_PROFILE_CHECKS } from './chain/checks/certificate-profile';
 import { positionOf, runCertificateChecks, type CertificateCheck } from './chain/checks/check';
@@ -9,6 +10,8 @@ import { verifyCertificateSignature } from './chain/verify-signature';
 import { readSingleCertificatePem, type SingleCertificateWording } from './pem/single-certificate';
 
 export interface AcceptedRoot {
+  /** RFC 5280 §6.1.1 (d) identity of the anchor: subject and key (anchorIdentity). */
+  anchorId: string;
   der: Uint8Array;
   pem: string;
   fingerprint: string;
@@ -73,6 +76,7 @@ function singlePemCertificate(content: Buffer): Uint8Array {
 
 function describe(root: ParsedCertificate): AcceptedRoot {
   return {
+    anchorId: anchorIdentity(root),
     der: root.der,
     pem: encodePemCertificate(root.der),
     fingerprint: root.sha256Hex,

@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, callDependency } from '../errors';
 import type { RootCertificate } from '../domain/model';
 import type { TrustStoreRepository } from '../usecases/ports';
@@ -6,8 +6,9 @@ import { cancellationReasons, isConditionalCheckFailure, keys } from './keys';
 import { commitTrustChange, putIfAbsent, queryPoolPrefix } from './table-operations';
 
 /**
- * A pool's trusted roots, DER included, under the pool's partition: the token
- * function reads the whole trust list with one strongly consistent Query.
+ * A pool's trust anchors, DER included, under the pool's partition, one
+ * record per subject + key (keys.ts): the token function reads the whole
+ * trust list with one strongly consistent Query.
  * Each record names the S3 object holding its PEM copy (`objectKey`, unique
  * per upload); every change of that pointer is conditioned on the value read,
  * which is what keeps record and object in step under concurrent uploads and
@@ -19,29 +20,28 @@ export class DynamoTrustStoreRepository implements TrustStoreRepository {
     private readonly tableName: string,
   ) {}
 
-  async getRoot(poolId: string, fingerprint: string): Promise<RootCertificate | undefined> {
+  async getRoot(poolId: string, anchorId: string): Promise<RootCertificate | undefined> {
     const result = await callDependency('dynamodb', () =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.root(poolId, fingerprint), ConsistentRead: true })),
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.root(poolId, anchorId), ConsistentRead: true })),
     );
     return result.Item ? toRoot(result.Item) : undefined;
   }
 
-  /** false when a record with this fingerprint already exists. */
+  /** false when a record for this anchor already exists. */
   async createRoot(poolId: string, root: RootCertificate): Promise<boolean> {
-    return putIfAbsent(this.client, this.tableName, { ...keys.root(poolId, root.fingerprint), type: 'root', ...root });
+    return putIfAbsent(this.client, this.tableName, rootItem(poolId, root));
   }
 
-  /** Points the record at a new object; false when the record is gone or no longer points at `expectedObjectKey`. */
-  async replaceRootObject(poolId: string, fingerprint: string, expectedObjectKey: string, objectKey: string): Promise<boolean> {
+  /** Replaces the whole record; false when it is gone or no longer points at `expectedObjectKey`. */
+  async replaceRoot(poolId: string, root: RootCertificate, expectedObjectKey: string): Promise<boolean> {
     return callDependency('dynamodb', async () => {
       try {
         await this.client.send(
-          new UpdateCommand({
+          new PutCommand({
             TableName: this.tableName,
-            Key: keys.root(poolId, fingerprint),
-            UpdateExpression: 'SET objectKey = :objectKey',
+            Item: rootItem(poolId, root),
             ConditionExpression: 'objectKey = :expected',
-            ExpressionAttributeValues: { ':objectKey': objectKey, ':expected': expectedObjectKey },
+            ExpressionAttributeValues: { ':expected': expectedObjectKey },
           }),
         );
         return true;
@@ -57,34 +57,46 @@ export class DynamoTrustStoreRepository implements TrustStoreRepository {
   }
 
   /**
-   * Removes the anchor and moves the pool's trustEpoch in one transaction
-   * (keys.ts); false when the record is gone or points at another object.
+   * Removes the records and moves the pool's trustEpoch in one transaction
+   * (keys.ts); false when any record is gone or points at another object.
    */
-  async deleteRoot(poolId: string, fingerprint: string, expectedObjectKey: string): Promise<boolean> {
+  async deleteRoots(poolId: string, roots: readonly Pick<RootCertificate, 'anchorId' | 'objectKey'>[]): Promise<boolean> {
     try {
       await callDependency('dynamodb', () =>
-        commitTrustChange(this.client, this.tableName, poolId, [
-          {
+        commitTrustChange(
+          this.client,
+          this.tableName,
+          poolId,
+          roots.map((root) => ({
             Delete: {
               TableName: this.tableName,
-              Key: keys.root(poolId, fingerprint),
+              Key: keys.root(poolId, root.anchorId),
               ConditionExpression: 'objectKey = :expected',
-              ExpressionAttributeValues: { ':expected': expectedObjectKey },
+              ExpressionAttributeValues: { ':expected': root.objectKey },
             },
-          },
-        ]),
+          })),
+        ),
       );
       return true;
     } catch (error) {
-      if (cancellationReasons(error instanceof DependencyError ? error.cause : error)?.[0] === 'ConditionalCheckFailed') return false;
+      const reasons = cancellationReasons(error instanceof DependencyError ? error.cause : error);
+      if (reasons?.slice(0, roots.length).includes('ConditionalCheckFailed')) return false;
       throw error;
     }
   }
 }
 
+function rootItem(poolId: string, root: RootCertificate): Record<string, unknown> {
+  return { ...keys.root(poolId, root.anchorId), type: 'root', ...root };
+}
+
 function toRoot(item: Record<string, unknown>): RootCertificate {
+  const fingerprint = String(item.fingerprint);
   return {
-    fingerprint: String(item.fingerprint),
+    anchorId: String(item.sk).slice(keys.rootPrefix.length),
+    fingerprint,
+    // Records written before anchors were keyed by identity hold one fingerprint.
+    fingerprints: Array.isArray(item.fingerprints) ? item.fingerprints.map(String) : [fingerprint],
     subject: String(item.subject),
     notBefore: String(item.notBefore),
     notAfter: String(item.notAfter),

@@ -16,7 +16,10 @@ import { createHash } from 'node:crypto';
  *   POOL#{poolId}    POOL                         pool → org/env, trustEpoch, requireCrl, signingKeys (the list is
  *                                                 replaced only on the condition that it is unchanged;
  *                                                 trustEpoch unaffected; rotation rules: src/domain/signing-keys.ts)
- *   POOL#{poolId}    ROOT#{fingerprint}           trusted root (metadata + DER + objectKey of its S3 copy)
+ *   POOL#{poolId}    ROOT#{anchorId}              trust anchor: one per subject + key (RFC 5280 §6.1.1 (d); anchorIdentity),
+ *                                                 the DER held now + every fingerprint it was uploaded under + objectKey
+ *                                                 of its S3 copy. Records written before anchors were keyed by identity
+ *                                                 are keyed by fingerprint; a delete removes every record of the anchor.
  *   POOL#{poolId}    DEVICE#{deviceId}            device record (generation, status)
  *   POOL#{poolId}    BINDING#{deviceId}#{appId}   device app binding (deviceGeneration, revision)
  *   POOL#{poolId}    REVOKED#{fingerprint}        certificate revoked by the operator (+ the ids of its identities below)
@@ -82,7 +85,7 @@ export const keys = {
   org: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG' }),
   env: (orgId: string, envId: string) => ({ pk: `ORG#${orgId}`, sk: `ENV#${envId}` }),
   pool: (poolId: string) => ({ pk: `POOL#${poolId}`, sk: 'POOL' }),
-  root: (poolId: string, fingerprint: string) => ({ pk: `POOL#${poolId}`, sk: `ROOT#${fingerprint}` }),
+  root: (poolId: string, anchorId: string) => ({ pk: `POOL#${poolId}`, sk: `ROOT#${anchorId}` }),
   rootPrefix: 'ROOT#',
   device: (poolId: string, deviceId: string) => ({ pk: `POOL#${poolId}`, sk: `DEVICE#${deviceId}` }),
   binding: (poolId: string, deviceId: string, clientAppId: string) => ({

@@ -86,6 +86,22 @@ export interface DeviceRepository {
   ): Promise<{ device?: Device; binding?: Binding; jtiSpentUntil?: number }>;
   listBindings(poolId: string, deviceId: string): Promise<Binding[]>;
   deleteBinding(poolId: string, deviceId: string, clientAppId: string): Promise<boolean>;
+  /**
+   * SPEC §3.3 fleet inventory: at most `limit` device records of the pool
+   * after device id `after`, ordered by device id, strongly consistent,
+   * without their provisioning state; with `status`, only those. `next` is
+   * the device id to continue after, absent when the listing is complete. A
+   * page may hold fewer than `limit` records (even none) while `next` is set,
+   * when the filter skipped many: the read per call is bounded
+   * (DynamoDeviceRepository.listDevices).
+   */
+  listDevices(poolId: string, page: DevicePageRequest): Promise<{ devices: Device[]; next?: string }>;
+}
+
+export interface DevicePageRequest {
+  limit: number;
+  after?: string;
+  status?: DeviceStatus;
 }
 
 /** What a token decision read, which its commit requires to be unchanged. */
@@ -121,14 +137,17 @@ export interface IssuanceLedger {
 }
 
 export interface TrustStoreRepository {
-  getRoot(poolId: string, fingerprint: string): Promise<RootCertificate | undefined>;
-  /** false when a record with this fingerprint already exists. */
+  getRoot(poolId: string, anchorId: string): Promise<RootCertificate | undefined>;
+  /** false when the pool already has a record for this anchor. */
   createRoot(poolId: string, root: RootCertificate): Promise<boolean>;
-  /** Points the record at a new S3 object; false when it is gone or no longer points at `expectedObjectKey`. */
-  replaceRootObject(poolId: string, fingerprint: string, expectedObjectKey: string, objectKey: string): Promise<boolean>;
+  /** Replaces the anchor's record (certificate held, fingerprints, S3 object); false when it is gone or no longer points at `expectedObjectKey`. */
+  replaceRoot(poolId: string, root: RootCertificate, expectedObjectKey: string): Promise<boolean>;
   listRoots(poolId: string): Promise<RootCertificate[]>;
-  /** Removes the anchor, taking trust away (trustEpoch); false when it is gone or points at another object. */
-  deleteRoot(poolId: string, fingerprint: string, expectedObjectKey: string): Promise<boolean>;
+  /**
+   * Removes these records in one change that takes trust away (trustEpoch);
+   * false, and nothing removed, when any is gone or points at another object.
+   */
+  deleteRoots(poolId: string, roots: readonly Pick<RootCertificate, 'anchorId' | 'objectKey'>[]): Promise<boolean>;
 }
 
 /** SPEC §3.4 state of a pool: individual revocations and one current CRL per issuer. */

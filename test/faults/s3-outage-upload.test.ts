@@ -52,7 +52,7 @@ describe('root CA upload: S3 down', () => {
     (await idp.poolItems(clientPoolId, 'ROOT#')).map((item) => item.fingerprint as string).sort();
 
   /** The S3 copy the root's record points at (one object per upload, under the fingerprint). */
-  const objectKeyOf = async (env: EnvironmentInfo, fingerprint: string) => String((await idp.poolItems(env.clientPoolId, `ROOT#${fingerprint}`))[0]?.objectKey);
+  const objectKeyOf = async (env: EnvironmentInfo, fingerprint: string) => String((await idp.poolItems(env.clientPoolId, 'ROOT#')).find((item) => item.fingerprint === fingerprint)?.objectKey);
 
   it('answers 503 + Retry-After and records nothing; after S3 is back a retry stores one record and one object', async () => {
     const env = await idp.createEnvironment('s3-org', 'prod');

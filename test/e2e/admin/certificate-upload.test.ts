@@ -2,6 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { parseCertificate } from '../../../src/domain/chain';
+import { anchorIdentity } from '../../../src/domain/chain/anchor-identity';
 import { testS3Client } from '../../support/emulators';
 import { type OpensslRecipe, openssl, runOpensslRecipe } from '../../support/pki-openssl';
 import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
@@ -52,7 +54,8 @@ describe('root CA upload, list and delete (SPEC §3.1)', () => {
   it('stores one DynamoDB record and one S3 object keyed by the SHA-256 fingerprint', async () => {
     const roots = await storedRoots(idp.tableName, env.clientPoolId);
     expect(roots).toHaveLength(1);
-    expect(roots[0]).toMatchObject({ sk: `ROOT#${fingerprint}`, fingerprint, filename: 'root-ca.crt' });
+    // One record per trust anchor, keyed by its subject and key (RFC 5280 §6.1.1 (d)), answering to the fingerprint uploaded.
+    expect(roots[0]).toMatchObject({ sk: `ROOT#${anchorIdentity(parseCertificate(recipe.root))}`, fingerprint, fingerprints: [fingerprint], filename: 'root-ca.crt' });
     expect(Buffer.from(String(roots[0].der), 'base64').equals(Buffer.from(recipe.root))).toBe(true);
     const key = String(roots[0].objectKey);
     expect(key).toMatch(new RegExp(`^pools/${env.clientPoolId}/roots/${fingerprint}/[0-9a-f-]{36}\\.pem$`));
@@ -67,6 +70,7 @@ describe('root CA upload, list and delete (SPEC §3.1)', () => {
     expect(certificates).toEqual([
       {
         fingerprint,
+        fingerprints: [fingerprint],
         subject: expect.stringContaining('CN=Root CA'),
         notBefore: new Date(x509.validFrom).toISOString(),
         notAfter: new Date(x509.validTo).toISOString(),

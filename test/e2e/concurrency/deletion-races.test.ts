@@ -12,6 +12,8 @@ import {
   sha256Hex,
   uploadRoot,
 } from '../../support/device-fleet';
+import { malleateEcdsaSignature } from '../../support/ecdsa-malleability';
+import { adoptCertificate } from '../../support/pki';
 import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/test-idp';
 import { bucketKeys, deviceItem, poolItems } from '../../hostile/support/stored-state';
 
@@ -152,33 +154,35 @@ describe('deletion races', () => {
     }
   });
 
-  it('a root deleted while it is re-uploaded: record and S3 object stay in step, and "already uploaded" is never the last word on an untrusted root', async () => {
+  it('a root deleted while it is re-uploaded, as itself or re-encoded: one anchor record in step with its S3 object, and "already uploaded" is never the last word on an untrusted root', async () => {
     const racePool = await idp.createEnvironment(undefined, 'roots');
     for (let round = 0; round < ROUNDS; round++) {
       const own = await makeOrganisationPki(`Root Race ${round}`);
+      // The same anchor (subject and key) in another encoding: the other valid ECDSA signature value.
+      const reencoded = adoptCertificate(malleateEcdsaSignature(own.root.der), own.root.keys);
       const fingerprint = sha256Hex(own.root.der);
       await uploadRoot(idp, racePool.clientPoolId, own.root.pem);
-      const upload = async () => {
+      const upload = async (pem: string) => {
         await jitter(20);
         const form = new FormData();
-        form.append('certificate', new Blob([own.root.pem], { type: 'application/x-pem-file' }), 'root-ca.crt');
+        form.append('certificate', new Blob([pem], { type: 'application/x-pem-file' }), 'root-ca.crt');
         return (await idp.request(`/api/internal/${racePool.clientPoolId}/certificates`, { method: 'POST', body: form })).status;
       };
       const remove = async () => {
         await jitter(20);
         return (await idp.request(`/api/internal/${racePool.clientPoolId}/certificates/${fingerprint}`, { method: 'DELETE' })).status;
       };
-      const [deleted, ...uploads] = await Promise.all([remove(), upload(), upload()]);
+      const [deleted, ...uploads] = await Promise.all([remove(), upload(own.root.pem), upload(reencoded.pem)]);
       expect(deleted).toBe(204);
       for (const status of uploads) expect([200, 201]).toContain(status);
 
-      const records = await poolItems(idp, racePool.clientPoolId, `ROOT#${fingerprint}`);
-      const objects = await bucketKeys(idp, `pools/${racePool.clientPoolId}/roots/${fingerprint}`);
+      const records = await poolItems(idp, racePool.clientPoolId, 'ROOT#');
+      const objects = await bucketKeys(idp, `pools/${racePool.clientPoolId}/roots/`);
       const device = await issueDevice(own.root, own.intermediate, { deviceId: `root-race-${round}` });
       await bindDevice(idp, racePool, device.deviceId, 'client', ['device']);
       const token = await timedToken(device, racePool);
       if (uploads.includes(201)) {
-        // An upload re-created the root after the delete: trusted, with exactly its object.
+        // An upload re-created the anchor after the delete: trusted, one record, exactly its object.
         expect(records).toHaveLength(1);
         expect(objects).toEqual([records[0].objectKey]);
         expect(token.answer.status).toBe(200);

@@ -1,4 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RootCertificate } from '../../../src/domain/model';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
 import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
@@ -7,7 +8,9 @@ import { S3CertificateObjectStore } from '../../../src/storage/s3-certificate-ob
 import { createTestBucket, createTestTable, testDocumentClient, testS3Client } from '../../support/emulators';
 
 const root = (fingerprint: string, extra: Partial<RootCertificate> = {}): RootCertificate => ({
+  anchorId: fingerprint,
   fingerprint,
+  fingerprints: [fingerprint],
   subject: 'CN=Root CA,O=Organization,C=US',
   notBefore: '2030-01-01T00:00:00.000Z',
   notAfter: '2040-01-01T00:00:00.000Z',
@@ -58,27 +61,36 @@ describe('DynamoTrustStoreRepository', () => {
     expect(await store.listRoots('pool-empty')).toEqual([]);
   });
 
-  it('re-points a root at a new object only from the object it still points at', async () => {
-    const moved = `pools/pool-a/roots/${fp('b')}/second.pem`;
-    expect(await store.replaceRootObject('pool-a', fp('b'), 'not-the-current-object', moved)).toBe(false);
-    expect(await store.replaceRootObject('pool-a', fp('b'), root(fp('b')).objectKey, moved)).toBe(true);
-    expect((await store.getRoot('pool-a', fp('b')))?.objectKey).toBe(moved);
-    expect(await store.replaceRootObject('pool-a', fp('9'), 'x', 'y')).toBe(false);
+  it('replaces an anchor record (certificate held, fingerprints, object) only from the object it still points at', async () => {
+    const renewed = root(fp('b'), { fingerprint: fp('d'), fingerprints: [fp('b'), fp('d')], objectKey: `pools/pool-a/roots/${fp('d')}/second.pem` });
+    expect(await store.replaceRoot('pool-a', renewed, 'not-the-current-object')).toBe(false);
+    expect(await store.getRoot('pool-a', fp('b'))).toEqual(root(fp('b')));
+    expect(await store.replaceRoot('pool-a', renewed, root(fp('b')).objectKey)).toBe(true);
+    expect(await store.getRoot('pool-a', fp('b'))).toEqual(renewed);
+    expect(await store.replaceRoot('pool-a', root(fp('9')), 'x')).toBe(false);
     expect(await store.getRoot('pool-a', fp('9'))).toBeUndefined();
   });
 
-  it('deletes a root only while it points at the expected object, moving the pool trustEpoch with it', async () => {
+  it('reads a record written before anchors were keyed by identity as an anchor with its one fingerprint', async () => {
+    const { fingerprints: _fingerprints, anchorId, ...legacy } = root(fp('e'));
+    await testDocumentClient().send(new PutCommand({ TableName: tableName, Item: { pk: 'POOL#pool-legacy', sk: `ROOT#${anchorId}`, type: 'root', ...legacy } }));
+    expect(await store.listRoots('pool-legacy')).toEqual([root(fp('e'))]);
+  });
+
+  it('deletes records only while each points at the expected object, all or none, moving the pool trustEpoch with them', async () => {
     await directory.createEnvironment({ orgId: 'o', envId: 'e', name: 'e', clientPoolId: 'pool-a', createdAt: '2030-01-01T00:00:00.000Z' });
+    await store.createRoot('pool-a', root(fp('f')));
     expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(0);
-    expect(await store.deleteRoot('pool-a', fp('a'), 'another-object')).toBe(false);
-    expect(await store.getRoot('pool-a', fp('a'))).toBeDefined();
+    expect(await store.deleteRoots('pool-a', [{ anchorId: fp('a'), objectKey: 'another-object' }])).toBe(false);
+    expect(await store.deleteRoots('pool-a', [root(fp('f')), { anchorId: fp('a'), objectKey: 'another-object' }])).toBe(false);
+    expect((await store.listRoots('pool-a')).map((r) => r.anchorId).sort()).toEqual([fp('a'), fp('b'), fp('f')]);
     expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(0);
-    expect(await store.deleteRoot('pool-a', fp('a'), root(fp('a')).objectKey)).toBe(true);
+    expect(await store.deleteRoots('pool-a', [root(fp('a')), root(fp('f'))])).toBe(true);
     expect(await store.getRoot('pool-a', fp('a'))).toBeUndefined();
-    expect((await store.listRoots('pool-a')).map((r) => r.fingerprint)).toEqual([fp('b')]);
+    expect((await store.listRoots('pool-a')).map((r) => r.anchorId)).toEqual([fp('b')]);
     expect(await store.listRoots('pool-z')).toHaveLength(1);
     expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(1);
-    expect(await store.deleteRoot('pool-a', fp('a'), root(fp('a')).objectKey)).toBe(false);
+    expect(await store.deleteRoots('pool-a', [root(fp('a'))])).toBe(false);
     expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(1);
   });
 });

@@ -136,7 +136,9 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
     intermediate = await makeIntermediate(root, { cn: 'Acme Devices', o: 'Acme' });
     trustStore = new DynamoTrustStoreRepository(client, tableName);
     await trustStore.createRoot(POOL, {
+      anchorId: sha256Hex(root.der),
       fingerprint: sha256Hex(root.der),
+      fingerprints: [sha256Hex(root.der)],
       subject: 'CN=Acme Root',
       notBefore: '2000-01-01T00:00:00.000Z',
       notAfter: '2099-12-31T23:59:59.000Z',

@@ -83,7 +83,9 @@ export class World {
 
   trust(root: TestCertificate): void {
     this.roots.push({
+      anchorId: fingerprintOf(root),
       fingerprint: fingerprintOf(root),
+      fingerprints: [fingerprintOf(root)],
       subject: 'root',
       notBefore: '',
       notAfter: '',

@@ -73,7 +73,9 @@ describe('RevocationService (SPEC §3.4)', () => {
   let now: Date;
   let service: RevocationService;
   const rootRecord = (certificate: TestCertificate): RootCertificate => ({
+    anchorId: createHash('sha256').update(certificate.der).digest('hex'),
     fingerprint: createHash('sha256').update(certificate.der).digest('hex'),
+    fingerprints: [createHash('sha256').update(certificate.der).digest('hex')],
     subject: 'CN=root',
     notBefore: '',
     notAfter: '',
