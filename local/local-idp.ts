@@ -35,6 +35,8 @@ export interface LocalIdpOptions {
   bucketName?: string;
   signingKeySpec?: 'ECC_NIST_P256' | 'RSA_2048';
   tokenTtlSeconds?: number;
+  /** TRUST_DECISION_DEADLINE_MS of every function (default 1000, as deployed; src/storage/trust-decision-window.ts). */
+  trustDecisionDeadlineMs?: number;
 }
 
 export interface LocalIdp {
@@ -110,6 +112,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
         [ENV.issuerBaseUrl]: baseUrl,
         [ENV.adminKeyPlain]: adminKey.value,
         [ENV.tokenTtlSeconds]: String(options.tokenTtlSeconds ?? 3600),
+        [ENV.trustDecisionDeadlineMs]: String(options.trustDecisionDeadlineMs ?? 1000),
       });
       if (adminKey.previous) process.env[ENV.adminKeyPreviousPlain] = adminKey.previous;
       else delete process.env[ENV.adminKeyPreviousPlain];

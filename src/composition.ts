@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { adminKeySource } from './aws-clients';
 import { ENV } from './config-names';
-import { requireEnv } from './config';
+import { configuredTrustDecisionWindow, requireEnv } from './config';
 import { DynamoApiKeyRepository } from './storage/dynamo-api-key-repository';
 import { DynamoDirectoryRepository } from './storage/dynamo-directory-repository';
 import { ApiKeyAuthenticator } from './usecases/authenticate';
@@ -16,7 +16,7 @@ export function adminAccess(client: DynamoDBDocumentClient) {
   return {
     tableName,
     apiKeys,
-    directory: new DynamoDirectoryRepository(client, tableName),
+    directory: new DynamoDirectoryRepository(client, tableName, configuredTrustDecisionWindow()),
     authenticator: new ApiKeyAuthenticator(adminKeySource(), apiKeys),
   };
 }

@@ -27,6 +27,13 @@ export const ENV = {
   signingKeySpec: 'SIGNING_KEY_SPEC',
   /** Admin function: `alias/device-idp/<stack tag>`; a pool key's alias is `<prefix>/<poolId>/<n>`. */
   signingKeyAliasPrefix: 'SIGNING_KEY_ALIAS_PREFIX',
+  /**
+   * Token, admin and certificates functions, one value for all: milliseconds
+   * a token decision may take from its read to its commit before it re-reads
+   * the pool; changes that take trust away answer that long (+100 ms) after
+   * their commit (src/storage/trust-decision-window.ts). Default 1000.
+   */
+  trustDecisionDeadlineMs: 'TRUST_DECISION_DEADLINE_MS',
 } as const;
 
 /** Tag keys on every pool signing key (SPEC §4.6): the stack's IAM policies allow KMS use only on keys tagged for the stack. */

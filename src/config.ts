@@ -1,4 +1,5 @@
 import { ENV } from './config-names';
+import { type TrustDecisionWindow, trustDecisionWindow } from './domain/trust-decision-window';
 
 /** Misconfiguration fails at cold start, not mid-request. */
 export function requireEnv(name: string): string {
@@ -28,4 +29,12 @@ export function positiveIntegerEnv(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
   return value;
+}
+
+/** Default of TRUST_DECISION_DEADLINE_MS: far above a token request's read-to-commit time, short enough for an admin to wait. */
+const TRUST_DECISION_DEADLINE_MS = 1000;
+
+/** The window every function of a deployment must agree on (ENV.trustDecisionDeadlineMs). */
+export function configuredTrustDecisionWindow(): TrustDecisionWindow {
+  return trustDecisionWindow(positiveIntegerEnv(ENV.trustDecisionDeadlineMs, TRUST_DECISION_DEADLINE_MS));
 }

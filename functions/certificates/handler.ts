@@ -1,7 +1,7 @@
 import { documentClient, s3Client } from '../../src/aws-clients';
 import { adminAccess } from '../../src/composition';
 import { ENV } from '../../src/config-names';
-import { requireEnv } from '../../src/config';
+import { configuredTrustDecisionWindow, requireEnv } from '../../src/config';
 import { DynamoRevocationRepository } from '../../src/storage/dynamo-revocation-repository';
 import { DynamoTrustStoreRepository } from '../../src/storage/dynamo-trust-store-repository';
 import { S3CertificateObjectStore } from '../../src/storage/s3-certificate-object-store';
@@ -11,7 +11,9 @@ import { createCertificateHandler } from './app';
 
 const client = documentClient();
 const { tableName, directory, authenticator } = adminAccess(client);
-const trustStore = new DynamoTrustStoreRepository(client, tableName);
+// One window for every function of the deployment (src/storage/trust-decision-window.ts).
+const trustWindow = configuredTrustDecisionWindow();
+const trustStore = new DynamoTrustStoreRepository(client, tableName, trustWindow);
 const clock = () => new Date();
 
 export const handler = createCertificateHandler({
@@ -22,5 +24,5 @@ export const handler = createCertificateHandler({
     objects: new S3CertificateObjectStore(s3Client(), requireEnv(ENV.bucketName)),
     clock,
   }),
-  revocations: new RevocationService({ directory, trustStore, revocations: new DynamoRevocationRepository(client, tableName), clock }),
+  revocations: new RevocationService({ directory, trustStore, revocations: new DynamoRevocationRepository(client, tableName, trustWindow), clock }),
 });

@@ -2,16 +2,15 @@ import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, kmsClient } from '../../src/aws-clients';
 import { ENV } from '../../src/config-names';
-import { issuerBaseUrl, positiveIntegerEnv, requireEnv } from '../../src/config';
+import { configuredTrustDecisionWindow, issuerBaseUrl, positiveIntegerEnv, requireEnv } from '../../src/config';
 import { KmsSignerCache } from '../../src/crypto/kms-signer-cache';
 import { PoolTokenSigner } from '../../src/crypto/pool-token-signer';
 import type { Pool } from '../../src/domain/model';
 import { callDependency } from '../../src/errors';
-import { DynamoDeviceRepository } from '../../src/storage/dynamo-device-repository';
 import { DynamoDirectoryRepository } from '../../src/storage/dynamo-directory-repository';
 import { DynamoIssuanceLedger } from '../../src/storage/dynamo-issuance-ledger';
 import { DynamoRevocationRepository } from '../../src/storage/dynamo-revocation-repository';
-import { DynamoTrustStoreRepository } from '../../src/storage/dynamo-trust-store-repository';
+import { DynamoTokenDecisionReader } from '../../src/storage/dynamo-token-decision-reader';
 import { CheckHealth } from '../../src/usecases/check-health';
 import { IssueToken } from '../../src/usecases/issue-token';
 import { PoolDiscovery } from '../../src/usecases/pool-discovery';
@@ -23,9 +22,11 @@ const HEALTH_PROBE_KEY = { pk: 'POOL#health-probe', sk: 'POOL' };
 const client = documentClient();
 const kms = kmsClient();
 const tableName = requireEnv(ENV.tableName);
+// One window for every function of the deployment (src/storage/trust-decision-window.ts).
+const trustWindow = configuredTrustDecisionWindow();
 const tables = { config: tableName, runtime: requireEnv(ENV.runtimeTableName) };
 const baseUrl = issuerBaseUrl();
-const directory = new DynamoDirectoryRepository(client, tableName);
+const directory = new DynamoDirectoryRepository(client, tableName, trustWindow);
 const tokenLifetimeSeconds = positiveIntegerEnv(ENV.tokenTtlSeconds, 3600);
 // Each pool signs with its own key (SPEC §4.6); KMS_KEY_ID is the shared key of pools created before that.
 const poolSigner = new PoolTokenSigner({
@@ -42,12 +43,11 @@ const signer = {
 
 export const handler = createTokenHandler({
   issueToken: new IssueToken({
-    directory,
-    trustStore: new DynamoTrustStoreRepository(client, tableName),
-    revocations: new DynamoRevocationRepository(client, tableName),
-    devices: new DynamoDeviceRepository(client, tables),
+    reader: new DynamoTokenDecisionReader(client, tables),
+    revocations: new DynamoRevocationRepository(client, tableName, trustWindow),
     ledger: new DynamoIssuanceLedger(client, tables),
     signer,
+    trustWindow,
     issuerBaseUrl: baseUrl,
     tokenLifetimeSeconds,
     tokenAudience: process.env[ENV.tokenAudience] || undefined,

@@ -2,15 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, DomainError, callDependency } from '../errors';
 import { logger } from '../logger';
-import type { Binding, Device } from '../domain/model';
-import type { DeviceChanges, DeviceRepository } from '../usecases/ports';
+import type { Binding, Device, DeviceStatus } from '../domain/model';
+import type { DeviceChanges, DevicePageRequest, DeviceRepository } from '../usecases/ports';
 import { cancellationReasons, isConditionalCheckFailure, keys, type Tables } from './keys';
 import { generationCondition } from './device-generation';
-import { batchGetTables, putIfAbsent, queryPoolPrefix, transactWrite } from './table-operations';
+import { putIfAbsent, queryPoolPrefix, transactWrite } from './table-operations';
 import { toBinding, toDevice, withProvisioning } from './device-items';
 
 /** A binding write races at most a delete and a re-creation of its device; more rounds mean something else is wrong. */
 const BINDING_ROUNDS = 4;
+/**
+ * Queries one inventory page may make, each reading at most `limit + 1`
+ * records: a status filter that skips most of a large fleet costs a bounded
+ * read per request (the caller follows `next`), never a scan to the end.
+ */
+export const INVENTORY_QUERY_ROUNDS = 5;
 
 /**
  * Devices and their app bindings. The generation scheme that makes deletion
@@ -131,31 +137,47 @@ export class DynamoDeviceRepository implements DeviceRepository {
     }
   }
 
-  async getDeviceAndBinding(poolId: string, deviceId: string, clientAppId: string, jti?: string) {
-    const deviceKey = keys.device(poolId, deviceId);
-    const bindingKey = keys.binding(poolId, deviceId, clientAppId);
-    const found = await batchGetTables(this.client, {
-      [this.tables.config]: [deviceKey, bindingKey],
-      ...(jti === undefined ? {} : { [this.tables.runtime]: [keys.jti(poolId, deviceId, jti)] }),
-    });
-    const config = found[this.tables.config] ?? [];
-    const record = config.find((item) => item.sk === deviceKey.sk);
-    const binding = config.find((item) => item.sk === bindingKey.sk);
-    const spent = found[this.tables.runtime]?.[0];
-    const jtiSpentUntil = spent ? Number(spent.expiresAt) : undefined;
-    if (!record) return { jtiSpentUntil };
-    return {
-      device: toDevice(record),
-      binding: binding && binding.deviceGeneration === record.generation ? toBinding(binding) : undefined,
-      jtiSpentUntil,
-    };
-  }
-
   async listBindings(poolId: string, deviceId: string): Promise<Binding[]> {
     const record = await this.getItem(keys.device(poolId, deviceId));
     if (!record) return [];
     const items = await queryPoolPrefix(this.client, this.tableName, poolId, keys.bindingPrefix(deviceId));
     return items.filter((item) => item.deviceGeneration === record.generation).map(toBinding);
+  }
+
+  /**
+   * One Query of the pool's `DEVICE#` items (bindings, `BINDING#`, and every
+   * other item type sort elsewhere), from `after` on, `limit + 1` records at
+   * a time: the extra record tells whether another page follows. Records
+   * older than `status` are active. The partition is always this pool's: the
+   * caller's `after` only positions the read inside it.
+   */
+  async listDevices(poolId: string, { limit, after, status }: DevicePageRequest): Promise<{ devices: Device[]; next?: string }> {
+    const prefix = keys.device(poolId, '').sk;
+    const filter: Partial<ReturnType<typeof statusFilter>> = status === undefined ? {} : statusFilter(status);
+    const devices: Device[] = [];
+    let startKey: Record<string, unknown> | undefined = after === undefined ? undefined : keys.device(poolId, after);
+    for (let round = 1; round <= INVENTORY_QUERY_ROUNDS; round++) {
+      const page = await callDependency('dynamodb', () =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ...filter,
+            ExpressionAttributeValues: { ':pk': keys.poolPartition(poolId), ':prefix': prefix, ...filter.ExpressionAttributeValues },
+            ExclusiveStartKey: startKey,
+            Limit: limit + 1,
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        devices.push(toDevice(item));
+        if (devices.length > limit) return { devices: devices.slice(0, limit), next: devices[limit - 1].deviceId };
+      }
+      if (!page.LastEvaluatedKey) return { devices };
+      startKey = page.LastEvaluatedKey;
+    }
+    return { devices, next: String(startKey?.sk).slice(prefix.length) };
   }
 
   async deleteBinding(poolId: string, deviceId: string, clientAppId: string): Promise<boolean> {
@@ -223,4 +245,13 @@ export class DynamoDeviceRepository implements DeviceRepository {
     );
     return result.Item;
   }
+}
+
+/** `status` is a DynamoDB reserved word; records written before it existed have none and are active (device-items.ts). */
+function statusFilter(status: DeviceStatus) {
+  return {
+    FilterExpression: status === 'disabled' ? '#status = :disabled' : 'attribute_not_exists(#status) OR #status <> :disabled',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':disabled': 'disabled' satisfies DeviceStatus },
+  };
 }

@@ -2,13 +2,16 @@ import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@
 import { DependencyError, DomainError, callDependency } from '../errors';
 import type { Environment, EnvironmentChanges, Organisation, Pool, PoolSigningKey } from '../domain/model';
 import type { DirectoryRepository } from '../usecases/ports';
-import { cancellationReasons, isTransactionConditionFailure, keys, withoutKeys } from './keys';
+import { POOL_ANCHORS, cancellationReasons, isTransactionConditionFailure, keys, withoutKeys } from './keys';
 import { putIfAbsent, transactWrite } from './table-operations';
+import type { TrustDecisionWindow } from '../domain/trust-decision-window';
+import { settleTrustChange } from './trust-decision-window';
 
 export class DynamoDirectoryRepository implements DirectoryRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly window: TrustDecisionWindow,
   ) {}
 
   async createOrg(org: Organisation): Promise<void> {
@@ -39,7 +42,8 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
               {
                 Put: {
                   TableName: this.tableName,
-                  Item: { ...keys.pool(env.clientPoolId), type: 'pool', clientPoolId: env.clientPoolId, orgId: env.orgId, envId: env.envId, signingKeys },
+                  // `anchors` from the start: the token path reads the trust list with the pool (dynamo-trust-store-repository.ts).
+                  Item: { ...keys.pool(env.clientPoolId), type: 'pool', clientPoolId: env.clientPoolId, orgId: env.orgId, envId: env.envId, signingKeys, anchors: {} },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -60,12 +64,10 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   }
 
   async getPool(clientPoolId: string): Promise<Pool | undefined> {
-    const pool = await this.get<Pool>(keys.pool(clientPoolId));
-    if (!pool) return undefined;
-    const base: Pool = { clientPoolId: pool.clientPoolId, orgId: pool.orgId, envId: pool.envId, trustEpoch: Number(pool.trustEpoch ?? 0), requireCrl: pool.requireCrl === true };
-    if (Array.isArray(pool.audiences) && pool.audiences.length > 0) base.audiences = pool.audiences;
-    // Kept exactly as stored: a signing-key update is conditional on the list as read (dynamo-signing-key-repository.ts).
-    return Array.isArray(pool.signingKeys) ? { ...base, signingKeys: pool.signingKeys } : base;
+    const result = await callDependency('dynamodb', () =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.pool(clientPoolId), ConsistentRead: true })),
+    );
+    return result.Item ? poolFromItem(result.Item) : undefined;
   }
 
   async updateEnvironment(env: Environment, changes: EnvironmentChanges, updatedAt: string): Promise<Environment | undefined> {
@@ -87,6 +89,8 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
       if (cancellationReasons(error instanceof DependencyError ? error.cause : error)?.[0] === 'ConditionalCheckFailed') return undefined;
       throw error;
     }
+    // requireCrl can take trust away: answer only after the settle wait, as every such change (keys.ts).
+    if (changes.requireCrl !== undefined) await settleTrustChange(this.window);
     return this.getEnvironment(env.orgId, env.envId);
   }
 
@@ -126,4 +130,30 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
     const { type: _type, ...item } = withoutKeys(result.Item);
     return item as T;
   }
+}
+
+/** A pool item as the token path and the admin API see it (without its trust list: anchorsFromItem). */
+export function poolFromItem(item: Record<string, unknown>): Pool {
+  const pool: Pool = {
+    clientPoolId: String(item.clientPoolId),
+    orgId: String(item.orgId),
+    envId: String(item.envId),
+    trustEpoch: Number(item.trustEpoch ?? 0),
+    requireCrl: item.requireCrl === true,
+  };
+  if (Array.isArray(item.audiences) && item.audiences.length > 0) pool.audiences = item.audiences.map(String);
+  // Kept exactly as stored: a signing-key update is conditional on the list as read (dynamo-signing-key-repository.ts).
+  if (Array.isArray(item.signingKeys)) pool.signingKeys = item.signingKeys as Pool['signingKeys'];
+  return pool;
+}
+
+/**
+ * The pool's trust list as kept in its item (anchorId → DER), or undefined
+ * for a pool whose list is still only in its ROOT# records
+ * (dynamo-trust-store-repository.ts).
+ */
+export function anchorsFromItem(item: Record<string, unknown>): Map<string, Uint8Array> | undefined {
+  const anchors = item[POOL_ANCHORS];
+  if (typeof anchors !== 'object' || anchors === null) return undefined;
+  return new Map(Object.entries(anchors as Record<string, unknown>).map(([id, der]) => [id, new Uint8Array(Buffer.from(String(der), 'base64'))]));
 }

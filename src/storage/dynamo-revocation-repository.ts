@@ -9,6 +9,7 @@ import { UnstorableCrlError, itemBytes, planBuckets, type BucketPlan } from './c
 import { batchDeleteKeys, batchGetKeys, batchPutItems, querySortKeys, type TableKey } from './batch-operations';
 import { cancellationReasons, keys } from './keys';
 import { commitTrustChange, queryPoolPrefix } from './table-operations';
+import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 import { buildRevocationView, type RevocationViewSubject } from './revocation-view';
 
 /**
@@ -64,6 +65,7 @@ export class DynamoRevocationRepository implements RevocationRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly window: TrustDecisionWindow,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -248,7 +250,7 @@ export class DynamoRevocationRepository implements RevocationRepository {
   /** The change plus the trustEpoch increment; false when a condition of the change itself failed (nothing written). */
   private async trustChange(poolId: string, change: TransactItems): Promise<boolean> {
     try {
-      await callDependency('dynamodb', () => commitTrustChange(this.client, this.tableName, poolId, change));
+      await callDependency('dynamodb', () => commitTrustChange(this.client, this.tableName, poolId, change, this.window));
       return true;
     } catch (error) {
       const reasons = cancellationReasons(error instanceof DependencyError ? error.cause : error);

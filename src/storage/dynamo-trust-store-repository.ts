@@ -1,14 +1,28 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, callDependency } from '../errors';
 import type { RootCertificate } from '../domain/model';
 import type { TrustStoreRepository } from '../usecases/ports';
-import { cancellationReasons, isConditionalCheckFailure, keys } from './keys';
-import { commitTrustChange, putIfAbsent, queryPoolPrefix } from './table-operations';
+import { POOL_ANCHORS, cancellationReasons, keys } from './keys';
+import { commitTrustChange, queryPoolPrefix, transactWrite } from './table-operations';
+import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 
 /**
- * A pool's trust anchors, DER included, under the pool's partition, one
- * record per subject + key (keys.ts): the token function reads the whole
- * trust list with one strongly consistent Query.
+ * A pool's trust anchors: one `ROOT#{anchorId}` record per subject + key
+ * (keys.ts) with the metadata, the DER held and the S3 object of its PEM
+ * copy, and the same DER in the pool item's `anchors` map (anchorId → base64
+ * DER), which is what the token path reads, with the pool, in its one batch
+ * read. Record and map entry change in one transaction.
+ *
+ * Invariant: once a pool item has `anchors`, the map has an entry for every
+ * ROOT# record of the pool (and only for them). Every write of a record puts
+ * its entry, conditioned on the map existing; a pool without the map (created
+ * before it existed) gets it whole, from a Query of its records, in the first
+ * such write, conditioned on it still being absent, so two concurrent first
+ * writes cannot both initialise it. A delete removes records and entries
+ * together. Records older than the map were written by code that no longer
+ * runs, so the Query sees all of them. Until a pool's first root write, the
+ * token path reads its records by Query instead.
+ *
  * Each record names the S3 object holding its PEM copy (`objectKey`, unique
  * per upload); every change of that pointer is conditioned on the value read,
  * which is what keeps record and object in step under concurrent uploads and
@@ -18,6 +32,7 @@ export class DynamoTrustStoreRepository implements TrustStoreRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly window: TrustDecisionWindow,
   ) {}
 
   async getRoot(poolId: string, anchorId: string): Promise<RootCertificate | undefined> {
@@ -29,27 +44,12 @@ export class DynamoTrustStoreRepository implements TrustStoreRepository {
 
   /** false when a record for this anchor already exists. */
   async createRoot(poolId: string, root: RootCertificate): Promise<boolean> {
-    return putIfAbsent(this.client, this.tableName, rootItem(poolId, root));
+    return this.writeRoot(poolId, root, { ConditionExpression: 'attribute_not_exists(pk)' });
   }
 
   /** Replaces the whole record; false when it is gone or no longer points at `expectedObjectKey`. */
   async replaceRoot(poolId: string, root: RootCertificate, expectedObjectKey: string): Promise<boolean> {
-    return callDependency('dynamodb', async () => {
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: rootItem(poolId, root),
-            ConditionExpression: 'objectKey = :expected',
-            ExpressionAttributeValues: { ':expected': expectedObjectKey },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        throw error;
-      }
-    });
+    return this.writeRoot(poolId, root, { ConditionExpression: 'objectKey = :expected', ExpressionAttributeValues: { ':expected': expectedObjectKey } });
   }
 
   async listRoots(poolId: string): Promise<RootCertificate[]> {
@@ -57,34 +57,88 @@ export class DynamoTrustStoreRepository implements TrustStoreRepository {
   }
 
   /**
-   * Removes the records and moves the pool's trustEpoch in one transaction
-   * (keys.ts); false when any record is gone or points at another object.
+   * Removes the records and their map entries and moves the pool's
+   * trustEpoch in one transaction (keys.ts); false when any record is gone
+   * or points at another object.
    */
   async deleteRoots(poolId: string, roots: readonly Pick<RootCertificate, 'anchorId' | 'objectKey'>[]): Promise<boolean> {
+    const deletes = roots.map((root) => ({
+      Delete: {
+        TableName: this.tableName,
+        Key: keys.root(poolId, root.anchorId),
+        ConditionExpression: 'objectKey = :expected',
+        ExpressionAttributeValues: { ':expected': root.objectKey },
+      },
+    }));
+    const names = Object.fromEntries(roots.map((root, index) => [`#a${index}`, root.anchorId]));
+    const indexed = { remove: roots.map((_, index) => `${ANCHORS}.#a${index}`), names: { ...names, '#anchors': ANCHORS }, condition: 'attribute_exists(#anchors)' };
+    const unindexed = { names: { '#anchors': ANCHORS }, condition: 'attribute_not_exists(#anchors)' };
+    for (let round = 1; round <= INDEX_ROUNDS; round++) {
+      for (const poolUpdate of [indexed, unindexed]) {
+        try {
+          await callDependency('dynamodb', () => commitTrustChange(this.client, this.tableName, poolId, deletes, this.window, poolUpdate));
+          return true;
+        } catch (error) {
+          const reasons = cancellationReasons(error instanceof DependencyError ? error.cause : error);
+          if (reasons?.slice(0, roots.length).includes('ConditionalCheckFailed')) return false;
+          // The pool's map is not as assumed (or the pool is gone): try the other form.
+          if (reasons?.[roots.length] !== 'ConditionalCheckFailed') throw error;
+        }
+      }
+    }
+    throw new DependencyError('dynamodb', new Error('the pool kept changing while its roots were deleted'));
+  }
+
+  /** The record and its map entry, in one transaction; the first write of a pool without the map creates it whole. */
+  private async writeRoot(poolId: string, root: RootCertificate, condition: { ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> }): Promise<boolean> {
+    const put = { Put: { TableName: this.tableName, Item: rootItem(poolId, root), ...condition } };
+    for (let round = 1; round <= INDEX_ROUNDS; round++) {
+      const entry = {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.pool(poolId),
+          UpdateExpression: 'SET #anchors.#id = :der',
+          ConditionExpression: 'attribute_exists(#anchors)',
+          ExpressionAttributeNames: { '#anchors': ANCHORS, '#id': root.anchorId },
+          ExpressionAttributeValues: { ':der': root.der },
+        },
+      };
+      const outcome = await this.transact([put, entry]);
+      if (outcome !== 'pool-condition') return outcome === 'written';
+      const existing = await this.listRoots(poolId);
+      const whole = Object.fromEntries([...existing.map((record) => [record.anchorId, record.der]), [root.anchorId, root.der]]);
+      const initialise = {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.pool(poolId),
+          UpdateExpression: 'SET #anchors = :anchors',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#anchors)',
+          ExpressionAttributeNames: { '#anchors': ANCHORS },
+          ExpressionAttributeValues: { ':anchors': whole },
+        },
+      };
+      const first = await this.transact([put, initialise]);
+      if (first !== 'pool-condition') return first === 'written';
+    }
+    throw new DependencyError('dynamodb', new Error('the pool kept changing while a root was written'));
+  }
+
+  private async transact(items: Parameters<typeof transactWrite>[1]): Promise<'written' | 'record-condition' | 'pool-condition'> {
     try {
-      await callDependency('dynamodb', () =>
-        commitTrustChange(
-          this.client,
-          this.tableName,
-          poolId,
-          roots.map((root) => ({
-            Delete: {
-              TableName: this.tableName,
-              Key: keys.root(poolId, root.anchorId),
-              ConditionExpression: 'objectKey = :expected',
-              ExpressionAttributeValues: { ':expected': root.objectKey },
-            },
-          })),
-        ),
-      );
-      return true;
+      await callDependency('dynamodb', () => transactWrite(this.client, items));
+      return 'written';
     } catch (error) {
       const reasons = cancellationReasons(error instanceof DependencyError ? error.cause : error);
-      if (reasons?.slice(0, roots.length).includes('ConditionalCheckFailed')) return false;
+      if (reasons?.[0] === 'ConditionalCheckFailed') return 'record-condition';
+      if (reasons?.[1] === 'ConditionalCheckFailed') return 'pool-condition';
       throw error;
     }
   }
 }
+
+const ANCHORS = POOL_ANCHORS;
+/** Rounds against concurrent first writes of a pool's map before answering 503. */
+const INDEX_ROUNDS = 4;
 
 function rootItem(poolId: string, root: RootCertificate): Record<string, unknown> {
   return { ...keys.root(poolId, root.anchorId), type: 'root', ...root };

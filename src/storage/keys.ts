@@ -81,6 +81,9 @@ import { createHash } from 'node:crypto';
  *   transaction: every device of a pool would contend for one item
  *   (TransactionConflict), while plain reads of it never conflict.
  */
+/** The pool item's map of anchorId → base64 DER: its trust list (dynamo-trust-store-repository.ts). */
+export const POOL_ANCHORS = 'anchors';
+
 export const keys = {
   org: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG' }),
   env: (orgId: string, envId: string) => ({ pk: `ORG#${orgId}`, sk: `ENV#${envId}` }),

@@ -51,64 +51,98 @@ async function readOnce(
   poolId: string,
   subjects: readonly RevocationViewSubject[],
 ): Promise<RevocationView | undefined> {
-  const normalised = subjects.map((s) => ({
+  if (subjects.length === 0) return viewFromItems(poolId, subjects, new Map());
+  const first = await batchGetKeys(client, tableName, revocationItemKeys(poolId, subjects));
+  const buckets = crlBucketKeys(poolId, subjects, first);
+  if (buckets.length === 0) return viewFromItems(poolId, subjects, first);
+  const serials = [...new Set(normalise(subjects).map((s) => s.serial))];
+  const names: Record<string, string> = { '#sk': 'sk', '#e': 'entries' };
+  const paths = serials.map((serial, index) => {
+    names[`#s${index}`] = serial;
+    return `#e.#s${index}`;
+  });
+  const read = await batchGetKeys(client, tableName, buckets, { expression: ['#sk', ...paths].join(', '), names });
+  return viewFromItems(poolId, subjects, new Map([...first, ...read]));
+}
+
+interface NormalisedSubject {
+  issuerId: string;
+  serial: string;
+  fingerprint: string;
+  issuerSerialId: string;
+  keyId: string;
+}
+
+function normalise(subjects: readonly RevocationViewSubject[]): NormalisedSubject[] {
+  return subjects.map((s) => ({
     issuerId: s.issuerId,
     serial: s.serialNumberHex.toLowerCase(),
     fingerprint: s.fingerprint.toLowerCase(),
     issuerSerialId: s.issuerSerialId.toLowerCase(),
     keyId: s.keyId.toLowerCase(),
   }));
-  if (normalised.length === 0) return toView({ fingerprints: new Set(), issuerSerials: new Set(), keys: new Set() }, new Map(), new Map());
-  const first = await batchGetKeys(client, tableName, [
-    ...normalised.map((s) => keys.revoked(poolId, s.fingerprint)),
-    ...normalised.map((s) => keys.revokedSerial(poolId, s.issuerSerialId)),
-    ...normalised.map((s) => keys.revokedKey(poolId, s.keyId)),
-    ...normalised.map((s) => keys.crl(poolId, s.issuerId)),
+}
+
+/**
+ * The items that hold the revocation state of these certificates, bucket
+ * items aside: `REVOKED#{fingerprint}`, `REVOKEDSERIAL#{issuerSerialId}`,
+ * `REVOKEDKEY#{keyId}` of each, and `CRL#{issuerId}` of each issuer.
+ */
+export function revocationItemKeys(poolId: string, subjects: readonly RevocationViewSubject[]): TableKey[] {
+  return normalise(subjects).flatMap((s) => [
+    keys.revoked(poolId, s.fingerprint),
+    keys.revokedSerial(poolId, s.issuerSerialId),
+    keys.revokedKey(poolId, s.keyId),
+    keys.crl(poolId, s.issuerId),
   ]);
+}
+
+/** The bucket item that holds each certificate's serial in the CRL of its issuer, for issuers whose `CRL#` item is among `items`. */
+export function crlBucketKeys(poolId: string, subjects: readonly RevocationViewSubject[], items: ReadonlyMap<string, Record<string, unknown>>): TableKey[] {
+  return normalise(subjects).flatMap((s) => {
+    const crl = items.get(keys.crl(poolId, s.issuerId).sk);
+    return crl ? [crlBucketKey(poolId, s.issuerId, crl, s.serial)] : [];
+  });
+}
+
+/** The bucket of `serial` in the CRL that `crl` (a `CRL#` item) describes. */
+export function crlBucketKey(poolId: string, issuerId: string, crl: { crlId?: unknown; bucketCount?: unknown }, serialNumberHex: string): TableKey {
+  return keys.crlEntries(poolId, issuerId, String(crl.crlId), bucketOf(serialNumberHex.toLowerCase(), Number(crl.bucketCount)));
+}
+
+/**
+ * The view of these certificates from the items read (by sort key): every
+ * key of revocationItemKeys read, and the crlBucketKeys those items call
+ * for; undefined when one of those buckets is missing (its CRL was replaced
+ * or deleted meanwhile: read again).
+ */
+export function viewFromItems(poolId: string, subjects: readonly RevocationViewSubject[], items: ReadonlyMap<string, Record<string, unknown>>): RevocationView | undefined {
+  const normalised = normalise(subjects);
   // An identity item counts while it names a revocation (one without any is a leftover, never a revocation).
   const named = (sk: string) => {
-    const ids = first.get(sk)?.revocationIds;
+    const ids = items.get(sk)?.revocationIds;
     return ids instanceof Set && ids.size > 0;
   };
   const revoked: RevokedIdentities = {
-    fingerprints: new Set(normalised.map((s) => s.fingerprint).filter((fp) => first.has(keys.revoked(poolId, fp).sk))),
+    fingerprints: new Set(normalised.map((s) => s.fingerprint).filter((fp) => items.has(keys.revoked(poolId, fp).sk))),
     issuerSerials: new Set(normalised.map((s) => s.issuerSerialId).filter((id) => named(keys.revokedSerial(poolId, id).sk))),
     keys: new Set(normalised.map((s) => s.keyId).filter((id) => named(keys.revokedKey(poolId, id).sk))),
   };
   const crls = new Map<string, Record<string, unknown>>();
   for (const s of normalised) {
-    const item = first.get(keys.crl(poolId, s.issuerId).sk);
+    const item = items.get(keys.crl(poolId, s.issuerId).sk);
     if (item) crls.set(s.issuerId, item);
   }
-
-  const bucketKeys: TableKey[] = [];
-  const serials = new Set<string>();
+  const entries = new Map<string, Map<string, CrlEntry>>();
   for (const s of normalised) {
     const crl = crls.get(s.issuerId);
     if (!crl) continue;
-    bucketKeys.push(keys.crlEntries(poolId, s.issuerId, String(crl.crlId), bucketOf(s.serial, Number(crl.bucketCount))));
-    serials.add(s.serial);
-  }
-  const entries = new Map<string, Map<string, CrlEntry>>();
-  if (bucketKeys.length > 0) {
-    const names: Record<string, string> = { '#sk': 'sk', '#e': 'entries' };
-    const paths = [...serials].map((serial, index) => {
-      names[`#s${index}`] = serial;
-      return `#e.#s${index}`;
-    });
-    const buckets = await batchGetKeys(client, tableName, bucketKeys, { expression: ['#sk', ...paths].join(', '), names });
-    if (bucketKeys.some((key) => !buckets.has(key.sk))) return undefined;
-    for (const [issuerId, crl] of crls) {
-      const found = new Map<string, CrlEntry>();
-      const prefix = `${keys.crlEntriesPrefix(issuerId)}${String(crl.crlId)}#`;
-      for (const [sk, bucket] of buckets) {
-        if (!sk.startsWith(prefix)) continue;
-        for (const [serial, stored] of Object.entries((bucket.entries ?? {}) as Record<string, BucketEntry>)) {
-          found.set(serial, decodeBucket(serial, stored));
-        }
-      }
-      entries.set(issuerId, found);
-    }
+    const bucket = items.get(crlBucketKey(poolId, s.issuerId, crl, s.serial).sk);
+    if (!bucket) return undefined;
+    const found = entries.get(s.issuerId) ?? new Map<string, CrlEntry>();
+    const stored = (bucket.entries as Record<string, BucketEntry> | undefined)?.[s.serial];
+    if (stored !== undefined && Object.hasOwn(bucket.entries as object, s.serial)) found.set(s.serial, decodeBucket(s.serial, stored));
+    entries.set(s.issuerId, found);
   }
   return toView(revoked, crls, entries);
 }

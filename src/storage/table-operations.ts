@@ -1,6 +1,8 @@
 import { BatchGetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, callDependency } from '../errors';
 import { isConditionalCheckFailure, isTransactionConflict, keys } from './keys';
+import type { TrustDecisionWindow } from '../domain/trust-decision-window';
+import { settleTrustChange } from './trust-decision-window';
 
 /**
  * Every item of a pool's partition whose sort key starts with `prefix`, all
@@ -71,28 +73,47 @@ export async function transactWrite(client: DynamoDBDocumentClient, items: Trans
   }
 }
 
+/** More of the pool item's update, in the same UpdateItem as the trustEpoch increment. */
+export interface PoolItemUpdate {
+  /** `REMOVE` clauses, e.g. `anchors.#a0`. */
+  readonly remove?: readonly string[];
+  readonly names?: Record<string, string>;
+  /** ANDed to the pool's `attribute_exists(pk)`. */
+  readonly condition?: string;
+}
+
 /**
  * A change that takes trust away from a pool (a root deleted, a certificate
  * revoked, a CRL stored or removed): its items and an increment of the pool's
- * `trustEpoch`, atomically. The token path compares the epoch before its
- * reads and after its commit (see the invariants in keys.ts). Condition
- * failures of the change itself surface as TransactionCanceledException with
- * reasons in the order of `change`; the epoch update comes last and requires
- * the pool to exist.
+ * `trustEpoch`, atomically, then the settle wait of the trust decision window
+ * before the caller may answer (why: keys.ts). Condition failures of the
+ * change itself surface as TransactionCanceledException with reasons in the
+ * order of `change`; the pool update comes last and requires the pool to
+ * exist (and `poolUpdate.condition`).
  */
-export async function commitTrustChange(client: DynamoDBDocumentClient, tableName: string, poolId: string, change: TransactItems): Promise<void> {
+export async function commitTrustChange(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  poolId: string,
+  change: TransactItems,
+  window: TrustDecisionWindow,
+  poolUpdate: PoolItemUpdate = {},
+): Promise<void> {
+  const remove = poolUpdate.remove?.length ? ` REMOVE ${poolUpdate.remove.join(', ')}` : '';
   await transactWrite(client, [
     ...change,
     {
       Update: {
         TableName: tableName,
         Key: keys.pool(poolId),
-        UpdateExpression: 'SET trustEpoch = if_not_exists(trustEpoch, :zero) + :one',
-        ConditionExpression: 'attribute_exists(pk)',
+        UpdateExpression: `SET trustEpoch = if_not_exists(trustEpoch, :zero) + :one${remove}`,
+        ConditionExpression: poolUpdate.condition === undefined ? 'attribute_exists(pk)' : `attribute_exists(pk) AND ${poolUpdate.condition}`,
+        ...(poolUpdate.names && Object.keys(poolUpdate.names).length > 0 ? { ExpressionAttributeNames: poolUpdate.names } : {}),
         ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
       },
     },
   ]);
+  await settleTrustChange(window);
 }
 
 const BATCH_GET_ATTEMPTS = 5;

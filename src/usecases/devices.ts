@@ -5,6 +5,7 @@ import { requireIdentifier, requireScopes } from '../domain/identifiers';
 import { DEVICE_STATUSES, type Binding, type Device, type DeviceStatus } from '../domain/model';
 import { requireOrgAccess, type Principal } from './authenticate';
 import type { OrganisationService } from './organisations';
+import { decodeCursor, encodeCursor, parseInventoryQuery, type InventoryQuery } from './device-inventory';
 import type { DeviceChanges, DeviceRepository } from './ports';
 
 export interface DeviceDeps {
@@ -44,6 +45,22 @@ export class DeviceService {
     };
     await this.deps.devices.createDevice(poolId, device);
     return deviceView(device);
+  }
+
+  /**
+   * SPEC §3.3 fleet inventory: one page of the environment's devices, ordered
+   * by device id, without provisioning state. `nextCursor` continues the
+   * listing (null once complete); a page may be short, even empty, while it
+   * is not null. Refusals: `invalid_limit`, `invalid_status`, `invalid_cursor`
+   * (400), 403 for another organisation's key, 404 for an unknown org/env.
+   */
+  async list(principal: Principal, at: DeviceAddress, query: InventoryQuery): Promise<{ devices: DeviceSummary[]; nextCursor: string | null }> {
+    requireOrgAccess(principal, at.orgId);
+    const page = parseInventoryQuery(query);
+    const poolId = await this.pool(principal, at);
+    const after = page.cursor === undefined ? undefined : decodeCursor(poolId, page.cursor);
+    const { devices, next } = await this.deps.devices.listDevices(poolId, { limit: page.limit, after, status: page.status });
+    return { devices: devices.map(deviceSummary), nextCursor: next === undefined ? null : encodeCursor(poolId, next) };
   }
 
   async get(principal: Principal, at: DeviceAddress, deviceId: string): Promise<DeviceView> {
@@ -139,6 +156,14 @@ export type BindingView = Omit<Binding, 'deviceGeneration' | 'revision'>;
 /** Storage bookkeeping (generation, revision) stays out of API responses. */
 function deviceView({ generation: _generation, revision: _revision, ...device }: Device): DeviceView {
   return device;
+}
+
+export type DeviceSummary = Omit<DeviceView, 'provisioning'>;
+
+/** The inventory lists records only: provisioning state lives in the runtime table, one read per device (GET the device). */
+function deviceSummary(device: Device): DeviceSummary {
+  const { provisioning: _provisioning, ...summary } = deviceView(device);
+  return summary;
 }
 
 function bindingView({ deviceGeneration: _generation, revision: _revision, ...binding }: Binding): BindingView {

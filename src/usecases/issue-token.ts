@@ -4,7 +4,7 @@ import { logger } from '../logger';
 import { checkAssertionClaims, type AssertionClaims } from '../domain/assertion/claims';
 import { parseCompactJws } from '../domain/assertion/compact-jws';
 import { verifyAssertionSignature } from '../domain/assertion/signature';
-import { devicePolicy, publicKeyObject, validateChain, type ParsedCertificate } from '../domain/chain';
+import { devicePolicy, publicKeyObject, tryParseCertificate, validateChain, type ParsedCertificate } from '../domain/chain';
 import type { Device, Pool } from '../domain/model';
 import { poolUrls } from '../domain/pool-urls';
 import { checkRevocation, revocationSubjects } from '../domain/revocation';
@@ -12,8 +12,10 @@ import { grantScopes } from '../domain/scopes';
 import { ACCESS_TOKEN_TYPE, accessTokenClaims } from '../domain/token-claims';
 import { checkClientId, type TokenRequest } from '../domain/token-request';
 import { selectAudience } from '../domain/audiences';
-import type { DeviceRepository, DirectoryRepository, IssuanceLedger, IssuanceRefusal, RevocationRepository, TrustStoreRepository } from './ports';
-import { requirePool } from './require-pool';
+import { isIdentifier } from '../domain/identifiers';
+import type { TrustDecisionWindow } from '../domain/trust-decision-window';
+import type { DecisionParties, IssuanceLedger, IssuanceRefusal, RevocationKeys, RevocationRepository, TokenDecisionReader, TokenDecisionState } from './ports';
+import { POOL_ID } from './require-pool';
 
 /** Signs with the pool's own key active at the token's `iat` (SPEC §4.6), or the shared legacy key for a pool not yet rotated. */
 export interface TokenSigner {
@@ -21,17 +23,21 @@ export interface TokenSigner {
 }
 
 export interface IssueTokenDeps {
-  directory: Pick<DirectoryRepository, 'getPool'>;
-  trustStore: Pick<TrustStoreRepository, 'listRoots'>;
+  /** The decision's one read: pool and trust list, device, binding, jti, revocation state. */
+  reader: TokenDecisionReader;
+  /** Revocation state of certificates the read did not cover (a cold function, an unusual path). */
   revocations: Pick<RevocationRepository, 'revocationView'>;
-  devices: Pick<DeviceRepository, 'getDeviceAndBinding'>;
   ledger: IssuanceLedger;
   signer: TokenSigner;
+  /** src/storage/trust-decision-window.ts: the deadline from the read to the commit. */
+  trustWindow: TrustDecisionWindow;
   issuerBaseUrl: string;
   tokenLifetimeSeconds: number;
   /** Fixed `aud` for every token; default: the pool's issuer. */
   tokenAudience?: string;
   clock: () => Date;
+  /** Monotonic milliseconds (performance.now()): the read-to-commit deadline is a duration. */
+  elapsedClock?: () => number;
 }
 
 export interface TokenResponse {
@@ -45,22 +51,34 @@ const BUSINESS_UNIT_TAG = 'business_unit_id';
 /** Decisions re-taken because the binding or the pool's trust changed under a request, before answering 503. */
 const DECISION_ROUNDS = 3;
 const STALE = Symbol('stale decision');
+/** Pools whose parsed anchors a function instance keeps; past this many it starts over. */
+const ANCHOR_CACHE_POOLS = 256;
+/** x5c entries larger than this are not parsed to plan the read (the chain validator refuses them). */
+const MAX_CANDIDATE_BYTES = 16 * 1024;
 
 /**
- * SPEC §4: RFC 7523 JWT-bearer. Every read and check comes first; the token
- * is signed; then one transactional write (IssuanceLedger) spends the jti and
- * refreshes the device record on the condition that the device and binding
- * are still as read; then the pool's trust epoch is compared with the one
- * read first, and a moved epoch re-takes the trust decision on the new state
- * before the token may leave (why that makes deletions and revocations final:
- * src/storage/keys.ts). A refused or failed request never returns a token.
+ * SPEC §4: RFC 7523 JWT-bearer. One read (TokenDecisionReader) brings the
+ * pool with its trust list, the device, the binding, the jti and the
+ * revocation state of the certificates presented; every check runs on it;
+ * the token is signed (one KMS call); then one transactional write
+ * (IssuanceLedger) spends the jti and refreshes provisioning on the
+ * condition that the device and binding are still as read. A decision whose
+ * commit came later than the trust window's deadline after its read re-reads
+ * the pool and, if trust was taken away meanwhile, is re-taken on the new
+ * state before the token may leave (why that makes deletions and revocations
+ * final: src/storage/keys.ts). A refused or failed request never returns a
+ * token.
  */
 export class IssueToken {
+  /** The parsed trust anchors of the pools last read, to plan the next read of each (never to decide). */
+  private readonly anchorsByPool = new Map<string, { ders: ReadonlyMap<string, Uint8Array>; parsed: ParsedCertificate[] }>();
+
   constructor(private readonly deps: IssueTokenDeps) {}
 
   async execute(clientPoolId: string, request: TokenRequest): Promise<TokenResponse> {
     const now = this.deps.clock();
     try {
+      if (!POOL_ID.test(clientPoolId)) throw new DomainError('pool_not_found', 'unknown client pool');
       for (let round = 1; round <= DECISION_ROUNDS; round++) {
         const outcome = await this.attempt(clientPoolId, request, now);
         if (outcome !== STALE) return outcome;
@@ -72,25 +90,34 @@ export class IssueToken {
   }
 
   private async attempt(clientPoolId: string, request: TokenRequest, now: Date): Promise<TokenResponse | typeof STALE> {
-    const pool = await requirePool(this.deps.directory, clientPoolId);
     const assertion = parseCompactJws(request.assertion);
     checkClientId(request, assertion.claims.iss);
-    const device = await this.trustedLeaf(pool, assertion.header.x5c, now);
+    const urls = poolUrls(this.deps.issuerBaseUrl, clientPoolId);
+    // The claims are checked in full once the key is known; the read needs the device and app named.
+    const named = namedParties(assertion.claims);
+
+    const elapsed = this.deps.elapsedClock ?? (() => performance.now());
+    const readAt = elapsed();
+    const state = await this.deps.reader.read(clientPoolId, {
+      ...named,
+      revocationCandidates: this.revocationCandidates(clientPoolId, assertion.header.x5c),
+    });
+    const pool = state.pool;
+    if (!pool) throw new DomainError('pool_not_found', 'unknown client pool');
+    const device = await this.trustedLeaf(pool, state, assertion.header.x5c, now);
 
     const key = publicKeyObject(device);
     if (!key) throw new DomainError('unsupported_public_key', 'the device certificate key cannot verify signatures');
     verifyAssertionSignature(assertion.header.alg, key, assertion.signingInput, assertion.signature);
 
-    const urls = poolUrls(this.deps.issuerBaseUrl, clientPoolId);
     const claims = checkAssertionClaims(assertion.claims, { now, audiences: [urls.tokenEndpoint, urls.issuer] });
     if (device.subjectCN === undefined || claims.subject !== device.subjectCN) {
       throw new DomainError('sub_mismatch', 'sub must equal the device certificate subject CN');
     }
 
-    const read = await this.deps.devices.getDeviceAndBinding(clientPoolId, claims.subject, claims.clientAppId, claims.jti);
     // Checked again, atomically, by the commit; refusing here spares a replay its KMS signature.
-    if (read.jtiSpentUntil !== undefined && read.jtiSpentUntil >= now.getTime() / 1000) throw refusal('assertion_replayed', claims);
-    const { device: record, binding } = read;
+    if (state.jtiSpentUntil !== undefined && state.jtiSpentUntil >= now.getTime() / 1000) throw refusal('assertion_replayed', claims);
+    const { device: record, binding } = state;
     if (!record || !binding) throw refusal('binding_not_found', claims);
     if (record.status === 'disabled') throw refusal('device_disabled', claims);
     const scopes = grantScopes(binding.scopes, request.requestedScopes);
@@ -120,40 +147,86 @@ export class IssueToken {
       if ('stale' in outcome) return STALE;
       throw refusal(outcome.refusal, claims);
     }
-    await this.confirmTrust(pool, assertion.header.x5c, now);
+    if (elapsed() - readAt > this.deps.trustWindow.deadlineMs) await this.confirmTrust(pool, named, assertion.header.x5c, now);
     logger.info('token issued', { clientPoolId, deviceId: claims.subject, clientAppId: claims.clientAppId });
     return { access_token: accessToken, token_type: 'Bearer', expires_in: this.deps.tokenLifetimeSeconds, scope: scopes.join(' ') };
   }
 
   /**
    * The device certificate, once its chain validates against the pool's
-   * current roots and no certificate of the path is revoked. The trust list
-   * is read on every request, after the pool (and its trustEpoch).
+   * trust anchors as read and no certificate of the path is revoked.
    */
-  private async trustedLeaf(pool: Pool, x5c: readonly Uint8Array[], now: Date): Promise<ParsedCertificate> {
-    const roots = await this.deps.trustStore.listRoots(pool.clientPoolId);
-    const chain = await validateChain(
-      { chain: x5c, anchors: roots.map((root) => new Uint8Array(Buffer.from(root.der, 'base64'))), intermediates: 'ordered' },
-      devicePolicy(now),
-    );
+  private async trustedLeaf(pool: Pool, state: TokenDecisionState, x5c: readonly Uint8Array[], now: Date): Promise<ParsedCertificate> {
+    const chain = await validateChain({ chain: x5c, anchors: this.anchorsOf(pool.clientPoolId, state.anchors), intermediates: 'ordered' }, devicePolicy(now));
     if (!chain.valid) throw new DomainError(chain.code, chain.detail);
     const subjects = revocationSubjects(chain.path);
-    const view = await this.deps.revocations.revocationView(pool.clientPoolId, subjects);
+    const view = state.revocationFor(subjects) ?? (await this.deps.revocations.revocationView(pool.clientPoolId, subjects));
     const revoked = checkRevocation(chain.path, view, { now, requireCrl: pool.requireCrl === true });
     if (revoked) throw new DomainError(revoked.code, revoked.detail);
     return chain.leaf;
   }
 
-  /** After the commit: if trust was taken away meanwhile, the decision is re-taken on the new state (keys.ts). */
-  private async confirmTrust(decidedOn: Pool, x5c: readonly Uint8Array[], now: Date): Promise<void> {
+  /**
+   * Past the deadline (src/storage/trust-decision-window.ts): if trust was
+   * taken away since the read, the decision is re-taken on the new state
+   * (keys.ts). A change that committed before this re-read is seen by it; one
+   * that commits later answers after its settle wait, which started after
+   * this token's commit.
+   */
+  private async confirmTrust(decidedOn: Pool, named: DecisionParties, x5c: readonly Uint8Array[], now: Date): Promise<void> {
     let epoch = decidedOn.trustEpoch;
     for (let round = 1; round <= DECISION_ROUNDS; round++) {
-      const pool = await requirePool(this.deps.directory, decidedOn.clientPoolId);
-      if (pool.trustEpoch === epoch) return;
-      await this.trustedLeaf(pool, x5c, now);
-      epoch = pool.trustEpoch;
+      const state = await this.deps.reader.read(decidedOn.clientPoolId, { ...named, revocationCandidates: this.revocationCandidates(decidedOn.clientPoolId, x5c) });
+      if (!state.pool) throw new DomainError('pool_not_found', 'unknown client pool');
+      if (state.pool.trustEpoch === epoch) return;
+      await this.trustedLeaf(state.pool, state, x5c, now);
+      epoch = state.pool.trustEpoch;
     }
     throw new DependencyError('dynamodb', new Error('the trust list kept changing during the request'));
+  }
+
+  /** The pool's anchors as DER, remembering their parsed form to plan the pool's next read. */
+  private anchorsOf(clientPoolId: string, ders: ReadonlyMap<string, Uint8Array>): Uint8Array[] {
+    const known = this.anchorsByPool.get(clientPoolId);
+    if (known?.ders !== ders) {
+      const parsed = [...ders.values()].flatMap((der) => {
+        const result = tryParseCertificate(der);
+        return result.ok ? [result.certificate] : [];
+      });
+      if (this.anchorsByPool.size >= ANCHOR_CACHE_POOLS) this.anchorsByPool.clear();
+      this.anchorsByPool.set(clientPoolId, { ders, parsed });
+    }
+    return [...ders.values()];
+  }
+
+  /**
+   * The revocation identities to read with the decision: those of every
+   * path the x5c can make with the pool's anchors as last read (the read
+   * says whether it covered the path that validates; TokenDecisionState).
+   */
+  private revocationCandidates(clientPoolId: string, x5c: readonly Uint8Array[]): RevocationKeys[] {
+    const chain: ParsedCertificate[] = [];
+    for (const der of x5c) {
+      const result = der.byteLength <= MAX_CANDIDATE_BYTES ? tryParseCertificate(der) : undefined;
+      if (!result?.ok) return [];
+      chain.push(result.certificate);
+    }
+    if (chain.length === 0) return [];
+    const top = chain[chain.length - 1];
+    const anchors = (this.anchorsByPool.get(clientPoolId)?.parsed ?? []).filter((anchor) => anchor.subject.comparisonKey === top.issuer.comparisonKey);
+    const paths = anchors.length > 0 ? anchors.map((anchor) => [...chain, anchor]) : [chain];
+    const unique = new Map<string, RevocationKeys>();
+    for (const subject of paths.flatMap((path) => revocationSubjects(path))) {
+      const keys: RevocationKeys = {
+        issuerId: subject.issuerId,
+        serialNumberHex: subject.serialNumberHex,
+        fingerprint: subject.fingerprint,
+        issuerSerialId: subject.issuerSerialId,
+        keyId: subject.keyId,
+      };
+      unique.set(JSON.stringify(keys), keys);
+    }
+    return [...unique.values()];
   }
 
   private async sign(pool: Pool, device: ParsedCertificate, claims: AssertionClaims, scopes: string[], { issuer, audience }: { issuer: string; audience: string }, now: Date): Promise<string> {
@@ -182,6 +255,17 @@ export class IssueToken {
 function asClientAuthentication(error: unknown): unknown {
   if (!(error instanceof DomainError)) return error;
   return new DomainError(error.code, error.message, { ...error.context, clientAuthentication: true });
+}
+
+/**
+ * `sub` (the device id), `iss` (the app) and `jti` as the read needs them,
+ * before the claims are checked in full (after the chain and the signature,
+ * which keeps the order of refusals): a claim that is not a well-formed
+ * identifier is left out of the read, and refused by checkAssertionClaims.
+ */
+function namedParties(claims: Record<string, unknown>): DecisionParties {
+  const identifier = (value: unknown) => (typeof value === 'string' && isIdentifier(value) ? value : undefined);
+  return { deviceId: identifier(claims.sub), clientAppId: identifier(claims.iss), jti: typeof claims.jti === 'string' && claims.jti.length > 0 ? claims.jti : undefined };
 }
 
 function refusal(code: IssuanceRefusal, claims: AssertionClaims): DomainError {

@@ -72,18 +72,6 @@ export interface DeviceRepository {
   /** Final at return: the record is gone and every binding of it is dead (src/storage/keys.ts). */
   deleteDevice(poolId: string, deviceId: string): Promise<boolean>;
   putBinding(poolId: string, device: Device, binding: Binding): Promise<{ created: boolean; binding: Binding }>;
-  /**
-   * The token path's read, one strongly consistent batch: the device record,
-   * its binding of the record's generation and, when `jti` is given, until
-   * when (epoch seconds) that jti is already spent in the pool — so a replay
-   * is refused before it costs a signature.
-   */
-  getDeviceAndBinding(
-    poolId: string,
-    deviceId: string,
-    clientAppId: string,
-    jti?: string,
-  ): Promise<{ device?: Device; binding?: Binding; jtiSpentUntil?: number }>;
   listBindings(poolId: string, deviceId: string): Promise<Binding[]>;
   deleteBinding(poolId: string, deviceId: string, clientAppId: string): Promise<boolean>;
   /**
@@ -184,10 +172,7 @@ export interface RevocationRepository {
    * validated path, strongly consistent. The view answers for the requested
    * serials only (`crl(id).entry(s)` is undefined for any other).
    */
-  revocationView(
-    poolId: string,
-    subjects: readonly { issuerId: string; serialNumberHex: string; fingerprint: string; issuerSerialId: string; keyId: string }[],
-  ): Promise<RevocationView>;
+  revocationView(poolId: string, subjects: readonly RevocationKeys[]): Promise<RevocationView>;
 }
 
 export interface CertificateObjectStore {
@@ -224,4 +209,48 @@ export interface SigningKeyVault {
   legacyKey(): Promise<(VaultKey & { createdAt: string }) | undefined>;
   /** ScheduleKeyDeletion with the longest waiting period; refuses the shared legacy key. */
   scheduleDeletion(keyArn: string): Promise<void>;
+}
+
+/** The identities under which one certificate of a path may be revoked (src/domain/revocation/crl-issuer-id.ts). */
+export interface RevocationKeys {
+  issuerId: string;
+  serialNumberHex: string;
+  fingerprint: string;
+  issuerSerialId: string;
+  keyId: string;
+}
+
+/**
+ * Everything a token decision reads, read together: the pool (trustEpoch,
+ * settings, signing keys) with its trust list, the device and binding, the
+ * jti, and the revocation state of the certificates the request presents
+ * (src/storage/keys.ts, "Why taking trust back is final").
+ */
+export interface TokenDecisionState {
+  pool?: Pool;
+  /** The pool's trust anchors (DER), by anchorId. */
+  anchors: ReadonlyMap<string, Uint8Array>;
+  device?: Device;
+  /** Only a binding of the device record's generation. */
+  binding?: Binding;
+  /** `expiresAt` (epoch seconds) of this jti when it was already spent. */
+  jtiSpentUntil?: number;
+  /**
+   * The revocation view of these certificates when the read covered them
+   * (they were among, or derive from, the ones asked for); undefined
+   * otherwise: read them with RevocationRepository.revocationView.
+   */
+  revocationFor(subjects: readonly RevocationKeys[]): RevocationView | undefined;
+}
+
+/** The device, app and jti an assertion names, each left out when it is not well-formed (never read then). */
+export interface DecisionParties {
+  deviceId?: string;
+  clientAppId?: string;
+  jti?: string;
+}
+
+export interface TokenDecisionReader {
+  /** Strongly consistent; for a warm function one BatchGetItem (dynamo-token-decision-reader.ts). */
+  read(poolId: string, want: DecisionParties & { revocationCandidates: readonly RevocationKeys[] }): Promise<TokenDecisionState>;
 }

@@ -3,7 +3,7 @@ import type { Pool } from '../domain/model';
 import type { DirectoryRepository } from './ports';
 
 /** Pool ids are generated (`pool-` + base32); anything else is unknown without a lookup. */
-const POOL_ID = /^[A-Za-z0-9-]{1,64}$/;
+export const POOL_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 export async function requirePool(directory: Pick<DirectoryRepository, 'getPool'>, clientPoolId: string): Promise<Pool> {
   const pool = POOL_ID.test(clientPoolId) ? await directory.getPool(clientPoolId) : undefined;

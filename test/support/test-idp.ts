@@ -48,6 +48,8 @@ export async function startTestIdp(
     bucketName,
     signingKeySpec: options.signingKeySpec,
     tokenTtlSeconds: options.tokenTtlSeconds,
+    // Trust changes answer this long (+100 ms) after their commit; the deletion invariants hold for any value.
+    trustDecisionDeadlineMs: 200,
   });
 
   return { ...idp, adminApiKey, tableName, runtimeTableName: `${tableName}-runtime`, bucketName, ...adminClient(idp.baseUrl, adminApiKey) };

@@ -8,6 +8,7 @@ import { DynamoSigningKeyRepository } from '../../../src/storage/dynamo-signing-
 import { SigningKeyService } from '../../../src/usecases/signing-keys';
 import { createTestTable, testDocumentClient } from '../../support/emulators';
 import { startLocalKms, type LocalKms } from '../kms/local-kms';
+import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
 export const STACK_TAG = 'it-stack';
 
@@ -42,7 +43,7 @@ export async function startSigningKeyWorld(options: { lifetimeSeconds: number; s
   const legacyKeyArn = legacy.KeyMetadata!.Arn!;
   let now = options.start;
   const clock = () => new Date(now);
-  const directory = new DynamoDirectoryRepository(client, tableName);
+  const directory = new DynamoDirectoryRepository(client, tableName, TEST_TRUST_WINDOW);
   const keyList = new DynamoSigningKeyRepository(client, tableName);
   const vault = new KmsSigningKeyVault(kms.kms, { stackTag: STACK_TAG, keySpec: 'ECC_NIST_P256', aliasPrefix: `alias/device-idp/${STACK_TAG}`, legacyKeyArn });
   return {

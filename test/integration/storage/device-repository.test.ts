@@ -4,6 +4,7 @@ import { DomainError, InvalidDependencyRequestError } from '../../../src/errors'
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
 import { createTestTables, testDocumentClient } from '../../support/emulators';
 import type { Tables } from '../../../src/storage/keys';
+import { DynamoTokenDecisionReader } from '../../../src/storage/dynamo-token-decision-reader';
 
 /* Devices and their app bindings under a pool's partition, against DynamoDB Local. */
 describe('DynamoDeviceRepository', () => {
@@ -37,7 +38,10 @@ describe('DynamoDeviceRepository', () => {
   });
 
   const rawBindings = (deviceId: string) => rawBindingsIn(tableName, deviceId);
-  const bindingOf = async (poolId: string, deviceId: string, clientAppId: string) => (await devices.getDeviceAndBinding(poolId, deviceId, clientAppId)).binding;
+  /** The binding as the token path reads it (DynamoTokenDecisionReader): only one of the record's generation. */
+  const decisionRead = (poolId: string, deviceId: string, clientAppId: string) =>
+    new DynamoTokenDecisionReader(testDocumentClient(), tables).read(poolId, { deviceId, clientAppId, revocationCandidates: [] });
+  const bindingOf = async (poolId: string, deviceId: string, clientAppId: string) => (await decisionRead(poolId, deviceId, clientAppId)).binding;
 
   beforeAll(async () => {
     tables = await createTestTables();
@@ -127,7 +131,8 @@ describe('DynamoDeviceRepository', () => {
       expect(await bindingOf(POOL, 'stuck-1', 'a')).toBeUndefined();
       await devices.createDevice(POOL, device('stuck-1'));
       expect(await devices.listBindings(POOL, 'stuck-1')).toEqual([]);
-      expect(await devices.getDeviceAndBinding(POOL, 'stuck-1', 'a')).toEqual({ device: await devices.getDevice(POOL, 'stuck-1'), binding: undefined });
+      const read = await decisionRead(POOL, 'stuck-1', 'a');
+      expect({ device: read.device, binding: read.binding }).toEqual({ device: await devices.getDevice(POOL, 'stuck-1'), binding: undefined });
     });
 
     it('a sweep never removes a binding that a re-registration rewrote for the new generation', async () => {

@@ -3,6 +3,7 @@ import type { Environment, Organisation } from '../../../src/domain/model';
 import { DomainError } from '../../../src/errors';
 import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
 import { createTestTable, testDocumentClient } from '../../support/emulators';
+import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
 /* Organisations, environments and their pools, against DynamoDB Local (API keys: api-key-repository.test.ts). */
 describe('DynamoDirectoryRepository', () => {
@@ -26,7 +27,7 @@ describe('DynamoDirectoryRepository', () => {
 
   beforeAll(async () => {
     tableName = await createTestTable();
-    directory = new DynamoDirectoryRepository(testDocumentClient(), tableName);
+    directory = new DynamoDirectoryRepository(testDocumentClient(), tableName, TEST_TRUST_WINDOW);
   });
 
   it('creates and reads an organisation, without key attributes', async () => {

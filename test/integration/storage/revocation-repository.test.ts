@@ -9,6 +9,7 @@ import { MAX_BUCKET_ITEM_BYTES, bucketOf, itemBytes } from '../../../src/storage
 import { DynamoRevocationRepository } from '../../../src/storage/dynamo-revocation-repository';
 import { keys } from '../../../src/storage/keys';
 import { createTestTable, testDocumentClient } from '../../support/emulators';
+import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
 /* SPEC §3.4 state against DynamoDB Local: revocations, bucketed CRLs, the token path's view, and the trustEpoch. */
 describe('DynamoRevocationRepository', () => {
@@ -86,7 +87,7 @@ describe('DynamoRevocationRepository', () => {
 
   beforeAll(async () => {
     tableName = await createTestTable();
-    repository = new DynamoRevocationRepository(db, tableName, () => now);
+    repository = new DynamoRevocationRepository(db, tableName, TEST_TRUST_WINDOW, () => now);
     await createPool(POOL);
   });
 
@@ -223,7 +224,7 @@ describe('DynamoRevocationRepository', () => {
           },
         },
       }) as typeof db;
-      expect(await new DynamoRevocationRepository(racingClient, tableName, () => now).deleteRevocation(POOL, fp('3'))).toBe(true);
+      expect(await new DynamoRevocationRepository(racingClient, tableName, TEST_TRUST_WINDOW, () => now).deleteRevocation(POOL, fp('3'))).toBe(true);
       expect(raced).toBe(true);
       expect(await repository.getRevocation(POOL, fp('3'))).toBeUndefined();
       expect(await identityItems()).toEqual([]);
@@ -282,7 +283,7 @@ describe('DynamoRevocationRepository', () => {
         },
       }) as typeof db;
       const issuer = '7'.repeat(64);
-      expect(await new DynamoRevocationRepository(counting, tableName, () => now).putCrl(POOL, crl({ id: issuer }), entries(20_000))).toBe('stored');
+      expect(await new DynamoRevocationRepository(counting, tableName, TEST_TRUST_WINDOW, () => now).putCrl(POOL, crl({ id: issuer }), entries(20_000))).toBe('stored');
       expect(most).toBeGreaterThan(1);
       expect(most).toBeLessThanOrEqual(WRITE_CONCURRENCY);
       expect(await repository.deleteCrl(POOL, issuer)).toBe(true);
@@ -301,7 +302,7 @@ describe('DynamoRevocationRepository', () => {
         },
       }) as typeof db;
       const before = await trustEpoch();
-      await expect(new DynamoRevocationRepository(failing, tableName, () => now).putCrl(POOL, crl({ id: issuer }), entries(30_000))).rejects.toBeInstanceOf(DependencyError);
+      await expect(new DynamoRevocationRepository(failing, tableName, TEST_TRUST_WINDOW, () => now).putCrl(POOL, crl({ id: issuer }), entries(30_000))).rejects.toBeInstanceOf(DependencyError);
       expect(writes).toBeGreaterThanOrEqual(2);
       expect(await bucketCrlIds(issuer)).toEqual(new Map());
       expect(await storedCrlItem(issuer)).toBeUndefined();
@@ -381,7 +382,7 @@ describe('DynamoRevocationRepository', () => {
       const blindClient = Object.create(db, {
         send: { value: (command: unknown) => (command instanceof GetCommand ? Promise.resolve({}) : db.send(command as never)) },
       }) as typeof db;
-      const blind = new DynamoRevocationRepository(blindClient, tableName, () => now);
+      const blind = new DynamoRevocationRepository(blindClient, tableName, TEST_TRUST_WINDOW, () => now);
       const t = (day: number) => `2030-07-${String(day).padStart(2, '0')}T00:00:00.000Z`;
       const cases: Array<[{ crlNumber?: string; thisUpdate: string }, { crlNumber?: string; thisUpdate: string }]> = [
         [{ crlNumber: '5', thisUpdate: t(5) }, { crlNumber: '6', thisUpdate: t(1) }],

@@ -1,11 +1,13 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { POOL_ANCHORS, keys } from '../../../src/storage/keys';
 import type { RootCertificate } from '../../../src/domain/model';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
 import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
 import { DynamoTrustStoreRepository } from '../../../src/storage/dynamo-trust-store-repository';
 import { S3CertificateObjectStore } from '../../../src/storage/s3-certificate-object-store';
 import { createTestBucket, createTestTable, testDocumentClient, testS3Client } from '../../support/emulators';
+import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
 const root = (fingerprint: string, extra: Partial<RootCertificate> = {}): RootCertificate => ({
   anchorId: fingerprint,
@@ -30,14 +32,24 @@ describe('DynamoTrustStoreRepository', () => {
 
   beforeAll(async () => {
     tableName = await createTestTable();
-    store = new DynamoTrustStoreRepository(testDocumentClient(), tableName);
-    directory = new DynamoDirectoryRepository(testDocumentClient(), tableName);
+    store = new DynamoTrustStoreRepository(testDocumentClient(), tableName, TEST_TRUST_WINDOW);
+    directory = new DynamoDirectoryRepository(testDocumentClient(), tableName, TEST_TRUST_WINDOW);
     await directory.createOrg({ orgId: 'o', name: 'o', createdAt: '2030-01-01T00:00:00.000Z' });
+    for (const [envId, clientPoolId] of [['e', 'pool-a'], ['z', 'pool-z']]) {
+      await directory.createEnvironment({ orgId: 'o', envId, name: envId, clientPoolId, createdAt: '2030-01-01T00:00:00.000Z' });
+    }
   });
 
-  it('puts a root once (true) and reads it back whole', async () => {
+  /** The pool item's trust list (anchorId → base64 DER): what the token path reads. */
+  const anchorsOf = async (poolId: string) => (await rawItem(keys.pool(poolId)))?.[POOL_ANCHORS];
+  const rawItem = async (key: { pk: string; sk: string }) =>
+    (await testDocumentClient().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+
+  it('puts a root once (true) and reads it back whole, its DER in the pool item\'s trust list in the same write', async () => {
+    expect(await anchorsOf('pool-a')).toEqual({});
     expect(await store.createRoot('pool-a', root(fp('a')))).toBe(true);
     expect(await store.getRoot('pool-a', fp('a'))).toEqual(root(fp('a')));
+    expect(await anchorsOf('pool-a')).toEqual({ [fp('a')]: root(fp('a')).der });
   });
 
   it('refuses to overwrite a stored root (false) and keeps the first record', async () => {
@@ -65,10 +77,37 @@ describe('DynamoTrustStoreRepository', () => {
     const renewed = root(fp('b'), { fingerprint: fp('d'), fingerprints: [fp('b'), fp('d')], objectKey: `pools/pool-a/roots/${fp('d')}/second.pem` });
     expect(await store.replaceRoot('pool-a', renewed, 'not-the-current-object')).toBe(false);
     expect(await store.getRoot('pool-a', fp('b'))).toEqual(root(fp('b')));
-    expect(await store.replaceRoot('pool-a', renewed, root(fp('b')).objectKey)).toBe(true);
-    expect(await store.getRoot('pool-a', fp('b'))).toEqual(renewed);
+    expect((await anchorsOf('pool-a'))?.[fp('b')]).toBe(root(fp('b')).der);
+    expect(await store.replaceRoot('pool-a', { ...renewed, der: 'cmVuZXdlZA==' }, root(fp('b')).objectKey)).toBe(true);
+    expect(await store.getRoot('pool-a', fp('b'))).toEqual({ ...renewed, der: 'cmVuZXdlZA==' });
+    expect((await anchorsOf('pool-a'))?.[fp('b')]).toBe('cmVuZXdlZA==');
     expect(await store.replaceRoot('pool-a', root(fp('9')), 'x')).toBe(false);
     expect(await store.getRoot('pool-a', fp('9'))).toBeUndefined();
+  });
+
+  it('a pool item without a trust list (written before it existed) gets it whole, from its records, in its first root write; deletes keep it in step', async () => {
+    const legacyPool = { ...keys.pool('pool-old'), type: 'pool', clientPoolId: 'pool-old', orgId: 'o', envId: 'old' };
+    await testDocumentClient().send(new PutCommand({ TableName: tableName, Item: legacyPool }));
+    const { anchorId: _id, fingerprints: _fps, ...legacyRecord } = root(fp('1'));
+    await testDocumentClient().send(new PutCommand({ TableName: tableName, Item: { ...keys.root('pool-old', fp('1')), type: 'root', ...legacyRecord } }));
+    expect(await anchorsOf('pool-old')).toBeUndefined();
+    // A delete on a pool without the list removes the record and leaves the list absent.
+    await testDocumentClient().send(new PutCommand({ TableName: tableName, Item: { ...keys.root('pool-old', fp('3')), type: 'root', ...root(fp('3')) } }));
+    expect(await store.deleteRoots('pool-old', [root(fp('3'))])).toBe(true);
+    expect(await anchorsOf('pool-old')).toBeUndefined();
+
+    expect(await store.createRoot('pool-old', root(fp('2')))).toBe(true);
+    expect(await anchorsOf('pool-old')).toEqual({ [fp('1')]: root(fp('1')).der, [fp('2')]: root(fp('2')).der });
+    expect(await store.deleteRoots('pool-old', [root(fp('1'))])).toBe(true);
+    expect(await anchorsOf('pool-old')).toEqual({ [fp('2')]: root(fp('2')).der });
+  });
+
+  it('concurrent first writes to a pool without a trust list: each record ends in it', async () => {
+    const legacyPool = { ...keys.pool('pool-race'), type: 'pool', clientPoolId: 'pool-race', orgId: 'o', envId: 'race' };
+    await testDocumentClient().send(new PutCommand({ TableName: tableName, Item: legacyPool }));
+    const ids = ['4', '5', '6', '7', '8'].map(fp);
+    expect(await Promise.all(ids.map((id) => store.createRoot('pool-race', root(id))))).toEqual(ids.map(() => true));
+    expect(Object.keys((await anchorsOf('pool-race')) as object).sort()).toEqual(ids);
   });
 
   it('reads a record written before anchors were keyed by identity as an anchor with its one fingerprint', async () => {
@@ -78,14 +117,15 @@ describe('DynamoTrustStoreRepository', () => {
   });
 
   it('deletes records only while each points at the expected object, all or none, moving the pool trustEpoch with them', async () => {
-    await directory.createEnvironment({ orgId: 'o', envId: 'e', name: 'e', clientPoolId: 'pool-a', createdAt: '2030-01-01T00:00:00.000Z' });
     await store.createRoot('pool-a', root(fp('f')));
     expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(0);
     expect(await store.deleteRoots('pool-a', [{ anchorId: fp('a'), objectKey: 'another-object' }])).toBe(false);
     expect(await store.deleteRoots('pool-a', [root(fp('f')), { anchorId: fp('a'), objectKey: 'another-object' }])).toBe(false);
     expect((await store.listRoots('pool-a')).map((r) => r.anchorId).sort()).toEqual([fp('a'), fp('b'), fp('f')]);
     expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(0);
+    expect(Object.keys((await anchorsOf('pool-a')) as object).sort()).toEqual([fp('a'), fp('b'), fp('f')]);
     expect(await store.deleteRoots('pool-a', [root(fp('a')), root(fp('f'))])).toBe(true);
+    expect(Object.keys((await anchorsOf('pool-a')) as object)).toEqual([fp('b')]);
     expect(await store.getRoot('pool-a', fp('a'))).toBeUndefined();
     expect((await store.listRoots('pool-a')).map((r) => r.anchorId)).toEqual([fp('b')]);
     expect(await store.listRoots('pool-z')).toHaveLength(1);

@@ -9,6 +9,7 @@ import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repos
 import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
 import { DynamoIssuanceLedger } from '../../../src/storage/dynamo-issuance-ledger';
 import { DynamoRevocationRepository } from '../../../src/storage/dynamo-revocation-repository';
+import { DynamoTokenDecisionReader } from '../../../src/storage/dynamo-token-decision-reader';
 import { DynamoTrustStoreRepository } from '../../../src/storage/dynamo-trust-store-repository';
 import { keys, type Tables } from '../../../src/storage/keys';
 import { IssueToken } from '../../../src/usecases/issue-token';
@@ -17,6 +18,7 @@ import { signAssertion } from '../../support/device-client';
 import { createTestTables, testDocumentClient } from '../../support/emulators';
 import { TEST_NOW, type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
 import { type LocalKms, startLocalKms } from '../kms/local-kms';
+import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
 const sha256Hex = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
@@ -26,7 +28,7 @@ const sha256Hex = (data: Uint8Array | string) => createHash('sha256').update(dat
  * controllable clock: the replay window and the stored records are checked
  * at exact instants rather than against the wall clock. Races are staged by
  * running a real adapter call between the decision's read and its commit,
- * or between its commit and its answer, so the conditions of
+ * or between a late commit and its answer, so the conditions of
  * DynamoIssuanceLedger and the trustEpoch of commitTrustChange are exercised
  * as DynamoDB evaluates them.
  */
@@ -80,33 +82,31 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
   let outcomes: IssuanceOutcome[];
 
   /**
-   * IssueToken over the same adapters, with `beforePoolRead` run before every
-   * read of the pool item, `afterRead` between the device + binding read and
-   * the commit, and `afterCommit` between a commit that wrote and the
-   * post-commit pool read.
+   * IssueToken over the same adapters, with `beforeRead` run before every
+   * decision read, `afterRead` between it and the commit, and `afterCommit`
+   * after a commit that wrote. With `late`, every commit is acknowledged past
+   * the trust window's deadline, so the decision reads the pool again.
    */
   function issueToken(
-    hooks: { beforePoolRead?: () => Promise<void>; afterRead?: () => Promise<void>; afterCommit?: () => Promise<void> } = {},
+    hooks: { beforeRead?: () => Promise<void>; afterRead?: () => Promise<void>; afterCommit?: () => Promise<void> } = {},
+    { late = false } = {},
   ): IssueToken {
+    const reader = new DynamoTokenDecisionReader(client, tables);
+    let elapsedMs = 0;
     return new IssueToken({
-      directory: {
-        getPool: async (poolId) => {
-          await hooks.beforePoolRead?.();
-          return directory.getPool(poolId);
-        },
-      },
-      trustStore,
-      revocations,
-      devices: {
-        getDeviceAndBinding: async (poolId, deviceId, clientAppId, jti) => {
-          const read = await devices.getDeviceAndBinding(poolId, deviceId, clientAppId, jti);
+      reader: {
+        read: async (poolId, want) => {
+          await hooks.beforeRead?.();
+          const state = await reader.read(poolId, want);
           await hooks.afterRead?.();
-          return read;
+          return state;
         },
       },
+      revocations,
       ledger: {
         commit: async (poolId, commit) => {
           const outcome = await ledger.commit(poolId, commit);
+          if (late) elapsedMs += TEST_TRUST_WINDOW.deadlineMs + 1;
           outcomes.push(outcome);
           if (outcome.committed) await hooks.afterCommit?.();
           return outcome;
@@ -114,9 +114,11 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       },
       // This pool item has no signing keys: the store under test signs with one key, as the legacy path does.
       signer: { sign: (_pool, header, payload) => signer.sign(header, payload) },
+      trustWindow: TEST_TRUST_WINDOW,
       issuerBaseUrl: BASE,
       tokenLifetimeSeconds: 3600,
       clock,
+      elapsedClock: () => elapsedMs,
     });
   }
 
@@ -128,13 +130,13 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
     const { KeyMetadata } = await kms.kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }));
     signer = new KmsJwtSigner(kms.kms, KeyMetadata!.KeyId!);
 
-    directory = new DynamoDirectoryRepository(client, tableName);
+    directory = new DynamoDirectoryRepository(client, tableName, TEST_TRUST_WINDOW);
     await directory.createOrg({ orgId: 'acme', name: 'Acme', createdAt: TEST_NOW.toISOString() });
     await directory.createEnvironment({ orgId: 'acme', envId: 'prod', name: 'prod', clientPoolId: POOL, createdAt: TEST_NOW.toISOString() });
 
     root = await makeRoot({ cn: 'Acme Root' });
     intermediate = await makeIntermediate(root, { cn: 'Acme Devices', o: 'Acme' });
-    trustStore = new DynamoTrustStoreRepository(client, tableName);
+    trustStore = new DynamoTrustStoreRepository(client, tableName, TEST_TRUST_WINDOW);
     await trustStore.createRoot(POOL, {
       anchorId: sha256Hex(root.der),
       fingerprint: sha256Hex(root.der),
@@ -148,7 +150,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       objectKey: 'unused',
     });
 
-    revocations = new DynamoRevocationRepository(client, tableName, () => now.getTime());
+    revocations = new DynamoRevocationRepository(client, tableName, TEST_TRUST_WINDOW, () => now.getTime());
     ledger = new DynamoIssuanceLedger(client, tables, clock);
     devices = new DynamoDeviceRepository(client, tables);
     device = await enrol('device-1');
@@ -254,7 +256,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       expect(await codeOf(await assertion({ jti: 'gone-jti' }, gone, 'gone-1'), issuing)).toBe('binding_not_found');
       expect(outcomes).toEqual([{ committed: false, refusal: 'binding_not_found' }]);
       expect(await rawItem(keys.device(POOL, 'gone-1'))).toBeUndefined();
-      expect(await devices.getDeviceAndBinding(POOL, 'gone-1', 'client')).toEqual({});
+      expect(await devices.getDevice(POOL, 'gone-1')).toBeUndefined();
       expect(await jtiItem('gone-1', 'gone-jti')).toBeUndefined();
       const { Items } = await client.send(
         new QueryCommand({
@@ -347,13 +349,14 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       expect(await jtiItem('revoked-1', 'revoked-jti')).toBeUndefined();
     });
 
-    it('a revocation committed between the commit and the answer moves the epoch: certificate_revoked, no token', async () => {
+    it('a revocation committed between a late commit and the answer moves the epoch: certificate_revoked, no token', async () => {
       const late = await enrol('late-1');
       const fingerprint = sha256Hex(late.der);
       const epoch = await trustEpoch();
-      const issuing = issueToken({
-        afterCommit: async () => void (await revocations.putRevocation(POOL, { id: fingerprint, fingerprint, reason: 'keyCompromise', revokedAt: at })),
-      });
+      const issuing = issueToken(
+        { afterCommit: async () => void (await revocations.putRevocation(POOL, { id: fingerprint, fingerprint, reason: 'keyCompromise', revokedAt: at })) },
+        { late: true },
+      );
 
       expect(await codeOf(await assertion({ jti: 'late-jti' }, late, 'late-1'), issuing)).toBe('certificate_revoked');
       expect(await trustEpoch()).toBe(epoch + 1);
@@ -367,9 +370,10 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       const other = await makeLeaf(intermediate, { cn: 'other-1' });
       const fingerprint = sha256Hex(other.der);
       const epoch = await trustEpoch();
-      const issuing = issueToken({
-        afterCommit: async () => void (await revocations.putRevocation(POOL, { id: fingerprint, fingerprint, reason: 'superseded', revokedAt: at })),
-      });
+      const issuing = issueToken(
+        { afterCommit: async () => void (await revocations.putRevocation(POOL, { id: fingerprint, fingerprint, reason: 'superseded', revokedAt: at })) },
+        { late: true },
+      );
 
       expect(await codeOf(await assertion({ jti: 'calm-jti' }, calm, 'calm-1'), issuing)).toBe('issued');
       expect(await trustEpoch()).toBe(epoch + 1);
@@ -391,17 +395,20 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       expect(await codeOf(await assertion({ jti: 'strict-jti' }, strict, 'strict-1'))).toBe('issued');
     });
 
-    it('the epoch moving at every pool read: 503 (DependencyError), no token', async () => {
+    it('the epoch moving at every read after a late commit: 503 (DependencyError), no token', async () => {
       const busy = await enrol('busy-1');
       const epoch = await trustEpoch();
       let reads = 0;
-      const issuing = issueToken({
-        beforePoolRead: async () => {
-          // Another certificate revoked before each read: the epoch is never the same twice.
-          const id = sha256Hex(`unrelated-${++reads}`);
-          await revocations.putRevocation(POOL, { id, fingerprint: id, reason: 'superseded', revokedAt: at });
+      const issuing = issueToken(
+        {
+          beforeRead: async () => {
+            // Another certificate revoked before each read: the epoch is never the same twice.
+            const id = sha256Hex(`unrelated-${++reads}`);
+            await revocations.putRevocation(POOL, { id, fingerprint: id, reason: 'superseded', revokedAt: at });
+          },
         },
-      });
+        { late: true },
+      );
 
       const error = await issuing.execute(POOL, { assertion: await assertion({ jti: 'busy-jti' }, busy, 'busy-1') }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DependencyError);

@@ -56,7 +56,7 @@ export async function startHarnessIdp(options: HarnessOptions = {}): Promise<Har
   const naming = freshNaming();
   let idp: LocalIdp;
   try {
-    idp = await startLocalIdp({ port: 0, ...naming, ...options });
+    idp = await startLocalIdp({ port: 0, trustDecisionDeadlineMs: 200, ...naming, ...options });
   } catch (error) {
     rmSync(naming.dataDir, { recursive: true, force: true });
     throw error;

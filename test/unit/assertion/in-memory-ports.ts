@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { parseCertificate } from '../../../src/domain/chain';
 import type { Binding, Device, RootCertificate } from '../../../src/domain/model';
-import { type CrlEntry, type CrlStatus, crlIssuerId } from '../../../src/domain/revocation';
+import { type CrlEntry, type CrlStatus, type RevocationView, crlIssuerId } from '../../../src/domain/revocation';
 import type { IssueTokenDeps } from '../../../src/usecases/issue-token';
-import type { IssuanceCommit, IssuanceOutcome } from '../../../src/usecases/ports';
+import type { IssuanceCommit, IssuanceOutcome, RevocationKeys } from '../../../src/usecases/ports';
 import { TEST_NOW, type TestCertificate } from '../../support/pki';
 
 /**
@@ -22,13 +22,16 @@ import { TEST_NOW, type TestCertificate } from '../../support/pki';
  * binding); it never creates a device record.
  *
  * Hooks let a test change the world at the instants that matter:
- * `beforeCommit` (between the decision's reads and its commit, one hook per
- * commit), `afterCommit` (between a commit that wrote and the post-commit
- * pool read, one hook per such commit) and `onGetPool` (at every pool read).
+ * `beforeCommit` (between the decision's read and its commit, one hook per
+ * commit), `afterCommit` (after a commit that wrote, one hook per such
+ * commit) and `onGetPool` (at every read). `commitDurationMs` above the
+ * deadline makes commits late, so the decision reads the pool again.
  */
 
 export const POOL = 'pool-test';
 export const BASE = 'https://idp.example.com';
+/** The trust window's deadline in these tests (src/domain/trust-decision-window.ts). */
+export const DEADLINE_MS = 1000;
 
 export interface RecordedCommit {
   poolId: string;
@@ -76,6 +79,12 @@ export class World {
   readonly beforeCommit: Array<() => void> = [];
   readonly afterCommit: Array<() => void> = [];
   onGetPool?: () => void;
+  /** Monotonic time seen by the use case (elapsedClock); each commit adds commitDurationMs. */
+  elapsedMs = 0;
+  /** Above DEADLINE_MS, every commit is late: the decision re-reads the pool before the token may leave. */
+  commitDurationMs = 0;
+  /** false: the decision's read does not cover the validated path, which is then read with revocationView. */
+  readCoversRevocation = true;
 
   private generations = 0;
   private revisions = 0;
@@ -188,57 +197,42 @@ export class World {
 
   deps(overrides: Partial<IssueTokenDeps> = {}): IssueTokenDeps {
     return {
-      directory: {
-        getPool: async (id) => {
-          this.events.push(`getPool ${id}`);
+      reader: {
+        read: async (poolId, want) => {
+          this.events.push(`read ${poolId} ${want.deviceId} ${want.clientAppId}`);
           this.onGetPool?.();
-          return id === POOL ? { clientPoolId: POOL, orgId: 'acme', envId: 'prod', trustEpoch: this.trustEpoch, requireCrl: this.requireCrl } : undefined;
-        },
-      },
-      trustStore: {
-        listRoots: async (id) => {
-          this.events.push('listRoots');
-          return id === POOL ? [...this.roots] : [];
+          // Like the adapter's one batch: a snapshot of everything the decision needs.
+          const ours = poolId === POOL;
+          const device = ours && want.deviceId !== undefined ? this.devices.get(want.deviceId) : undefined;
+          const binding = device && want.clientAppId !== undefined ? this.bindings.get(`${want.deviceId}|${want.clientAppId}`) : undefined;
+          const spent = want.jti === undefined ? undefined : this.spent.get(`${poolId}|${want.deviceId}|${want.jti}`)?.expiresAt;
+          const revocation = this.revocationSnapshot(poolId);
+          return {
+            pool: ours ? { clientPoolId: POOL, orgId: 'acme', envId: 'prod', trustEpoch: this.trustEpoch, requireCrl: this.requireCrl } : undefined,
+            anchors: new Map(ours ? this.roots.map((root) => [root.anchorId, new Uint8Array(Buffer.from(root.der, 'base64'))] as const) : []),
+            device: device && structuredClone(device),
+            binding: device && binding && binding.deviceGeneration === device.generation ? structuredClone(binding) : undefined,
+            jtiSpentUntil: spent,
+            revocationFor: (subjects) => {
+              if (!this.readCoversRevocation) return undefined;
+              this.viewRequests.push({ poolId, subjects: subjects.map(({ issuerId, serialNumberHex, fingerprint }) => ({ issuerId, serialNumberHex, fingerprint })) });
+              return revocation(subjects);
+            },
+          };
         },
       },
       revocations: {
         revocationView: async (poolId, subjects) => {
           this.events.push('revocationView');
-          this.viewRequests.push({
-            poolId,
-            subjects: subjects.map(({ issuerId, serialNumberHex, fingerprint }) => ({ issuerId, serialNumberHex, fingerprint })),
-          });
-          // Like the adapter's: plain data read once, about the requested certificates only.
-          const revoked = new Set<string>();
-          const crls = new Map<string, CrlStatus>();
-          for (const subject of poolId === POOL ? subjects : []) {
-            if (this.revokedFingerprints.has(subject.fingerprint)) revoked.add(subject.fingerprint);
-            const crl = this.crls.get(subject.issuerId);
-            if (!crl) continue;
-            const serials = subjects.filter((other) => other.issuerId === subject.issuerId).map((other) => other.serialNumberHex.toLowerCase());
-            crls.set(subject.issuerId, { ...crl, entry: (serial) => (serials.includes(serial.toLowerCase()) ? crl.entry(serial) : undefined) });
-          }
-          return { revokedFingerprints: revoked, revokedIssuerSerials: new Set<string>(), revokedKeys: new Set<string>(), crl: (issuerId) => crls.get(issuerId) };
-        },
-      },
-      devices: {
-        getDeviceAndBinding: async (poolId, deviceId, clientAppId, jti) => {
-          this.events.push(`getDeviceAndBinding ${poolId} ${deviceId} ${clientAppId}`);
-          const jtiSpentUntil = jti === undefined ? undefined : this.spent.get(`${poolId}|${deviceId}|${jti}`)?.expiresAt;
-          const device = poolId === POOL ? this.devices.get(deviceId) : undefined;
-          if (!device) return { jtiSpentUntil };
-          const binding = this.bindings.get(`${deviceId}|${clientAppId}`);
-          return {
-            device: structuredClone(device),
-            binding: binding && binding.deviceGeneration === device.generation ? structuredClone(binding) : undefined,
-            jtiSpentUntil,
-          };
+          this.viewRequests.push({ poolId, subjects: subjects.map(({ issuerId, serialNumberHex, fingerprint }) => ({ issuerId, serialNumberHex, fingerprint })) });
+          return this.revocationSnapshot(poolId)(subjects);
         },
       },
       ledger: {
         commit: async (poolId, commit) => {
           this.events.push(`commit ${commit.jti}`);
           this.beforeCommit.shift()?.();
+          this.elapsedMs += this.commitDurationMs;
           if (this.ledgerFailure) throw this.ledgerFailure;
           const first = this.commit(poolId, commit, 'refresh');
           const second = first === 'newer_seen' ? this.commit(poolId, commit, 'check') : first;
@@ -256,10 +250,30 @@ export class World {
           return `header.payload.signature-${this.signed.length}`;
         },
       },
+      trustWindow: { deadlineMs: DEADLINE_MS, settleMs: DEADLINE_MS + 100 },
       issuerBaseUrl: `${BASE}/`,
       tokenLifetimeSeconds: 3600,
       clock: () => this.now,
+      elapsedClock: () => this.elapsedMs,
       ...overrides,
+    };
+  }
+
+  /** The pool's revocations and CRLs as they are now, answering for the requested certificates only (like the adapter). */
+  private revocationSnapshot(poolId: string): (subjects: readonly RevocationKeys[]) => RevocationView {
+    const revokedFingerprints = new Set(this.revokedFingerprints);
+    const crlsNow = new Map(this.crls);
+    return (subjects) => {
+      const revoked = new Set<string>();
+      const crls = new Map<string, CrlStatus>();
+      for (const subject of poolId === POOL ? subjects : []) {
+        if (revokedFingerprints.has(subject.fingerprint)) revoked.add(subject.fingerprint);
+        const crl = crlsNow.get(subject.issuerId);
+        if (!crl) continue;
+        const serials = subjects.filter((other) => other.issuerId === subject.issuerId).map((other) => other.serialNumberHex.toLowerCase());
+        crls.set(subject.issuerId, { ...crl, entry: (serial) => (serials.includes(serial.toLowerCase()) ? crl.entry(serial) : undefined) });
+      }
+      return { revokedFingerprints: revoked, revokedIssuerSerials: new Set<string>(), revokedKeys: new Set<string>(), crl: (issuerId) => crls.get(issuerId) };
     };
   }
 

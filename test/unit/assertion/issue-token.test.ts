@@ -3,7 +3,7 @@ import { DependencyError, DomainError } from '../../../src/errors';
 import { IssueToken, type TokenResponse } from '../../../src/usecases/issue-token';
 import { type AssertionSpec, signAssertion } from '../../support/device-client';
 import { TEST_NOW, type TestCertificate, makeCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
-import { BASE, POOL, World, fingerprintOf, issuerIdOf, serialOf } from './in-memory-ports';
+import { BASE, DEADLINE_MS, POOL, World, fingerprintOf, issuerIdOf, serialOf } from './in-memory-ports';
 
 const sha256Base64Url = (der: Uint8Array) => createHash('sha256').update(der).digest('base64url');
 
@@ -17,8 +17,8 @@ const sha256Base64Url = (der: Uint8Array) => createHash('sha256').update(der).di
 
 const ISSUER = `${BASE}/pools/${POOL}`;
 const TOKEN_ENDPOINT = `${ISSUER}/oauth2/token`;
-const READS = [`getPool ${POOL}`, 'listRoots', 'revocationView', `getDeviceAndBinding ${POOL} `];
-const isRead = (event: string) => READS.some((read) => event.startsWith(read));
+const READ = `read ${POOL} device-1 client`;
+const isRead = (event: string) => event.startsWith('read ') || event === 'revocationView';
 
 async function errorOf(promise: Promise<unknown>): Promise<DomainError | 'issued'> {
   try {
@@ -77,7 +77,7 @@ describe('IssueToken', () => {
     lastSeen: TEST_NOW.toISOString(),
   });
 
-  it('signs RFC 9068 claims with typ at+jwt, then commits once, then re-reads the pool before answering', async () => {
+  it('reads once, signs RFC 9068 claims with typ at+jwt, then commits once and answers (a commit within the deadline reads nothing more)', async () => {
     const result = await new IssueToken(world.deps()).execute(POOL, { assertion: await assertion({ claims: { jti: 'j-1' } }) });
 
     expect(result).toEqual({ access_token: 'header.payload.signature-1', token_type: 'Bearer', expires_in: 3600, scope: 'device read' });
@@ -129,15 +129,7 @@ describe('IssueToken', () => {
       revision: 'drev-1',
       provisioning: { ...seenAtTestNow(), firstSeen: TEST_NOW.toISOString() },
     });
-    expect(world.events).toEqual([
-      `getPool ${POOL}`,
-      'listRoots',
-      'revocationView',
-      `getDeviceAndBinding ${POOL} device-1 client`,
-      'sign',
-      'commit j-1',
-      `getPool ${POOL}`,
-    ]);
+    expect(world.events).toEqual([READ, 'sign', 'commit j-1']);
   });
 
   it('asks the revocation view about every certificate of the path but the anchor, device first', async () => {
@@ -176,11 +168,12 @@ describe('IssueToken', () => {
     expect(await codeOf(new IssueToken(world.deps()).execute(POOL, { assertion: await assertion({ aud: ISSUER }) }))).toBe('issued');
   });
 
-  it('refuses an unknown or malformed pool before reading the assertion (pool_not_found)', async () => {
+  it('refuses an unknown or malformed pool (pool_not_found): a malformed id before anything is read, an unknown one at the read', async () => {
     const issue = new IssueToken(world.deps());
-    expect(await codeOf(issue.execute('pool-other', { assertion: 'garbage' }))).toBe('pool_not_found');
     expect(await codeOf(issue.execute('pool/../x', { assertion: 'garbage' }))).toBe('pool_not_found');
-    expect(world.events).toEqual(['getPool pool-other']);
+    expect(world.events).toEqual([]);
+    expect(await codeOf(issue.execute('pool-other', { assertion: await assertion() }))).toBe('pool_not_found');
+    expect(world.events).toEqual(['read pool-other device-1 client']);
   });
 
   describe('refusals taken on the reads sign nothing, commit nothing and spend nothing', () => {
@@ -225,7 +218,7 @@ describe('IssueToken', () => {
 
     it('no binding for (device, iss): binding_not_found', async () => {
       await refused(async () => new IssueToken(world.deps()).execute(POOL, { assertion: await assertion({ iss: 'other-app' }) }), 'binding_not_found');
-      expect(world.events).toContain(`getDeviceAndBinding ${POOL} device-1 other-app`);
+      expect(world.events).toContain(`read ${POOL} device-1 other-app`);
     });
 
     it('a binding whose device record is gone: binding_not_found, and no device record is created', async () => {
@@ -266,11 +259,11 @@ describe('IssueToken', () => {
       await refused(() => new IssueToken(world.deps()).execute(POOL, { assertion: jwt }), 'business_unit_mismatch');
     });
 
-    it('the device certificate revoked by the operator: certificate_revoked, before the device is read', async () => {
+    it('the device certificate revoked by the operator: certificate_revoked, on the one read', async () => {
       world.revoke(device);
       const error = await refused(async () => new IssueToken(world.deps()).execute(POOL, { assertion: await assertion() }), 'certificate_revoked');
       expect(error.message).toMatch(/^certificate 'CN=device-1,O=Stores North' .* is revoked by the operator$/);
-      expect(world.events).toEqual([`getPool ${POOL}`, 'listRoots', 'revocationView']);
+      expect(world.events).toEqual([READ]);
     });
 
     it('the intermediate listed in the root’s CRL: certificate_revoked', async () => {
@@ -319,7 +312,7 @@ describe('IssueToken', () => {
     expect(await codeOf(new IssueToken(world.deps()).execute(POOL, { assertion: await assertion() }))).toBe('issued');
   });
 
-  it('refuses a replayed jti (assertion_replayed): refused at the read, before it costs a signature or a commit', async () => {
+  it('refuses a replayed jti (assertion_replayed): refused on the read, before it costs a signature or a commit', async () => {
     const jwt = await assertion({ claims: { jti: 'once' } });
     const issue = new IssueToken(world.deps());
     const first = await issue.execute(POOL, { assertion: jwt });
@@ -331,7 +324,7 @@ describe('IssueToken', () => {
     expect(world.commits.map((recorded) => recorded.outcome)).toEqual([{ committed: true }]);
     expect(world.spent).toEqual(new Map([[`${POOL}|device-1|once`, { expiresAt: T + 360, attemptId: world.commits[0].commit.attemptId }]]));
     expect(world.devices.get('device-1')?.provisioning).toEqual(provisioned);
-    expect(world.events.slice(before)).toEqual([`getPool ${POOL}`, 'listRoots', 'revocationView', `getDeviceAndBinding ${POOL} device-1 client`]);
+    expect(world.events.slice(before)).toEqual([READ]);
   });
 
   it('a signing failure commits nothing: the jti stays unspent, nothing is provisioned, and the same assertion then succeeds', async () => {
@@ -432,8 +425,8 @@ describe('IssueToken', () => {
         { revision: 'rev-2', outcome: { committed: true } },
       ]);
       expect(world.spent).toEqual(new Map([[`${POOL}|device-1|rebound`, { expiresAt: T + 360, attemptId: world.commits[1].commit.attemptId }]]));
-      const round = [`getPool ${POOL}`, 'listRoots', 'revocationView', `getDeviceAndBinding ${POOL} device-1 client`, 'sign', 'commit rebound'];
-      expect(world.events).toEqual([...round, ...round, `getPool ${POOL}`]);
+      const round = [READ, 'sign', 'commit rebound'];
+      expect(world.events).toEqual([...round, ...round]);
     });
 
     it('the binding replaced by one that no longer grants the requested scope: scope_not_granted, the jti unspent', async () => {
@@ -456,22 +449,16 @@ describe('IssueToken', () => {
     });
   });
 
-  describe('trust taken away between the commit and the answer (trustEpoch moved)', () => {
+  describe('a commit past the deadline, and trust taken away between the read and the answer (trustEpoch moved)', () => {
+    beforeEach(() => {
+      world.commitDurationMs = DEADLINE_MS + 1;
+    });
+
     it('the device revoked: the decision is re-taken on the new state, certificate_revoked, no token', async () => {
       world.afterCommit.push(() => world.revoke(device));
       const jwt = await assertion({ claims: { jti: 'revoked-late' } });
       expect(await codeOf(new IssueToken(world.deps()).execute(POOL, { assertion: jwt }))).toBe('certificate_revoked');
-      expect(world.events).toEqual([
-        `getPool ${POOL}`,
-        'listRoots',
-        'revocationView',
-        `getDeviceAndBinding ${POOL} device-1 client`,
-        'sign',
-        'commit revoked-late',
-        `getPool ${POOL}`,
-        'listRoots',
-        'revocationView',
-      ]);
+      expect(world.events).toEqual([READ, 'sign', 'commit revoked-late', READ]);
       // The commit stands: the assertion cannot be presented again.
       expect(world.isSpent('revoked-late')).toBe(true);
       expect(await codeOf(new IssueToken(world.deps()).execute(POOL, { assertion: jwt }))).toBe('certificate_revoked');
@@ -500,13 +487,7 @@ describe('IssueToken', () => {
       expect(result.access_token).toBe('header.payload.signature-1');
       expect(world.signed).toHaveLength(1);
       expect(world.commits).toHaveLength(1);
-      expect(world.events.slice(world.events.indexOf('commit unaffected'))).toEqual([
-        'commit unaffected',
-        `getPool ${POOL}`,
-        'listRoots',
-        'revocationView',
-        `getPool ${POOL}`,
-      ]);
+      expect(world.events.slice(world.events.indexOf('commit unaffected'))).toEqual(['commit unaffected', READ, READ]);
     });
 
     it('an epoch that moves at every pool read: 503 (DependencyError), no token', async () => {
@@ -516,16 +497,44 @@ describe('IssueToken', () => {
       expect(error).toBeInstanceOf(DependencyError);
       expect((error as DependencyError).dependency).toBe('dynamodb');
       expect(world.commits).toHaveLength(1);
-      expect(world.events.filter((event) => event === `getPool ${POOL}`)).toHaveLength(4);
-      expect(world.events.filter((event) => event === 'revocationView')).toHaveLength(4);
+      expect(world.events.filter((event) => event === READ)).toHaveLength(4);
       expect(world.isSpent('unsettled')).toBe(true);
     });
 
-    it('an epoch moved before the decision read it changes nothing: one pool read after the commit', async () => {
+    it('an epoch moved before the decision read it changes nothing: one read after the commit', async () => {
       world.revoke(await makeLeaf(intermediate, { cn: 'device-8' }));
       await new IssueToken(world.deps()).execute(POOL, { assertion: await assertion() });
-      expect(world.events.filter((event) => event === `getPool ${POOL}`)).toHaveLength(2);
-      expect(world.events.filter((event) => event === 'revocationView')).toHaveLength(1);
+      expect(world.events).toEqual([READ, 'sign', 'commit ' + world.commits[0].commit.jti, READ]);
+    });
+  });
+
+  describe('a commit within the deadline', () => {
+    it('trust taken away after it is not re-checked: the token leaves, because the change answers only after its settle wait (keys.ts)', async () => {
+      world.commitDurationMs = DEADLINE_MS;
+      world.afterCommit.push(() => world.revoke(device));
+      const result = await new IssueToken(world.deps()).execute(POOL, { assertion: await assertion({ claims: { jti: 'in-time' } }) });
+      expect(result.access_token).toBe('header.payload.signature-1');
+      expect(world.events).toEqual([READ, 'sign', 'commit in-time']);
+    });
+
+    it('one read, one signature, one commit', async () => {
+      await new IssueToken(world.deps()).execute(POOL, { assertion: await assertion({ claims: { jti: 'plain' } }) });
+      expect(world.events).toEqual([READ, 'sign', 'commit plain']);
+    });
+  });
+
+  describe('a path the read did not cover', () => {
+    it('is read with revocationView before it is judged: a revoked device is still refused', async () => {
+      world.readCoversRevocation = false;
+      world.revoke(device);
+      expect(await codeOf(new IssueToken(world.deps()).execute(POOL, { assertion: await assertion() }))).toBe('certificate_revoked');
+      expect(world.events).toEqual([READ, 'revocationView']);
+    });
+
+    it('and an unrevoked device gets its token', async () => {
+      world.readCoversRevocation = false;
+      await new IssueToken(world.deps()).execute(POOL, { assertion: await assertion({ claims: { jti: 'fallback' } }) });
+      expect(world.events).toEqual([READ, 'revocationView', 'sign', 'commit fallback']);
     });
   });
 
