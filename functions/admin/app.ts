@@ -1,12 +1,16 @@
 import middy from '@middy/core';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { SIGNING_KEY_SWEEP_EVENT } from '../../src/config-names';
+import { DomainError } from '../../src/errors';
 import { adminErrorResponse } from '../../src/http/error-responses';
 import { apiKeyAuth, errorResponses, type AuthenticatedContext } from '../../src/http/middlewares';
+import { openApiDocument } from '../../src/http/openapi/document';
 import { jsonBody, pathParameter } from '../../src/http/request';
-import { json, noContent } from '../../src/http/responses';
+import { json, noContent, type HttpResponse } from '../../src/http/responses';
 import { createRouter } from '../../src/http/router';
+import { OPENAPI_RESOURCE } from '../../src/http/routes';
 import { requireAdmin, requireOrgAccess, type ApiKeyAuthenticator, type Principal } from '../../src/usecases/authenticate';
+import type { InventoryQuery } from '../../src/usecases/device-inventory';
 import type { DeviceService } from '../../src/usecases/devices';
 import type { OrganisationService } from '../../src/usecases/organisations';
 import type { SigningKeyService } from '../../src/usecases/signing-keys';
@@ -16,12 +20,17 @@ export interface AdminDeps {
   organisations: OrganisationService;
   devices: DeviceService;
   signingKeys: Pick<SigningKeyService, 'rotate' | 'list'>;
+  /** The API's base URL (the issuer base URL), named as the server of the OpenAPI description. */
+  apiBaseUrl: string;
 }
 
 const DEVICE = '/api/internal/org/{orgId}/env/{envId}/device';
 const SIGNING_KEYS = '/api/internal/{clientPoolId}/signing-keys';
 
-export function createAdminHandler({ authenticator, organisations, devices, signingKeys }: AdminDeps) {
+/** The cache lifetime of the API description: it changes only with a deployment. */
+const DESCRIPTION_CACHE = { 'Cache-Control': 'public, max-age=300' };
+
+export function createAdminHandler({ authenticator, organisations, devices, signingKeys, apiBaseUrl }: AdminDeps) {
   const at = (event: APIGatewayProxyEvent) => ({ orgId: pathParameter(event, 'orgId'), envId: pathParameter(event, 'envId') });
   const deviceId = (event: APIGatewayProxyEvent) => pathParameter(event, 'deviceId');
   // Permission is settled before the body is parsed, so a key without it gets 403, never a validation verdict.
@@ -48,6 +57,7 @@ export function createAdminHandler({ authenticator, organisations, devices, sign
       return noContent();
     },
     [`POST ${DEVICE}`]: async (event, { principal }) => json(201, await devices.register(principal, at(event), orgBody(event, principal))),
+    [`GET ${DEVICE}`]: async (event, { principal }) => json(200, await devices.list(principal, at(event), inventoryQuery(event))),
     [`GET ${DEVICE}/{deviceId}`]: async (event, { principal }) => json(200, await devices.get(principal, at(event), deviceId(event))),
     [`PATCH ${DEVICE}/{deviceId}`]: async (event, { principal }) =>
       json(200, await devices.update(principal, at(event), deviceId(event), orgBody(event, principal))),
@@ -72,10 +82,32 @@ export function createAdminHandler({ authenticator, organisations, devices, sign
       json(200, { keys: await signingKeys.list(principal, pathParameter(event, 'clientPoolId')) }),
   });
 
-  return middy<APIGatewayProxyEvent, Awaited<ReturnType<typeof route>>, Error, AuthenticatedContext>({ timeoutEarlyInMillis: 0 })
+  const authenticated = middy<APIGatewayProxyEvent, Awaited<ReturnType<typeof route>>, Error, AuthenticatedContext>({ timeoutEarlyInMillis: 0 })
     .use(errorResponses(adminErrorResponse))
     .use(apiKeyAuth(authenticator))
     .handler(route);
+
+  // Built once, at cold start. Public like any API description: routes and shapes, no key, account or table name.
+  const description = openApiDocument({ serverUrl: apiBaseUrl });
+  return async (event: APIGatewayProxyEvent, context: Context): Promise<HttpResponse> =>
+    event.httpMethod === 'GET' && event.resource === OPENAPI_RESOURCE
+      ? json(200, description, DESCRIPTION_CACHE)
+      : authenticated(event, context as AuthenticatedContext);
+}
+
+/**
+ * The inventory's query parameters (SPEC §3.3), each at most once: a repeated
+ * one is refused rather than one of its values silently picked.
+ */
+function inventoryQuery(event: APIGatewayProxyEvent): InventoryQuery {
+  const single = (name: keyof InventoryQuery): string | undefined => {
+    const multi = event.multiValueQueryStringParameters;
+    const values = multi && Object.hasOwn(multi, name) ? (multi[name] ?? []) : [];
+    const value = event.queryStringParameters && Object.hasOwn(event.queryStringParameters, name) ? event.queryStringParameters[name] : undefined;
+    if (values.length > 1) throw new DomainError(`invalid_${name}`, `${name} may be given once`, { field: name });
+    return values[0] ?? value;
+  };
+  return { limit: single('limit'), cursor: single('cursor'), status: single('status') };
 }
 
 /** The event the daily schedule sends (never an API Gateway event: those carry httpMethod). */

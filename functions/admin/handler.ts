@@ -15,6 +15,7 @@ const signingKeys = signingKeyService({ client, tableName, directory, clock });
 const organisations = new OrganisationService({ directory, apiKeys, signingKeys, issuerBaseUrl: issuerBaseUrl(), clock });
 
 const http = createAdminHandler({
+  apiBaseUrl: issuerBaseUrl(),
   authenticator,
   organisations,
   signingKeys,

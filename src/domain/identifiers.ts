@@ -6,6 +6,8 @@ import { DomainError } from '../errors';
  * able to hold certificate CNs such as asset tags or MAC addresses.
  */
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+/** The same rule as a JSON Schema `pattern` (the API description, src/http/openapi). */
+export const IDENTIFIER_PATTERN = IDENTIFIER.source;
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;

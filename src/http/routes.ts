@@ -15,7 +15,11 @@ const ORG = '/api/internal/org';
 const DEVICE = `${ORG}/{orgId}/env/{envId}/device`;
 const POOL = '/pools/{clientPoolId}';
 
-export const ROUTES: readonly RouteDefinition[] = [
+/** Where the OpenAPI 3.1 description of every route below is served (src/http/openapi/document.ts), without an API key. */
+export const OPENAPI_RESOURCE = '/api/openapi.json';
+
+export const ROUTES = [
+  { method: 'GET', resource: OPENAPI_RESOURCE, function: 'admin' },
   { method: 'POST', resource: ORG, function: 'admin' },
   { method: 'POST', resource: `${ORG}/{orgId}/env`, function: 'admin' },
   { method: 'GET', resource: `${ORG}/{orgId}/env/{envId}`, function: 'admin' },
@@ -24,6 +28,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', resource: `${ORG}/{orgId}/api-keys`, function: 'admin' },
   { method: 'DELETE', resource: `${ORG}/{orgId}/api-keys/{keyId}`, function: 'admin' },
   { method: 'POST', resource: DEVICE, function: 'admin' },
+  // SPEC §3.3 fleet inventory: ?limit=&cursor=&status=
+  { method: 'GET', resource: DEVICE, function: 'admin' },
   { method: 'GET', resource: `${DEVICE}/{deviceId}`, function: 'admin' },
   { method: 'PATCH', resource: `${DEVICE}/{deviceId}`, function: 'admin' },
   { method: 'DELETE', resource: `${DEVICE}/{deviceId}`, function: 'admin' },
@@ -48,7 +54,15 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', resource: `/.well-known/oauth-authorization-server${POOL}`, function: 'token' },
   // Unauthenticated liveness of the token function and what it depends on (DynamoDB, KMS).
   { method: 'GET', resource: '/health', function: 'token' },
-];
+] as const satisfies readonly RouteDefinition[];
+
+/** `METHOD /resource` of one route, e.g. `GET /health`: the key the functions' routers and the OpenAPI document use. */
+export type RouteKey = RouteKeyOf<(typeof ROUTES)[number]>;
+type RouteKeyOf<R> = R extends { method: infer M extends string; resource: infer P extends string } ? `${M} ${P}` : never;
+
+export function routeKey(route: Pick<RouteDefinition, 'method' | 'resource'>): string {
+  return `${route.method} ${route.resource}`;
+}
 
 /** Media types API Gateway hands to Lambda base64-encoded. */
 export const BINARY_MEDIA_TYPES = ['multipart/form-data'];
