@@ -1,9 +1,12 @@
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
+import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeFinding, acknowledgeWildcardResource } from './nag-acknowledgements';
+import { type FunctionObservability, powertoolsEnvironment } from './observability';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -19,19 +22,36 @@ export interface IdpFunctionProps {
   readonly description: string;
   readonly environment: Record<string, string>;
   readonly logRetention: RetentionDays;
+  /** X-Ray and the Powertools settings every function gets (lib/constructs/observability.ts). */
+  readonly observability: FunctionObservability;
   readonly memorySize?: number;
   readonly timeout?: Duration;
-  readonly tracing?: boolean;
 }
 
-/** Shared defaults for every Lambda function: Node.js 22 on arm64, esbuild, own log group. */
+/**
+ * Shared defaults for every Lambda function: Node.js 22 on arm64, esbuild, its
+ * own log group, and its own role whose only built-in right is writing that
+ * log group (no AWSLambdaBasicExecutionRole, which may write every log group
+ * of the account).
+ */
 export class IdpFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
+  readonly role: Role;
 
   constructor(scope: Construct, id: string, props: IdpFunctionProps) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.role = new Role(this, 'ServiceRole', {
+      description: `Execution role of the ${props.name} function`,
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: {
+        // The log group exists before the function (no CreateLogGroup); its ARN ends in `:*`, i.e. its streams.
+        WriteOwnLogs: new PolicyDocument({
+          statements: [new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] })],
+        }),
+      },
+    });
     this.function = new NodejsFunction(this, 'Function', {
       description: props.description,
       entry: path.join(PROJECT_ROOT, 'functions', props.name, 'handler.ts'),
@@ -42,9 +62,10 @@ export class IdpFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
-      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      role: this.role,
+      tracing: props.observability.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       logGroup: this.logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...powertoolsEnvironment(props.observability), ...props.environment },
       bundling: {
         target: 'node22',
         format: OutputFormat.ESM,
@@ -56,5 +77,20 @@ export class IdpFunction extends Construct {
         // @aws-sdk/* stays external (the Node.js 22 runtime ships SDK v3).
       },
     });
+    acknowledgeFinding(
+      this.function,
+      'L1',
+      'nodejs22.x is a supported Lambda runtime (Node.js 22 LTS, security updates until April 2027); bundles target node22 and the ' +
+        'local runtime and tests run the same major, so moving to a newer runtime is a deliberate upgrade, not a template default.',
+    );
+    if (props.observability.tracing) {
+      // Tracing.ACTIVE adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*".
+      acknowledgeWildcardResource(
+        this.role,
+        '*',
+        'X-Ray PutTraceSegments and PutTelemetryRecords (added by active tracing) support no resource-level permissions: ' +
+          'the X-Ray documentation requires "*" for them. They can only send trace data.',
+      );
+    }
   }
 }

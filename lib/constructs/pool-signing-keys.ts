@@ -4,8 +4,9 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { ENV, SIGNING_KEY_SWEEP_EVENT, SIGNING_KEY_TAGS, signingKeyAliasPrefix } from '../../src/config-names';
+import { acknowledgeWildcardResource } from './nag-acknowledgements';
 import type { SigningKeySpec } from './token-signing-key';
 
 export interface PoolSigningKeysProps {
@@ -61,6 +62,13 @@ export class PoolSigningKeys extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [this.keyArns()], conditions: this.taggedForStack() }),
     );
+    acknowledgeWildcardResource(
+      principalConstruct(grantee),
+      this.keyArns(),
+      `Pool signing keys are created at runtime (SPEC §4.6), so no key ARN is known at deploy time. The statement on key/* allows ` +
+        `only kms:Sign and kms:GetPublicKey, and only on keys tagged ${SIGNING_KEY_TAGS.stack}=${this.stackTag} ` +
+        `(aws:ResourceTag condition; test/infra/signing-key-iam.test.ts).`,
+    );
   }
 
   grantManagement(grantee: IGrantable): void {
@@ -81,7 +89,7 @@ export class PoolSigningKeys extends Construct {
       // Tags given to CreateKey need TagResource on keys not yet known (the KMS developer guide, "Controlling access to tags").
       new PolicyStatement({ actions: ['kms:TagResource'], resources: [this.keyArns()], conditions: requestTags }),
       // CreateAlias is authorised on the alias and on the key it names (ibid., "Controlling access to aliases").
-      new PolicyStatement({ actions: ['kms:CreateAlias'], resources: [Stack.of(this).formatArn({ service: 'kms', resource: 'alias', resourceName: `${this.aliasPrefix.slice('alias/'.length)}/*` })] }),
+      new PolicyStatement({ actions: ['kms:CreateAlias'], resources: [this.aliasArns()] }),
       new PolicyStatement({
         actions: ['kms:CreateAlias', 'kms:GetPublicKey', 'kms:DescribeKey', 'kms:ScheduleKeyDeletion'],
         resources: [this.keyArns()],
@@ -96,6 +104,28 @@ export class PoolSigningKeys extends Construct {
       }),
     ];
     for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+    const role = principalConstruct(grantee);
+    acknowledgeWildcardResource(
+      role,
+      '*',
+      `kms:CreateKey has no resource to name, so IAM takes only "*". The statement is bounded by conditions: the request must tag ` +
+        `the key ${SIGNING_KEY_TAGS.stack}=${this.stackTag}, carry no tag keys but the stack and pool tags, and ask for ` +
+        `${this.keySpec}, SIGN_VERIFY, AWS_KMS origin (test/infra/signing-key-iam.test.ts).`,
+    );
+    acknowledgeWildcardResource(
+      role,
+      this.keyArns(),
+      `Pool signing keys are created at runtime (SPEC §4.6), so their ARNs are unknown at deploy time. On key/*, ` +
+        `CreateAlias, GetPublicKey, DescribeKey and ScheduleKeyDeletion require the resource tag ${SIGNING_KEY_TAGS.stack}=` +
+        `${this.stackTag}; TagResource requires that tag in the request and allows only the stack and pool tag keys (KMS checks ` +
+        `TagResource for the tags given to CreateKey, on a key not yet known).`,
+    );
+    acknowledgeWildcardResource(
+      role,
+      this.aliasArns(),
+      `Each pool key gets the alias ${this.aliasPrefix}/<clientPoolId>/<n>, named at runtime; CreateAlias is allowed under this ` +
+        `stack's prefix only, and KMS also requires it on the target key, which must carry the stack tag.`,
+    );
   }
 
   /** Daily: retired keys leave their pool item and are scheduled for deletion (SigningKeyService.sweepAll). */
@@ -112,7 +142,19 @@ export class PoolSigningKeys extends Construct {
     return Stack.of(this).formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
   }
 
+  /** Every alias under this stack's prefix. */
+  private aliasArns(): string {
+    return Stack.of(this).formatArn({ service: 'kms', resource: 'alias', resourceName: `${this.aliasPrefix.slice('alias/'.length)}/*` });
+  }
+
   private taggedForStack() {
     return { StringEquals: { [`aws:ResourceTag/${SIGNING_KEY_TAGS.stack}`]: this.stackTag } };
   }
+}
+
+/** The role behind a grantee, where the reasons for its wildcard statements are recorded. */
+function principalConstruct(grantee: IGrantable): IConstruct {
+  const principal = grantee.grantPrincipal;
+  if (!Construct.isConstruct(principal)) throw new Error('pool signing-key grants need a grantee whose principal is a construct (a role)');
+  return principal;
 }

@@ -14,7 +14,7 @@ const SECRETS_WRITES = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateS
 const ROTATION_ACTIONS = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];
 
 function rotationIds(idp: SynthesizedIdp) {
-  const adminKey = idp.stack.node.findChild('AdminApiKey');
+  const adminKey = idp.stack.deviceIdp.node.findChild('AdminApiKey');
   const rotation = adminKey.node.findChild('Rotation').node.findChild('Function');
   return { secret: logicalIdOf(idp.stack, adminKey.node.findChild('Secret')), rotationFn: logicalIdOf(idp.stack, rotation) };
 }
@@ -54,12 +54,18 @@ describe('admin key rotation', () => {
     expect(() => synthIdp({ adminKeyRotation })).toThrow(/automaticallyAfter/);
   });
 
-  it('runs the rotation handler on Node.js 22, arm64, with no configuration in its environment', () => {
+  it('runs the rotation handler on Node.js 22, arm64, with no configuration in its environment but the Powertools settings', () => {
     const fn = idp.json.Resources[ids.rotationFn].Properties;
     expect(fn.Runtime).toBe('nodejs22.x');
     expect(fn.Architectures).toEqual(['arm64']);
     expect(fn.Handler).toBe('index.handler');
-    expect(fn.Environment.Variables).toEqual({ NODE_OPTIONS: '--enable-source-maps' });
+    expect(fn.Environment.Variables).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'device-idp',
+      POWERTOOLS_METRICS_NAMESPACE: 'DeviceIdp',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+    });
   });
 
   it("gives the rotation function the four rotation actions on the admin secret's ARN and GetRandomPassword, nothing else", () => {

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../src/config-names';
-import { synthIdp } from './support/synth-stack';
+import { logicalIdOf, synthIdp, type TemplateJson } from './support/synth-stack';
 import { routeTable } from './support/template-queries';
 
 const CUSTOM_DOMAIN = {
@@ -9,10 +9,11 @@ const CUSTOM_DOMAIN = {
   hostedZone: { hostedZoneId: 'Z123', zoneName: 'example.com' },
 };
 const idp = synthIdp();
-const { template, json, fn } = idp;
+const { template, json, fn, stack } = idp;
 
 const DEVICE = '/api/internal/org/{orgId}/env/{envId}/device/{deviceId}';
 const EXPECTED_ROUTES: Array<[string, keyof typeof fn]> = [
+  ['GET /api/openapi.json', 'admin'],
   ['POST /api/internal/org', 'admin'],
   ['POST /api/internal/org/{orgId}/env', 'admin'],
   ['GET /api/internal/org/{orgId}/env/{envId}', 'admin'],
@@ -21,6 +22,7 @@ const EXPECTED_ROUTES: Array<[string, keyof typeof fn]> = [
   ['GET /api/internal/org/{orgId}/api-keys', 'admin'],
   ['DELETE /api/internal/org/{orgId}/api-keys/{keyId}', 'admin'],
   ['POST /api/internal/org/{orgId}/env/{envId}/device', 'admin'],
+  ['GET /api/internal/org/{orgId}/env/{envId}/device', 'admin'],
   [`GET ${DEVICE}`, 'admin'],
   [`PATCH ${DEVICE}`, 'admin'],
   [`DELETE ${DEVICE}`, 'admin'],
@@ -102,14 +104,64 @@ describe('stage', () => {
     expect(() => synthIdp(props)).toThrow(message);
   });
 
-  it('writes JSON access logs only when asked', () => {
-    expect(json.Resources[Object.keys(json.Resources).find((id) => json.Resources[id].Type === 'AWS::ApiGateway::Stage')!]
-      .Properties.AccessLogSetting).toBeUndefined();
-    synthIdp({ accessLogs: true }).template.hasResourceProperties('AWS::ApiGateway::Stage', {
-      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+  it('writes JSON access logs and ERROR execution logs by default, both kept for the log retention, never request data', () => {
+    const stage = stageOf(json);
+    const accessLogs = stage.Properties.AccessLogSetting.DestinationArn['Fn::GetAtt'][0];
+    expect(json.Resources[accessLogs]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+    const format = JSON.parse(stage.Properties.AccessLogSetting.Format);
+    expect(Object.keys(format).sort()).toEqual(['caller', 'httpMethod', 'ip', 'protocol', 'requestId', 'requestTime', 'resourcePath', 'responseLength', 'status', 'user']);
+    expect(stage.Properties.MethodSettings).toEqual([expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false })]);
+    // The group API Gateway would otherwise create itself, with no expiry.
+    const [executionLogs] = stage.DependsOn as string[];
+    expect(json.Resources[executionLogs]).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: 30, LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: restApiId(json) }, '/prod']] } },
     });
   });
+
+  it('turns both logs off with accessLogs: false, and creates no API Gateway account role unless asked', () => {
+    const quiet = synthIdp({ accessLogs: false });
+    const stage = stageOf(quiet.json);
+    expect(stage.Properties.AccessLogSetting).toBeUndefined();
+    expect(stage.Properties.MethodSettings[0].LoggingLevel).toBe('OFF');
+    expect(Object.values(quiet.json.Resources).filter((r) => r.Type === 'AWS::Logs::LogGroup')).toHaveLength(4); // the four functions'
+    expect(Object.values(json.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Account')).toEqual([]);
+  });
+
+  it('creates the account-level CloudWatch role for API Gateway with cloudWatchRole: true', () => {
+    const withRole = synthIdp({ cloudWatchRole: true });
+    const [account] = Object.values(withRole.json.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Account');
+    const role = withRole.json.Resources[account.Properties.CloudWatchRoleArn['Fn::GetAtt'][0]];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+    ]);
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toMatch(/service-role\/AmazonAPIGatewayPushToCloudWatchLogs/);
+  });
+
+  it('associates the stage with a WAFv2 web ACL when webAclArn is given', () => {
+    const webAclArn = 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/idp/0123';
+    const guarded = synthIdp({ webAclArn });
+    const associations = Object.values(guarded.json.Resources).filter((r) => r.Type === 'AWS::WAFv2::WebACLAssociation');
+    expect(associations.map((r) => r.Properties.WebACLArn)).toEqual([webAclArn]);
+    expect(JSON.stringify(associations[0].Properties.ResourceArn)).toContain(`"::/restapis/",{"Ref":"${restApiId(guarded.json)}"},"/stages/",{"Ref":"${stageIdOf(guarded.json)}"}`);
+    expect(Object.values(json.Resources).filter((r) => r.Type === 'AWS::WAFv2::WebACLAssociation')).toEqual([]);
+  });
+
+  it('turns on X-Ray for the stage with tracing: true', () => {
+    expect(stageOf(json).Properties.TracingEnabled).toBe(false);
+    expect(stageOf(synthIdp({ tracing: true }).json).Properties.TracingEnabled).toBe(true);
+  });
 });
+
+function stageOf(template: TemplateJson) {
+  const stages = Object.values(template.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Stage');
+  expect(stages).toHaveLength(1);
+  return stages[0];
+}
+
+function restApiId(template: TemplateJson): string {
+  return Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::ApiGateway::RestApi')!;
+}
 
 describe('custom domain', () => {
   const custom = synthIdp({ customDomain: CUSTOM_DOMAIN });
@@ -134,10 +186,12 @@ describe('custom domain', () => {
 });
 
 describe('stack outputs', () => {
-  it('publishes the API URL, issuer base URL, bucket, table, signing key and admin secret ARN', () => {
-    for (const name of ['ApiUrl', 'IssuerBaseUrl', 'CertificateBucketName', 'TableName', 'SigningKeyArn', 'AdminApiKeySecretArn']) {
-      template.hasOutput(name, { Value: Match.anyValue() });
-    }
+  it('publishes the API URL, issuer base URL, buckets, tables, signing key and admin secret ARN (docs/deploy.md lists them)', () => {
+    expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(
+      ['AccessLogBucketName', 'AdminApiKeySecretArn', 'ApiUrl', 'CertificateBucketName', 'IssuerBaseUrl', 'RuntimeTableName', 'SigningKeyArn', 'TableName'],
+    );
+    expect(json.Outputs!.ApiUrl.Value).toEqual(expect.objectContaining({ 'Fn::Join': expect.anything() }));
+    expect(json.Outputs!.AdminApiKeySecretArn.Value).toEqual({ Ref: logicalIdOf(stack, stack.deviceIdp.adminApiKeySecret) });
     expect(JSON.stringify(json.Outputs)).not.toMatch(/resolve:secretsmanager/);
   });
 });
@@ -149,3 +203,7 @@ describe('template', () => {
     expect(() => synthIdp({ customDomain: CUSTOM_DOMAIN })).not.toThrow();
   });
 });
+
+function stageIdOf(template: TemplateJson): string {
+  return Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::ApiGateway::Stage')!;
+}

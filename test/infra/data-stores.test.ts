@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../src/config-names';
 import { TABLE_SCHEMA } from '../../src/storage/table-schema';
@@ -35,39 +35,57 @@ describe('DynamoDB table', () => {
 });
 
 describe('certificate bucket', () => {
+  const bucketId = logicalIdOf(idp.stack, idp.stack.deviceIdp.certificateBucket);
+  const logBucketId = logicalIdOf(idp.stack, idp.stack.deviceIdp.accessLogBucket);
+  const PUBLIC_ACCESS_BLOCKED = { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true };
+  const SSE_S3 = { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] };
+  const policyOf = (id: string) => resourcesOf('AWS::S3::BucketPolicy').find(([, r]) => r.Properties.Bucket.Ref === id)![1].Properties.PolicyDocument;
+
   it('blocks all public access, is encrypted, versioned and retained', () => {
-    template.hasResource('AWS::S3::Bucket', {
+    expect(json.Resources[bucketId]).toMatchObject({
       DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
-        VersioningConfiguration: { Status: 'Enabled' },
-      }),
+      Properties: { PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCKED, BucketEncryption: SSE_S3, VersioningConfiguration: { Status: 'Enabled' } },
     });
   });
 
-  it('denies every request made without TLS', () => {
-    const [[bucketId]] = resourcesOf('AWS::S3::Bucket');
-    template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      Bucket: { Ref: bucketId },
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Deny',
-            Action: 's3:*',
-            Principal: { AWS: '*' },
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          }),
-        ]),
+  it.each([['certificate', true], ['access-log', false]])('%s bucket denies every request made without TLS', (_name, certificates) => {
+    expect(policyOf(certificates ? bucketId : logBucketId).Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it('sends its S3 server access logs to the access-log bucket, which only S3 log delivery for this bucket and account may write', () => {
+    expect(json.Resources[bucketId].Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logBucketId }, LogFilePrefix: 'certificate-bucket/' });
+    const allows = policyOf(logBucketId).Statement.filter((s: any) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logBucketId, 'Arn'] }, '/certificate-bucket/*']] },
+        Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [bucketId, 'Arn'] } }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+  });
+
+  it('keeps access logs a year by default, in a private SSE-S3 bucket without ACLs, retained', () => {
+    expect(json.Resources[logBucketId]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCKED,
+        BucketEncryption: SSE_S3,
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: { Rules: [{ Id: 'ExpireAccessLogs', ExpirationInDays: 365, Status: 'Enabled' }] },
       },
     });
+    expect(json.Resources[logBucketId].Properties.AccessControl).toBeUndefined();
+  });
+
+  it('follows bucketAccessLogRetention and refuses less than a day', () => {
+    const custom = synthIdp({ bucketAccessLogRetention: Duration.days(90) });
+    const logBucket = custom.json.Resources[logicalIdOf(custom.stack, custom.stack.deviceIdp.accessLogBucket)];
+    expect(logBucket.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(90);
+    expect(() => synthIdp({ bucketAccessLogRetention: Duration.hours(12) })).toThrow(/accessLogRetention/);
   });
 });
 
@@ -105,7 +123,7 @@ describe('global admin API key', () => {
   });
 
   it('reaches functions only as the secret ARN, never as a value or template parameter', () => {
-    const secretId = logicalIdOf(idp.stack, idp.stack.node.findChild('AdminApiKey').node.findChild('Secret'));
+    const secretId = logicalIdOf(idp.stack, idp.stack.deviceIdp.node.findChild('AdminApiKey').node.findChild('Secret'));
     expect(Object.keys(json.Parameters ?? {}).filter((p) => p !== 'BootstrapVersion')).toEqual([]);
     for (const [, fn] of resourcesOf('AWS::Lambda::Function')) {
       const variables = fn.Properties.Environment.Variables as Record<string, unknown>;

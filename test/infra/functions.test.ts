@@ -9,12 +9,12 @@ const { json, fn, stack } = idp;
 const props = (id: string) => json.Resources[id].Properties;
 const variables = (id: string): Record<string, unknown> => props(id).Environment.Variables;
 const ids = {
-  table: logicalIdOf(stack, stack.node.findChild('Data').node.findChild('Table')),
-  runtimeTable: logicalIdOf(stack, stack.node.findChild('Runtime').node.findChild('Table')),
-  bucket: logicalIdOf(stack, stack.node.findChild('Certificates').node.findChild('Bucket')),
-  key: logicalIdOf(stack, stack.node.findChild('TokenSigning').node.findChild('Key')),
-  secret: logicalIdOf(stack, stack.node.findChild('AdminApiKey').node.findChild('Secret')),
-  restApi: logicalIdOf(stack, stack.node.findChild('Api').node.findChild('RestApi')),
+  table: logicalIdOf(stack, stack.deviceIdp.node.findChild('Data').node.findChild('Table')),
+  runtimeTable: logicalIdOf(stack, stack.deviceIdp.node.findChild('Runtime').node.findChild('Table')),
+  bucket: logicalIdOf(stack, stack.deviceIdp.node.findChild('Certificates').node.findChild('Bucket')),
+  key: logicalIdOf(stack, stack.deviceIdp.node.findChild('TokenSigning').node.findChild('Key')),
+  secret: logicalIdOf(stack, stack.deviceIdp.node.findChild('AdminApiKey').node.findChild('Secret')),
+  restApi: logicalIdOf(stack, stack.deviceIdp.node.findChild('Api').node.findChild('RestApi')),
 };
 const issuerFromExecuteApi = {
   'Fn::Join': ['', ['https://', { Ref: ids.restApi }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/prod']],
@@ -29,8 +29,25 @@ describe('function defaults', () => {
     expect(variables(fn[name]).NODE_OPTIONS).toBe('--enable-source-maps');
     const logGroup = p.LoggingConfig.LogGroup.Ref as string;
     expect(json.Resources[logGroup]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
-    const managed = JSON.stringify(props(p.Role['Fn::GetAtt'][0]).ManagedPolicyArns);
-    expect(managed).toMatch(/service-role\/AWSLambdaBasicExecutionRole"\]\]\}\]$/);
+  });
+
+  it.each(['admin', 'certificates', 'token'] as const)('%s role: no managed policy, writes only its own log group', (name) => {
+    const role = props(props(fn[name]).Role['Fn::GetAtt'][0]);
+    const logGroup = props(fn[name]).LoggingConfig.LogGroup.Ref as string;
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+    ]);
+    expect(role.Policies).toEqual([
+      {
+        PolicyName: 'WriteOwnLogs',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } }],
+        },
+      },
+    ]);
+    expect(roleStatements(json, fn[name]).flatMap((s) => s.actions).filter((a) => a.startsWith('logs:'))).toEqual([]);
   });
 
   it('gives the certificates function as long as API Gateway waits (29 s): a 2 MiB CRL upload writes thousands of bucket items', () => {
@@ -44,10 +61,19 @@ describe('function defaults', () => {
   });
 });
 
+/** Powertools for AWS Lambda settings every function gets by default (lib/constructs/observability.ts). */
+const POWERTOOLS_DEFAULTS = {
+  POWERTOOLS_SERVICE_NAME: 'device-idp',
+  POWERTOOLS_METRICS_NAMESPACE: 'DeviceIdp',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+};
+
 describe('environment variables', () => {
   it('certificates function: table, bucket, admin secret ARN', () => {
     expect(variables(fn.certificates)).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
+      ...POWERTOOLS_DEFAULTS,
       [ENV.tableName]: { Ref: ids.table },
       [ENV.bucketName]: { Ref: ids.bucket },
       [ENV.adminKeySecretArn]: { Ref: ids.secret },
@@ -57,6 +83,7 @@ describe('environment variables', () => {
   it('admin function: table, admin secret ARN, issuer base URL, pool signing-key settings, shared key, token TTL', () => {
     expect(variables(fn.admin)).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
+      ...POWERTOOLS_DEFAULTS,
       [ENV.tableName]: { Ref: ids.table },
       [ENV.runtimeTableName]: { Ref: ids.runtimeTable },
       [ENV.adminKeySecretArn]: { Ref: ids.secret },
@@ -72,6 +99,7 @@ describe('environment variables', () => {
   it('token function: table, key, issuer base URL, one-hour TTL, no audience unless set', () => {
     expect(variables(fn.token)).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
+      ...POWERTOOLS_DEFAULTS,
       [ENV.tableName]: { Ref: ids.table },
       [ENV.runtimeTableName]: { Ref: ids.runtimeTable },
       [ENV.kmsKeyId]: { 'Fn::GetAtt': [ids.key, 'Arn'] },
@@ -109,12 +137,19 @@ describe('least-privilege grants', () => {
     expect([...new Set(actionsWithPrefix(token, 'kms:'))].sort()).toEqual(['kms:DescribeKey', 'kms:GetPublicKey', 'kms:Sign']);
   });
 
-  it('certificates function may write the bucket, read the admin secret, and never touch KMS', () => {
-    for (const action of ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:ListBucket']) {
-      expect(allows(certificates, action, ids.bucket)).toBe(true);
+  it('certificates function may put and delete root objects under pools/, read the admin secret, and never touch KMS', () => {
+    const s3 = certificates.filter((s) => s.actions.some((a) => a.startsWith('s3:'))).map((s) => ({ ...s, actions: [...s.actions].sort() }));
+    expect(s3).toEqual([
+      {
+        effect: 'Allow',
+        actions: ['s3:DeleteObject', 's3:PutObject'],
+        resources: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, '/pools/*']] }],
+      },
+    ]);
+    // It never reads an object back (the trust list is in DynamoDB), lists, or changes ACLs, tags or the bucket.
+    for (const action of ['s3:GetObject', 's3:ListBucket', 's3:PutObjectAcl', 's3:PutObjectTagging', 's3:DeleteObjectVersion', 's3:PutBucketPolicy']) {
+      expect([action, allows(certificates, action)]).toEqual([action, false]);
     }
-    expect(allows(certificates, 's3:PutObjectAcl')).toBe(false);
-    expect(allows(certificates, 's3:PutBucketPolicy')).toBe(false);
     for (const action of tableRw) expect(allows(certificates, action, ids.table)).toBe(true);
     expect(allows(certificates, 'secretsmanager:GetSecretValue', ids.secret)).toBe(true);
     expect(actionsWithPrefix(certificates, 'kms:')).toEqual([]);

@@ -9,7 +9,7 @@ import { logicalIdOf, synthIdp, type TemplateJson } from './support/synth-stack'
  */
 const idp = synthIdp();
 const { json, fn, stack } = idp;
-const legacyKey = logicalIdOf(stack, stack.node.findChild('TokenSigning').node.findChild('Key'));
+const legacyKey = logicalIdOf(stack, stack.deviceIdp.node.findChild('TokenSigning').node.findChild('Key'));
 const STACK_TAG = { StringEquals: { 'aws:ResourceTag/device-idp:stack': 'TestIdp' } };
 const REQUEST_TAGS = {
   'aws:RequestTag/device-idp:stack': 'TestIdp',

@@ -9,7 +9,7 @@ import { logicalIdOf, synthIdp, type TemplateJson } from './support/synth-stack'
  * default, so "no statement allows it" is a refusal.
  */
 const { json, fn, stack } = synthIdp();
-const tableId = (name: 'Data' | 'Runtime') => logicalIdOf(stack, stack.node.findChild(name).node.findChild('Table'));
+const tableId = (name: 'Data' | 'Runtime') => logicalIdOf(stack, stack.deviceIdp.node.findChild(name).node.findChild('Table'));
 const tables = { config: tableId('Data'), runtime: tableId('Runtime') };
 
 interface RawStatement {
