@@ -69,17 +69,33 @@ import { createHash } from 'node:crypto';
  *   DeleteItem; condition (2) refuses every commit that read the old one.
  * - Disabling: one UpdateItem of `status`; condition (1) refuses every commit
  *   after it.
- * - Roots, revocations, CRLs (pool-wide trust): every change that takes
- *   trust away is one transaction with an increment of the pool item's
- *   `trustEpoch` (commitTrustChange). The token path reads the epoch before
- *   it reads any trust state, and reads it again after its commit: if it
- *   moved, the decision is re-taken on the new state before the token may
- *   leave. A change that commits after that second read was not visible to
- *   the request and its 204 follows its own commit, so the token was issued
- *   before the change; a change that commits before it is always seen.
- *   Pool-wide state is deliberately not a condition of the issuance
- *   transaction: every device of a pool would contend for one item
- *   (TransactionConflict), while plain reads of it never conflict.
+ * - Roots, revocations, CRLs, requireCrl (pool-wide trust): every change
+ *   that takes trust away is one transaction with an increment of the pool
+ *   item's `trustEpoch` (commitTrustChange), and answers only after a
+ *   settle wait of `settleMs` from the moment its commit was acknowledged
+ *   (src/domain/trust-decision-window.ts). The token path reads the pool
+ *   (epoch, trust list) and the revocation state in the one batch of its
+ *   decision (DynamoTokenDecisionReader) and measures, on its monotonic
+ *   clock, from just before that read to the acknowledgement of its commit.
+ *   - Within `deadlineMs` (≤ settleMs): the token leaves. A change the read
+ *     did not see committed after the read was sent, so its answer comes
+ *     at least settleMs after that, later than this token: the token was
+ *     issued before the change answered, never after.
+ *   - Past the deadline: the pool is read again; if the epoch moved, the
+ *     decision is re-taken on the new state before the token may leave. A
+ *     change that commits after that re-read answers after its settle
+ *     wait, which began after this token's commit.
+ *   A request that starts after a change has answered reads after its
+ *   commit and sees it. Only durations are compared, each on one machine,
+ *   so clocks need not agree, only run at the same rate (settleMs has a
+ *   100 ms margin). Pool-wide state is deliberately not a condition of the
+ *   issuance transaction: every device of a pool would contend for one
+ *   item (TransactionConflict), while plain reads of it never conflict.
+ * - The pool item's trust list (`anchors`): every ROOT# write puts its
+ *   entry in the same transaction, every delete removes it in the same
+ *   transaction; a pool created before the list existed gets it whole in
+ *   its first root write (dynamo-trust-store-repository.ts), and until
+ *   then the token path reads its ROOT# records.
  */
 /** The pool item's map of anchorId → base64 DER: its trust list (dynamo-trust-store-repository.ts). */
 export const POOL_ANCHORS = 'anchors';
