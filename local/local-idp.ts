@@ -13,7 +13,7 @@ import { localDynamoDbClientConfig, startDynamoDbLocal } from './emulators/dynam
 import { S3RVER_CREDENTIALS, ensureBucket, localS3ClientConfig, startS3Local } from './emulators/s3-local';
 import { createLocalApiServer, listen, type LambdaHandler } from './http-server';
 import { ensureSigningKey } from './kms/ensure-signing-key';
-import { startKmsServer, type KmsServer } from './kms/kms-server';
+import { type KmsFault, startKmsServer, type KmsServer } from './kms/kms-server';
 
 export const LOCAL_TABLE = 'device-idp';
 /** The stack tag of local pool signing keys: their aliases are `alias/device-idp/local/<poolId>/<n>`. */
@@ -50,7 +50,13 @@ export interface LocalIdp {
    * directory, so the signing key survives and the handlers' clients, built
    * once at module load, reach it again unchanged.
    */
-  kmsServer: { stop(): Promise<void>; restart(): Promise<void> };
+  kmsServer: {
+    stop(): Promise<void>;
+    restart(): Promise<void>;
+    /** The next `times` requests for `operation` answer this KMS error (local/kms/fault-injection.ts). */
+    injectFault(operation: string, fault: KmsFault, times?: number): void;
+    clearFaults(): void;
+  };
   stop(): Promise<void>;
 }
 
@@ -146,7 +152,12 @@ async function restartableKmsServer(stops: Array<() => Promise<void>>, dataDir: 
   const restart = async () => {
     server ??= await startKmsServer({ port, dataDir });
   };
-  return { url, control: { stop, restart } };
+  const injectFault = (operation: string, fault: KmsFault, times?: number) => {
+    if (!server) throw new Error('the local KMS endpoint is stopped');
+    server.injectFault(operation, fault, times);
+  };
+  const clearFaults = () => server?.clearFaults();
+  return { url, control: { stop, restart, injectFault, clearFaults } };
 }
 
 /** Handlers are imported on first use, after the environment above is in place (their module scope reads it). */

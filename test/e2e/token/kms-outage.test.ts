@@ -81,4 +81,31 @@ describe('token endpoint: KMS outage', () => {
       expect(result.body.error_description).toMatch(/^binding_not_found: /);
     });
   });
+
+  it('KMS throttling (ThrottlingException on every attempt the SDK makes): 503 with Retry-After, no token, jti released', async () => {
+    const warm = await boundDevice();
+    expect((await postToken(pool.env.tokenEndpoint, tokenRequestBody((await deviceAssertion(warm, pool.env)).jwt))).status).toBe(200);
+
+    const device = await boundDevice();
+    const { jwt } = await deviceAssertion(device, pool.env);
+    // More than the SDK's attempts (src/aws-client-defaults.ts): every Sign of this request is throttled.
+    pool.idp.kmsServer.injectFault('Sign', { type: 'ThrottlingException', message: 'Rate exceeded' }, 10);
+    try {
+      expectUnavailable(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt)));
+      expect((await getDevice(pool.idp, pool.env, device.deviceId))?.provisioning).toBeUndefined();
+    } finally {
+      pool.idp.kmsServer.clearFaults();
+    }
+    expect((await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt))).status).toBe(200);
+  });
+
+  it('a throttled Sign that the SDK retries through: the token is issued', async () => {
+    const device = await boundDevice();
+    pool.idp.kmsServer.injectFault('Sign', { type: 'ThrottlingException', message: 'Rate exceeded' }, 1);
+    try {
+      expect((await postToken(pool.env.tokenEndpoint, tokenRequestBody((await deviceAssertion(device, pool.env)).jwt))).status).toBe(200);
+    } finally {
+      pool.idp.kmsServer.clearFaults();
+    }
+  });
 });

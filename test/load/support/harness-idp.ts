@@ -95,7 +95,14 @@ export async function startHarnessIdpProcess(options: HarnessOptions = {}): Prom
       endpoints,
       dataDir: naming.dataDir,
       adminKey: { value: naming.adminApiKey, source: 'environment' },
-      kmsServer: { stop: unavailable, restart: unavailable },
+      kmsServer: {
+        stop: unavailable,
+        restart: unavailable,
+        injectFault: () => {
+          throw new Error('the KMS test hook is not reachable in a child-process IDP; use startHarnessIdp');
+        },
+        clearFaults: () => undefined,
+      },
       stop: stopChild,
     };
     return wrap(remote, naming, child.pid ?? -1, stopChild);
