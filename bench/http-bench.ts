@@ -1,70 +1,52 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDynamoDbLocal } from '../local/emulators/dynamodb-local';
-import { type HarnessIdp, startHarnessIdp } from '../test/load/support/harness-idp';
+import { startHarnessIdpProcess } from '../test/load/support/harness-idp';
 import { type LatencySummary, processRssMiB, runWithConcurrency, summarise, tally } from '../test/load/support/load-stats';
-import { tokenRequestBody } from '../test/support/device-client';
-import { type EnrolledDevice, bindDevice, deviceAssertion, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../test/support/device-fleet';
+import { enrolFleet, sendTokenRequest, tokenRequestBodies } from './enrolled-fleet';
 
-export interface HttpRun {
+export interface HttpBenchOptions {
   readonly concurrency: number;
-  readonly summary: LatencySummary;
-  readonly statuses: string;
+  /** Requests sent in the measured run (each with a fresh assertion), fewer if `maxSeconds` passes first. */
+  readonly requests: number;
+  readonly maxSeconds: number;
+  /** Devices enrolled in the pool; requests take them in turn. */
+  readonly devices: number;
 }
 
 export interface HttpBenchResult {
-  readonly runs: HttpRun[];
-  /** Resident memory of the DynamoDB Local JVM after the runs (Linux only). */
-  readonly dynamoDbLocalRssMiB?: number;
+  readonly summary: LatencySummary;
+  /** Issued tokens per second of wall time (refusals not counted). */
+  readonly tokensPerSecond: number;
+  /** e.g. "200×800". */
+  readonly statuses: string;
+  readonly serverRssMiB?: number;
 }
 
 /**
  * End-to-end token issuance over HTTP against the local IDP as `npm start`
- * builds it (DynamoDB Local on disk, s3rver, the local KMS endpoint, the
- * same handlers), every request with a fresh assertion. The HTTP client runs
- * in this process too; assertions are signed before the clock starts.
+ * runs it (startLocalIdp in a process of its own, the same handlers, on the
+ * given DynamoDB Local and s3rver, its own local KMS endpoint). The client
+ * runs in this process; assertions are signed before the clock starts.
  */
-export async function benchTokenEndpoint(requestsPerRun: number, concurrencies: readonly number[], maxSecondsPerRun: number): Promise<HttpBenchResult> {
-  const dbPath = mkdtempSync(join(tmpdir(), 'idp-bench-dynamodb-'));
-  const dynamo = await startDynamoDbLocal({ inMemory: false, dbPath });
-  let idp: HarnessIdp | undefined;
+export async function benchTokenEndpoint(endpoints: { dynamodb: string; s3: string }, options: HttpBenchOptions): Promise<HttpBenchResult> {
+  const idp = await startHarnessIdpProcess({ dynamodbEndpoint: endpoints.dynamodb, s3Endpoint: endpoints.s3 });
   try {
-    idp = await startHarnessIdp({ dynamodbEndpoint: dynamo.endpoint });
-    const env = await idp.createEnvironment('bench-org', 'prod');
-    const pki = await makeOrganisationPki('Bench');
-    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
-    const devices: EnrolledDevice[] = [];
-    for (let i = 1; i <= 4; i++) {
-      const device = await issueDevice(pki.root, pki.intermediate, { deviceId: `bench-device-${i}` });
-      await bindDevice(idp, env, device.deviceId, 'client', ['device']);
-      devices.push(device);
-    }
-    const signBatch = async (count: number) => {
-      const jwts: string[] = [];
-      for (let i = 0; i < count; i++) jwts.push((await deviceAssertion(devices[i % devices.length], env)).jwt);
-      return jwts;
+    const fleet = await enrolFleet(idp, options.devices, 'bench-http');
+    // Warm-up: handler modules loaded, signing key read, JIT and connection pools warm.
+    await runWithConcurrency(await tokenRequestBodies(fleet, options.devices), 4, (body) => sendTokenRequest(fleet, body));
+    const bodies = await tokenRequestBodies(fleet, options.requests);
+    const run = await runWithConcurrency(bodies, options.concurrency, (body) => sendTokenRequest(fleet, body), {
+      stopAt: performance.now() + options.maxSeconds * 1000,
+    });
+    const issued = run.answers.filter((answer) => answer.result === '200').length;
+    return {
+      summary: summarise(
+        run.answers.map((answer) => answer.latencyMs),
+        run.wallMs,
+      ),
+      tokensPerSecond: issued / (run.wallMs / 1000),
+      statuses: tally(run.answers, (answer) => answer.result),
+      serverRssMiB: processRssMiB(idp.serverPid),
     };
-    const send = (jwt: string) => postToken(env.tokenEndpoint, tokenRequestBody(jwt));
-
-    // Warm-up: handler modules loaded, signing key fetched, JIT and connection pools warm.
-    await runWithConcurrency(await signBatch(20), 4, send);
-
-    const runs: HttpRun[] = [];
-    for (const concurrency of concurrencies) {
-      const batch = await signBatch(requestsPerRun);
-      // The cap keeps `npm run bench` bounded on a slow or busy machine; the count actually sent is printed.
-      const run = await runWithConcurrency(batch, concurrency, send, { stopAt: performance.now() + maxSecondsPerRun * 1000 });
-      runs.push({
-        concurrency,
-        summary: summarise(run.answers.map((a) => a.latencyMs), run.wallMs),
-        statuses: tally(run.answers, (a) => a.result.status),
-      });
-    }
-    return { runs, dynamoDbLocalRssMiB: processRssMiB(dynamo.process.pid) };
   } finally {
-    await idp?.stop();
-    await dynamo.stop();
-    rmSync(dbPath, { recursive: true, force: true });
+    await idp.stop();
   }
 }

@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { ESM_REQUIRE_BANNER } from '../lib/constructs/idp-function';
+
+const ROOT = resolve(__dirname, '..');
+const run = promisify(execFile);
+
+/**
+ * The environment the stack gives the functions, with dummy values: enough
+ * for every handler module to pass its cold-start configuration checks. No
+ * request is made, so nothing is reached.
+ */
+const LAMBDA_ENVIRONMENT = {
+  TABLE_NAME: 'table',
+  RUNTIME_TABLE_NAME: 'runtime-table',
+  BUCKET_NAME: 'bucket',
+  KMS_KEY_ID: 'arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000',
+  ADMIN_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:admin',
+  ISSUER_BASE_URL: 'https://api.example.com/prod',
+  TOKEN_TTL_SECONDS: '3600',
+  SIGNING_KEY_STACK_TAG: 'DeviceIdp',
+  SIGNING_KEY_SPEC: 'ECC_NIST_P256',
+  SIGNING_KEY_ALIAS_PREFIX: 'alias/device-idp/DeviceIdp',
+  AWS_REGION: 'eu-west-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  IDP_LOG_LEVEL: 'silent',
+  // powertoolsEnvironment() of lib/constructs/observability.ts with the stack's defaults.
+  POWERTOOLS_SERVICE_NAME: 'device-idp',
+  POWERTOOLS_METRICS_NAMESPACE: 'DeviceIdp',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+};
+
+/**
+ * Bundles `functions/<name>/handler.ts` with the NodejsFunction options of
+ * lib/constructs/idp-function.ts (ESM, node22, the require banner, minified,
+ * source map beside the file without sources) into `outdir/<name>/index.mjs`,
+ * except that the AWS SDK is bundled too, as the performance issue measures
+ * it. Returns the path and byte size of the .mjs (the source map excluded).
+ */
+export async function bundleFunction(name: string, outdir: string): Promise<FunctionBundle> {
+  const file = join(outdir, name, 'index.mjs');
+  const { metafile } = await build({
+    entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    logLevel: 'silent',
+    metafile: true,
+  });
+  return { file, bytes: statSync(file).size, packages: bytesByPackage(Object.values(metafile.outputs).find((output) => output.entryPoint)?.inputs ?? {}) };
+}
+
+export interface FunctionBundle {
+  readonly file: string;
+  readonly bytes: number;
+  /** Bytes of the output per npm package (`(project)` for the repository's own code), largest first. */
+  readonly packages: readonly { name: string; bytes: number }[];
+}
+
+function bytesByPackage(inputs: Record<string, { bytesInOutput: number }>): { name: string; bytes: number }[] {
+  const totals = new Map<string, number>();
+  for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
+    const inPackage = path.split('node_modules/').pop() ?? path;
+    const name = inPackage === path ? '(project)' : (/^(@[^/]+\/)?[^/]+/.exec(inPackage)?.[0] ?? inPackage);
+    totals.set(name, (totals.get(name) ?? 0) + bytesInOutput);
+  }
+  return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+/**
+ * Milliseconds to `import()` the bundle in `runs` fresh Node processes,
+ * measured inside each with performance.now() around the import (Node's own
+ * start excluded). `nodeOptions` as the function runs with it (the stack sets
+ * `--enable-source-maps`).
+ */
+export async function importTimes(file: string, runs: number, nodeOptions: string): Promise<number[]> {
+  const script =
+    `const started = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
+    'process.stdout.write(JSON.stringify({ importMs: performance.now() - started }));';
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH, ...LAMBDA_ENVIRONMENT, NODE_OPTIONS: nodeOptions },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    times.push((JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { importMs: number }).importMs);
+  }
+  return times;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
