@@ -36,11 +36,14 @@ const LAMBDA_ENVIRONMENT = {
 };
 
 /**
- * Bundles `functions/<name>/handler.ts` with the NodejsFunction options of
- * lib/constructs/idp-function.ts (ESM, node22, the require banner, minified,
- * source map beside the file without sources) into `outdir/<name>/index.mjs`,
- * except that the AWS SDK is bundled too, as the performance issue measures
- * it. Returns the path and byte size of the .mjs (the source map excluded).
+ * Bundles `functions/<name>/handler.ts` as `cdk synth` does, with the
+ * NodejsFunction options of lib/constructs/idp-function.ts (ESM, node22, the
+ * require banner, minified, source map beside the file without sources, and
+ * `@aws-sdk/*` external: the Node.js 22 runtime provides the SDK) into
+ * `outdir/<name>/index.mjs`. `outdir` must be inside the repository, so that
+ * importing the bundle loads the SDK from node_modules as the runtime loads
+ * its own: the init time includes the SDK. Returns the path and byte size of
+ * the .mjs (the source map excluded).
  */
 export async function bundleFunction(name: string, outdir: string): Promise<FunctionBundle> {
   const file = join(outdir, name, 'index.mjs');
@@ -58,6 +61,8 @@ export async function bundleFunction(name: string, outdir: string): Promise<Func
     sourcesContent: false,
     logLevel: 'silent',
     metafile: true,
+    // NodejsFunction's default externalModules for Node.js 18+ runtimes.
+    external: ['@aws-sdk/*'],
   });
   return { file, bytes: statSync(file).size, packages: bytesByPackage(Object.values(metafile.outputs).find((output) => output.entryPoint)?.inputs ?? {}) };
 }

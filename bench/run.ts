@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoDbLocal } from '../local/emulators/dynamodb-local';
@@ -60,9 +60,11 @@ async function tokens(): Promise<void> {
   }
 }
 
-/** 3. Bundle size and import time of every function, built as `cdk synth` builds it, AWS SDK included. */
+/** 3. Bundle size and import time of every function, built as `cdk synth` builds it (AWS SDK external, as the runtime provides it); the import time includes loading the SDK. */
 async function bundles(): Promise<void> {
-  const outdir = mkdtempSync(join(tmpdir(), 'idp-bench-bundles-'));
+  // Inside the repository: importing a bundle resolves the external AWS SDK from node_modules (function-bundles.ts).
+  mkdirSync(join(__dirname, '..', '.cache', 'bench'), { recursive: true });
+  const outdir = mkdtempSync(join(__dirname, '..', '.cache', 'bench', 'bundles-'));
   try {
     for (const name of config.functions) {
       const figure = name.replace(/-/g, '_');
