@@ -3,10 +3,12 @@ import type { LimboCase } from './limbo-case';
 /**
  * Which limbo cases say something about this project's path-validation
  * core. Applicable: path building, basicConstraints, pathLen, keyUsage,
- * extendedKeyUsage, validity, signature algorithms and keys, malformed and
- * pathological certificates, trust anchors. Not applicable: checks of the
- * peer's *name* (a device IDP identifies a device by its registration, and
- * SPEC §4.3 has no hostname, SAN or name-constraint processing).
+ * extendedKeyUsage, validity, signature algorithms and keys, name
+ * constraints (a CA's subtrees applied to the names of every certificate
+ * below it, the peer's subject and SANs included), malformed and
+ * pathological certificates, trust anchors. Not applicable: matching the
+ * peer's names against an expected *hostname* (a device IDP identifies a
+ * device by its registration; SPEC §4.3 has no hostname).
  *
  * A case matching no rule is applicable, so a new snapshot is run rather
  * than silently skipped. A case matching two rules is a table error.
@@ -20,7 +22,6 @@ export interface ExclusionRule {
   readonly reason: string;
 }
 
-const hasFeature = (testcase: LimboCase, feature: string): boolean => (testcase.features ?? []).includes(feature);
 
 export const LIMBO_EXCLUSIONS: readonly ExclusionRule[] = [
   {
@@ -34,18 +35,6 @@ export const LIMBO_EXCLUSIONS: readonly ExclusionRule[] = [
     match: 'id = webpki::no-san',
     matches: (c) => c.id === 'webpki::no-san',
     reason: 'CA/B BR: the server name must be in a SAN; a device is identified by its registration and subject, never by SAN',
-  },
-  {
-    name: 'name-constraints-dn',
-    match: 'feature name-constraint-dn',
-    matches: (c) => hasFeature(c, 'name-constraint-dn'),
-    reason: 'directoryName name constraints matched against the peer subject/SAN: the core does no name-constraint matching',
-  },
-  {
-    name: 'name-constraints-peer-name',
-    match: 'id ~ /^rfc5280::ca-nameconstraints-(permitted|excluded)-/ and not feature name-constraint-dn',
-    matches: (c) => /^rfc5280::ca-nameconstraints-(permitted|excluded)-/.test(c.id) && !hasFeature(c, 'name-constraint-dn'),
-    reason: 'dNSName/iPAddress name constraints matched against the peer SAN: the core does no name-constraint matching',
   },
   {
     name: 'validation-kind',

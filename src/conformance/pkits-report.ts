@@ -1,18 +1,29 @@
 import { relative } from 'node:path';
 import type { PkitsOutcome } from './pkits-engine';
-import { type PkitsConformanceReport, classify } from './pkits-suite';
+import { type PkitsConformanceReport, type PkitsSectionSummary, classify, opensslAgrees } from './pkits-suite';
 
 /** The human report printed by the jest test and by scripts/conformance.ts. */
 export function formatPkitsReport(report: PkitsConformanceReport, repoRoot: string): string {
   const path = (p: string): string => relative(repoRoot, p) || p;
   const lines = [
-    `NIST PKITS revocation conformance: sections ${report.sections.map((s) => s.section).join(', ')} from ${path(report.dataDir)},` +
-      ` validated at ${report.validationTime.toISOString()}, CRLs uploaded through assessCrlImport, requireCrl: true`,
+    `NIST PKITS conformance: ${report.outcomes.length} tests of ${report.sections.length} sections from ${path(report.dataDir)},` +
+      ` validated at ${report.validationTime.toISOString()} in pool mode; CRLs uploaded through assessCrlImport;` +
+      ' requireCrl for the tests whose verdict depends on revocation (feature crl), the pool default (off) for the others',
     '',
     ...table(
-      ['section', 'title', 'tests', 'agree', 'false accepts', 'false rejects'],
-      report.sections.map((s) => [s.section, s.title, String(s.tests), String(s.agree), String(s.falseAccepts), String(s.falseRejects)]),
+      ['section', 'title', 'tests', 'agree', 'false accepts', 'false rejects', 'skipped', 'OpenSSL agrees'],
+      [...report.sections, total(report.sections)].map((s) => [
+        s.section,
+        s.title,
+        String(s.tests),
+        String(s.agree),
+        String(s.falseAccepts),
+        String(s.falseRejects),
+        String(s.skipped),
+        s.opensslAgree === undefined ? '-' : `${s.opensslAgree}/${s.tests}`,
+      ]),
     ),
+    `  OpenSSL: ${report.openssl.note}`,
   ];
   const byId = new Map(report.outcomes.map((o) => [o.test.id, o]));
   lines.push('', `False accepts (${report.falseAccepts.length}; never acceptable): ${report.falseAccepts.length === 0 ? 'none' : ''}`);
@@ -26,7 +37,20 @@ export function formatPkitsReport(report: PkitsConformanceReport, repoRoot: stri
   lines.push(`Unexpected deviations (${unexpected.length}): ${unexpected.length === 0 ? 'none' : ''}`);
   lines.push(...unexpected.map((id) => `  ${byId.has(id) ? describe(byId.get(id) as PkitsOutcome) : id}`));
   lines.push(`Stale deviations, listed but not occurring (${stale.length}): ${stale.join(', ') || 'none'}`);
-  lines.push('', `CRL uploads not stored, by outcome: ${refusalCounts(report.outcomes) || 'none'}`, `Total PKITS run: ${(report.elapsedMs / 1000).toFixed(1)} s`);
+  if (report.openssl.ran) {
+    const missed = report.outcomes.filter((o) => !opensslAgrees(o.test, report.openssl.verdicts.get(o.test.id)));
+    lines.push(`OpenSSL disagrees with PKITS on (${missed.length}): ${missed.length === 0 ? 'none' : ''}`);
+    lines.push(
+      ...missed.map(
+        (o) => `  ${o.test.id} ${o.test.name}: PKITS ${o.test.expected}, OpenSSL ${report.openssl.verdicts.get(o.test.id)?.detail ?? 'no verdict'}`,
+      ),
+    );
+  }
+  lines.push(
+    '',
+    `CRL uploads not stored, by outcome: ${refusalCounts(report.outcomes) || 'none'}`,
+    `Total PKITS run: ${(report.elapsedMs / 1000).toFixed(1)} s`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -38,9 +62,24 @@ export function formatPkitsCases(report: PkitsConformanceReport): string {
     o.verdict,
     classify(o),
     o.code,
+    report.openssl.verdicts.get(o.test.id)?.result ?? '-',
     o.uploads.map((u) => `${u.file}: ${u.outcome}`).join(', '),
   ]);
-  return `${table(['test', 'PKITS', 'product', 'class', 'code', 'CRL uploads'], rows).join('\n')}\n`;
+  return `${table(['test', 'PKITS', 'product', 'class', 'code', 'OpenSSL', 'CRL uploads'], rows).join('\n')}\n`;
+}
+
+function total(sections: readonly PkitsSectionSummary[]): PkitsSectionSummary {
+  const sum = (pick: (s: PkitsSectionSummary) => number | undefined): number => sections.reduce((n, s) => n + (pick(s) ?? 0), 0);
+  return {
+    section: 'all',
+    title: '',
+    tests: sum((s) => s.tests),
+    agree: sum((s) => s.agree),
+    falseAccepts: sum((s) => s.falseAccepts),
+    falseRejects: sum((s) => s.falseRejects),
+    skipped: sum((s) => s.skipped),
+    opensslAgree: sections.some((s) => s.opensslAgree === undefined) ? undefined : sum((s) => s.opensslAgree),
+  };
 }
 
 function describe(outcome: PkitsOutcome): string {

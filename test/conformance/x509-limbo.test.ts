@@ -36,12 +36,23 @@ describe('x509-limbo conformance', () => {
     expect(outcomes).toHaveLength(106);
     for (const rule of LIMBO_EXCLUSIONS) expect(rule.reason.length).toBeGreaterThan(20);
     const excluded = outcomes.filter((o) => !o.applicability.applicable);
-    // Only name matching is excluded; everything else runs through the core.
-    expect(excluded.map((o) => o.testcase.id)).toEqual(
-      expect.arrayContaining(['webpki::no-san', 'webpki::exact-san', 'rfc5280::ca-nameconstraints-permitted-dns-match']),
-    );
-    expect(excluded.every((o) => /san$|::ca-nameconstraints-/.test(o.testcase.id))).toBe(true);
+    // Only hostname matching of the peer is excluded; everything else, name constraints included, runs through the core.
+    expect(excluded.map((o) => o.testcase.id)).toEqual(expect.arrayContaining(['webpki::no-san', 'webpki::exact-san']));
+    expect(excluded.every((o) => /san$/.test(o.testcase.id))).toBe(true);
+    expect(excluded).toHaveLength(12);
     expect(outcomes.filter((o) => o.applicability.applicable).length + excluded.length).toBe(106);
+  });
+
+  it('applies name constraints to the peer: every ca-nameconstraints case runs and gets limbo\'s result', () => {
+    const cases = run().outcomes.filter((o) => o.testcase.id.startsWith('rfc5280::ca-nameconstraints-'));
+    expect(cases).toHaveLength(20);
+    expect(cases.filter((o) => !o.applicability.applicable).map((o) => o.testcase.id)).toEqual([]);
+    expect(cases.filter((o) => o.verdicts.core?.result !== o.testcase.expected_result).map((o) => describeCase(o.testcase.id))).toEqual([]);
+    const codeOf = (id: string) => run().outcomes.find((o) => o.testcase.id === id)?.verdicts.core?.detail.split(':')[0];
+    expect(codeOf('rfc5280::ca-nameconstraints-permitted-dns-mismatch')).toBe('name_not_permitted');
+    expect(codeOf('rfc5280::ca-nameconstraints-excluded-dn-match-sub-mismatch')).toBe('name_excluded');
+    expect(codeOf('rfc5280::ca-nameconstraints-invalid-dnsname')).toBe('name_constraints_unsupported');
+    expect(codeOf('rfc5280::ca-nameconstraints-invalid-ipaddress')).toBe('name_constraints_unsupported');
   });
 
   it('agrees with limbo on every applicable case except the expected deviations', () => {

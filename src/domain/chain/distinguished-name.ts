@@ -134,8 +134,21 @@ function decodeUtf32be(bytes: Uint8Array, what: string): string {
 }
 
 function comparisonKeyOf(rdns: readonly (readonly NameAttribute[])[]): string {
-  // RDNs are SETs: attribute order inside one RDN is not significant.
-  return JSON.stringify(rdns.map((rdn) => rdn.map(attributeKey).sort()));
+  return JSON.stringify(rdns.map(rdnKey));
+}
+
+/**
+ * One comparison key per RDN, most general first: two RDNs match (RFC 5280
+ * §7.1) when their keys are equal. Name constraints compare RDN prefixes
+ * (§4.2.1.10: a directoryName subtree holds every name that starts with it).
+ */
+export function rdnComparisonKeys(name: DistinguishedName): string[] {
+  return name.rdns.map((rdn) => JSON.stringify(rdnKey(rdn)));
+}
+
+// RDNs are SETs: attribute order inside one RDN is not significant.
+function rdnKey(rdn: readonly NameAttribute[]): string[] {
+  return rdn.map(attributeKey).sort();
 }
 
 function attributeKey(attribute: NameAttribute): string {

@@ -15,7 +15,9 @@ export const CHAIN_ERROR_CODES = [
   'invalid_name',
   'unknown_critical_extension',
   'invalid_extension_criticality',
+  // A CA's nameConstraints hold a subtree that cannot be evaluated (RFC 5280 §4.2.1.10).
   'name_constraints_unsupported',
+  // No longer produced: requireExplicitPolicy is processed (no_valid_policy). Kept: codes are never removed.
   'policy_constraints_unsupported',
   'key_usage_inconsistent',
   'missing_key_identifier',
@@ -34,6 +36,12 @@ export const CHAIN_ERROR_CODES = [
   'path_length_exceeded',
   'path_too_deep',
   'path_building_limit',
+  // Name constraints (RFC 5280 §6.1.3 (b), (c)).
+  'name_not_permitted',
+  'name_excluded',
+  // Certificate policies (RFC 5280 §6.1.3 (d)–(f), §6.1.4 (a), §6.1.5 (g)).
+  'invalid_policy_mapping',
+  'no_valid_policy',
   // End entity (RFC 5280 §4.2.1.3, §4.2.1.9, §4.2.1.12; relying-party profile).
   'leaf_is_ca',
   'leaf_version',

@@ -14,8 +14,17 @@ import {
   readSmallNonNegativeInteger,
   sequenceOf,
 } from './asn1';
-import { readGeneralName, readGeneralNames } from './general-names';
+import { type GeneralName, readGeneralName, readGeneralNames } from './general-names';
+import { type NameConstraints, readNameConstraints } from './name-constraints-extension';
 import { OID } from './oids';
+import {
+  type PolicyConstraints,
+  type PolicyMapping,
+  readCertificatePolicies,
+  readInhibitAnyPolicy,
+  readPolicyConstraints,
+  readPolicyMappings,
+} from './policy-extensions';
 
 /** RFC 5280 §4.2.1.3, bit positions 0..8. */
 export const KEY_USAGE_BITS = [
@@ -51,7 +60,17 @@ export interface CertificateExtensions {
   readonly extKeyUsage?: readonly string[];
   readonly subjectKeyIdentifier?: Uint8Array;
   readonly authorityKeyIdentifier?: { readonly keyIdentifier: Uint8Array | undefined };
-  readonly policyConstraints?: { readonly requireExplicitPolicy: number | undefined };
+  /** RFC 5280 §4.2.1.6. */
+  readonly subjectAltName?: readonly GeneralName[];
+  /** RFC 5280 §4.2.1.10. */
+  readonly nameConstraints?: NameConstraints;
+  /** RFC 5280 §4.2.1.4: the policy OIDs, each once. */
+  readonly certificatePolicies?: readonly string[];
+  /** RFC 5280 §4.2.1.5. */
+  readonly policyMappings?: readonly PolicyMapping[];
+  readonly policyConstraints?: PolicyConstraints;
+  /** RFC 5280 §4.2.1.14: SkipCerts. */
+  readonly inhibitAnyPolicy?: number;
 }
 
 export function findExtension(extensions: CertificateExtensions, oid: string): RawExtension | undefined {
@@ -83,11 +102,9 @@ export function parseExtensions(node: Asn1Node | undefined): CertificateExtensio
   };
   // Decoded for structural validity only: a critical or non-critical value that
   // does not parse is a malformed certificate (x509-limbo malformed-aia / -san).
-  decode(OID.subjectAltName, (n) => readGeneralNames(n, 'subjectAltName'));
   decode(OID.issuerAltName, (n) => readGeneralNames(n, 'issuerAltName'));
   decode(OID.authorityInfoAccess, (n) => readAccessDescriptions(n, 'authorityInfoAccess'));
   decode(OID.subjectInfoAccess, (n) => readAccessDescriptions(n, 'subjectInfoAccess'));
-  decode(OID.certificatePolicies, readCertificatePolicies);
   return {
     all: list,
     basicConstraints: decode(OID.basicConstraints, readBasicConstraints),
@@ -95,7 +112,12 @@ export function parseExtensions(node: Asn1Node | undefined): CertificateExtensio
     extKeyUsage: decode(OID.extKeyUsage, readExtKeyUsage),
     subjectKeyIdentifier: decode(OID.subjectKeyIdentifier, (n) => readOctetString(n, 'subjectKeyIdentifier')),
     authorityKeyIdentifier: decode(OID.authorityKeyIdentifier, readAuthorityKeyIdentifier),
+    subjectAltName: decode(OID.subjectAltName, (n) => readGeneralNames(n, 'subjectAltName')),
+    nameConstraints: decode(OID.nameConstraints, readNameConstraints),
+    certificatePolicies: decode(OID.certificatePolicies, readCertificatePolicies),
+    policyMappings: decode(OID.policyMappings, readPolicyMappings),
     policyConstraints: decode(OID.policyConstraints, readPolicyConstraints),
+    inhibitAnyPolicy: decode(OID.inhibitAnyPolicy, readInhibitAnyPolicy),
   };
 }
 
@@ -149,25 +171,10 @@ function readAuthorityKeyIdentifier(node: Asn1Node): { keyIdentifier: Uint8Array
     }
     lastTag = tag;
     if (tag === 0) keyIdentifier = primitiveContent(field, 0, 'authorityKeyIdentifier keyIdentifier', CONTEXT);
-    if (tag === 1) childrenOf(field, 1, 'authorityCertIssuer', CONTEXT).forEach((n) => readGeneralName(n, 'authorityCertIssuer'));
+    if (tag === 1) for (const name of childrenOf(field, 1, 'authorityCertIssuer', CONTEXT)) readGeneralName(name, 'authorityCertIssuer');
     if (tag === 2) primitiveContent(field, 2, 'authorityCertSerialNumber', CONTEXT);
   }
   return { keyIdentifier };
-}
-
-/** RFC 5280 §4.2.1.11: requireExplicitPolicy [0], inhibitPolicyMapping [1], SkipCerts INTEGER. */
-function readPolicyConstraints(node: Asn1Node): { requireExplicitPolicy: number | undefined } {
-  let requireExplicitPolicy: number | undefined;
-  let lastTag = -1;
-  for (const field of sequenceOf(node, 'policyConstraints', 0, 2)) {
-    const tag = field.idBlock.tagNumber;
-    if (field.idBlock.tagClass !== CONTEXT || tag <= lastTag || tag > 1) throw new Asn1Error('policyConstraints: unexpected field');
-    lastTag = tag;
-    const skipCerts = primitiveContent(field, tag, 'policyConstraints SkipCerts', CONTEXT);
-    if (skipCerts.length === 0 || (skipCerts[0] & 0x80) !== 0) throw new Asn1Error('policyConstraints: invalid SkipCerts');
-    if (tag === 0) requireExplicitPolicy = skipCerts.length > 6 ? Number.MAX_SAFE_INTEGER : skipCerts.reduce((a, b) => a * 256 + b, 0);
-  }
-  return { requireExplicitPolicy };
 }
 
 /** RFC 5280 §4.2.2.1: SEQUENCE SIZE (1..MAX) OF AccessDescription { accessMethod OID, accessLocation GeneralName }. */
@@ -176,13 +183,5 @@ function readAccessDescriptions(node: Asn1Node, what: string): void {
     const [method, location] = sequenceOf(description, what, 2, 2);
     readOid(method, what);
     readGeneralName(location, what);
-  }
-}
-
-/** RFC 5280 §4.2.1.4: SEQUENCE SIZE (1..MAX) OF PolicyInformation { policyIdentifier, qualifiers OPTIONAL }. */
-function readCertificatePolicies(node: Asn1Node): void {
-  for (const information of sequenceOf(node, 'certificatePolicies', 1, Number.MAX_SAFE_INTEGER)) {
-    const [identifier] = sequenceOf(information, 'certificatePolicies', 1, 2);
-    readOid(identifier, 'certificatePolicies');
   }
 }

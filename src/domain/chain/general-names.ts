@@ -1,16 +1,41 @@
-import { Asn1Error, type Asn1Node, CONTEXT, childrenOf, primitiveContent, readOid, sequenceOf } from './asn1';
-import { parseName } from './distinguished-name';
+import { Asn1Error, type Asn1Node, CONTEXT, childrenOf, primitiveContent, readOid } from './asn1';
+import { type DistinguishedName, parseName } from './distinguished-name';
 
 /**
- * Structural validation of GeneralName (RFC 5280 §4.2.1.6). The validator
- * does no name matching; it only refuses encodings that a name-matching
- * consumer downstream could read differently.
+ * GeneralName (RFC 5280 §4.2.1.6), decoded as far as name constraints
+ * (§4.2.1.10) need: the text of the IA5String forms, the Name of a
+ * directoryName, the octets of an iPAddress. x400Address and ediPartyName
+ * are only checked to be constructed; nothing here reads their contents.
  */
-export function readGeneralNames(node: Asn1Node, what: string): void {
-  sequenceOf(node, what, 1, Number.MAX_SAFE_INTEGER).forEach((n) => readGeneralName(n, what));
+export type GeneralName =
+  | { readonly kind: 'otherName'; readonly typeId: string }
+  | { readonly kind: 'rfc822Name'; readonly value: string }
+  | { readonly kind: 'dNSName'; readonly value: string }
+  | { readonly kind: 'x400Address' }
+  | { readonly kind: 'directoryName'; readonly name: DistinguishedName }
+  | { readonly kind: 'ediPartyName' }
+  | { readonly kind: 'uniformResourceIdentifier'; readonly value: string }
+  /** 4 or 16 octets in a certificate's names; as a name constraint's base, address then mask (8 or 32 octets, checked by subtreeRefusal). */
+  | { readonly kind: 'iPAddress'; readonly octets: Uint8Array }
+  | { readonly kind: 'registeredID' };
+
+export type GeneralNameKind = GeneralName['kind'];
+
+/**
+ * Where a GeneralName appears: an iPAddress is an address (4 or 16 octets)
+ * in a certificate's names, an address and a mask (8 or 32 octets) as the
+ * base of a name constraint (RFC 5280 §4.2.1.10). A base of another length
+ * decodes, and is refused as a constraint that cannot be evaluated.
+ */
+export type GeneralNameContext = 'name' | 'constraint';
+
+/** `GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName`. */
+export function readGeneralNames(node: Asn1Node, what: string): GeneralName[] {
+  return sequenceOfNames(node, what).map((n) => readGeneralName(n, what));
 }
 
-export function readGeneralName(node: Asn1Node, what: string): void {
+/** Decodes one GeneralName; throws Asn1Error on any encoding a name-matching consumer could read differently. */
+export function readGeneralName(node: Asn1Node, what: string, context: GeneralNameContext = 'name'): GeneralName {
   const tag = node.idBlock.tagNumber;
   if (node.idBlock.tagClass !== CONTEXT || tag > 8) throw new Asn1Error(`${what}: invalid GeneralName`);
   switch (tag) {
@@ -18,35 +43,48 @@ export function readGeneralName(node: Asn1Node, what: string): void {
       // otherName: SEQUENCE { type-id OID, value [0] EXPLICIT ANY } with IMPLICIT tagging of the SEQUENCE.
       const [typeId, value, ...rest] = childrenOf(node, 0, what, CONTEXT);
       if (!typeId || !value || rest.length > 0) throw new Asn1Error(`${what}: invalid otherName`);
-      readOid(typeId, what);
       childrenOf(value, 0, what, CONTEXT);
-      return;
+      return { kind: 'otherName', typeId: readOid(typeId, what) };
     }
     case 1:
+      return { kind: 'rfc822Name', value: readIa5(node, tag, what) };
     case 2:
-    case 6: {
-      // rfc822Name, dNSName, uniformResourceIdentifier: IA5String.
-      const text = primitiveContent(node, tag, what, CONTEXT);
-      if (text.some((b) => b > 0x7f)) throw new Asn1Error(`${what}: non-ASCII IA5String`);
-      return;
-    }
+      return { kind: 'dNSName', value: readIa5(node, tag, what) };
+    case 6:
+      return { kind: 'uniformResourceIdentifier', value: readIa5(node, tag, what) };
     case 4: {
       // directoryName: Name is a CHOICE, so the tag is EXPLICIT.
       const [name, ...rest] = childrenOf(node, 4, what, CONTEXT);
       if (!name || rest.length > 0) throw new Asn1Error(`${what}: invalid directoryName`);
-      parseName(name, what);
-      return;
+      return { kind: 'directoryName', name: parseName(name, what) };
     }
     case 7: {
-      const length = primitiveContent(node, 7, what, CONTEXT).length;
-      if (length !== 4 && length !== 16) throw new Asn1Error(`${what}: iPAddress must be 4 or 16 octets`);
-      return;
+      const octets = primitiveContent(node, 7, what, CONTEXT);
+      if (context === 'name' && octets.length !== 4 && octets.length !== 16) throw new Asn1Error(`${what}: iPAddress must be 4 or 16 octets`);
+      return { kind: 'iPAddress', octets };
     }
     case 8:
+      // registeredID: an IMPLICIT OBJECT IDENTIFIER; only its presence matters here.
       primitiveContent(node, 8, what, CONTEXT);
-      return;
-    default:
-      // x400Address [3], ediPartyName [5]: constructed, contents not used.
+      return { kind: 'registeredID' };
+    case 3:
       childrenOf(node, tag, what, CONTEXT);
+      return { kind: 'x400Address' };
+    default:
+      childrenOf(node, tag, what, CONTEXT);
+      return { kind: 'ediPartyName' };
   }
+}
+
+function sequenceOfNames(node: Asn1Node, what: string): Asn1Node[] {
+  const children = childrenOf(node, 16, what);
+  if (children.length === 0) throw new Asn1Error(`${what}: wrong number of fields`);
+  return children;
+}
+
+/** rfc822Name, dNSName, uniformResourceIdentifier: IA5String (ASCII). */
+function readIa5(node: Asn1Node, tag: number, what: string): string {
+  const text = primitiveContent(node, tag, what, CONTEXT);
+  if (text.some((b) => b > 0x7f)) throw new Asn1Error(`${what}: non-ASCII IA5String`);
+  return Buffer.from(text).toString('latin1');
 }

@@ -40,3 +40,12 @@ export { KEY_USAGE_BITS, type KeyUsageName, type CertificateExtensions, type Bas
 export type { PublicKeyDescription, EcCurve } from './public-key-info';
 export { SIGNATURE_ALGORITHM_NAMES, type SignatureAlgorithmName, type SignatureAlgorithmInfo } from './signature-algorithm';
 export type { DistinguishedName } from './distinguished-name';
+export type { GeneralName } from './general-names';
+export type { GeneralSubtree, NameConstraints } from './name-constraints-extension';
+export { ANY_POLICY, type PolicyConstraints, type PolicyMapping } from './policy-extensions';
+export {
+  DEFAULT_POLICY_INPUTS,
+  processCertificatePolicies,
+  type PolicyProcessingInputs,
+  type PolicyProcessingResult,
+} from './policy-graph';

@@ -1,5 +1,6 @@
 import type { KeyUsageName } from './extensions';
 import { OID } from './oids';
+import type { PolicyProcessingInputs } from './policy-graph';
 import type { EcCurve } from './public-key-info';
 import { SIGNATURE_ALGORITHM_NAMES, type SignatureAlgorithmName } from './signature-algorithm';
 
@@ -27,6 +28,12 @@ export interface AlgorithmPolicy {
   /** Upper bound keeps the cost of one verification bounded. */
   readonly maxRsaModulusBits: number;
   readonly ecCurves: readonly EcCurve[];
+  /**
+   * DSA keys (RFC 3279 §2.3.2) are refused unless this is set: the least
+   * size of the prime p, up to 3072 bits (FIPS 186-4). Keys that inherit
+   * their parameters are sized by the issuer key they inherit from.
+   */
+  readonly minDsaPrimeBits?: number;
 }
 
 export interface PathBuildingLimits {
@@ -70,6 +77,12 @@ export interface ValidationPolicy {
   readonly requireKeyIdentifiers: boolean;
   readonly algorithms: AlgorithmPolicy;
   readonly pathBuilding: PathBuildingLimits;
+  /**
+   * RFC 5280 §6.1.1 (c), (e)–(g) policy inputs; undefined means RFC 5280's
+   * defaults (any policy, nothing inhibited, no explicit policy required),
+   * under which only the CAs' own policyConstraints can require a policy.
+   */
+  readonly policyProcessing?: PolicyProcessingInputs;
 }
 
 export const EKU_CLIENT_AUTH = OID.clientAuth;
@@ -83,9 +96,9 @@ export const DEVICE_EKU_POLICY: EkuPolicy = {
   requirePresent: false,
 };
 
-/** SPEC §4.3 algorithm policy. */
+/** SPEC §4.3 algorithm policy: RSA PKCS#1 v1.5 and PSS, ECDSA, with SHA-256/384/512; no DSA. */
 export const DEFAULT_ALGORITHM_POLICY: AlgorithmPolicy = {
-  signatureAlgorithms: SIGNATURE_ALGORITHM_NAMES,
+  signatureAlgorithms: SIGNATURE_ALGORITHM_NAMES.filter((name) => !name.startsWith('dsa-')),
   minRsaModulusBits: 2048,
   maxRsaModulusBits: 8192,
   ecCurves: ['P-256', 'P-384', 'P-521'],
@@ -122,5 +135,9 @@ export function assertValidPolicy(policy: ValidationPolicy): void {
   }
   if (!positiveInteger(policy.pathBuilding.maxSteps) || !positiveInteger(policy.pathBuilding.maxCandidatePaths)) {
     throw new TypeError('policy.pathBuilding limits must be positive integers');
+  }
+  const inputs = policy.policyProcessing;
+  if (inputs !== undefined && (!Array.isArray(inputs.userInitialPolicySet) || inputs.userInitialPolicySet.length === 0)) {
+    throw new TypeError('policy.policyProcessing.userInitialPolicySet must list at least one policy OID');
   }
 }

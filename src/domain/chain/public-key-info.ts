@@ -12,6 +12,13 @@ export type PublicKeyDescription =
       readonly pssOnly: boolean;
     }
   | { readonly kind: 'ec'; readonly curve: EcCurve }
+  | {
+      readonly kind: 'dsa';
+      /** Bits of the prime p; undefined when the parameters are inherited from the issuer (RFC 3279 §2.3.2). */
+      readonly primeBits: number | undefined;
+      /** Dss-Parms as encoded, when present. */
+      readonly parametersDer: Uint8Array | undefined;
+    }
   | { readonly kind: 'unsupported'; readonly oid: string; readonly reason: string };
 
 export interface SubjectPublicKey {
@@ -56,9 +63,30 @@ export function describePublicKey(node: Asn1Node): SubjectPublicKey {
       }
       return { kind: 'ec', curve: curve.curve };
     }
-    return unsupported('public key algorithm is not RSA or EC');
+    if (oid === OID.dsa) return describeDsa(key.bytes, params, unsupported);
+    return unsupported('public key algorithm is not RSA, EC or DSA');
   };
   return { spkiDer: rawDer(node), description: describe() };
+}
+
+/**
+ * RFC 3279 §2.3.2: DSAPublicKey ::= INTEGER; parameters Dss-Parms ::=
+ * SEQUENCE { p, q, g } or absent, in which case they are inherited from the
+ * issuer's key (RFC 5280 §6.1.4 (f)). Whether DSA is allowed at all is the
+ * algorithm policy's decision (checks/algorithm-policy.ts).
+ */
+function describeDsa(publicKey: Uint8Array, params: Asn1Node | undefined, unsupported: (reason: string) => PublicKeyDescription): PublicKeyDescription {
+  const y = readIntegerBytes(decodeDer(publicKey, 'DSAPublicKey'), 'DSA public key');
+  if ((y[0] & 0x80) !== 0) return unsupported('negative DSA public key');
+  if (params === undefined || isTagged(params, 1, TAG.null)) return { kind: 'dsa', primeBits: undefined, parametersDer: undefined };
+  const [p, q, g] = sequenceOf(params, 'Dss-Parms', 3, 3).map((n) => readIntegerBytes(n, 'Dss-Parms'));
+  if ([p, q, g].some((n) => (n[0] & 0x80) !== 0)) return unsupported('negative DSA parameter');
+  return { kind: 'dsa', primeBits: bitLength(p), parametersDer: rawDer(params) };
+}
+
+function bitLength(integer: Uint8Array): number {
+  const magnitude = integer[0] === 0 ? integer.subarray(1) : integer;
+  return magnitude.length === 0 ? 0 : (magnitude.length - 1) * 8 + (32 - Math.clz32(magnitude[0]));
 }
 
 function describeRsa(
@@ -71,9 +99,8 @@ function describeRsa(
   const modulus = readIntegerBytes(modulusNode, 'RSA modulus');
   const exponent = readIntegerBytes(exponentNode, 'RSA public exponent');
   if ((modulus[0] & 0x80) !== 0 || (exponent[0] & 0x80) !== 0) return unsupported('negative RSA modulus or exponent');
-  const magnitude = modulus[0] === 0 ? modulus.subarray(1) : modulus;
-  if (magnitude.length === 0) return unsupported('RSA modulus is zero');
-  const modulusBits = (magnitude.length - 1) * 8 + (32 - Math.clz32(magnitude[0]));
+  const modulusBits = bitLength(modulus);
+  if (modulusBits === 0) return unsupported('RSA modulus is zero');
   // A huge exponent makes verification arbitrarily slow; real keys use 65537.
   if (exponent.length > 4) return unsupported('RSA public exponent larger than 32 bits');
   const publicExponent = exponent.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);

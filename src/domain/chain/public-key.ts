@@ -1,4 +1,5 @@
 import { type KeyObject, createPublicKey } from 'node:crypto';
+import { TAG, childrenOf, decodeDer, rawDer, sequenceOf } from './asn1';
 import type { ParsedCertificate } from './parse-certificate';
 
 export type JwsAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
@@ -23,6 +24,36 @@ export function publicKeyObject(certificate: ParsedCertificate): KeyObject | und
     keyObjects.set(certificate, key);
   }
   return key ?? undefined;
+}
+
+/**
+ * A DSA key whose SubjectPublicKeyInfo omits Dss-Parms, with the parameters
+ * it inherits (RFC 3279 §2.3.2, RFC 5280 §6.1.4 (f)) put back into the
+ * AlgorithmIdentifier, or undefined when OpenSSL refuses the result.
+ */
+export function publicKeyObjectWithParameters(certificate: ParsedCertificate, dssParms: Uint8Array): KeyObject | undefined {
+  if (certificate.publicKey.kind !== 'dsa') return undefined;
+  try {
+    const [algorithm, subjectPublicKey] = sequenceOf(decodeDer(certificate.spkiDer, 'subjectPublicKeyInfo'), 'subjectPublicKeyInfo', 2, 2);
+    const [oid] = childrenOf(algorithm, TAG.sequence, 'algorithm');
+    const spki = derSequence([derSequence([rawDer(oid), dssParms]), rawDer(subjectPublicKey)]);
+    return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  } catch {
+    return undefined;
+  }
+}
+
+/** SEQUENCE of already-encoded values (definite length, DER). */
+function derSequence(contents: readonly Uint8Array[]): Uint8Array {
+  const body = Buffer.concat(contents);
+  const length = body.length < 0x80 ? Buffer.of(body.length) : lengthOctets(body.length);
+  return Buffer.concat([Buffer.of(0x30), length, body]);
+}
+
+function lengthOctets(length: number): Buffer {
+  const bytes: number[] = [];
+  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n % 256);
+  return Buffer.of(0x80 | bytes.length, ...bytes);
 }
 
 /**

@@ -1,8 +1,14 @@
 import { Asn1Error, type Asn1Node, CONTEXT, TAG, childrenOf, isTagged, rawDer, readIntegerBytes, readNull, readOid, sequenceOf } from './asn1';
 import { OID } from './oids';
 
-export type HashName = 'SHA-256' | 'SHA-384' | 'SHA-512';
+export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
+/**
+ * Every signature algorithm the verifier implements. The default policy
+ * (SPEC §4.3) accepts the first nine; DSA (RFC 3279 §2.2.2, RFC 5758 §3.1)
+ * exists for relying-party profiles that must validate legacy paths (the
+ * PKITS conformance run) and is never accepted unless a policy lists it.
+ */
 export const SIGNATURE_ALGORITHM_NAMES = [
   'rsa-pkcs1-sha256',
   'rsa-pkcs1-sha384',
@@ -13,13 +19,15 @@ export const SIGNATURE_ALGORITHM_NAMES = [
   'ecdsa-sha256',
   'ecdsa-sha384',
   'ecdsa-sha512',
+  'dsa-sha1',
+  'dsa-sha256',
 ] as const;
 
 export type SignatureAlgorithmName = (typeof SIGNATURE_ALGORITHM_NAMES)[number];
 
 export interface SignatureAlgorithm {
   readonly name: SignatureAlgorithmName;
-  readonly scheme: 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa';
+  readonly scheme: 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa' | 'dsa';
   readonly hash: HashName;
   /** RSA-PSS only (RFC 4055 §3.1). */
   readonly saltLength?: number;
@@ -38,6 +46,10 @@ const ECDSA: Readonly<Record<string, HashName>> = {
   [OID.ecdsaWithSha256]: 'SHA-256',
   [OID.ecdsaWithSha384]: 'SHA-384',
   [OID.ecdsaWithSha512]: 'SHA-512',
+};
+const DSA: Readonly<Record<string, HashName>> = {
+  [OID.dsaWithSha1]: 'SHA-1',
+  [OID.dsaWithSha256]: 'SHA-256',
 };
 const HASHES: Readonly<Record<string, HashName>> = {
   [OID.sha256]: 'SHA-256',
@@ -74,6 +86,12 @@ export function identifySignatureAlgorithm(node: Asn1Node): SignatureAlgorithmIn
     // RFC 5758 §3.2: the parameters field MUST be absent.
     if (params !== undefined) return unsupported('ECDSA parameters must be absent');
     return supported(`ecdsa-${suffix(ecdsaHash)}`, 'ecdsa', ecdsaHash);
+  }
+  const dsaHash = DSA[oid];
+  if (dsaHash !== undefined) {
+    // RFC 3279 §2.2.2, RFC 5758 §3.1: the parameters field MUST be absent.
+    if (params !== undefined) return unsupported('DSA signature parameters must be absent');
+    return supported(`dsa-${suffix(dsaHash)}`, 'dsa', dsaHash);
   }
   if (oid === OID.rsassaPss) {
     if (params === undefined) return unsupported('RSASSA-PSS without parameters means SHA-1');

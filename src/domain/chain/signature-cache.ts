@@ -10,7 +10,12 @@ export class SignatureCache {
   private readonly results = new Map<ParsedCertificate, Map<ParsedCertificate, SignatureCheck>>();
   private verifications = 0;
 
-  verify(subject: ParsedCertificate, issuer: ParsedCertificate): SignatureCheck {
+  /** `inheritedDsaParameters`: see verifyCertificateSignature; such a check is not memoised (it depends on the path above). */
+  verify(subject: ParsedCertificate, issuer: ParsedCertificate, inheritedDsaParameters?: Uint8Array): SignatureCheck {
+    if (inheritedDsaParameters !== undefined) {
+      this.verifications++;
+      return verifyCertificateSignature(subject, issuer, inheritedDsaParameters);
+    }
     let byIssuer = this.results.get(subject);
     if (byIssuer === undefined) {
       byIssuer = new Map();

@@ -1,8 +1,10 @@
 import { ALGORITHM_POLICY_CHECKS } from './checks/algorithm-policy';
+import { checkCertificatePolicies } from './checks/certificate-policies';
 import { CERTIFICATE_PROFILE_CHECKS } from './checks/certificate-profile';
 import { runCertificateChecks } from './checks/check';
 import { ISSUER_CHECKS } from './checks/issuer-constraints';
 import { LEAF_CHECKS } from './checks/leaf-profile';
+import { checkExcludedSubtrees, checkPermittedSubtrees } from './checks/name-constraints';
 import { checkNameChaining, checkPathDepth, checkPathLength } from './checks/path-constraints';
 import { checkSignatures } from './checks/signatures';
 import { checkValidityPeriod } from './checks/validity-period';
@@ -29,6 +31,9 @@ export function validatePath(
     runCertificateChecks(ISSUER_CHECKS, path, policy) ??
     checkPathLength(path, policy) ??
     checkPathDepth(path, policy) ??
+    checkPermittedSubtrees(path, policy) ??
+    checkExcludedSubtrees(path, policy) ??
+    checkCertificatePolicies(path, policy) ??
     runCertificateChecks(LEAF_CHECKS, path, policy) ??
     runCertificateChecks([checkValidityPeriod], path, policy) ??
     checkSignatures(path, signatures)

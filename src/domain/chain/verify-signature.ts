@@ -1,10 +1,10 @@
 import { constants, verify } from 'node:crypto';
 import type { ParsedCertificate } from './parse-certificate';
-import { publicKeyObject } from './public-key';
+import { publicKeyObject, publicKeyObjectWithParameters } from './public-key';
 
 export type SignatureCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-const NODE_HASH = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
+const NODE_HASH = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
 
 /**
  * RFC 5280 §6.1.3 (a)(1): the signature over the exact TBSCertificate bytes
@@ -15,8 +15,12 @@ const NODE_HASH = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512
  * import id-RSASSA-PSS keys (measured on Node 20: "Invalid key type"), and
  * OpenSSL takes the DER ECDSA signature as it appears in the certificate and
  * rejects non-DER encodings of it.
+ *
+ * `inheritedDsaParameters`: Dss-Parms DER for an issuer DSA key encoded
+ * without parameters (RFC 5280 §6.1.4 (f) working_public_key_parameters,
+ * RFC 3279 §2.3.2); ignored for any other key.
  */
-export function verifyCertificateSignature(subject: ParsedCertificate, issuer: ParsedCertificate): SignatureCheck {
+export function verifyCertificateSignature(subject: ParsedCertificate, issuer: ParsedCertificate, inheritedDsaParameters?: Uint8Array): SignatureCheck {
   const info = subject.signatureAlgorithm;
   if (!info.supported) return { ok: false, reason: `signature algorithm ${info.oid} is not supported` };
   const algorithm = info.algorithm;
@@ -25,9 +29,12 @@ export function verifyCertificateSignature(subject: ParsedCertificate, issuer: P
   const compatible =
     (algorithm.scheme === 'ecdsa' && key.kind === 'ec') ||
     (algorithm.scheme === 'rsa-pss' && key.kind === 'rsa') ||
-    (algorithm.scheme === 'rsa-pkcs1' && key.kind === 'rsa' && !key.pssOnly);
+    (algorithm.scheme === 'rsa-pkcs1' && key.kind === 'rsa' && !key.pssOnly) ||
+    (algorithm.scheme === 'dsa' && key.kind === 'dsa');
   if (!compatible) return { ok: false, reason: `${algorithm.name} cannot be verified with the issuer's ${key.kind} key` };
-  const keyObject = publicKeyObject(issuer);
+  const inherits = key.kind === 'dsa' && key.parametersDer === undefined;
+  if (inherits && inheritedDsaParameters === undefined) return { ok: false, reason: "the issuer's DSA key has no parameters to inherit" };
+  const keyObject = inherits ? publicKeyObjectWithParameters(issuer, inheritedDsaParameters as Uint8Array) : publicKeyObject(issuer);
   if (keyObject === undefined) return { ok: false, reason: "the issuer's public key cannot be loaded" };
   const options =
     algorithm.scheme === 'rsa-pss'

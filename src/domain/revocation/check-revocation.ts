@@ -25,9 +25,11 @@ export interface RevocationOptions {
  * with only operator-supplied CRLs). undefined = not revoked.
  */
 export function checkRevocation(path: readonly ParsedCertificate[], view: RevocationView, options: RevocationOptions): RevocationFailure | undefined {
-  for (const [index, subject] of revocationSubjects(path).entries()) {
-    const label = `${index === 0 ? 'certificate' : `intermediate #${index}`} '${subject.certificate.subjectDn}' (serial ${subject.serialNumberHex})`;
-    const refusal = checkOperatorRevocation(subject, view, label) ?? checkIssuerCrl(subject, view, options, label);
+  const subjects = revocationSubjects(path);
+  for (const [index, certificate] of path.slice(0, -1).entries()) {
+    const [subject, ...otherKeys] = subjects.filter((s) => s.certificate === certificate);
+    const label = `${index === 0 ? 'certificate' : `intermediate #${index}`} '${certificate.subjectDn}' (serial ${subject.serialNumberHex})`;
+    const refusal = checkOperatorRevocation(subject, view, label) ?? checkIssuerCrl(subject, otherKeys, view, options, label);
     if (refusal !== undefined) return refusal;
   }
   return undefined;
@@ -53,15 +55,21 @@ function checkOperatorRevocation(subject: RevocationSubject, view: RevocationVie
 }
 
 /**
- * The issuer's CRL, matched by the issuer's name and key: a stale one proves
- * nothing (fail closed), a listed serial is revoked (certificateHold too,
- * until a newer CRL omits it). Without a covering CRL the pool's
- * `requireCrl` decides.
+ * The issuer's CRLs, matched by the issuer's name and key (its own key
+ * first, then the CA's other keys on the path, revocationSubjects): each
+ * present one must be current (a stale one proves nothing: fail closed) and
+ * must not list the serial (certificateHold too, until a newer CRL omits
+ * it). Without any covering CRL the pool's `requireCrl` decides.
  */
-function checkIssuerCrl(subject: RevocationSubject, view: RevocationView, options: RevocationOptions, label: string): RevocationFailure | undefined {
-  const crl = view.crl(subject.issuerId);
-  const issuerDn = subject.certificate.issuerDn;
-  if (crl !== undefined) {
+function checkIssuerCrl(
+  subject: RevocationSubject,
+  otherKeys: readonly RevocationSubject[],
+  view: RevocationView,
+  options: RevocationOptions,
+  label: string,
+): RevocationFailure | undefined {
+  const crls = [subject, ...otherKeys].flatMap((s) => view.crl(s.issuerId) ?? []);
+  for (const crl of crls) {
     if (crl.nextUpdate.getTime() < options.now.getTime()) {
       return refuse('crl_expired', `the CRL of '${crl.issuerDn}' expired at ${crl.nextUpdate.toISOString()}; ${label} cannot be checked until a current CRL is uploaded`);
     }
@@ -70,11 +78,12 @@ function checkIssuerCrl(subject: RevocationSubject, view: RevocationView, option
       const reason = entry.reason === undefined ? '' : `, reason ${entry.reason}`;
       return refuse('certificate_revoked', `${label} is revoked by the CRL of '${crl.issuerDn}' since ${entry.revocationDate.toISOString()}${reason}`);
     }
-    if (!delegatesRevocation(subject.certificate)) return undefined;
-    if (!options.requireCrl) return undefined;
-    return refuse('crl_missing', `${label} names another CRL issuer in cRLDistributionPoints; indirect CRLs are not accepted, so no CRL of the pool covers it`);
   }
-  return options.requireCrl ? refuse('crl_missing', `no CRL of '${issuerDn}' is in the pool, and the pool requires one for ${label}`) : undefined;
+  if (crls.length === 0) {
+    return options.requireCrl ? refuse('crl_missing', `no CRL of '${subject.certificate.issuerDn}' is in the pool, and the pool requires one for ${label}`) : undefined;
+  }
+  if (!delegatesRevocation(subject.certificate) || !options.requireCrl) return undefined;
+  return refuse('crl_missing', `${label} names another CRL issuer in cRLDistributionPoints; indirect CRLs are not accepted, so no CRL of the pool covers it`);
 }
 
 function refuse(code: RevocationErrorCode, detail: string): RevocationFailure {

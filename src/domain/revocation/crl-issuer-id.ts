@@ -39,7 +39,7 @@ function lengthPrefixedSha256(parts: readonly Uint8Array[]): string {
 
 export interface RevocationSubject {
   readonly certificate: ParsedCertificate;
-  /** crlIssuerId of the certificate that issued it (the next one on the path). */
+  /** crlIssuerId of the certificate that issued it (the next one on the path), or of another key of that CA above it. */
   readonly issuerId: string;
   /** serialNumberKey of its serial: its `serialNumberHex` unless the serial is negative. */
   readonly serialNumberHex: string;
@@ -52,17 +52,32 @@ export interface RevocationSubject {
 }
 
 /**
- * Which CRL of which issuer decides the status of each certificate of a
+ * Which CRLs of which issuer decide the status of each certificate of a
  * validated path (leaf first, anchor last): every certificate but the
- * anchor, whose trust is the operator's decision, in path order.
+ * anchor, whose trust is the operator's decision, in path order. The first
+ * subject of a certificate names its issuer's key. When that issuer is
+ * self-issued (a CA's key rollover: RFC 5280 §6.1 "self-issued"), the same
+ * CA's other keys above it on the path follow, each as one more subject of
+ * the same certificate: a CRL signed with any of them speaks for the CA
+ * ([RFC 5280 §6.3.3 (f)](https://www.rfc-editor.org/rfc/rfc5280#section-6.3.3):
+ * a CRL issuer with the certificate's issuer name, validated to the same
+ * trust anchor; here, on the very path). Storage reads a CRL and the serial's
+ * bucket per subject, so such a CRL is loaded like any other.
  */
 export function revocationSubjects(path: readonly ParsedCertificate[]): RevocationSubject[] {
-  return path.slice(0, -1).map((certificate, index) => ({
-    certificate,
-    issuerId: crlIssuerId(path[index + 1]),
-    serialNumberHex: serialNumberKey(certificate.serialNumber),
-    fingerprint: certificate.sha256Hex,
-    issuerSerialId: issuerSerialId(certificate),
-    keyId: crlIssuerId(certificate),
-  }));
+  return path.slice(0, -1).flatMap((certificate, index) => {
+    const identity = {
+      certificate,
+      serialNumberHex: serialNumberKey(certificate.serialNumber),
+      fingerprint: certificate.sha256Hex,
+      issuerSerialId: issuerSerialId(certificate),
+      keyId: crlIssuerId(certificate),
+    };
+    const issuerIds = [crlIssuerId(path[index + 1])];
+    for (let above = index + 2; above < path.length && path[above - 1].selfIssued; above++) {
+      const id = crlIssuerId(path[above]);
+      if (!issuerIds.includes(id)) issuerIds.push(id);
+    }
+    return issuerIds.map((issuerId) => ({ ...identity, issuerId }));
+  });
 }

@@ -64,20 +64,22 @@ describe('certificate profile checks', () => {
       await expectCode(validate([leaf, intermediate], [root]), 'valid');
     });
 
-    it('refuses nameConstraints on a CA, which this IDP cannot evaluate', async () => {
+    it('accepts a critical nameConstraints on a CA: it is evaluated (name-constraints.test.ts)', async () => {
       const permittedDns = new asn1js.Constructed({
         idBlock: { tagClass: 3, tagNumber: 0 },
         value: [new asn1js.Sequence({ value: [new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 2 }, valueHex: Buffer.from('example.com') })] })],
       });
       const value = der(new asn1js.Sequence({ value: [permittedDns] }));
       const ica = await makeIntermediate(root, { extensions: [{ oid: EXT.nameConstraints, critical: true, value }] });
-      await expectCode(validate([await makeLeaf(ica), ica], [root]), 'name_constraints_unsupported');
+      // The device has no dNSName, so a dNSName subtree has nothing to constrain.
+      await expectCode(validate([await makeLeaf(ica), ica], [root]), 'valid');
     });
 
-    it('refuses policyConstraints requireExplicitPolicy, which needs policy processing', async () => {
+    it('processes a critical policyConstraints requireExplicitPolicy (certificate-policies.test.ts)', async () => {
       const value = der(new asn1js.Sequence({ value: [new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: new Uint8Array([0]) })] }));
       const ica = await makeIntermediate(root, { extensions: [{ oid: EXT.policyConstraints, critical: true, value }] });
-      await expectCode(validate([await makeLeaf(ica), ica], [root]), 'policy_constraints_unsupported');
+      // The intermediate asserts no policy, so no policy can be valid for the path.
+      await expectCode(validate([await makeLeaf(ica), ica], [root]), 'no_valid_policy');
     });
   });
 

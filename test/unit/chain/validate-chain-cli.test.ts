@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { TEST_NOW, type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
 import { type OpensslRecipe, runOpensslRecipe } from '../../support/pki-openssl';
 import { makeCrl, toPemCrl } from '../revocation/crl-builder';
+import { certificatePolicies, nameConstraints, policyConstraints } from './extension-builders';
 import { type OpensslCa, startOpensslCa } from '../revocation/openssl-ca';
 
 // Key generation (RSA-4096, OpenSSL) and child processes are slow on a loaded machine.
@@ -86,6 +87,21 @@ describe('bin/validate-chain.ts', () => {
     const rogue = await makeLeaf(await makeLeaf(intermediate, { basicConstraints: 'absent' }));
     const chain = file('untrusted.pem', rogue.pem);
     expect(cli('--trusted', file('root2.pem', root.pem), '--chain', chain, '--at', at)).toMatchObject({ status: 1, json: { valid: false, code: 'untrusted_root' } });
+  });
+
+  it('reports name-constraint and policy refusals with their codes', async () => {
+    const store42 = await makeIntermediate(root, { cn: 'Store 42 CA', extensions: [nameConstraints({ permitted: [{ directory: [['O', 'Store 42']] }] })] });
+    const trusted = file('nc-root.pem', root.pem);
+    const inStore = file('nc-ok.pem', (await makeLeaf(store42, { o: 'Store 42' })).pem + store42.pem);
+    const elsewhere = file('nc-refused.pem', (await makeLeaf(store42, { o: 'Store 7' })).pem + store42.pem);
+    expect(cli('--trusted', trusted, '--chain', inStore, '--at', at)).toMatchObject({ status: 0, json: { valid: true, code: 'ok' } });
+    expect(cli('--trusted', trusted, '--chain', elsewhere, '--at', at)).toMatchObject({
+      status: 1,
+      json: { valid: false, code: 'name_not_permitted', detail: expect.stringContaining("subject 'CN=device-001,O=Store 7'") },
+    });
+    const explicit = await makeIntermediate(root, { cn: 'Explicit CA', extensions: [certificatePolicies(['1.3.6.1.4.1.55555.1']), policyConstraints({ requireExplicitPolicy: 0 })] });
+    const noPolicy = file('no-policy.pem', (await makeLeaf(explicit)).pem + explicit.pem);
+    expect(cli('--trusted', trusted, '--chain', noPolicy, '--at', at)).toMatchObject({ status: 1, json: { valid: false, code: 'no_valid_policy' } });
   });
 
   it('accepts several trusted roots, in one file or repeated --trusted', async () => {

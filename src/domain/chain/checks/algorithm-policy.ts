@@ -11,6 +11,9 @@ export function signatureAlgorithmRefusal(info: SignatureAlgorithmInfo, policy: 
   return undefined;
 }
 
+/** FIPS 186-4 §4.2's largest DSA prime; also bounds the cost of one verification. */
+const MAX_DSA_PRIME_BITS = 3072;
+
 /** Why a public key is refused by the policy, or undefined when it is allowed. */
 export function publicKeyRefusal(key: PublicKeyDescription, policy: AlgorithmPolicy): string | undefined {
   if (key.kind === 'unsupported') return `public key ${key.oid} refused (${key.reason})`;
@@ -18,6 +21,12 @@ export function publicKeyRefusal(key: PublicKeyDescription, policy: AlgorithmPol
     return `RSA key of ${key.modulusBits} bits outside ${policy.minRsaModulusBits}..${policy.maxRsaModulusBits}`;
   }
   if (key.kind === 'ec' && !policy.ecCurves.includes(key.curve)) return `EC curve ${key.curve} is not allowed by the policy`;
+  if (key.kind === 'dsa') {
+    if (policy.minDsaPrimeBits === undefined) return 'DSA keys are not allowed by the policy';
+    if (key.primeBits !== undefined && (key.primeBits < policy.minDsaPrimeBits || key.primeBits > MAX_DSA_PRIME_BITS)) {
+      return `DSA key with a ${key.primeBits}-bit prime outside ${policy.minDsaPrimeBits}..${MAX_DSA_PRIME_BITS}`;
+    }
+  }
   return undefined;
 }
 

@@ -3,13 +3,14 @@ import { isEmptyName } from '../distinguished-name';
 import { findExtension } from '../extensions';
 import { OID } from '../oids';
 import { failure } from '../result';
+import { checkPolicyMappings } from './certificate-policies';
 import type { CertificateCheck } from './check';
+import { checkNameConstraintsSupported } from './name-constraints';
 
 /**
  * Extensions this validator understands, with the criticality RFC 5280
  * allows. `any`: either is fine; `non-critical`: RFC 5280 says conforming CAs
  * MUST mark it non-critical, so a critical one is refused.
- * nameConstraints is absent on purpose: see `checkNoNameConstraints`.
  */
 const KNOWN_EXTENSIONS: Readonly<Record<string, 'any' | 'non-critical'>> = {
   [OID.basicConstraints]: 'any', // §4.2.1.9
@@ -17,10 +18,11 @@ const KNOWN_EXTENSIONS: Readonly<Record<string, 'any' | 'non-critical'>> = {
   [OID.extKeyUsage]: 'any', // §4.2.1.12
   [OID.subjectAltName]: 'any', // §4.2.1.6 (critical when the subject is empty)
   [OID.issuerAltName]: 'any', // §4.2.1.7
-  [OID.certificatePolicies]: 'any', // §4.2.1.4, see checkPolicyConstraints for why accepting is sound
+  [OID.certificatePolicies]: 'any', // §4.2.1.4, processed by checks/certificate-policies.ts
   [OID.policyMappings]: 'any', // §4.2.1.5
   [OID.policyConstraints]: 'any', // §4.2.1.11
   [OID.inhibitAnyPolicy]: 'any', // §4.2.1.14
+  [OID.nameConstraints]: 'any', // §4.2.1.10 (MUST be critical; a non-critical one is honoured all the same), checks/name-constraints.ts
   [OID.crlDistributionPoints]: 'any', // §4.2.1.13
   [OID.authorityKeyIdentifier]: 'non-critical', // §4.2.1.1
   [OID.subjectKeyIdentifier]: 'non-critical', // §4.2.1.2
@@ -85,7 +87,6 @@ export const checkNames: CertificateCheck = (certificate, position) => {
 /** RFC 5280 §4.2: a certificate with a critical extension the validator does not process MUST be rejected. */
 export const checkCriticalExtensions: CertificateCheck = (certificate, position) => {
   for (const extension of certificate.extensions.all) {
-    if (extension.oid === OID.nameConstraints) continue;
     const rule = KNOWN_EXTENSIONS[extension.oid];
     if (rule === undefined && extension.critical) {
       return failure('unknown_critical_extension', `${position.label}: unrecognised critical extension ${extension.oid}`);
@@ -96,30 +97,6 @@ export const checkCriticalExtensions: CertificateCheck = (certificate, position)
   }
   return undefined;
 };
-
-/**
- * RFC 5280 §4.2.1.10 / §6.1.4 (g): name constraints restrict the names a CA
- * may certify. This IDP does no name processing, so it cannot honour them;
- * accepting them unevaluated would let a constrained sub-CA issue any device
- * identity (the subject CN becomes `sub`). Refused whether critical or not.
- */
-export const checkNoNameConstraints: CertificateCheck = (certificate, position) =>
-  findExtension(certificate.extensions, OID.nameConstraints) === undefined
-    ? undefined
-    : failure('name_constraints_unsupported', `${position.label} carries nameConstraints, which this validator does not evaluate`);
-
-/**
- * RFC 5280 §6.1: validation runs with user-initial-policy-set = {anyPolicy}
- * and initial-explicit-policy = FALSE, so certificatePolicies, policyMappings,
- * inhibitAnyPolicy and inhibitPolicyMapping can only shape the policy tree,
- * never fail the path (§6.1.5 (a)/(g): explicit_policy stays > 0). Only a
- * requireExplicitPolicy can make the outcome depend on the tree, and that
- * tree is not computed here, so it is refused instead of ignored.
- */
-export const checkPolicyConstraints: CertificateCheck = (certificate, position) =>
-  certificate.extensions.policyConstraints?.requireExplicitPolicy === undefined
-    ? undefined
-    : failure('policy_constraints_unsupported', `${position.label}: requireExplicitPolicy needs policy processing, which is not performed`);
 
 /** RFC 5280 §4.2.1.3: "If the keyCertSign bit is asserted, then the cA bit in the basic constraints extension MUST also be asserted." */
 export const checkKeyUsageConsistency: CertificateCheck = (certificate, position) =>
@@ -149,8 +126,8 @@ export const CERTIFICATE_PROFILE_CHECKS: readonly CertificateCheck[] = [
   checkSerialNumber,
   checkNames,
   checkCriticalExtensions,
-  checkNoNameConstraints,
-  checkPolicyConstraints,
+  checkNameConstraintsSupported,
+  checkPolicyMappings,
   checkKeyUsageConsistency,
   checkKeyIdentifiers,
 ];

@@ -12,8 +12,13 @@ import { positionOf } from './check';
  * building normally pre-screens that link, so this is defence in depth.
  */
 export function checkSignatures(path: readonly ParsedCertificate[], signatures: SignatureCache): ChainFailure | undefined {
+  let workingDsaParameters: Uint8Array | undefined;
   for (let i = path.length - 2; i >= 0; i--) {
-    const result = signatures.verify(path[i], path[i + 1]);
+    const issuerKey = path[i + 1].publicKey;
+    // RFC 5280 §6.1.4 (e), (f): a DSA key without parameters inherits those of the DSA key above it; any other key ends the inheritance.
+    workingDsaParameters = issuerKey.kind === 'dsa' ? (issuerKey.parametersDer ?? workingDsaParameters) : undefined;
+    const inherited = issuerKey.kind === 'dsa' && issuerKey.parametersDer === undefined ? workingDsaParameters : undefined;
+    const result = signatures.verify(path[i], path[i + 1], inherited);
     if (result.ok) continue;
     const subject = positionOf(path, i).label;
     const issuer = positionOf(path, i + 1).label;
