@@ -1,4 +1,5 @@
 import type { Pool } from '../domain/model';
+import { keyRetentionSeconds } from '../domain/token-lifetime';
 import { activeSigningKey, publishedSigningKeys } from '../domain/signing-keys';
 import type { KmsJwtSigner, PublicSigningJwk } from './kms-signer';
 import { SigningError } from './signing-error';
@@ -44,7 +45,7 @@ export class PoolTokenSigner {
   async jwks(pool: Pool): Promise<{ keys: PublicSigningJwk[] }> {
     const keys = pool.signingKeys;
     const arns = keys
-      ? publishedSigningKeys(keys, this.config.clock(), this.config.tokenLifetimeSeconds).map((key) => key.keyArn)
+      ? publishedSigningKeys(keys, this.config.clock(), keyRetentionSeconds(pool, this.config.tokenLifetimeSeconds)).map((key) => key.keyArn)
       : [this.config.legacyKeyArn];
     const described = await Promise.all(arns.map((arn) => this.config.signers.signer(arn).describe()));
     return { keys: described.map((description) => description.jwk) };

@@ -15,6 +15,8 @@ export interface Environment {
   requireCrl?: boolean;
   /** SPEC §3.5: the audiences a token request's `resource` may select (also kept on the pool item). */
   audiences?: string[];
+  /** SPEC §3.5: lifetime of this pool's access tokens (also kept on the pool item); absent: the deployment's. */
+  tokenLifetimeSeconds?: number;
   createdAt: string;
   updatedAt?: string;
 }
@@ -26,6 +28,7 @@ export interface EnvironmentChanges {
   requireCrl?: boolean;
   /** `[]` removes them. */
   audiences?: string[];
+  tokenLifetimeSeconds?: number;
 }
 
 export interface Pool {
@@ -38,6 +41,8 @@ export interface Pool {
   requireCrl?: boolean;
   /** SPEC §4.1: the `aud` values a token request may ask for with `resource` (RFC 8707); absent or empty: none. */
   audiences?: string[];
+  /** SPEC §3.5: lifetime of this pool's access tokens; absent: the deployment's (src/domain/token-lifetime.ts). */
+  tokenLifetimeSeconds?: number;
   /**
    * SPEC §4.6: the pool's own KMS keys, as stored (src/domain/signing-keys.ts
    * says which one signs at a given instant). Absent on pools created before

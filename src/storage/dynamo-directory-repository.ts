@@ -110,6 +110,10 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
       sets.push('audiences = :audiences');
       values[':audiences'] = changes.audiences;
     }
+    if (changes.tokenLifetimeSeconds !== undefined) {
+      sets.push('tokenLifetimeSeconds = :tokenLifetimeSeconds');
+      values[':tokenLifetimeSeconds'] = changes.tokenLifetimeSeconds;
+    }
     if (sets.length === 0) return undefined;
     return {
       Update: {
@@ -142,6 +146,7 @@ export function poolFromItem(item: Record<string, unknown>): Pool {
     requireCrl: item.requireCrl === true,
   };
   if (Array.isArray(item.audiences) && item.audiences.length > 0) pool.audiences = item.audiences.map(String);
+  if (typeof item.tokenLifetimeSeconds === 'number') pool.tokenLifetimeSeconds = item.tokenLifetimeSeconds;
   // Kept exactly as stored: a signing-key update is conditional on the list as read (dynamo-signing-key-repository.ts).
   if (Array.isArray(item.signingKeys)) pool.signingKeys = item.signingKeys as Pool['signingKeys'];
   return pool;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DependencyError, DomainError } from '../errors';
-import { logger } from '../logger';
+import { logger } from '../observability';
 import { checkAssertionClaims, type AssertionClaims } from '../domain/assertion/claims';
 import { parseCompactJws } from '../domain/assertion/compact-jws';
 import { verifyAssertionSignature } from '../domain/assertion/signature';
@@ -13,6 +13,7 @@ import { ACCESS_TOKEN_TYPE, accessTokenClaims } from '../domain/token-claims';
 import { checkClientId, type TokenRequest } from '../domain/token-request';
 import { selectAudience } from '../domain/audiences';
 import { isIdentifier } from '../domain/identifiers';
+import { tokenLifetimeOf } from '../domain/token-lifetime';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 import type { DecisionParties, IssuanceLedger, IssuanceRefusal, RevocationKeys, RevocationRepository, TokenDecisionReader, TokenDecisionState } from './ports';
 import { POOL_ID } from './require-pool';
@@ -32,6 +33,7 @@ export interface IssueTokenDeps {
   /** src/storage/trust-decision-window.ts: the deadline from the read to the commit. */
   trustWindow: TrustDecisionWindow;
   issuerBaseUrl: string;
+  /** The deployment's token lifetime (TOKEN_TTL_SECONDS); a pool's own `tokenLifetimeSeconds` takes precedence. */
   tokenLifetimeSeconds: number;
   /** Fixed `aud` for every token; default: the pool's issuer. */
   tokenAudience?: string;
@@ -149,7 +151,7 @@ export class IssueToken {
     }
     if (elapsed() - readAt > this.deps.trustWindow.deadlineMs) await this.confirmTrust(pool, named, assertion.header.x5c, now);
     logger.info('token issued', { clientPoolId, deviceId: claims.subject, clientAppId: claims.clientAppId });
-    return { access_token: accessToken, token_type: 'Bearer', expires_in: this.deps.tokenLifetimeSeconds, scope: scopes.join(' ') };
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: tokenLifetimeOf(pool, this.deps.tokenLifetimeSeconds), scope: scopes.join(' ') };
   }
 
   /**
@@ -241,7 +243,7 @@ export class IssueToken {
       businessUnitId: device.subjectO,
       certificateThumbprint: device.sha256Base64Url,
       issuedAt: now,
-      lifetimeSeconds: this.deps.tokenLifetimeSeconds,
+      lifetimeSeconds: tokenLifetimeOf(pool, this.deps.tokenLifetimeSeconds),
     });
     return this.deps.signer.sign(pool, { typ: ACCESS_TOKEN_TYPE }, payload);
   }

@@ -1,11 +1,12 @@
 import { DomainError } from '../errors';
 import { parseAudiences } from '../domain/audiences';
+import { parseTokenLifetime } from '../domain/token-lifetime';
 import { generateApiKey, isApiKeyId } from '../domain/api-key-format';
 import { optionalText, rejectUnknownFields, requireObject, requireText } from '../domain/fields';
 import { requireIdentifier } from '../domain/identifiers';
 import type { Environment, EnvironmentChanges, Organisation } from '../domain/model';
 import { newClientPoolId, poolUrls } from '../domain/pool-urls';
-import { logger } from '../logger';
+import { logger } from '../observability';
 import type { ApiKeyRepository, DirectoryRepository } from './ports';
 import { requireAdmin, requireOrgAccess, type Principal } from './authenticate';
 import type { SigningKeyService } from './signing-keys';
@@ -20,7 +21,7 @@ export interface OrganisationDeps {
 }
 
 const ORG_FIELDS = ['id', 'name', 'description'] as const;
-const ENV_PATCH_FIELDS = ['name', 'description', 'requireCrl', 'audiences'] as const;
+const ENV_PATCH_FIELDS = ['name', 'description', 'requireCrl', 'audiences', 'tokenLifetimeSeconds'] as const;
 
 export class OrganisationService {
   constructor(private readonly deps: OrganisationDeps) {}
@@ -130,8 +131,9 @@ export class OrganisationService {
    * SPEC §3.5 pool settings. `requireCrl: true` makes every issuer on a
    * device's path need a current CRL in the pool (`crl_missing` otherwise);
    * it takes effect from the very next token request. `audiences` are the
-   * values a token request's `resource` may select as `aud` (SPEC §4.1); both
-   * live on the pool item, which the token path reads first.
+   * values a token request's `resource` may select as `aud` (SPEC §4.1);
+   * `tokenLifetimeSeconds` (60..86400) the lifetime of the pool's tokens. All
+   * live on the pool item, which the token path reads with its decision.
    */
   async updateEnvironment(principal: Principal, orgId: string, envId: string, input: unknown) {
     requireAdmin(principal);
@@ -146,6 +148,7 @@ export class OrganisationService {
       description: optionalText(body, 'description'),
       requireCrl: body.requireCrl as boolean | undefined,
       audiences: body.audiences === undefined ? undefined : parseAudiences(body.audiences),
+      tokenLifetimeSeconds: body.tokenLifetimeSeconds === undefined ? undefined : parseTokenLifetime(body.tokenLifetimeSeconds),
     };
     if (Object.values(changes).every((value) => value === undefined)) {
       throw new DomainError('empty_update', `give at least one of ${ENV_PATCH_FIELDS.join(', ')}`);
@@ -175,6 +178,7 @@ export class OrganisationService {
       clientPoolId: env.clientPoolId,
       requireCrl: env.requireCrl === true,
       audiences: env.audiences ?? [],
+      ...(env.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: env.tokenLifetimeSeconds }),
       issuer: urls.issuer,
       tokenEndpoint: urls.tokenEndpoint,
       jwksUri: urls.jwksUri,

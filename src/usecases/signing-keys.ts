@@ -1,5 +1,6 @@
 import { DependencyError, DomainError } from '../errors';
-import { logger } from '../logger';
+import { keyRetentionSeconds } from '../domain/token-lifetime';
+import { logger } from '../observability';
 import type { Pool, PoolSigningKey } from '../domain/model';
 import {
   MAX_POOL_SIGNING_KEYS,
@@ -74,14 +75,14 @@ export class SigningKeyService {
     requireAdmin(principal);
     let pool = await requirePool(this.deps.directory, poolId);
     let listed = await this.keysOf(pool);
-    this.refuseRotation(listed, this.deps.clock());
+    this.refuseRotation(listed, this.deps.clock(), this.retention(pool));
     const created = await this.deps.vault.createKey(poolId, nextAliasNumber(listed));
     let written = false;
     let ambiguous = false;
     try {
       for (let round = 1; round <= WRITE_ROUNDS; round++) {
         const now = this.deps.clock();
-        const removed = removableSigningKeys(listed, now, this.deps.tokenLifetimeSeconds);
+        const removed = removableSigningKeys(listed, now, this.retention(pool));
         const kept = listed.filter((key) => !removed.includes(key));
         const next: PoolSigningKey = { ...created, createdAt: now.toISOString(), activatesAt: nextActivation(now).toISOString() };
         try {
@@ -103,7 +104,7 @@ export class SigningKeyService {
           return { activeKid: activeSigningKey(pool.signingKeys!, now)!.kid, nextKid: mine.kid, activatesAt: mine.activatesAt };
         }
         listed = await this.keysOf(pool);
-        this.refuseRotation(listed, this.deps.clock());
+        this.refuseRotation(listed, this.deps.clock(), this.retention(pool));
       }
       throw new DependencyError('dynamodb', new Error('the pool signing-key list kept changing during the rotation'));
     } catch (error) {
@@ -124,7 +125,7 @@ export class SigningKeyService {
     requireAdmin(principal);
     const pool = await requirePool(this.deps.directory, poolId);
     const keys = await this.keysOf(pool);
-    return signingKeyStates(keys, this.deps.clock(), this.deps.tokenLifetimeSeconds)
+    return signingKeyStates(keys, this.deps.clock(), this.retention(pool))
       .filter((state) => state.status !== 'retired')
       .map(({ key, status, retiresAt }) => ({
         kid: key.kid,
@@ -140,7 +141,7 @@ export class SigningKeyService {
   async sweep(poolId: string): Promise<number> {
     const pool = await this.deps.directory.getPool(poolId);
     if (!pool?.signingKeys) return 0;
-    const removed = removableSigningKeys(pool.signingKeys, this.deps.clock(), this.deps.tokenLifetimeSeconds);
+    const removed = removableSigningKeys(pool.signingKeys, this.deps.clock(), this.retention(pool));
     if (removed.length === 0) return 0;
     const kept = pool.signingKeys.filter((key) => !removed.includes(key));
     // A list changed meanwhile (a rotation) is left to the next sweep, or that rotation, to clean.
@@ -172,12 +173,17 @@ export class SigningKeyService {
     return [{ ...legacy, activatesAt: legacy.createdAt, shared: true }];
   }
 
-  private refuseRotation(keys: readonly PoolSigningKey[], now: Date): void {
+  /** How long this pool's keys stay published after their successor activates (src/domain/token-lifetime.ts). */
+  private retention(pool: Pool): number {
+    return keyRetentionSeconds(pool, this.deps.tokenLifetimeSeconds);
+  }
+
+  private refuseRotation(keys: readonly PoolSigningKey[], now: Date, retentionSeconds: number): void {
     const pending = pendingSigningKey(keys, now);
     if (pending) {
       throw new DomainError('rotation_in_progress', `key ${pending.kid} activates at ${pending.activatesAt}; rotate again after that`);
     }
-    const kept = keys.length - removableSigningKeys(keys, now, this.deps.tokenLifetimeSeconds).length;
+    const kept = keys.length - removableSigningKeys(keys, now, retentionSeconds).length;
     if (kept >= MAX_POOL_SIGNING_KEYS) {
       throw new DomainError('too_many_signing_keys', `the pool already publishes ${kept} keys; rotate again once older ones have retired`);
     }
