@@ -63,6 +63,8 @@ export async function bundleFunction(name: string, outdir: string): Promise<Func
     metafile: true,
     // NodejsFunction's default externalModules for Node.js 18+ runtimes.
     external: ['@aws-sdk/*'],
+    // The stack's default (`tracing` off): idp-function.ts defines this, so the Tracer is left out.
+    define: { 'process.env.POWERTOOLS_TRACE_ENABLED': JSON.stringify('false') },
   });
   return { file, bytes: statSync(file).size, packages: bytesByPackage(Object.values(metafile.outputs).find((output) => output.entryPoint)?.inputs ?? {}) };
 }

@@ -119,6 +119,10 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
         [ENV.adminKeyPlain]: adminKey.value,
         [ENV.tokenTtlSeconds]: String(options.tokenTtlSeconds ?? 3600),
         [ENV.trustDecisionDeadlineMs]: String(options.trustDecisionDeadlineMs ?? 1000),
+        // No CloudWatch reads EMF documents here: metrics stay off unless the shell turns them on.
+        // No X-Ray daemon either: the Tracer is never loaded (src/observability.ts).
+        POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+        POWERTOOLS_TRACE_ENABLED: 'false',
       });
       if (adminKey.previous) process.env[ENV.adminKeyPreviousPlain] = adminKey.previous;
       else delete process.env[ENV.adminKeyPreviousPlain];

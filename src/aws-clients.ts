@@ -6,35 +6,40 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readAdminKeys } from './admin-key-secret';
 import { AWS_CLIENT_DEFAULTS } from './aws-client-defaults';
 import { ENV } from './config-names';
+import { traced } from './observability';
 import type { AdminKeySource } from './usecases/authenticate';
 
 /**
  * Endpoints come from the SDK's standard AWS_ENDPOINT_URL_<SERVICE> variables,
- * which the local runtime sets to its emulators.
+ * which the local runtime sets to its emulators. With tracing on, every call
+ * of these clients is an X-Ray subsegment (src/observability.ts).
  */
 const clientDefaults = () => ({ ...AWS_CLIENT_DEFAULTS, requestHandler: { ...AWS_CLIENT_DEFAULTS.requestHandler } });
 
 export function documentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient(clientDefaults()), {
+  // The document client shares the base client's middleware stack, so tracing the base client traces both.
+  return DynamoDBDocumentClient.from(traced(new DynamoDBClient(clientDefaults())), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }
 
 export function s3Client(): S3Client {
-  return new S3Client({
-    ...clientDefaults(),
-    forcePathStyle: process.env[ENV.s3ForcePathStyle] === 'true',
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  return traced(
+    new S3Client({
+      ...clientDefaults(),
+      forcePathStyle: process.env[ENV.s3ForcePathStyle] === 'true',
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  );
 }
 
 export function kmsClient(): KMSClient {
-  return new KMSClient(clientDefaults());
+  return traced(new KMSClient(clientDefaults()));
 }
 
 export function secretsManagerClient(): SecretsManagerClient {
-  return new SecretsManagerClient(clientDefaults());
+  return traced(new SecretsManagerClient(clientDefaults()));
 }
 
 /**

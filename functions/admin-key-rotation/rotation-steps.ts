@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
 import { ADMIN_KEY_LENGTH, isAdminKeyShape } from '../../src/admin-key-shape';
-import { logger } from '../../src/logger';
+import { logger } from '../../src/observability';
 
 export type RotationClient = Pick<SecretsManagerClient, 'send'>;
 

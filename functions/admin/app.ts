@@ -1,9 +1,9 @@
-import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { SIGNING_KEY_SWEEP_EVENT } from '../../src/config-names';
 import { DomainError } from '../../src/errors';
 import { adminErrorResponse } from '../../src/http/error-responses';
-import { apiKeyAuth, errorResponses, type AuthenticatedContext } from '../../src/http/middlewares';
+import { apiHandler } from '../../src/http/handler-chain';
+import { apiKeyAuth, type AuthenticatedContext } from '../../src/http/middlewares';
 import { openApiDocument } from '../../src/http/openapi/document';
 import { jsonBody, pathParameter } from '../../src/http/request';
 import { json, noContent, type HttpResponse } from '../../src/http/responses';
@@ -82,10 +82,7 @@ export function createAdminHandler({ authenticator, organisations, devices, sign
       json(200, { keys: await signingKeys.list(principal, pathParameter(event, 'clientPoolId')) }),
   });
 
-  const authenticated = middy<APIGatewayProxyEvent, Awaited<ReturnType<typeof route>>, Error, AuthenticatedContext>({ timeoutEarlyInMillis: 0 })
-    .use(errorResponses(adminErrorResponse))
-    .use(apiKeyAuth(authenticator))
-    .handler(route);
+  const authenticated = apiHandler(route, adminErrorResponse, apiKeyAuth(authenticator));
 
   // Built once, at cold start. Public like any API description: routes and shapes, no key, account or table name.
   const description = openApiDocument({ serverUrl: apiBaseUrl });

@@ -1,8 +1,8 @@
-import middy from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { DomainError } from '../../src/errors';
 import { adminErrorResponse } from '../../src/http/error-responses';
-import { apiKeyAuth, errorResponses, type AuthenticatedContext } from '../../src/http/middlewares';
+import { apiHandler } from '../../src/http/handler-chain';
+import { apiKeyAuth, type AuthenticatedContext } from '../../src/http/middlewares';
 import { parseMultipart } from '../../src/http/multipart';
 import { bodyBytes, header, mediaType, pathParameter } from '../../src/http/request';
 import { json, noContent } from '../../src/http/responses';
@@ -41,10 +41,7 @@ export function createCertificateHandler({ authenticator, certificates, revocati
     ...revocationRoutes(revocations),
   });
 
-  return middy<APIGatewayProxyEvent, Awaited<ReturnType<typeof route>>, Error, AuthenticatedContext>({ timeoutEarlyInMillis: 0 })
-    .use(errorResponses(adminErrorResponse))
-    .use(apiKeyAuth(authenticator))
-    .handler(route);
+  return apiHandler(route, adminErrorResponse, apiKeyAuth(authenticator));
 }
 
 async function readUpload(event: APIGatewayProxyEvent): Promise<UploadedRoot> {

@@ -1,20 +1,19 @@
-import middy from '@middy/core';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { DomainError } from '../../src/errors';
 import { JWKS_MAX_AGE_SECONDS } from '../../src/domain/signing-keys';
 import { parseTokenRequest } from '../../src/domain/token-request';
 import { NO_STORE, oauthErrorResponse } from '../../src/http/error-responses';
-import { errorResponses } from '../../src/http/middlewares';
+import { apiHandler } from '../../src/http/handler-chain';
 import { bodyBytes, mediaType, pathParameter } from '../../src/http/request';
 import { json } from '../../src/http/responses';
 import { createRouter } from '../../src/http/router';
+import { countTokenOutcome } from '../../src/observability';
 import type { CheckHealth } from '../../src/usecases/check-health';
 import type { IssueToken } from '../../src/usecases/issue-token';
 import type { PoolDiscovery } from '../../src/usecases/pool-discovery';
 
 export interface TokenHandlerDeps {
   issueToken: Pick<IssueToken, 'execute'>;
-  discovery: PoolDiscovery;
+  discovery: Pick<PoolDiscovery, 'jwks' | 'metadata'>;
   health: Pick<CheckHealth, 'execute'>;
 }
 
@@ -31,15 +30,16 @@ export function createTokenHandler({ issueToken, discovery, health }: TokenHandl
       const report = await health.execute();
       return report.status === 'ok' ? json(200, report, NO_STORE) : json(503, report, { ...NO_STORE, 'Retry-After': '5' });
     },
-    [`POST ${POOL}/oauth2/token`]: async (event) => {
-      // RFC 6749 §4.1.3 / RFC 7523 §2.1: the request is form-encoded.
-      if (mediaType(event) !== 'application/x-www-form-urlencoded') {
-        throw new DomainError('unsupported_media_type', 'Content-Type must be application/x-www-form-urlencoded');
-      }
-      const form = bodyBytes(event, MAX_TOKEN_REQUEST_BYTES).toString('utf8');
-      const token = await issueToken.execute(pathParameter(event, 'clientPoolId'), parseTokenRequest(form));
-      return json(200, token, NO_STORE);
-    },
+    [`POST ${POOL}/oauth2/token`]: (event) =>
+      countTokenOutcome(async () => {
+        // RFC 6749 §4.1.3 / RFC 7523 §2.1: the request is form-encoded.
+        if (mediaType(event) !== 'application/x-www-form-urlencoded') {
+          throw new DomainError('unsupported_media_type', 'Content-Type must be application/x-www-form-urlencoded');
+        }
+        const form = bodyBytes(event, MAX_TOKEN_REQUEST_BYTES).toString('utf8');
+        const token = await issueToken.execute(pathParameter(event, 'clientPoolId'), parseTokenRequest(form));
+        return json(200, token, NO_STORE);
+      }),
     [`GET ${POOL}/.well-known/jwks.json`]: async (event) =>
       json(200, await discovery.jwks(pathParameter(event, 'clientPoolId')), DISCOVERY_CACHE),
     [`GET ${POOL}/.well-known/openid-configuration`]: async (event) =>
@@ -49,7 +49,5 @@ export function createTokenHandler({ issueToken, discovery, health }: TokenHandl
       json(200, await discovery.metadata(pathParameter(event, 'clientPoolId')), DISCOVERY_CACHE),
   });
 
-  return middy<APIGatewayProxyEvent, Awaited<ReturnType<typeof route>>>({ timeoutEarlyInMillis: 0 })
-    .use(errorResponses(oauthErrorResponse))
-    .handler((event, context) => route(event, context));
+  return apiHandler(route, oauthErrorResponse);
 }

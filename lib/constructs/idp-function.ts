@@ -75,6 +75,8 @@ export class IdpFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         // @aws-sdk/* stays external (the Node.js 22 runtime ships SDK v3).
+        // Without tracing, the Tracer (and the X-Ray SDK, ~126 KB) is dead code: src/observability.ts loads it only when this is 'true'.
+        ...(props.observability.tracing ? {} : { define: { 'process.env.POWERTOOLS_TRACE_ENABLED': JSON.stringify('false') } }),
       },
     });
     acknowledgeFinding(

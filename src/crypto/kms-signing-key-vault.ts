@@ -1,7 +1,7 @@
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, ScheduleKeyDeletionCommand, type KMSClient, type KeySpec } from '@aws-sdk/client-kms';
 import { SIGNING_KEY_TAGS } from '../config-names';
 import { callDependency } from '../errors';
-import { logger } from '../logger';
+import { logger } from '../observability';
 import type { SigningKeyVault, VaultKey } from '../usecases/ports';
 import { KmsJwtSigner } from './kms-signer';
 

@@ -1,7 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { DependencyError, DomainError } from '../errors';
-import { logger } from '../logger';
+import { countDependencyFailure, logger } from '../observability';
+import { POOL_ID } from '../usecases/require-pool';
 import type { ApiKeyAuthenticator, Principal } from '../usecases/authenticate';
 import type { HttpResponse } from './responses';
 import { header } from './request';
@@ -12,24 +13,44 @@ export interface AuthenticatedContext extends Context {
 
 /**
  * Maps any error to a safe response with the given mapper (admin or OAuth2
- * shape) and logs only the code, the dependency and the route — never the
- * request, its headers or its body.
+ * shape), logs only its code or dependency (the invocation's keys, see
+ * `requestLogKeys`, say which request) and counts dependency failures —
+ * never the request, its headers or its body.
  */
 export function errorResponses(toResponse: (error: unknown) => HttpResponse): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
   return {
     name: 'errorResponses',
     onError: (request) => {
       const error = request.error;
-      const route = `${request.event?.httpMethod} ${request.event?.resource}`;
       if (error instanceof DomainError) {
-        logger.info('request refused', { code: error.code, route });
+        logger.info('request refused', { code: error.code });
       } else if (error instanceof DependencyError) {
         const cause = error.cause as { name?: string; code?: string } | undefined;
-        logger.error('dependency failure', { dependency: error.dependency, cause: cause?.name ?? cause?.code, route });
+        logger.error('dependency failure', { dependency: error.dependency, cause: cause?.name ?? cause?.code });
+        countDependencyFailure(error.dependency);
       } else {
-        logger.error('unexpected error', { error: error instanceof Error ? error.name : typeof error, route });
+        logger.error('unexpected error', { error: error instanceof Error ? error.name : typeof error });
       }
       request.response = toResponse(error);
+    },
+  };
+}
+
+/**
+ * Keys on every log line of the invocation (Powertools removes them after
+ * it): `correlation_id`, API Gateway's request id (the `requestId` of its
+ * access logs); `route`, the method and resource template; `clientPoolId`
+ * when the path names one in the shape of a pool id, so a caller's path
+ * segment of any other shape is not copied into the logs.
+ */
+export function requestLogKeys(): MiddlewareObj<APIGatewayProxyEvent> {
+  return {
+    name: 'requestLogKeys',
+    before: ({ event }) => {
+      const requestId = event.requestContext?.requestId;
+      if (requestId) logger.setCorrelationId(requestId);
+      const poolId = event.pathParameters?.clientPoolId;
+      logger.appendKeys({ route: `${event.httpMethod} ${event.resource}`, ...(poolId && POOL_ID.test(poolId) ? { clientPoolId: poolId } : {}) });
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, DomainError, callDependency } from '../errors';
-import { logger } from '../logger';
+import { logger } from '../observability';
 import type { Binding, Device, DeviceStatus } from '../domain/model';
 import type { DeviceChanges, DevicePageRequest, DeviceRepository } from '../usecases/ports';
 import { cancellationReasons, isConditionalCheckFailure, keys, type Tables } from './keys';

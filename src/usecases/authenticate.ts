@@ -1,6 +1,6 @@
 import { DependencyError, DomainError } from '../errors';
 import { parseApiKey, secretsEqual, sha256Hex } from '../domain/api-key-format';
-import { logger } from '../logger';
+import { logger } from '../observability';
 import type { ApiKeyRepository, StoredApiKey } from './ports';
 
 export type Principal = { kind: 'admin' } | { kind: 'org'; orgId: string; keyId: string };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DependencyError, DomainError } from '../errors';
-import { logger } from '../logger';
+import { logger } from '../observability';
 import type { RootCertificate } from '../domain/model';
 import { tryParseCertificate } from '../domain/chain';
 import { anchorIdentity } from '../domain/chain/anchor-identity';

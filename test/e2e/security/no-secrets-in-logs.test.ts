@@ -1,26 +1,29 @@
+// First: logging on before src/observability.ts builds its Logger.
+import '../../support/logs-on';
+import { captureOutput, type CapturedOutput } from '../../support/captured-output';
 import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/test-idp';
 import { tokenRequestBody } from '../../support/device-client';
 import { bindDevice, deviceAssertion, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../../support/device-fleet';
 
 /*
  * SPEC §6: no plaintext secret is logged — API keys, assertions and tokens
- * never appear whole in the functions' logs, on success or on refusal.
+ * never appear whole in the functions' logs, on success or on refusal. The
+ * functions run in this process (the local runtime): their Powertools Logger
+ * is turned on by the first import, and its output (process.stdout and
+ * process.stderr) captured.
  */
 describe('logs', () => {
   let idp: TestIdp;
   let env: EnvironmentInfo;
-  const lines: string[] = [];
-  const capture = (...args: unknown[]) => lines.push(args.map(String).join(' '));
+  let output: CapturedOutput;
 
   beforeAll(async () => {
-    process.env.IDP_LOG_LEVEL = 'info';
-    jest.spyOn(console, 'log').mockImplementation(capture);
-    jest.spyOn(console, 'error').mockImplementation(capture);
+    output = captureOutput();
     idp = await startTestIdp();
     env = await idp.createEnvironment();
   });
   afterAll(async () => {
-    jest.restoreAllMocks();
+    output?.restore();
     await idp?.stop();
   });
 
@@ -31,7 +34,9 @@ describe('logs', () => {
     await bindDevice(idp, env, device.deviceId, 'client', ['device']);
 
     const orgKey = (await (await idp.request(`/api/internal/org/${env.orgId}/api-keys`, { method: 'POST' })).json()) as { apiKey: string };
-    const wrongKey = await idp.request(`/api/internal/org/${env.orgId}/env/${env.envId}`, { apiKey: `${orgKey.apiKey.slice(0, -4)}AAAA` });
+    // Refused, yet all but its last characters are the real key's: it must not be logged either.
+    const nearKey = `${orgKey.apiKey.slice(0, -4)}AAAA`;
+    const wrongKey = await idp.request(`/api/internal/org/${env.orgId}/env/${env.envId}`, { apiKey: nearKey });
     expect(wrongKey.status).toBe(401);
 
     const { jwt } = await deviceAssertion(device, env);
@@ -40,10 +45,13 @@ describe('logs', () => {
     const replayed = await postToken(env.tokenEndpoint, tokenRequestBody(jwt));
     expect(replayed.status).toBe(400);
 
-    const secrets = [idp.adminApiKey, orgKey.apiKey, jwt, String(issued.body.access_token)];
+    const secrets = [idp.adminApiKey, orgKey.apiKey, nearKey, jwt, String(issued.body.access_token)];
+    const lines = output.lines();
     // Logging happened (refusals and issuance are logged by code), so the check below is not vacuous.
-    expect(lines.some((line) => line.includes('token issued'))).toBe(true);
-    expect(lines.some((line) => line.includes('assertion_replayed'))).toBe(true);
+    const logged = output.json();
+    expect(logged).toContainEqual(expect.objectContaining({ message: 'token issued', clientPoolId: env.clientPoolId }));
+    expect(logged).toContainEqual(expect.objectContaining({ message: 'request refused', code: 'assertion_replayed', clientPoolId: env.clientPoolId }));
+    expect(logged).toContainEqual(expect.objectContaining({ message: 'request refused', code: 'invalid_api_key' }));
     for (const secret of secrets) {
       // Any sizeable fragment would be a leak, not only the whole value.
       const fragment = secret.slice(secret.length - 24);

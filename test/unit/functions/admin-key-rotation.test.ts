@@ -1,5 +1,7 @@
 import type { SecretsManagerRotationEvent, SecretsManagerRotationEventStep } from 'aws-lambda';
 import { createRotationHandler } from '../../../functions/admin-key-rotation/rotation-steps';
+import { logger } from '../../../src/observability';
+import { captureOutput } from '../../support/captured-output';
 import { CURRENT, FakeSecretsManager, PENDING, PREVIOUS, randomAlphanumeric } from '../../support/fake-secrets-manager';
 
 const KEY_A = randomAlphanumeric(48);
@@ -194,20 +196,22 @@ describe('admin key rotation function', () => {
   });
 
   it('never logs a key', async () => {
-    const level = process.env.IDP_LOG_LEVEL;
-    delete process.env.IDP_LOG_LEVEL;
-    const lines: string[] = [];
-    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-    const error = jest.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
+    // The rotation handler has no Lambda-context middleware, so a level set here holds for its calls.
+    const level = logger.getLevelName();
+    logger.setLogLevel('INFO');
+    const output = captureOutput();
     try {
       for (const s of STEPS) await step(s);
       await step('finishSecret');
     } finally {
-      log.mockRestore();
-      error.mockRestore();
-      process.env.IDP_LOG_LEVEL = level;
+      output.restore();
+      logger.setLogLevel(level);
     }
-    expect(lines.length).toBeGreaterThan(0);
+    expect(output.json()).toEqual([
+      ...STEPS.map((s) => expect.objectContaining({ level: 'INFO', message: 'admin key rotation step done', step: s, versionId: 'v2' })),
+      expect.objectContaining({ message: 'admin key rotation: version already current', step: 'finishSecret', versionId: 'v2' }),
+    ]);
+    const lines = output.lines();
     for (const key of [KEY_A, secrets.valueOf(CURRENT)!]) expect(lines.join('\n')).not.toContain(key);
   });
 });
