@@ -3,7 +3,7 @@ import { tokenRequestBody } from '../test/support/device-client';
 import { type EnrolledDevice, bindDevice, deviceAssertion, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../test/support/device-fleet';
 import type { EnvironmentInfo, TestIdp } from '../test/support/test-idp';
 
-/** A pool on a running local IDP, set up over its admin API as a platform team would (SPEC §3), and its devices. */
+/** A pool on a running local IDP, set up over its admin API as a platform team would (docs/contract.md §3), and its devices. */
 export interface EnrolledFleet {
   readonly env: EnvironmentInfo;
   readonly devices: readonly EnrolledDevice[];

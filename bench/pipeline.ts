@@ -4,7 +4,7 @@ import { IssueToken, type TokenResponse, type TokenSigner } from '../src/usecase
 import { BASE, POOL, World } from '../test/unit/assertion/in-memory-ports';
 import type { TokenFleet } from './token-fleet';
 
-/** The `aud` the pipeline's pool accepts (its token endpoint, SPEC §4.2). */
+/** The `aud` the pipeline's pool accepts (its token endpoint, docs/contract.md §4.2). */
 export const PIPELINE_TOKEN_ENDPOINT = poolUrls(`${BASE}/`, POOL).tokenEndpoint;
 
 export interface Pipeline {

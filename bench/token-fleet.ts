@@ -37,7 +37,7 @@ export interface TokenFleet {
 }
 
 /**
- * SPEC §5: the recipe's RSA-4096 root and intermediate made by the OpenSSL
+ * docs/contract.md §5: the recipe's RSA-4096 root and intermediate made by the OpenSSL
  * CLI, and `size` RSA-2048 v1 device certificates (no extensions, subject as
  * the recipe's) signed by that intermediate with sha256WithRSAEncryption.
  * The device keys may come from earlier runs (bench/device-key-cache.ts).
@@ -60,7 +60,7 @@ export async function rsaRecipeFleet(size: number): Promise<TokenFleet> {
         notAfter,
       }),
     );
-    return fleet('rsa2048', 'SPEC §5 recipe: RSA-4096 root and intermediate (openssl), RSA-2048 v1 devices', 'RS256', root, intermediate, devices, recipe.cleanup);
+    return fleet('rsa2048', 'docs/contract.md §5 recipe: RSA-4096 root and intermediate (openssl), RSA-2048 v1 devices', 'RS256', root, intermediate, devices, recipe.cleanup);
   } catch (error) {
     recipe.cleanup();
     throw error;

@@ -4,7 +4,7 @@ import type { CustomDomainProps, ThrottlingProps } from './constructs/idp-api';
 import type { SigningKeySpec } from './constructs/token-signing-key';
 
 /**
- * What a platform team sets when it deploys the IDP (SPEC §7), in its own
+ * What a platform team sets when it deploys the IDP (docs/contract.md §7), in its own
  * CDK app (`new DeviceIdp(stack, 'Idp', props)`) or through this project's
  * `DeviceIdpStack`. Every prop is optional; docs/deploy.md has the table.
  */

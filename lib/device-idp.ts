@@ -31,7 +31,7 @@ const stacksWithIdp = new WeakSet<Stack>();
  * "Architecture"): two tables, the certificate bucket and its access-log
  * bucket, the shared and per-pool signing keys, the admin key secret and its
  * rotation, the REST API and its three functions, each function with only the
- * rights SPEC §6 gives it.
+ * rights docs/contract.md §6 gives it.
  *
  * One per stack: the stack name tags its pool signing keys and names their
  * aliases (lib/constructs/pool-signing-keys.ts), so two in one stack would
@@ -83,7 +83,7 @@ export class DeviceIdp extends Construct {
     this.accessLogBucket = certificates.accessLogBucket;
     const signingKey = new TokenSigningKey(this, 'TokenSigning', { keySpec: props.signingKeySpec, removalPolicy: props.dataRemovalPolicy });
     this.signingKey = signingKey.key;
-    // SPEC §4.6: each pool gets its own key at runtime; the key above stays as the shared key of older pools.
+    // docs/contract.md §4.6: each pool gets its own key at runtime; the key above stays as the shared key of older pools.
     this.poolSigningKeys = new PoolSigningKeys(this, 'PoolSigningKeys', { keySpec: props.signingKeySpec ?? 'ECC_NIST_P256', legacyKey: signingKey.key });
     const adminKey = new AdminApiKey(this, 'AdminApiKey', { ...common, rotateAfter: props.adminKeyRotation, secretName: props.adminKeySecretName });
     this.adminApiKeySecret = adminKey.secret;

@@ -21,7 +21,7 @@ export function checkAdminKeyOptions(fromEnv: string | undefined, previousFromEn
 }
 
 /**
- * SPEC §8: IDP_ADMIN_API_KEY wins; otherwise a key is generated on first start,
+ * docs/contract.md §8: IDP_ADMIN_API_KEY wins; otherwise a key is generated on first start,
  * printed once, and kept (mode 0600) in the data directory for later starts.
  * IDP_ADMIN_API_KEY_PREVIOUS, when set, is accepted as well, as AWSPREVIOUS is on AWS.
  */

@@ -45,7 +45,7 @@ export interface LocalIdp {
   dataDir: string;
   endpoints: { dynamodb: string; s3: string; kms: string };
   /**
-   * Test hook for dependency-outage tests (SPEC §4.4): stops the local KMS
+   * Test hook for dependency-outage tests (docs/contract.md §4.4): stops the local KMS
    * endpoint, and starts it again on the same port with the same data
    * directory, so the signing key survives and the handlers' clients, built
    * once at module load, reach it again unchanged.
@@ -61,7 +61,7 @@ export interface LocalIdp {
 }
 
 /**
- * The whole IDP on one machine (SPEC §8): DynamoDB Local, the local S3 store
+ * The whole IDP on one machine (docs/contract.md §8): DynamoDB Local, the local S3 store
  * and the local KMS endpoint, then the same Lambda handlers behind a local API
  * Gateway stand-in. The handlers build their real AWS SDK clients from the
  * environment set here, exactly as in Lambda.

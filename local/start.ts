@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { startLocalIdp } from './local-idp';
 import { onLauncherExit } from './watch-launcher';
 
-/** `npm start`: the whole IDP on 127.0.0.1 with no AWS account (SPEC §8). */
+/** `npm start`: the whole IDP on 127.0.0.1 with no AWS account (docs/contract.md §8). */
 async function main(): Promise<void> {
   // Lambda runs Node.js 22; the SDK's notice about local Node 20 is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,5 +1,5 @@
 /**
- * One-off migration to per-pool signing keys (SPEC §4.6, README "Migrating
+ * One-off migration to per-pool signing keys (docs/contract.md §4.6, README "Migrating
  * existing pools"): rotates every pool that still signs with the stack's
  * shared key, with the same use case as `POST .../signing-keys/rotate`.
  *

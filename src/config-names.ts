@@ -36,7 +36,7 @@ export const ENV = {
   trustDecisionDeadlineMs: 'TRUST_DECISION_DEADLINE_MS',
 } as const;
 
-/** Tag keys on every pool signing key (SPEC §4.6): the stack's IAM policies allow KMS use only on keys tagged for the stack. */
+/** Tag keys on every pool signing key (docs/contract.md §4.6): the stack's IAM policies allow KMS use only on keys tagged for the stack. */
 export const SIGNING_KEY_TAGS = {
   stack: 'device-idp:stack',
   pool: 'device-idp:pool',

@@ -75,7 +75,7 @@ export function createAdminHandler({ authenticator, organisations, devices, sign
       await devices.removeBinding(principal, at(event), deviceId(event), pathParameter(event, 'clientAppId'));
       return noContent();
     },
-    // SPEC §3.5/§4.6: 202, the new key is published now and signs from activatesAt.
+    // docs/contract.md §3.5/§4.6: 202, the new key is published now and signs from activatesAt.
     [`POST ${SIGNING_KEYS}/rotate`]: async (event, { principal }) =>
       json(202, await signingKeys.rotate(principal, pathParameter(event, 'clientPoolId'))),
     [`GET ${SIGNING_KEYS}`]: async (event, { principal }) =>
@@ -93,7 +93,7 @@ export function createAdminHandler({ authenticator, organisations, devices, sign
 }
 
 /**
- * The inventory's query parameters (SPEC §3.3), each at most once: a repeated
+ * The inventory's query parameters (docs/contract.md §3.3), each at most once: a repeated
  * one is refused rather than one of its values silently picked.
  */
 function inventoryQuery(event: APIGatewayProxyEvent): InventoryQuery {

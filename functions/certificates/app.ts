@@ -18,13 +18,13 @@ export interface CertificateHandlerDeps {
   revocations: RevocationService;
 }
 
-/** SPEC §3.1: a root CA file is at most 64 KiB; the whole request a little more for the multipart framing. */
+/** docs/contract.md §3.1: a root CA file is at most 64 KiB; the whole request a little more for the multipart framing. */
 export const MAX_CERTIFICATE_FILE_BYTES = 64 * 1024;
 const MAX_UPLOAD_BODY_BYTES = MAX_CERTIFICATE_FILE_BYTES + 16 * 1024;
 
 const CERTIFICATES = '/api/internal/{clientPoolId}/certificates';
 
-/** The pool's trust: roots (SPEC §3.1), and revocations and CRLs (SPEC §3.4, ./revocation-routes.ts). */
+/** The pool's trust: roots (docs/contract.md §3.1), and revocations and CRLs (docs/contract.md §3.4, ./revocation-routes.ts). */
 export function createCertificateHandler({ authenticator, certificates, revocations }: CertificateHandlerDeps) {
   const route = createRouter<AuthenticatedContext>({
     [`POST ${CERTIFICATES}`]: async (event, { principal }) => {

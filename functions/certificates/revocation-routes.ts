@@ -9,7 +9,7 @@ import { requireAdmin } from '../../src/usecases/authenticate';
 import type { CrlUpload, RevocationService } from '../../src/usecases/revocations';
 
 /**
- * SPEC §3.4: a CRL file is at most 2 MiB (SPEC asks for at least 1 MiB; a
+ * docs/contract.md §3.4: a CRL file is at most 2 MiB (SPEC asks for at least 1 MiB; a
  * large fleet's CRL lists tens of thousands of serials, ~40 bytes each). The
  * issuer part holds a few certificates. API Gateway base64-encodes multipart
  * bodies and allows 10 MB per request (6 MB reach a Lambda): 2 MiB becomes

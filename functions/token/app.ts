@@ -20,7 +20,7 @@ export interface TokenHandlerDeps {
 /** The assertion may be 16 KiB; the form around it a little more. */
 const MAX_TOKEN_REQUEST_BYTES = 24 * 1024;
 const POOL = '/pools/{clientPoolId}';
-// A rotated key activates only after this lifetime has passed since it was published (SPEC §4.6).
+// A rotated key activates only after this lifetime has passed since it was published (docs/contract.md §4.6).
 const DISCOVERY_CACHE = { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` };
 
 export function createTokenHandler({ issueToken, discovery, health }: TokenHandlerDeps) {

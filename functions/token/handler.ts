@@ -28,7 +28,7 @@ const tables = { config: tableName, runtime: requireEnv(ENV.runtimeTableName) };
 const baseUrl = issuerBaseUrl();
 const directory = new DynamoDirectoryRepository(client, tableName, trustWindow);
 const tokenLifetimeSeconds = positiveIntegerEnv(ENV.tokenTtlSeconds, 3600);
-// Each pool signs with its own key (SPEC §4.6); KMS_KEY_ID is the shared key of pools created before that.
+// Each pool signs with its own key (docs/contract.md §4.6); KMS_KEY_ID is the shared key of pools created before that.
 const poolSigner = new PoolTokenSigner({
   signers: new KmsSignerCache(kms),
   legacyKeyArn: requireEnv(ENV.kmsKeyId),

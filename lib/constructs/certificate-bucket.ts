@@ -22,7 +22,7 @@ export const ACCESS_LOG_PREFIX = 'certificate-bucket/';
 
 /**
  * Uploaded root CA certificates, keyed by pool and SHA-256 fingerprint
- * (SPEC §3.1), and the bucket that receives its S3 server access logs (who
+ * (docs/contract.md §3.1), and the bucket that receives its S3 server access logs (who
  * wrote or deleted which root, from where).
  */
 export class CertificateBucket extends Construct {
@@ -56,7 +56,7 @@ export class CertificateBucket extends Construct {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       // S3-managed keys so that writing certificates never requires KMS
-      // permissions: only the token function may touch KMS (SPEC §6).
+      // permissions: only the token function may touch KMS (docs/contract.md §6).
       encryption: BucketEncryption.S3_MANAGED,
       versioned: true,
       enforceSSL: true,

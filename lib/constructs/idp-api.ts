@@ -84,7 +84,7 @@ export class IdpApi extends Construct {
         throttlingRateLimit: props.throttling.rateLimit,
         throttlingBurstLimit: props.throttling.burstLimit,
         tracingEnabled: props.tracing,
-        // Request bodies carry assertions, API keys and tokens (SPEC §6): execution logs say what failed, never with what.
+        // Request bodies carry assertions, API keys and tokens (docs/contract.md §6): execution logs say what failed, never with what.
         dataTraceEnabled: false,
         loggingLevel: props.accessLogs ? MethodLoggingLevel.ERROR : MethodLoggingLevel.OFF,
         accessLogDestination: this.accessLogGroup && new LogGroupLogDestination(this.accessLogGroup),

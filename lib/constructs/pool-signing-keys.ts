@@ -19,7 +19,7 @@ export interface PoolSigningKeysProps {
 const STACK_TAG = /^[A-Za-z0-9_-]{1,128}$/;
 
 /**
- * SPEC §4.6: each pool's own KMS key, created at runtime by the admin
+ * docs/contract.md §4.6: each pool's own KMS key, created at runtime by the admin
  * function. Nothing here creates a key: it scopes who may do what with keys
  * that carry this stack's tag (`device-idp:stack` = the stack name), and
  * schedules the daily sweep of retired keys.
@@ -65,7 +65,7 @@ export class PoolSigningKeys extends Construct {
     acknowledgeWildcardResource(
       principalConstruct(grantee),
       this.keyArns(),
-      `Pool signing keys are created at runtime (SPEC §4.6), so no key ARN is known at deploy time. The statement on key/* allows ` +
+      `Pool signing keys are created at runtime (docs/contract.md §4.6), so no key ARN is known at deploy time. The statement on key/* allows ` +
         `only kms:Sign and kms:GetPublicKey, and only on keys tagged ${SIGNING_KEY_TAGS.stack}=${this.stackTag} ` +
         `(aws:ResourceTag condition; test/infra/signing-key-iam.test.ts).`,
     );
@@ -115,7 +115,7 @@ export class PoolSigningKeys extends Construct {
     acknowledgeWildcardResource(
       role,
       this.keyArns(),
-      `Pool signing keys are created at runtime (SPEC §4.6), so their ARNs are unknown at deploy time. On key/*, ` +
+      `Pool signing keys are created at runtime (docs/contract.md §4.6), so their ARNs are unknown at deploy time. On key/*, ` +
         `CreateAlias, GetPublicKey, DescribeKey and ScheduleKeyDeletion require the resource tag ${SIGNING_KEY_TAGS.stack}=` +
         `${this.stackTag}; TagResource requires that tag in the request and allows only the stack and pool tag keys (KMS checks ` +
         `TagResource for the tags given to CreateKey, on a key not yet known).`,

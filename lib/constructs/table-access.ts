@@ -2,7 +2,7 @@ import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 
 /**
- * The token function's DynamoDB access (SPEC §6), by item type rather than by
+ * The token function's DynamoDB access (docs/contract.md §6), by item type rather than by
  * table: the layout in src/storage/keys.ts puts configuration and runtime
  * state in separate tables, and partitions configuration by owner, so IAM's
  * `dynamodb:LeadingKeys` condition can say "only pool partitions".

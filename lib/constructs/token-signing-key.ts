@@ -3,7 +3,7 @@ import { IGrantable, Grant } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
-/** ES256 (default) or RS256 access tokens (SPEC §4.5). */
+/** ES256 (default) or RS256 access tokens (docs/contract.md §4.5). */
 export type SigningKeySpec = 'ECC_NIST_P256' | 'RSA_2048';
 
 export interface TokenSigningKeyProps {
@@ -19,7 +19,7 @@ const KEY_SPECS: Record<SigningKeySpec, KeySpec> = {
 
 /**
  * The stack's shared ("legacy") signing key: pools created before per-pool
- * keys (SPEC §4.6, lib/constructs/pool-signing-keys.ts) sign with it until
+ * keys (docs/contract.md §4.6, lib/constructs/pool-signing-keys.ts) sign with it until
  * their first rotation. Never scheduled for deletion by the IDP; a stack
  * deployed fresh leaves it unused.
  */

@@ -15,7 +15,7 @@ export interface AssertionOptions {
   audience: string;
   /** Default: the real clock. */
   now?: Date;
-  /** exp − iat in seconds, 1..600 (SPEC §4.2); default 300. */
+  /** exp − iat in seconds, 1..600 (docs/contract.md §4.2); default 300. */
   lifetimeSeconds?: number;
   /** Default: from the key (signingAlgorithm). */
   alg?: string;
@@ -32,7 +32,7 @@ export interface BuiltAssertion {
 }
 
 /**
- * An RFC 7523 §3 JWT-bearer assertion as this IDP accepts it (SPEC §4.2):
+ * An RFC 7523 §3 JWT-bearer assertion as this IDP accepts it (docs/contract.md §4.2):
  * header `{alg, typ: "JWT", x5c}` with the device's path as standard base64
  * DER; claims `iss` = clientId, `sub` = the certificate's CN, `aud`, `iat`,
  * `exp` and a fresh random `jti` (each assertion is single use). Signed with

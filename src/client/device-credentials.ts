@@ -11,9 +11,9 @@ import { DeviceClientError } from './errors';
  */
 export interface DeviceCredentials {
   privateKey: KeyObject;
-  /** DER, device certificate first, then its issuers; a self-signed root is left out (the pool holds it, SPEC §4.2). */
+  /** DER, device certificate first, then its issuers; a self-signed root is left out (the pool holds it, docs/contract.md §4.2). */
   certificates: Uint8Array[];
-  /** The device certificate's subject CN: the assertion's `sub` (SPEC §4.2). */
+  /** The device certificate's subject CN: the assertion's `sub` (docs/contract.md §4.2). */
   deviceId: string;
   /** base64url SHA-256 of the device certificate's DER: the token's `cnf.x5t#S256` (RFC 8705 §3.1). */
   certificateThumbprint: string;
@@ -88,7 +88,7 @@ function selfSigned(certificate: X509Certificate): boolean {
   return issued(certificate, certificate);
 }
 
-/** SPEC §4.2: `sub` must equal the subject CN; read by the token endpoint's own parser, so both agree on it. */
+/** docs/contract.md §4.2: `sub` must equal the subject CN; read by the token endpoint's own parser, so both agree on it. */
 function subjectCommonName(der: Uint8Array): string {
   const parsed = tryParseCertificate(der);
   if (!parsed.ok) throw new DeviceClientError('chain_unreadable', parsed.detail);

@@ -3,7 +3,7 @@ import { DeviceClientError, TokenEndpointError } from './errors';
 import { parseRetryAfter } from './retry-after';
 
 /**
- * SPEC §4.1: `jwt-bearer` is the RFC 7523 §2.1 authorization grant;
+ * docs/contract.md §4.1: `jwt-bearer` is the RFC 7523 §2.1 authorization grant;
  * `client-credentials` is RFC 7523 §2.2 client authentication with the
  * client_credentials grant (what private_key_jwt libraries send).
  */

@@ -11,7 +11,7 @@ export interface RetryDependencies {
 
 export const realSleep = (milliseconds: number): Promise<void> => new Promise((done) => setTimeout(done, milliseconds));
 
-/** 503 (SPEC §4.4: nothing was written) and 429 (API Gateway throttling) ask to come back later; so does a network failure. */
+/** 503 (docs/contract.md §4.4: nothing was written) and 429 (API Gateway throttling) ask to come back later; so does a network failure. */
 function retryReason(error: unknown): { reason: string; retryAfterSeconds?: number } | undefined {
   if (error instanceof TokenEndpointError && (error.status === 503 || error.status === 429)) {
     return { reason: `HTTP ${error.status} ${error.error}`, retryAfterSeconds: error.retryAfterSeconds };

@@ -21,7 +21,7 @@ export const DELETION_WINDOW_DAYS = 30;
 const ALIAS_ATTEMPTS = 5;
 
 /**
- * Pool signing keys in KMS (SPEC §4.6). Every call goes through
+ * Pool signing keys in KMS (docs/contract.md §4.6). Every call goes through
  * `callDependency('kms')`: an outage is a 503, never a partial answer. A key
  * is created, its public key read (the kid is the RFC 7638 thumbprint
  * KmsJwtSigner computes), then aliased; when a later step fails, the new key

@@ -19,7 +19,7 @@ export interface PoolTokenSignerConfig {
 
 /**
  * Signs a pool's access tokens with that pool's active key and publishes
- * that pool's keys only (SPEC §4.6), both from the pool item the request
+ * that pool's keys only (docs/contract.md §4.6), both from the pool item the request
  * already read. Which key is active, and which are published, is decided by
  * src/domain/signing-keys.ts.
  */

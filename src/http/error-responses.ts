@@ -5,7 +5,7 @@ import { json, type HttpResponse } from './responses';
  * The one place where domain error codes become HTTP statuses (admin API) and
  * RFC 6749 §5.2 errors (token endpoint). Codes not listed are validation
  * refusals: 400 on the admin API, invalid_grant on the token endpoint — or,
- * when the JWT was client authentication (SPEC §4.1 form 2), 401
+ * when the JWT was client authentication (docs/contract.md §4.1 form 2), 401
  * invalid_client (RFC 7523 §3.2).
  */
 const ADMIN_STATUS: Record<string, number> = {

@@ -28,7 +28,7 @@ export const ROUTES = [
   { method: 'GET', resource: `${ORG}/{orgId}/api-keys`, function: 'admin' },
   { method: 'DELETE', resource: `${ORG}/{orgId}/api-keys/{keyId}`, function: 'admin' },
   { method: 'POST', resource: DEVICE, function: 'admin' },
-  // SPEC §3.3 fleet inventory: ?limit=&cursor=&status=
+  // docs/contract.md §3.3 fleet inventory: ?limit=&cursor=&status=
   { method: 'GET', resource: DEVICE, function: 'admin' },
   { method: 'GET', resource: `${DEVICE}/{deviceId}`, function: 'admin' },
   { method: 'PATCH', resource: `${DEVICE}/{deviceId}`, function: 'admin' },
@@ -50,7 +50,7 @@ export const ROUTES = [
   { method: 'POST', resource: `${POOL}/oauth2/token`, function: 'token' },
   { method: 'GET', resource: `${POOL}/.well-known/jwks.json`, function: 'token' },
   { method: 'GET', resource: `${POOL}/.well-known/openid-configuration`, function: 'token' },
-  // RFC 8414 §3 location of the same metadata; it is that location only when the base URL has no path (SPEC §4.6).
+  // RFC 8414 §3 location of the same metadata; it is that location only when the base URL has no path (docs/contract.md §4.6).
   { method: 'GET', resource: `/.well-known/oauth-authorization-server${POOL}`, function: 'token' },
   // Unauthenticated liveness of the token function and what it depends on (DynamoDB, KMS).
   { method: 'GET', resource: '/health', function: 'token' },

@@ -60,7 +60,7 @@ export class ApiKeyAuthenticator {
     if (presented.length > 256) throw invalidKey();
     const orgKey = parseApiKey(presented);
     if (orgKey) {
-      // Read on every request, never cached: a revoked key fails the very next request (SPEC §3.5).
+      // Read on every request, never cached: a revoked key fails the very next request (docs/contract.md §3.5).
       const stored = await this.keys.findApiKey(orgKey.keyId);
       if (stored && secretsEqual(orgKey.secret, stored.secretHash)) {
         await this.recordUse(stored);

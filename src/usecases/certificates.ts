@@ -32,7 +32,7 @@ export class CertificateService {
   constructor(private readonly deps: CertificateDeps) {}
 
   /**
-   * SPEC §3.1. A pool holds one record per trust anchor (a subject and a
+   * docs/contract.md §3.1. A pool holds one record per trust anchor (a subject and a
    * key, RFC 5280 §6.1.1 (d)). Each upload writes its own S3 object first (a
    * key unique to the upload), then either creates the anchor's record
    * pointing at it (201) or, when the pool already trusts that subject and

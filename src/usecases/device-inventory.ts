@@ -3,7 +3,7 @@ import { DomainError } from '../errors';
 import { isIdentifier } from '../domain/identifiers';
 import { DEVICE_STATUSES, type DeviceStatus } from '../domain/model';
 
-/** SPEC §3.3: `limit` is 1–1000, 100 when absent. */
+/** docs/contract.md §3.3: `limit` is 1–1000, 100 when absent. */
 export const INVENTORY_LIMIT = { min: 1, max: 1000, default: 100 } as const;
 /** A cursor is short (a version, a pool tag and a device id); anything much longer is not one of ours. */
 export const MAX_CURSOR_LENGTH = 512;

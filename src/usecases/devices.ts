@@ -48,7 +48,7 @@ export class DeviceService {
   }
 
   /**
-   * SPEC §3.3 fleet inventory: one page of the environment's devices, ordered
+   * docs/contract.md §3.3 fleet inventory: one page of the environment's devices, ordered
    * by device id, without provisioning state. `nextCursor` continues the
    * listing (null once complete); a page may be short, even empty, while it
    * is not null. Refusals: `invalid_limit`, `invalid_status`, `invalid_cursor`
@@ -69,7 +69,7 @@ export class DeviceService {
   }
 
   /**
-   * SPEC §3.3: `status` disables or re-enables a device (a disabled device's
+   * docs/contract.md §3.3: `status` disables or re-enables a device (a disabled device's
    * next token request is refused with `device_disabled`; its record and
    * provisioning history stay); name, description, metadata and tags replace
    * the stored values. Unknown fields are refused and nothing is written.
@@ -100,7 +100,7 @@ export class DeviceService {
     if (!(await this.deps.devices.deleteDevice(poolId, deviceId))) throw deviceNotFound(deviceId);
   }
 
-  /** SPEC §3.2: creates or replaces the binding, creating the device record if it does not exist. */
+  /** docs/contract.md §3.2: creates or replaces the binding, creating the device record if it does not exist. */
   async putBinding(principal: Principal, at: DeviceAddress, deviceId: string, input: unknown) {
     const poolId = await this.pool(principal, at);
     requireIdentifier('deviceId', deviceId);

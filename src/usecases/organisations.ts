@@ -14,7 +14,7 @@ import type { SigningKeyService } from './signing-keys';
 export interface OrganisationDeps {
   directory: DirectoryRepository;
   apiKeys: ApiKeyRepository;
-  /** SPEC §4.6: every pool gets its own KMS key when its environment is created. */
+  /** docs/contract.md §4.6: every pool gets its own KMS key when its environment is created. */
   signingKeys: Pick<SigningKeyService, 'provision' | 'discard'>;
   issuerBaseUrl: string;
   clock: () => Date;
@@ -128,10 +128,10 @@ export class OrganisationService {
   }
 
   /**
-   * SPEC §3.5 pool settings. `requireCrl: true` makes every issuer on a
+   * docs/contract.md §3.5 pool settings. `requireCrl: true` makes every issuer on a
    * device's path need a current CRL in the pool (`crl_missing` otherwise);
    * it takes effect from the very next token request. `audiences` are the
-   * values a token request's `resource` may select as `aud` (SPEC §4.1);
+   * values a token request's `resource` may select as `aud` (docs/contract.md §4.1);
    * `tokenLifetimeSeconds` (60..86400) the lifetime of the pool's tokens. All
    * live on the pool item, which the token path reads with its decision.
    */

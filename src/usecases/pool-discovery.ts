@@ -3,7 +3,7 @@ import { serverMetadata } from '../domain/server-metadata';
 import type { DirectoryRepository } from './ports';
 import { requirePool } from './require-pool';
 
-/** SPEC §4.6: the keys one pool publishes, decided from its pool item (src/crypto/pool-token-signer.ts). */
+/** docs/contract.md §4.6: the keys one pool publishes, decided from its pool item (src/crypto/pool-token-signer.ts). */
 export interface JwksSource {
   jwks(pool: Pool): Promise<{ keys: object[] }>;
 }

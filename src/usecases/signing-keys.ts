@@ -45,7 +45,7 @@ export interface SigningKeyView {
 const WRITE_ROUNDS = 3;
 
 /**
- * SPEC §3.5/§4.6: a pool's signing keys — the first one, created with the
+ * docs/contract.md §3.5/§4.6: a pool's signing keys — the first one, created with the
  * environment; staged rotation; listing; the sweep that removes retired keys
  * from the pool item and schedules their KMS keys for deletion. Timing rules:
  * src/domain/signing-keys.ts.

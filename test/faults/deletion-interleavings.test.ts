@@ -11,7 +11,7 @@ import { type FaultProxy, type ProxiedCall, holdFirst, startFaultProxy } from '.
 import { TOKEN, outageAnswerShape, refusalShape } from './support/token-expectations';
 
 /*
- * SPEC §3.3 "deletion is final at the moment of its 204", made deterministic:
+ * docs/contract.md §3.3 "deletion is final at the moment of its 204", made deterministic:
  * a proxy in front of DynamoDB Local parks one request's write (the token
  * request's issuance transaction, or a binding's) at the point where its
  * decision has been read but not yet written, the concurrent change runs to

@@ -20,7 +20,7 @@ import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavaila
 import { report } from '../support/report';
 
 /*
- * SPEC §4.4 / §6 with DynamoDB Local really stopped in the middle of a load
+ * docs/contract.md §4.4 / §6 with DynamoDB Local really stopped in the middle of a load
  * and restarted on the same port with the same dbPath: every answer is a
  * token or a clean 503 + Retry-After, a token never leaves without its jti
  * and device writes, and after recovery the state has neither duplicates nor

@@ -15,7 +15,7 @@ import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavaila
 /*
  * Writes that fail halfway, which a plain stop of an emulator only hits by
  * chance: proxies in front of DynamoDB Local and s3rver reset the connection
- * of exactly one kind of call, before it is applied or after. SPEC §4.4 and
+ * of exactly one kind of call, before it is applied or after. docs/contract.md §4.4 and
  * §6: a dependency failure is a 503 with no token and nothing half-written;
  * the use cases' own contracts (src/usecases/issue-token.ts, certificates.ts)
  * add that a 503'd assertion may be retried as is and that no object is left

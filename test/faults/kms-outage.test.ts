@@ -21,7 +21,7 @@ import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavaila
 import { report } from '../support/report';
 
 /*
- * SPEC §4.4 with the local KMS endpoint really closed (connections refused)
+ * docs/contract.md §4.4 with the local KMS endpoint really closed (connections refused)
  * through the LocalIdp test hook, then restarted on its port with its key
  * store: 503 + Retry-After, no token, nothing written for the device, and the
  * jti released, so the very same assertion succeeds once KMS is back.

@@ -11,7 +11,7 @@ import { TOKEN, outageAnswerShape } from './support/token-expectations';
 import { report } from '../support/report';
 
 /*
- * SPEC §3 / §4.4 with s3rver really stopped and restarted on its port and
+ * docs/contract.md §3 / §4.4 with s3rver really stopped and restarted on its port and
  * directory: a root upload answers 503 + Retry-After and records nothing in
  * DynamoDB; once S3 is back the bucket holds no object without its record,
  * and a retry stores exactly one record and one object.

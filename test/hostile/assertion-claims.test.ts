@@ -2,11 +2,11 @@ import { claimsFor, headerFor, signedBy } from './support/attack-kit';
 import { type RefusalRow, refusalTable } from './support/refusal-table';
 
 /*
- * SPEC §4.2 claim rules over real HTTP: every assertion below is correctly
+ * docs/contract.md §4.2 claim rules over real HTTP: every assertion below is correctly
  * signed by a valid device certificate, so only the claim under test can
  * refuse it. The "control" rows sit just inside a limit and must get past
  * every claim check (they stop at the missing binding), so the table proves
- * the limits are where SPEC §4.2 puts them, not merely that something fails.
+ * the limits are where docs/contract.md §4.2 puts them, not merely that something fails.
  */
 
 const GRANT = 'invalid_grant';
@@ -72,4 +72,4 @@ const rows: RefusalRow[] = [
   claimsRow('jti longer than 256 characters', () => ({ jti: 'j'.repeat(257) }), 'jti_invalid'),
 ];
 
-refusalTable('hostile assertions: claims (SPEC §4.2)', rows);
+refusalTable('hostile assertions: claims (docs/contract.md §4.2)', rows);

@@ -4,7 +4,7 @@ import { b64url, claimsFor, es256DerSigned, headerFor, hmacSigned, publicMateria
 import { type RefusalRow, refusalTable, send } from './support/refusal-table';
 
 /*
- * SPEC §4.2 / §4.3 hostile assertions over real HTTP, one row per attack on
+ * docs/contract.md §4.2 / §4.3 hostile assertions over real HTTP, one row per attack on
  * the JOSE layer: algorithm, signature, compact serialisation, x5c shape and
  * size. Claim attacks are in assertion-claims.test.ts. Every row is refused
  * with its exact code before any lookup that could provision a device.
@@ -169,7 +169,7 @@ async function sizedAssertion(device: Parameters<RefusalRow['attack']>[0], env: 
   throw new Error(`could not build an assertion of exactly ${bytes} bytes`);
 }
 
-refusalTable('hostile assertions: JOSE layer (SPEC §4.2, §4.3)', rows, (ctx) => {
+refusalTable('hostile assertions: JOSE layer (docs/contract.md §4.2, §4.3)', rows, (ctx) => {
   it('control: the same building blocks, unmodified, give a bound device its token', async () => {
     const { idp, env, pki } = ctx();
     const device = await issueDevice(pki.root, pki.intermediate, { deviceId: 'control-device' });

@@ -13,7 +13,7 @@ import { type RejectionWatch, watchUnhandledRejections } from './support/rejecti
 import { send } from './support/refusal-table';
 
 /*
- * Property-based fuzzing of the certificates the IDP parses (SPEC §3.1,
+ * Property-based fuzzing of the certificates the IDP parses (docs/contract.md §3.1,
  * §4.3, §6 "bad input never crashes a function and never leaves partial
  * state"): (1) DER damage to the device or intermediate certificate in x5c,
  * signed correctly by the device key so only the chain can refuse it;

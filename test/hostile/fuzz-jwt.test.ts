@@ -9,7 +9,7 @@ import { startHostileIdp } from './support/hostile-idp';
 import { type RejectionWatch, watchUnhandledRejections } from './support/rejection-watch';
 
 /*
- * Property-based fuzzing of the assertion itself (SPEC §4.2, §6): (1) the
+ * Property-based fuzzing of the assertion itself (docs/contract.md §4.2, §6): (1) the
  * compact serialisation — random segments, bytes, text and dots; (2) random
  * JSON in the JOSE header (alg, x5c of any type, crit, b64) and in the claims,
  * correctly signed by the device key so the parser and the claim checks,
@@ -165,7 +165,7 @@ function apply(base: Record<string, unknown>, changes: Record<string, Change>, n
 }
 
 /**
- * Whether SPEC §4.2 requires refusing this header/claims pair: some random
+ * Whether docs/contract.md §4.2 requires refusing this header/claims pair: some random
  * changes are harmless (any `typ`; a fresh string `jti`; a past `nbf`; the
  * device's own x5c), so at least one change must break a rule.
  */

@@ -10,7 +10,7 @@ import { type RejectionWatch, watchUnhandledRejections } from './support/rejecti
 
 /*
  * Property-based fuzzing of the root CA upload's multipart/form-data body
- * (SPEC §3.1, §6): boundary corruption, truncation, duplicate and extra
+ * (docs/contract.md §3.1, §6): boundary corruption, truncation, duplicate and extra
  * parts, huge part headers, missing filename or name, then byte damage.
  * Never a 5xx or an unhandled rejection; a refusal is a 4xx admin error
  * with nothing in DynamoDB or S3; an acceptance stores exactly the root that

@@ -17,7 +17,7 @@ import { type Attack, type RefusalRow, type TableContext, refusalTable } from '.
 import { deviceItem, jtiItems, provisioningOf } from './support/stored-state';
 
 /*
- * SPEC §4.1 / §4.4 / §6 over real HTTP: the request around the assertion
+ * docs/contract.md §4.1 / §4.4 / §6 over real HTTP: the request around the assertion
  * (grant types, encodings, parameters, pools), replay of one assertion
  * (sequential and concurrent) and trust changes (a root of another pool, a
  * deleted root, a removed binding), each with the stored state read back
@@ -64,7 +64,7 @@ const rows: RefusalRow[] = [
   { name: 'scope with characters outside RFC 6749 §3.3', attack: withJwt((jwt) => ({ body: tokenRequestBody(jwt, { scope: 'device "admin"' }) })), status: 400, error: 'invalid_scope', code: 'malformed_scope' },
 ];
 
-refusalTable('hostile token requests (SPEC §4.1, §4.4, §6)', rows, (context) => {
+refusalTable('hostile token requests (docs/contract.md §4.1, §4.4, §6)', rows, (context) => {
   let counter = 0;
   async function boundDevice(pki = context().pki, clientAppId = 'client'): Promise<EnrolledDevice> {
     const { idp, env } = context();
@@ -74,7 +74,7 @@ refusalTable('hostile token requests (SPEC §4.1, §4.4, §6)', rows, (context) 
   }
   const stored = (deviceId: string) => deviceItem(context().idp, context().env.clientPoolId, deviceId);
 
-  describe('replay (SPEC §6)', () => {
+  describe('replay (docs/contract.md §6)', () => {
     it('sequential: the second use of an assertion is assertion_replayed, in either request form', async () => {
       const { idp, env } = context();
       const device = await boundDevice();
@@ -107,7 +107,7 @@ refusalTable('hostile token requests (SPEC §4.1, §4.4, §6)', rows, (context) 
     });
   });
 
-  describe('trust (SPEC §4.3, §6)', () => {
+  describe('trust (docs/contract.md §4.3, §6)', () => {
     it("a chain to another pool's root is untrusted_root, even with a binding here, and provisions nothing", async () => {
       const { idp, env, otherEnv } = context();
       const foreignPki = await makeOrganisationPki('Foreign');

@@ -24,7 +24,7 @@ function resourcesOf(idp: SynthesizedIdp, type: string) {
 }
 
 /*
- * SPEC §3.5: the global admin key is rotated on a schedule by the project's own
+ * docs/contract.md §3.5: the global admin key is rotated on a schedule by the project's own
  * rotation function, which may touch that secret and nothing else.
  */
 describe('admin key rotation', () => {

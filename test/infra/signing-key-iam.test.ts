@@ -2,7 +2,7 @@ import { SIGNING_KEY_SWEEP_EVENT } from '../../src/config-names';
 import { logicalIdOf, synthIdp, type TemplateJson } from './support/synth-stack';
 
 /*
- * SPEC §4.6 / §6: per-pool signing keys are created at runtime, so IAM is
+ * docs/contract.md §4.6 / §6: per-pool signing keys are created at runtime, so IAM is
  * scoped by tag (`device-idp:stack` = the stack name), not by key ARN. These
  * tests read the synthesized statements themselves, conditions included, and
  * assert both what is allowed and what must never be.

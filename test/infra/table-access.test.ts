@@ -1,7 +1,7 @@
 import { logicalIdOf, synthIdp, type TemplateJson } from './support/synth-stack';
 
 /*
- * SPEC §6 least privilege for DynamoDB, asserted on the synthesized policies
+ * docs/contract.md §6 least privilege for DynamoDB, asserted on the synthesized policies
  * per item type (src/storage/keys.ts): a tiny evaluator answers "may this
  * function call this action on an item of this table with this partition
  * key?" from the role's Allow statements (actions with wildcards, resource =

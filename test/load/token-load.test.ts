@@ -18,7 +18,7 @@ import { formatLatency, formatMemory, memorySnapshot, processRssMiB, runWithConc
 import { report } from '../support/report';
 
 /*
- * SPEC §4, §6 under load: 1,000 token requests, 32 in flight, each with its
+ * docs/contract.md §4, §6 under load: 1,000 token requests, 32 in flight, each with its
  * own assertion (distinct jti), from a handful of devices with their own
  * bindings, against the local IDP as `npm start` builds it (DynamoDB Local,
  * s3rver, the local KMS endpoint, the same handlers) running in a process of

@@ -26,7 +26,7 @@ export interface AssertionSpec {
   aud: string | string[];
   /** Default: the real clock. */
   now?: Date;
-  /** exp - iat; default 300 s (SPEC §4.2 allows at most 600). */
+  /** exp - iat; default 300 s (docs/contract.md §4.2 allows at most 600). */
   lifetimeSeconds?: number;
   /** Merged over the standard claims; `undefined` deletes. */
   claims?: Overrides;
@@ -112,7 +112,7 @@ export type TokenRequestForm = 'jwt-bearer' | 'client-credentials';
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** The two request forms of SPEC §4.1, form-encoded. */
+/** The two request forms of docs/contract.md §4.1, form-encoded. */
 export function tokenRequestBody(assertion: string, options: { form?: TokenRequestForm; scope?: string } = {}): URLSearchParams {
   const body =
     options.form === 'client-credentials'

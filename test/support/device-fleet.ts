@@ -41,7 +41,7 @@ export function sha256Base64Url(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('base64url');
 }
 
-/** SPEC §3.1: multipart upload with a `certificate` file part, as `curl -F certificate=@root-ca.crt` sends it. */
+/** docs/contract.md §3.1: multipart upload with a `certificate` file part, as `curl -F certificate=@root-ca.crt` sends it. */
 export async function uploadRoot(idp: TestIdp, clientPoolId: string, pem: string, filename = 'root-ca.crt'): Promise<HttpAnswer> {
   const form = new FormData();
   form.append('certificate', new Blob([pem], { type: 'application/x-pem-file' }), filename);
@@ -57,7 +57,7 @@ function devicePath(env: EnvironmentInfo, deviceId?: string): string {
   return deviceId === undefined ? base : `${base}/${encodeURIComponent(deviceId)}`;
 }
 
-/** SPEC §3.2 */
+/** docs/contract.md §3.2 */
 export async function bindDevice(idp: TestIdp, env: EnvironmentInfo, deviceId: string, clientAppId: string, scopes: string[]): Promise<void> {
   await expectStatus(
     await idp.request(`${devicePath(env, deviceId)}/app`, { method: 'POST', json: { clientAppId, scopes } }),

@@ -1,12 +1,12 @@
 /*
  * The scripts of the seed flow, as a platform team and a device run them:
- * the SPEC §5 openssl recipe for bash, a device that signs its own assertion
+ * the docs/contract.md §5 openssl recipe for bash, a device that signs its own assertion
  * with PyJWT, and a resource server that verifies the access token with PyJWT
  * against the JWKS fetched over HTTP. Run the Python ones with Debian's
  * /usr/bin/python3 (PyJWT 2.6, cryptography 38), independent of this code.
  */
 
-/** SPEC §5 verbatim (C=US); `-passout pass:` only so the PKCS#12 export does not prompt. */
+/** docs/contract.md §5 verbatim (C=US); `-passout pass:` only so the PKCS#12 export does not prompt. */
 export const RECIPE = `
 cat > openssl.conf << EOF
 [v3_ca]

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * The device setup of SPEC §5, run verbatim with the OpenSSL CLI in a temp
+ * The device setup of docs/contract.md §5, run verbatim with the OpenSSL CLI in a temp
  * directory. Two deviations, both forced: subjects use C=US (OpenSSL 3
  * refuses longer countries) and the PKCS#12 export gets `-passout pass:` so
  * it does not prompt. Certificates are made "now" by OpenSSL: validate them at

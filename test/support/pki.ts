@@ -93,7 +93,7 @@ export interface CertificateSpec {
   readonly ca?: boolean;
   /** basicConstraints { cA: TRUE, pathLenConstraint } (critical). */
   readonly pathLen?: number;
-  /** version: 1 (no extensions), as the SPEC §5 recipe makes device certificates. */
+  /** version: 1 (no extensions), as the docs/contract.md §5 recipe makes device certificates. */
   readonly v1?: boolean;
   /** extendedKeyUsage purposes (OIDs, see EKU). */
   readonly eku?: readonly string[];

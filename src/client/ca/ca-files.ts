@@ -4,7 +4,7 @@ import type { KeyObject } from 'node:crypto';
 import { encodePemCertificate } from '../../domain/chain/pem';
 import { DeviceClientError } from '../errors';
 
-/** The SPEC §5 recipe's file names, so everything written about the recipe applies to these files. */
+/** The docs/contract.md §5 recipe's file names, so everything written about the recipe applies to these files. */
 export const CA_FILES = {
   rootCertificate: 'root-ca.crt',
   rootKey: 'root-ca.key',

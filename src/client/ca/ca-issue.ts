@@ -19,7 +19,7 @@ export interface CaIssueOptions {
   /** Subject O: the token's business_unit_id. */
   businessUnit: string;
   outDir: string;
-  /** `v3` (default) or `recipe`: the SPEC §5 v1 shape with an RSA-2048 key and the recipe's ST/L placeholders. */
+  /** `v3` (default) or `recipe`: the docs/contract.md §5 v1 shape with an RSA-2048 key and the recipe's ST/L placeholders. */
   shape?: 'v3' | 'recipe';
   /** Default rsa-2048; `recipe` allows only that. */
   keyType?: KeyType;

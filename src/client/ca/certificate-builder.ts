@@ -4,7 +4,7 @@ import * as pkijs from 'pkijs';
 import { certificateSigner } from './key-types';
 
 export interface CertificateTemplate {
-  /** 1 (no extensions: the SPEC §5 recipe's device certificates) or 3. */
+  /** 1 (no extensions: the docs/contract.md §5 recipe's device certificates) or 3. */
   version: 1 | 3;
   subject: pkijs.RelativeDistinguishedNames;
   /** The issuer's subject exactly as encoded in its certificate (RFC 5280 §4.1.2.4), or the subject when self-signed. */

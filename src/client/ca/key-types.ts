@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { DeviceClientError } from '../errors';
 
-/** Keys the token endpoint accepts (SPEC §4.3: RSA ≥ 2048, EC P-256/P-384). */
+/** Keys the token endpoint accepts (docs/contract.md §4.3: RSA ≥ 2048, EC P-256/P-384). */
 export const KEY_TYPES = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384'] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
 

@@ -66,7 +66,7 @@ export function intermediateCertificate(key: KeyObject, subject: NameAttributes,
  * A device certificate. `v3` (the default): not a CA, keyUsage
  * digitalSignature, extendedKeyUsage clientAuth, key identifiers: what the
  * token endpoint's device profile checks when extensions are present
- * (SPEC §4.3). `recipe`: exactly what the SPEC §5 `openssl x509 -req` line
+ * (docs/contract.md §4.3). `recipe`: exactly what the docs/contract.md §5 `openssl x509 -req` line
  * makes, X.509 v1 without extensions, valid from now.
  */
 export function deviceCertificate(publicKey: KeyObject, subject: NameAttributes, intermediate: Issuer, period: Validity, shape: 'v3' | 'recipe'): Uint8Array {

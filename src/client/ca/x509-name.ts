@@ -12,7 +12,7 @@ export type NameAttributes = readonly (readonly [NameAttributeType, string])[];
 
 /**
  * X.520 / ISO 3166-1 alpha-2: exactly two letters (OpenSSL 3 refuses
- * anything longer; SPEC §5). Returned upper-case.
+ * anything longer; docs/contract.md §5). Returned upper-case.
  */
 export function countryCode(value: string): string {
   if (!/^[A-Za-z]{2}$/.test(value)) throw new DeviceClientError('ca_input_invalid', `the country must be a two-letter ISO 3166 code such as US or DE, not "${value}"`);

@@ -36,7 +36,7 @@ Issues a device key and certificate under the intermediate of a "ca init" direct
   --device-id ID       subject CN: the device id (1-64 of A-Z a-z 0-9 . _ : @ -)
   --business-unit BU   subject O: the token's business_unit_id (1-64 characters)
   --out DIR            where to write device.key, device.crt, device.chain.crt and device.p12
-  --recipe             exactly the SPEC §5 recipe's device certificate: X.509 v1 without
+  --recipe             exactly the docs/contract.md §5 recipe's device certificate: X.509 v1 without
                        extensions, RSA-2048, subject C/ST=State/L=City/O/CN, valid from now.
                        Default: v3 with keyUsage digitalSignature and extendedKeyUsage clientAuth
   --key-type T         ${KEY_TYPES.join(', ')} (default rsa-2048)

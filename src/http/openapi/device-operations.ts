@@ -15,7 +15,7 @@ type DeviceRoute =
   | `${'GET' | 'POST'} ${typeof DEVICE}/{deviceId}/app`
   | `DELETE ${typeof DEVICE}/{deviceId}/app/{clientAppId}`;
 
-/** Devices and their app bindings (SPEC §3.2, §3.3): the admin key, or a key of the device's organisation. */
+/** Devices and their app bindings (docs/contract.md §3.2, §3.3): the admin key, or a key of the device's organisation. */
 export const DEVICE_OPERATIONS: Operations<DeviceRoute> = {
   [`POST ${DEVICE}`]: {
     operationId: 'registerDevice',

@@ -16,7 +16,7 @@ type TokenRoute =
   | `GET /.well-known/oauth-authorization-server${typeof POOL}`
   | 'GET /health';
 
-/** What devices and resource servers call, without an API key (SPEC §4; README "Token endpoint"). */
+/** What devices and resource servers call, without an API key (docs/contract.md §4; README "Token endpoint"). */
 export const TOKEN_OPERATIONS: Operations<TokenRoute> = {
   [`POST ${POOL}/oauth2/token`]: {
     operationId: 'requestToken',

@@ -13,7 +13,7 @@ const strings: JsonSchema = { type: 'array', items: text };
 const ERROR_DESCRIPTION = '^[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]*$';
 const dependencyState: JsonSchema = { type: 'string', enum: ['ok', 'unavailable', 'timeout'] };
 
-/** Errors, the token endpoint, discovery and health (SPEC §4, README "Token endpoint"). */
+/** Errors, the token endpoint, discovery and health (docs/contract.md §4, README "Token endpoint"). */
 export const TOKEN_SCHEMAS = {
   Error: object(
     { error: { type: 'string', pattern: '^[a-z0-9_]+$', description: 'Stable code of the rule that refused the request.' }, message: text },

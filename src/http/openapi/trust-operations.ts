@@ -15,7 +15,7 @@ function multipart(schema: SchemaName, description: string): RequestBodyObject {
   return { required: true, description, content: { 'multipart/form-data': { schema: ref(schema) } } };
 }
 
-/** A pool's roots, revocations and CRLs (SPEC §3.1, §3.4; README "Upload a root CA", "Revoking a device or an intermediate"): admin key only. */
+/** A pool's roots, revocations and CRLs (docs/contract.md §3.1, §3.4; README "Upload a root CA", "Revoking a device or an intermediate"): admin key only. */
 export const TRUST_OPERATIONS: Operations<TrustRoute> = {
   [`POST ${POOL}/certificates`]: {
     operationId: 'uploadRoot',

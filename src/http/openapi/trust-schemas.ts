@@ -21,7 +21,7 @@ const CRL_FIELDS: Record<string, JsonSchema> = {
 };
 const CRL_REQUIRED = ['id', 'issuer', 'thisUpdate', 'nextUpdate', 'revokedCount'];
 
-/** Roots, revocations and CRLs of a pool (SPEC §3.1, §3.4). */
+/** Roots, revocations and CRLs of a pool (docs/contract.md §3.1, §3.4). */
 export const TRUST_SCHEMAS = {
   RootUpload: object({ certificate: file('The PEM file of a self-signed CA certificate, at most 64 KiB.') }, ['certificate']),
   RootUploaded: object(

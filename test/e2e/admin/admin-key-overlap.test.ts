@@ -3,7 +3,7 @@ import { type TestIdp, startTestIdp } from '../../support/test-idp';
 import { allItems, certificatesPath, errorOf } from './support';
 
 /*
- * SPEC §3.5 / README "Rotating the admin key", local mode: IDP_ADMIN_API_KEY
+ * docs/contract.md §3.5 / README "Rotating the admin key", local mode: IDP_ADMIN_API_KEY
  * is the current key, IDP_ADMIN_API_KEY_PREVIOUS the key it replaced. Both are
  * the global admin key on every function; any other value is 401.
  */

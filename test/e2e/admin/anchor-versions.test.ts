@@ -13,7 +13,7 @@ import { bucketKeys, certificatesPath, storedRoots, uploadFile } from './support
  * pool holds one anchor, and DELETE by the fingerprint of any version takes
  * it away.
  */
-describe('trust anchors by subject and key at upload and delete (SPEC §3.1)', () => {
+describe('trust anchors by subject and key at upload and delete (docs/contract.md §3.1)', () => {
   let idp: TestIdp;
   let deviceCount = 0;
 

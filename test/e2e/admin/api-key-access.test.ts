@@ -3,7 +3,7 @@ import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/
 import { allItems, certificatesPath, errorOf, pemFingerprint, storedCertificateState, uploadFile } from './support';
 
 /*
- * SPEC §2/§3: one global admin key for everything, org keys for their own
+ * docs/contract.md §2/§3: one global admin key for everything, org keys for their own
  * organisation's devices and bindings only. 401 for a missing or unknown key,
  * 403 for a key without the permission, decided before anything is read or written.
  */

@@ -7,7 +7,7 @@ import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/
 import { allItems, errorOf } from './support';
 
 /*
- * SPEC §3.5, "taking trust back": an org key can be listed (never its secret),
+ * docs/contract.md §3.5, "taking trust back": an org key can be listed (never its secret),
  * revoked with effect on the very next request, and shows when it was last used.
  */
 describe('org API key lifecycle: list, revoke, lastUsedAt', () => {

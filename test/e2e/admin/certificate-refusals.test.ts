@@ -6,10 +6,10 @@ import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/
 import { type FormPart, certificatesPath, curlUpload, errorOf, storedCertificateState, uploadFile, uploadParts } from './support';
 
 /*
- * SPEC §3.1: every refused upload says which rule failed, with its status,
+ * docs/contract.md §3.1: every refused upload says which rule failed, with its status,
  * and stores nothing: no ROOT# item in DynamoDB and no object in S3.
  */
-describe('refused root CA uploads (SPEC §3.1)', () => {
+describe('refused root CA uploads (docs/contract.md §3.1)', () => {
   let idp: TestIdp;
   let env: EnvironmentInfo;
   let recipe: OpensslRecipe;
@@ -54,7 +54,7 @@ describe('refused root CA uploads (SPEC §3.1)', () => {
       ['a root not yet valid', 400, 'certificate_not_yet_valid', async () => (await makeRoot({ notBefore: new Date('2090-01-01Z') })).pem],
       ['a root with an RSA-1024 key', 400, 'weak_key', () => opensslRoot('weak-root', 1024, 'sha256')],
       ['a SHA-1-signed root', 400, 'weak_signature_algorithm', () => opensslRoot('sha1-root', 2048, 'sha1')],
-      ['a root on the P-521 curve (SPEC §3.1 allows P-256/P-384)', 400, 'weak_key', async () => (await makeRoot({ keyAlgorithm: 'EC-P521' })).pem],
+      ['a root on the P-521 curve (docs/contract.md §3.1 allows P-256/P-384)', 400, 'weak_key', async () => (await makeRoot({ keyAlgorithm: 'EC-P521' })).pem],
       ['a root whose keyUsage lacks keyCertSign', 400, 'missing_key_cert_sign', async () => (await makeRoot({ keyUsage: ['digitalSignature', 'cRLSign'] })).pem],
       [
         'a root with an unknown critical extension',

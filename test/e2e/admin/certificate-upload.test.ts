@@ -10,10 +10,10 @@ import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/
 import { bucketKeys, certificatesPath, curlUpload, errorOf, pemFingerprint, storedRoots, uploadFile } from './support';
 
 /*
- * SPEC §3.1 as a platform team drives it: the documented OpenSSL recipe makes
+ * docs/contract.md §3.1 as a platform team drives it: the documented OpenSSL recipe makes
  * the root, the documented curl command uploads it, then list and delete.
  */
-describe('root CA upload, list and delete (SPEC §3.1)', () => {
+describe('root CA upload, list and delete (docs/contract.md §3.1)', () => {
   let idp: TestIdp;
   let env: EnvironmentInfo;
   let recipe: OpensslRecipe;

@@ -12,10 +12,10 @@ const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /*
- * SPEC §3.4 CRL uploads over HTTP, with CRLs made the way an operator makes
+ * docs/contract.md §3.4 CRL uploads over HTTP, with CRLs made the way an operator makes
  * them: `openssl ca -revoke` then `openssl ca -gencrl` in a CA directory.
  */
-describe('CRL upload, list and delete (SPEC §3.4)', () => {
+describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
   let idp: TestIdp;
   let env: EnvironmentInfo;
   let recipe: OpensslRecipe;

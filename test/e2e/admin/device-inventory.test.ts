@@ -7,7 +7,7 @@ import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/
 import { orgApiKey } from './revocation-support';
 
 /*
- * SPEC §3.3 fleet inventory: GET .../device?limit=&cursor=&status=, over real
+ * docs/contract.md §3.3 fleet inventory: GET .../device?limit=&cursor=&status=, over real
  * HTTP against the local IDP; every answer is also checked against the
  * OpenAPI description.
  */
@@ -86,12 +86,12 @@ describe('fleet inventory (GET .../device)', () => {
     expect(disabled.devices.map((device) => [device.deviceId, device.status])).toEqual([['d-04', 'disabled']]);
   });
 
-  it('lists 100 by default (SPEC §3.3) and accepts limits 1 to 1000', async () => {
+  it('lists 100 by default (docs/contract.md §3.3) and accepts limits 1 to 1000', async () => {
     expect(await page(env, '')).toEqual({ devices: expect.any(Array), nextCursor: null });
     expect((await page(env, '')).devices).toHaveLength(7);
     expect((await page(env, 'limit=1000')).devices).toHaveLength(7);
     expect(await walk(env, 'limit=1')).toHaveLength(7);
-    // SPEC §6: query names such as __proto__ are data like any other (here: ignored), never a 5xx.
+    // docs/contract.md §6: query names such as __proto__ are data like any other (here: ignored), never a 5xx.
     expect((await page(env, '__proto__=1&constructor=2&hasOwnProperty=3&limit=2')).devices).toHaveLength(2);
   });
 

@@ -2,7 +2,7 @@ import { requestToken } from '../../support/device-fleet';
 import { useTokenPool } from '../../support/token-pool';
 
 /*
- * SPEC §3.3 device lifecycle and the §3.5 `requireCrl` pool setting over
+ * docs/contract.md §3.3 device lifecycle and the §3.5 `requireCrl` pool setting over
  * HTTP: exact statuses and codes, the stored record, and the effect on the
  * very next token request.
  */

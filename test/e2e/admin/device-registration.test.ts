@@ -2,10 +2,10 @@ import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/
 import { allItems, errorOf } from './support';
 
 /*
- * SPEC §3.2: binding a device to a client app creates the device record when
+ * docs/contract.md §3.2: binding a device to a client app creates the device record when
  * it is missing; scopes are a non-empty array of RFC 6749 §3.3 tokens.
  */
-describe('device app bindings (SPEC §3.2)', () => {
+describe('device app bindings (docs/contract.md §3.2)', () => {
   let idp: TestIdp;
   let env: EnvironmentInfo;
   const device = (deviceId: string) => `/api/internal/org/${env.orgId}/env/${env.envId}/device/${deviceId}`;

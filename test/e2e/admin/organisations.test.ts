@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type TestIdp, startTestIdp } from '../../support/test-idp';
 import { allItems, errorOf } from './support';
 
-/* SPEC §2/§3: organisations → environments (one pool each) → API keys and pre-registered devices. */
+/* docs/contract.md §2/§3: organisations → environments (one pool each) → API keys and pre-registered devices. */
 describe('organisations, environments, API keys and devices', () => {
   let idp: TestIdp;
   const post = (path: string, json: unknown) => idp.request(path, { method: 'POST', json });
@@ -42,7 +42,7 @@ describe('organisations, environments, API keys and devices', () => {
   describe('environments', () => {
     let env: Record<string, string>;
 
-    it('creates an environment with its pool: 201 with the Cognito-style URLs of SPEC §4', async () => {
+    it('creates an environment with its pool: 201 with the Cognito-style URLs of docs/contract.md §4', async () => {
       const response = await post('/api/internal/org/acme/env', { id: 'prod', name: 'Production' });
       expect(response.status).toBe(201);
       env = (await response.json()) as Record<string, string>;

@@ -65,7 +65,7 @@ export async function trustEpoch(tableName: string, clientPoolId: string): Promi
   return Number(result.Item?.trustEpoch ?? 0);
 }
 
-/** Everything SPEC §3.4 stores for a pool, and its trustEpoch: "nothing stored" compares two of these. */
+/** Everything docs/contract.md §3.4 stores for a pool, and its trustEpoch: "nothing stored" compares two of these. */
 export async function revocationState(idp: TestIdp, clientPoolId: string) {
   const [revoked, identities, crls, buckets, epoch] = await Promise.all([
     poolItems(idp.tableName, clientPoolId, 'REVOKED#'),

@@ -8,11 +8,11 @@ import { errorOf, pemFingerprint, uploadFile } from './support';
 import { orgApiKey, poolItems, revocationIdentityItems, revocationState, revocationsPath, revoke, trustEpoch } from './revocation-support';
 
 /*
- * SPEC §3.4 individual revocations over HTTP: revoke by fingerprint or by
+ * docs/contract.md §3.4 individual revocations over HTTP: revoke by fingerprint or by
  * PEM, list, lift. Every refusal names its rule and stores nothing (no
  * REVOKED# item, the pool's trustEpoch unmoved).
  */
-describe('certificate revocations (SPEC §3.4)', () => {
+describe('certificate revocations (docs/contract.md §3.4)', () => {
   let idp: TestIdp;
   let env: EnvironmentInfo;
   let recipe: OpensslRecipe;

@@ -37,7 +37,7 @@ export async function curlUpload(url: string, apiKey: string, file: string, cwd:
   return { status: Number(stdout.slice(-3)), body: JSON.parse(stdout.slice(0, -3)) };
 }
 
-/** Lowercase hex SHA-256 of the DER inside a one-certificate PEM (SPEC §3). */
+/** Lowercase hex SHA-256 of the DER inside a one-certificate PEM (docs/contract.md §3). */
 export function pemFingerprint(pem: string): string {
   const base64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
   return createHash('sha256').update(Buffer.from(base64, 'base64')).digest('hex');

@@ -18,7 +18,7 @@ import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/
 import { bucketKeys, deviceItem, poolItems } from '../../hostile/support/stored-state';
 
 /*
- * SPEC §3.3: deleting a device, a binding or a root is final at the moment
+ * docs/contract.md §3.3: deleting a device, a binding or a root is final at the moment
  * its 204 is sent, whatever runs concurrently. Each race runs many rounds
  * against DynamoDB Local through the real HTTP server and asserts the
  * invariant every round (the argument is in src/storage/keys.ts).

@@ -6,7 +6,7 @@ import { tokenRequestBody } from '../../support/device-client';
 import { bindDevice, deviceAssertion, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../../support/device-fleet';
 
 /*
- * SPEC §6: no plaintext secret is logged — API keys, assertions and tokens
+ * docs/contract.md §6: no plaintext secret is logged — API keys, assertions and tokens
  * never appear whole in the functions' logs, on success or on refusal. The
  * functions run in this process (the local runtime): their Powertools Logger
  * is turned on by the first import, and its output (process.stdout and

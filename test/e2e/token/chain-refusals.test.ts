@@ -14,14 +14,14 @@ import {
 } from '../../support/device-fleet';
 
 /*
- * SPEC §4.3 and §5: the hostile chains the pkijs engine lets through, refused
+ * docs/contract.md §4.3 and §5: the hostile chains the pkijs engine lets through, refused
  * over real HTTP with 400 invalid_grant, the chain code, and no provisioning.
  */
 describe('token endpoint: hostile chains', () => {
   const pool = useTokenPool();
   const { nextId, boundDevice, expectNotProvisioned } = pool;
 
-  describe('hostile chains (SPEC §5) → 400 invalid_grant', () => {
+  describe('hostile chains (docs/contract.md §5) → 400 invalid_grant', () => {
     it('a self-signed forgery carrying the device subject, in front of the real intermediate: issuer_name_mismatch', async () => {
       const deviceId = nextId('forged');
       await bindDevice(pool.idp, pool.env, deviceId, 'client', ['device']);

@@ -4,7 +4,7 @@ import { tokenRequestBody, type TokenRequestForm } from '../../support/device-cl
 import { type EnrolledDevice, bindDevice, deviceAssertion, expectTokenError, getDevice, issueDevice, makeOrganisationPki, postToken } from '../../support/device-fleet';
 
 /*
- * SPEC §4.1 as off-the-shelf private_key_jwt clients use it: both assertion
+ * docs/contract.md §4.1 as off-the-shelf private_key_jwt clients use it: both assertion
  * shapes (iss = clientAppId, or iss = sub = deviceId), the client_id
  * parameter, form 2 refusals as 401 invalid_client (RFC 7523 §3.2, RFC 6749
  * §5.2) against form 1's 400 invalid_grant, `resource` against the pool's

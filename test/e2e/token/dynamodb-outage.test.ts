@@ -7,7 +7,7 @@ import { tokenRequestBody } from '../../support/device-client';
 import { bindDevice, deviceAssertion, getDevice, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../../support/device-fleet';
 
 /*
- * SPEC §4.4: DynamoDB unreachable → 503 with Retry-After and no token. This
+ * docs/contract.md §4.4: DynamoDB unreachable → 503 with Retry-After and no token. This
  * file runs its own DynamoDB Local (on disk, so a restart on the same port
  * keeps the data) and really stops it mid-test.
  */

@@ -18,7 +18,7 @@ import {
 } from '../../support/device-fleet';
 
 /*
- * SPEC §4: the token endpoint over real HTTP, default ES256 signing key. Every
+ * docs/contract.md §4: the token endpoint over real HTTP, default ES256 signing key. Every
  * token is verified by an independent library (jose) against the JWKS fetched
  * from the pool's jwks_uri, and every claim is compared exactly.
  */
@@ -138,7 +138,7 @@ describe('token endpoint: issuing access tokens', () => {
     expect(result.status).toBe(200);
   });
 
-  it('accepts x5c entries wrapped at 64 columns with CRLF, as MSAL and other libraries send them (SPEC §4.2)', async () => {
+  it('accepts x5c entries wrapped at 64 columns with CRLF, as MSAL and other libraries send them (docs/contract.md §4.2)', async () => {
     const device = await enrol();
     const wrapped = [device.device.der, pki.intermediate.der].map((der) => `${Buffer.from(der).toString('base64').replace(/.{1,64}/g, '$&\r\n')}`);
     expect(wrapped[0]).toMatch(/^[A-Za-z0-9+/]{64}\r\n/);

@@ -10,7 +10,7 @@ import {
 } from '../../support/device-fleet';
 
 /*
- * SPEC §4.4: KMS unreachable → 503 with Retry-After, no token, no
+ * docs/contract.md §4.4: KMS unreachable → 503 with Retry-After, no token, no
  * provisioning, and the assertion's jti released so the device can retry the
  * very same assertion once KMS is back. The outage is real: the local KMS
  * endpoint is closed (connection refused) and later restarted on its port.

@@ -5,7 +5,7 @@ import { base64Der } from '../../support/device-client';
 import { type EnrolledDevice, bindDevice, getDevice, issueDevice } from '../../support/device-fleet';
 
 /*
- * SPEC §4.1 with an off-the-shelf OAuth client, panva's openid-client, used
+ * docs/contract.md §4.1 with an off-the-shelf OAuth client, panva's openid-client, used
  * as its documentation shows: RFC 8414 discovery from the pool's issuer, then
  * client_credentials with private_key_jwt (iss = sub = client_id = deviceId).
  * The one addition is the device's x5c in the assertion header, through the

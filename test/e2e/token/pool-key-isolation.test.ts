@@ -5,7 +5,7 @@ import { type EnrolledDevice, bindDevice, issueDevice, makeOrganisationPki, requ
 import { errorOf } from '../admin/support';
 
 /*
- * SPEC §4.6 (issue "tenant isolation"): every pool signs with its own KMS key,
+ * docs/contract.md §4.6 (issue "tenant isolation"): every pool signs with its own KMS key,
  * so a service of organisation B that trusts its own pool's JWKS and a shared
  * `aud` refuses organisation A's tokens. Over HTTP, verified the way a
  * resource server does (jose's remote and local JWKS sets).

@@ -4,7 +4,7 @@ import { deviceAssertion, postToken } from '../../support/device-fleet';
 import { useTokenPool } from '../../support/token-pool';
 
 /*
- * SPEC §3.5: `PATCH .../env/{envId}` sets the pool's `tokenLifetimeSeconds`
+ * docs/contract.md §3.5: `PATCH .../env/{envId}` sets the pool's `tokenLifetimeSeconds`
  * (60..86400); its tokens then carry that lifetime (`expires_in`, `exp - iat`)
  * from the very next request, and only that pool's.
  */

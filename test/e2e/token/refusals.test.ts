@@ -12,7 +12,7 @@ import {
 } from '../../support/device-fleet';
 
 /*
- * SPEC §4.2/§4.4 refusals over real HTTP: exact status, RFC 6749 error, the
+ * docs/contract.md §4.2/§4.4 refusals over real HTTP: exact status, RFC 6749 error, the
  * domain code (error_description prefix), no token, and no provisioning.
  */
 describe('token endpoint: refusals', () => {

@@ -11,7 +11,7 @@ import {
 } from '../../support/device-fleet';
 
 /*
- * SPEC §6: a jti is accepted once per pool until its exp, enforced by a
+ * docs/contract.md §6: a jti is accepted once per pool until its exp, enforced by a
  * DynamoDB conditional write; of N concurrent requests exactly one wins.
  */
 describe('token endpoint: assertion replay', () => {

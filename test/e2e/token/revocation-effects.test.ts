@@ -13,12 +13,12 @@ import { crlsPath, revocationsPath, revoke, uploadCrl } from '../admin/revocatio
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /*
- * SPEC §3.4 at the token endpoint: every certificate of the validated path
+ * docs/contract.md §3.4 at the token endpoint: every certificate of the validated path
  * but the anchor is checked against the pool's revocations and CRLs, from
  * the very next request; a CRL past its nextUpdate refuses every certificate
  * of its issuer (fail closed) until a fresh one is uploaded.
  */
-describe('revocation at the token endpoint (SPEC §3.4)', () => {
+describe('revocation at the token endpoint (docs/contract.md §3.4)', () => {
   const pool = useTokenPool();
   let workDir: string;
   /** A second intermediate under the same root: its devices must be unaffected by what happens to the first. */

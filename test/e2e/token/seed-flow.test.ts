@@ -8,7 +8,7 @@ import { type LocalIdpProcess, childEnvironment, startLocalIdpProcess } from '..
 
 /*
  * The canonical flow, driven exactly as a platform team and a device drive it:
- * `npm start` (npx tsx local/start.ts) as its own process, the SPEC §5 openssl
+ * `npm start` (npx tsx local/start.ts) as its own process, the docs/contract.md §5 openssl
  * recipe, curl for the admin API and the token request, and a device that
  * signs its own assertion with PyJWT. The token is then verified by PyJWT
  * against the JWKS fetched over HTTP. Debian's /usr/bin/python3 is used on
@@ -31,7 +31,7 @@ describe('seed flow: npm start, the openssl recipe, curl and a PyJWT device', ()
   let dataDir: string;
   let idp: LocalIdpProcess | undefined;
   let baseUrl: string;
-  /** Every assertion and token that crossed the wire: none may appear in the server's output (SPEC §6). */
+  /** Every assertion and token that crossed the wire: none may appear in the server's output (docs/contract.md §6). */
   const secrets: string[] = [];
   let env: { orgId: string; envId: string; clientPoolId: string; issuer: string; tokenEndpoint: string; jwksUri: string };
 

@@ -14,7 +14,7 @@ import {
 } from '../../support/device-fleet';
 
 /*
- * SPEC §6: the token function reads the pool's trust list and the binding on
+ * docs/contract.md §6: the token function reads the pool's trust list and the binding on
  * every request, so a deleted root or a removed binding refuses the very next
  * request, with no warm-up request in between.
  */

@@ -5,7 +5,7 @@ import type { HttpAnswer, TokenAnswer } from '../../support/device-fleet';
  * whole answer rather than one mismatching field.
  */
 
-/** SPEC §4.4 dependency failure: 503, temporarily_unavailable, Retry-After, no token. */
+/** docs/contract.md §4.4 dependency failure: 503, temporarily_unavailable, Retry-After, no token. */
 export function unavailableShape(answer: HttpAnswer<TokenAnswer>) {
   return {
     status: answer.status,

@@ -8,7 +8,7 @@ import type { DirectoryRepository } from '../../../src/usecases/ports';
 import { STACK_TAG, type SigningKeyWorld, startSigningKeyWorld } from './support';
 
 /*
- * SPEC §4.6 + "nothing half-written": creating an environment creates its
+ * docs/contract.md §4.6 + "nothing half-written": creating an environment creates its
  * pool's KMS key first, then writes environment and pool in one transaction.
  * A KMS failure is a 503 with nothing written; a failed or refused write
  * schedules the new key for deletion; a write whose answer was lost is

@@ -5,7 +5,7 @@ import { DomainError } from '../../../src/errors';
 import { type SigningKeyWorld, startSigningKeyWorld } from './support';
 
 /*
- * SPEC §4.6 against DynamoDB Local and the local KMS endpoint, with the clock
+ * docs/contract.md §4.6 against DynamoDB Local and the local KMS endpoint, with the clock
  * injected: hours of rotations (a new pool, and a pool created before
  * per-pool keys that is migrated on the way), sweeps, and a real KMS-signed
  * token per pool per step. Checked with jose, the way a resource server

@@ -1,7 +1,7 @@
 import { CLOCK_SKEW_SECONDS, MAX_ASSERTION_LIFETIME_SECONDS, checkAssertionClaims } from '../../../src/domain/assertion/claims';
 import { DomainError } from '../../../src/errors';
 
-/* RFC 7523 §3 as tightened by SPEC §4.2, at a frozen clock. */
+/* RFC 7523 §3 as tightened by docs/contract.md §4.2, at a frozen clock. */
 
 const NOW = new Date('2030-06-15T12:00:00Z');
 const T = NOW.getTime() / 1000;

@@ -2,7 +2,7 @@ import { ALLOWED_ASSERTION_ALGS, MAX_ASSERTION_BYTES, parseCompactJws } from '..
 import { DomainError } from '../../../src/errors';
 import { base64urlJson } from '../../support/device-client';
 
-/* RFC 7515 §7.1 compact serialization, refused before anything is trusted (SPEC §4.2, §4.3). */
+/* RFC 7515 §7.1 compact serialization, refused before anything is trusted (docs/contract.md §4.2, §4.3). */
 
 const DER_A = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]);
 const DER_B = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x02, 0xff]);
@@ -94,12 +94,12 @@ describe('parseCompactJws', () => {
     });
   });
 
-  describe('alg: only the SPEC §4.2 asymmetric algorithms', () => {
+  describe('alg: only the docs/contract.md §4.2 asymmetric algorithms', () => {
     it.each(ALLOWED_ASSERTION_ALGS.map((alg) => [alg]))('accepts %s', (alg) => {
       expect(parseCompactJws(jws({ alg, x5c: X5C })).header.alg).toBe(alg);
     });
 
-    it('lists exactly the nine algorithms of SPEC §4.2', () => {
+    it('lists exactly the nine algorithms of docs/contract.md §4.2', () => {
       expect([...ALLOWED_ASSERTION_ALGS]).toEqual(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512']);
     });
 
@@ -181,7 +181,7 @@ describe('parseCompactJws', () => {
     });
   });
 
-  describe('size (SPEC §4.3: at most 16 KiB of assertion)', () => {
+  describe('size (docs/contract.md §4.3: at most 16 KiB of assertion)', () => {
     function sized(bytes: number): string {
       const base = jws(undefined, { ...CLAIMS, pad: '' });
       // Each 3 bytes of JSON become 4 base64url characters; pad until the exact length is reached.

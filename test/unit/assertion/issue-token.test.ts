@@ -8,7 +8,7 @@ import { BASE, DEADLINE_MS, POOL, World, fingerprintOf, issuerIdOf, serialOf } f
 const sha256Base64Url = (der: Uint8Array) => createHash('sha256').update(der).digest('base64url');
 
 /*
- * The decision of SPEC §4 with in-memory ports and a frozen clock: what is
+ * The decision of docs/contract.md §4 with in-memory ports and a frozen clock: what is
  * read, what is written, in which order, and what reaches the signer; and
  * what happens when the device, its binding or the pool's trust change
  * between the decision's reads, its commit and its answer (the invariants

@@ -11,7 +11,7 @@ function codeOf(run: () => unknown): string {
   return 'granted';
 }
 
-describe('grantScopes (SPEC §4.4)', () => {
+describe('grantScopes (docs/contract.md §4.4)', () => {
   it('the JWT-bearer flow needs the "device" scope', () => {
     expect(DEVICE_SCOPE).toBe('device');
   });

@@ -16,7 +16,7 @@ describe('accessTokenClaims (RFC 9068 §2.2, RFC 8705 §3.1)', () => {
     lifetimeSeconds: 3600,
   };
 
-  it('has exactly the SPEC §4.5 claims', () => {
+  it('has exactly the docs/contract.md §4.5 claims', () => {
     const iat = Date.parse('2030-06-15T12:00:00Z') / 1000;
     expect(accessTokenClaims(input)).toEqual({
       iss: input.issuer,

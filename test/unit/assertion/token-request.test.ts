@@ -2,7 +2,7 @@ import { JWT_BEARER_CLIENT_ASSERTION, JWT_BEARER_GRANT, checkClientId, parseToke
 import { DependencyError, DomainError } from '../../../src/errors';
 import { oauthErrorResponse } from '../../../src/http/error-responses';
 
-/* SPEC §4.1 request forms; RFC 6749 §3.2 (no repeated parameters) and §5.2 (error codes). */
+/* docs/contract.md §4.1 request forms; RFC 6749 §3.2 (no repeated parameters) and §5.2 (error codes). */
 
 const JWT = 'aaa.bbb.ccc';
 
@@ -21,7 +21,7 @@ function codeOf(body: string): string {
 }
 
 describe('parseTokenRequest', () => {
-  it('uses the SPEC §4.1 constants', () => {
+  it('uses the docs/contract.md §4.1 constants', () => {
     expect(JWT_BEARER_GRANT).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
     expect(JWT_BEARER_CLIENT_ASSERTION).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
   });

@@ -92,7 +92,7 @@ describe('CA tooling', () => {
     expect(certificates.match(/BEGIN CERTIFICATE/g)).toHaveLength(3);
   });
 
-  it('ca issue --recipe: exactly the SPEC §5 shape, X.509 v1 without extensions, RSA-2048, C/ST/L/O/CN, valid from now', async () => {
+  it('ca issue --recipe: exactly the docs/contract.md §5 shape, X.509 v1 without extensions, RSA-2048, C/ST/L/O/CN, valid from now', async () => {
     const out = join(work, 'recipe');
     const result = issueDevice({ caDir: ca, deviceId: 'device-id-or-asset-id', businessUnit: 'Business Unit ID', outDir: out, shape: 'recipe', now: NOW });
     const [device, intermediate, root] = pem(join(out, 'device.chain.crt'));

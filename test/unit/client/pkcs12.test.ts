@@ -8,7 +8,7 @@ import { readPkcs12 } from '../../../src/client/pkcs12-reader';
 import { writePkcs12 } from '../../../src/client/pkcs12-writer';
 import { testDevice } from './helpers';
 
-/* PKCS#12 files both ways: ours read by OpenSSL 3 (no legacy provider), OpenSSL's (the SPEC §5 recipe's) read by us. */
+/* PKCS#12 files both ways: ours read by OpenSSL 3 (no legacy provider), OpenSSL's (the docs/contract.md §5 recipe's) read by us. */
 
 jest.setTimeout(60_000);
 

@@ -5,7 +5,7 @@ import type { DeviceCredentials } from '../../../src/client/device-credentials';
 import { TOKEN_REPLY, startScriptedTokenServer, testDevice } from './helpers';
 
 /*
- * Token requests against a real HTTP endpoint started here: both SPEC §4.1
+ * Token requests against a real HTTP endpoint started here: both docs/contract.md §4.1
  * forms, and retries on 503/429 as Retry-After asks, jittered and bounded.
  * The waits are recorded, not slept.
  */

@@ -5,7 +5,7 @@ import { SigningError } from '../../../src/crypto/signing-error';
 import type { Pool, PoolSigningKey } from '../../../src/domain/model';
 import { FakeVault, LEGACY } from '../usecases/signing-key-fakes';
 
-/* SPEC §4.6: which key signs a pool's token and which keys its JWKS publishes, from the pool item alone. */
+/* docs/contract.md §4.6: which key signs a pool's token and which keys its JWKS publishes, from the pool item alone. */
 const T0 = Date.parse('2031-03-01T00:00:00.000Z');
 const LIFETIME = 3600;
 

@@ -1,7 +1,7 @@
 import { MAX_POOL_AUDIENCES, parseAudiences, selectAudience } from '../../../src/domain/audiences';
 import { DomainError } from '../../../src/errors';
 
-/* SPEC §3.5 pool audiences and §4.1 `resource` (RFC 8707 §2). */
+/* docs/contract.md §3.5 pool audiences and §4.1 `resource` (RFC 8707 §2). */
 
 function codeOf(run: () => unknown): string {
   try {

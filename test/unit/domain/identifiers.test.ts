@@ -75,7 +75,7 @@ describe('scope tokens (RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-
   });
 });
 
-describe('requireScopes (SPEC §3.2: a non-empty array of scope tokens)', () => {
+describe('requireScopes (docs/contract.md §3.2: a non-empty array of scope tokens)', () => {
   it('returns the scopes, duplicates removed, order kept', () => {
     expect(requireScopes(['device', 'b', 'device', 'a'])).toEqual(['device', 'b', 'a']);
   });

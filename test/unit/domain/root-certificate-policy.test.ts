@@ -7,7 +7,7 @@ import { DomainError } from '../../../src/errors';
 import { type CertificateSpec, type TestCertificate, TEST_NOW, makeIntermediate, makeLeaf, makeRoot, toPem } from '../../support/pki';
 import { openssl } from '../../support/pki-openssl';
 
-/* SPEC §3.1: each upload rule on its own, with its own code; time frozen at TEST_NOW. */
+/* docs/contract.md §3.1: each upload rule on its own, with its own code; time frozen at TEST_NOW. */
 const assess = (content: string | Uint8Array, now = TEST_NOW): AcceptedRoot | string => {
   try {
     return assessRootCertificateUpload(Buffer.from(content), now);
@@ -133,7 +133,7 @@ describe('assessRootCertificateUpload', () => {
       expect(await codeFor({ notBefore: new Date('2030-06-15T12:00:01Z') })).toBe('certificate_not_yet_valid');
     });
 
-    it('weak_key: RSA below 2048 bits, and EC curves other than P-256/P-384 (SPEC §3.1)', async () => {
+    it('weak_key: RSA below 2048 bits, and EC curves other than P-256/P-384 (docs/contract.md §3.1)', async () => {
       expect(await codeFor({ keyAlgorithm: 'RSA-1024' })).toBe('weak_key');
       expect(await codeFor({ keyAlgorithm: 'EC-P521' })).toBe('weak_key');
     });

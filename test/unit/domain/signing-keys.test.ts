@@ -11,7 +11,7 @@ import {
   signingKeyStates,
 } from '../../../src/domain/signing-keys';
 
-/* SPEC §4.6: which key is next, active, retiring or retired at an instant — pure, clock passed in. */
+/* docs/contract.md §4.6: which key is next, active, retiring or retired at an instant — pure, clock passed in. */
 const T0 = Date.parse('2031-03-01T00:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
 const iso = (seconds: number) => at(seconds).toISOString();

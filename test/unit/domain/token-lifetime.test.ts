@@ -1,7 +1,7 @@
 import { DomainError } from '../../../src/errors';
 import { keyRetentionSeconds, parseTokenLifetime, tokenLifetimeOf } from '../../../src/domain/token-lifetime';
 
-describe('a pool token lifetime (SPEC §3.5)', () => {
+describe('a pool token lifetime (docs/contract.md §3.5)', () => {
   it.each([60, 61, 3600, 86_400])('accepts %i seconds', (value) => {
     expect(parseTokenLifetime(value)).toBe(value);
   });

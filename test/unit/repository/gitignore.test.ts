@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 /*
- * Key material and the SPEC §5 recipe's outputs must never be committed by
+ * Key material and the docs/contract.md §5 recipe's outputs must never be committed by
  * accident, and the committed test fixtures must not be hidden by the rules
  * that keep them out.
  */

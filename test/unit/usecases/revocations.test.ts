@@ -64,7 +64,7 @@ class InMemoryRevocations implements RevocationRepository {
   }
 }
 
-describe('RevocationService (SPEC §3.4)', () => {
+describe('RevocationService (docs/contract.md §3.4)', () => {
   let root: TestCertificate;
   let intermediate: TestCertificate;
   let device: TestCertificate;

@@ -5,7 +5,7 @@ import { SigningKeyService } from '../../../src/usecases/signing-keys';
 import { FakePools, FakeVault, LEGACY } from './signing-key-fakes';
 
 /*
- * SPEC §4.6 "no verifier ever meets an unknown kid", checked by stepping an
+ * docs/contract.md §4.6 "no verifier ever meets an unknown kid", checked by stepping an
  * injected clock through days of rotations (some refused while a key is
  * pending), sweeps and token issuance, with the real selection code
  * (PoolTokenSigner) and rotation use case. A verifier may hold any JWKS it

@@ -4,7 +4,7 @@ import { SigningKeyService } from '../../../src/usecases/signing-keys';
 import type { Principal } from '../../../src/usecases/authenticate';
 import { FakePools, FakeVault, LEGACY } from './signing-key-fakes';
 
-/* SPEC §3.5/§4.6: rotation, listing and sweeping of a pool's keys, with an injected clock and in-memory ports. */
+/* docs/contract.md §3.5/§4.6: rotation, listing and sweeping of a pool's keys, with an injected clock and in-memory ports. */
 const ADMIN: Principal = { kind: 'admin' };
 const ORG_KEY: Principal = { kind: 'org', orgId: 'acme', keyId: 'k0123456789abcdef' };
 const T0 = Date.parse('2031-03-01T00:00:00.000Z');

@@ -11,7 +11,7 @@ import { DomainError } from '../../../../src/errors';
 import { openssl, pemToDer } from '../../../support/pki-openssl';
 
 /*
- * Files people actually have (SPEC §3.1, RFC 7468 §2/§3 lax parsing), made
+ * Files people actually have (docs/contract.md §3.1, RFC 7468 §2/§3 lax parsing), made
  * with openssl here: each is read the same way by the upload rules, the
  * revocation request, the CRL import and the validate-chain CLI.
  */
