@@ -1,4 +1,4 @@
-import { startHarnessIdp } from '../test/load/support/harness-idp';
+import { startTestIdp } from '../test/support/test-idp';
 import { enrolFleet, sendTokenRequest, tokenRequestBodies } from './enrolled-fleet';
 import { SdkCallCounter } from './sdk-call-counter';
 
@@ -33,7 +33,7 @@ export interface CallsPerToken {
 export async function measureCallsPerToken(endpoints: { dynamodb: string; s3: string }, devices: number): Promise<CallsPerToken> {
   const counter = new SdkCallCounter();
   counter.install();
-  const idp = await startHarnessIdp({ dynamodbEndpoint: endpoints.dynamodb, s3Endpoint: endpoints.s3 });
+  const idp = await startTestIdp({ dynamodbEndpoint: endpoints.dynamodb, s3Endpoint: endpoints.s3 });
   try {
     const fleet = await enrolFleet(idp, devices, 'bench-calls');
     for (const body of await tokenRequestBodies(fleet, devices)) expectIssued(await sendTokenRequest(fleet, body));

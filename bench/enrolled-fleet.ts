@@ -1,4 +1,4 @@
-import { runWithConcurrency } from '../test/load/support/load-stats';
+import { runWithConcurrency } from '../test/support/load-stats';
 import { tokenRequestBody } from '../test/support/device-client';
 import { type EnrolledDevice, bindDevice, deviceAssertion, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../test/support/device-fleet';
 import type { EnvironmentInfo, TestIdp } from '../test/support/test-idp';

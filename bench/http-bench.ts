@@ -1,5 +1,5 @@
-import { startHarnessIdpProcess } from '../test/load/support/harness-idp';
-import { type LatencySummary, processRssMiB, runWithConcurrency, summarise, tally } from '../test/load/support/load-stats';
+import { type LatencySummary, processRssMiB, runWithConcurrency, summarise, tally } from '../test/support/load-stats';
+import { startTestIdp } from '../test/support/test-idp';
 import { enrolFleet, sendTokenRequest, tokenRequestBodies } from './enrolled-fleet';
 
 export interface HttpBenchOptions {
@@ -27,7 +27,7 @@ export interface HttpBenchResult {
  * runs in this process; assertions are signed before the clock starts.
  */
 export async function benchTokenEndpoint(endpoints: { dynamodb: string; s3: string }, options: HttpBenchOptions): Promise<HttpBenchResult> {
-  const idp = await startHarnessIdpProcess({ dynamodbEndpoint: endpoints.dynamodb, s3Endpoint: endpoints.s3 });
+  const idp = await startTestIdp({ process: true, dynamodbEndpoint: endpoints.dynamodb, s3Endpoint: endpoints.s3 });
   try {
     const fleet = await enrolFleet(idp, options.devices, 'bench-http');
     // Warm-up: handler modules loaded, signing key read, JIT and connection pools warm.

@@ -5,8 +5,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/emulators/dy
 import { type S3Local, startS3Local } from '../../local/emulators/s3-local';
 import { tokenRequestBody } from '../support/device-client';
 import { type EnrolledDevice, bindDevice, deviceAssertion, getDevice, issueDevice, makeOrganisationPki, postToken, sha256Hex, uploadRoot } from '../support/device-fleet';
-import type { EnvironmentInfo } from '../support/test-idp';
-import { type HarnessIdp, startHarnessIdp } from '../load/support/harness-idp';
+import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
 import { type FaultProxy, type ProxiedCall, holdFirst, startFaultProxy } from './support/fault-proxy';
 import { TOKEN, outageAnswerShape, refusalShape } from './support/token-expectations';
 
@@ -31,7 +30,7 @@ describe('a change that takes trust back, landing between a request\'s reads and
   let s3: S3Local;
   let s3Directory: string;
   let proxy: FaultProxy;
-  let idp: HarnessIdp;
+  let idp: TestIdp;
   let env: EnvironmentInfo;
   let pki: Awaited<ReturnType<typeof makeOrganisationPki>>;
   let counter = 0;
@@ -40,7 +39,7 @@ describe('a change that takes trust back, landing between a request\'s reads and
     s3Directory = mkdtempSync(join(tmpdir(), 'idp-interleavings-s3-'));
     [dynamo, s3] = await Promise.all([startDynamoDbLocal({ inMemory: true }), startS3Local({ directory: s3Directory })]);
     proxy = await startFaultProxy(dynamo.endpoint);
-    idp = await startHarnessIdp({ dynamodbEndpoint: proxy.endpoint, s3Endpoint: s3.endpoint });
+    idp = await startTestIdp({ dynamodbEndpoint: proxy.endpoint, s3Endpoint: s3.endpoint });
     env = await idp.createEnvironment('interleavings-org', 'prod');
     pki = await makeOrganisationPki('Interleavings');
     await uploadRoot(idp, env.clientPoolId, pki.root.pem);

@@ -12,9 +12,9 @@ import {
   sha256Hex,
   uploadRoot,
 } from '../support/device-fleet';
-import type { EnvironmentInfo } from '../support/test-idp';
-import { type HarnessIdp, accessTokenVerifier, startHarnessIdpProcess } from '../load/support/harness-idp';
-import { formatLatency, runWithConcurrency, summarise, tally } from '../load/support/load-stats';
+import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
+import { accessTokenVerifier } from '../support/access-token-verifier';
+import { formatLatency, runWithConcurrency, summarise, tally } from '../support/load-stats';
 import { type RestartableEmulator, startRestartableDynamoDb } from './support/restartable-emulators';
 import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavailableShape } from './support/token-expectations';
 import { report } from '../support/report';
@@ -44,13 +44,13 @@ interface Shot {
 
 describe('token endpoint: DynamoDB Local stopped mid-load, then restarted', () => {
   let dynamo: RestartableEmulator;
-  let idp: HarnessIdp;
+  let idp: TestIdp;
   let env: EnvironmentInfo;
   let devices: EnrolledDevice[];
 
   beforeAll(async () => {
     dynamo = await startRestartableDynamoDb();
-    idp = await startHarnessIdpProcess({ dynamodbEndpoint: dynamo.endpoint });
+    idp = await startTestIdp({ process: true, dynamodbEndpoint: dynamo.endpoint });
     env = await idp.createEnvironment('outage-org', 'prod');
     const pki = await makeOrganisationPki('Outage');
     await uploadRoot(idp, env.clientPoolId, pki.root.pem);

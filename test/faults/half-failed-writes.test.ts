@@ -7,8 +7,7 @@ import { type S3Local, localS3ClientConfig, startS3Local } from '../../local/emu
 import { tokenRequestBody } from '../support/device-client';
 import { type EnrolledDevice, bindDevice, deviceAssertion, getDevice, issueDevice, makeOrganisationPki, postToken, sha256Hex, uploadRoot } from '../support/device-fleet';
 import { makeRoot } from '../support/pki';
-import type { EnvironmentInfo } from '../support/test-idp';
-import { type HarnessIdp, startHarnessIdp } from '../load/support/harness-idp';
+import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
 import { type FaultProxy, type ProxiedCall, breakFirst, breakSequence, startFaultProxy } from './support/fault-proxy';
 import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavailableShape } from './support/token-expectations';
 
@@ -32,7 +31,7 @@ describe('writes that fail halfway', () => {
   let s3Directory: string;
   let dynamoProxy: FaultProxy;
   let s3Proxy: FaultProxy;
-  let idp: HarnessIdp;
+  let idp: TestIdp;
   let env: EnvironmentInfo;
   let pki: Awaited<ReturnType<typeof makeOrganisationPki>>;
   let bucket: S3Client;
@@ -42,7 +41,7 @@ describe('writes that fail halfway', () => {
     s3Directory = mkdtempSync(join(tmpdir(), 'idp-fault-s3-'));
     [dynamo, s3] = await Promise.all([startDynamoDbLocal({ inMemory: true }), startS3Local({ directory: s3Directory })]);
     [dynamoProxy, s3Proxy] = await Promise.all([startFaultProxy(dynamo.endpoint), startFaultProxy(s3.endpoint)]);
-    idp = await startHarnessIdp({ dynamodbEndpoint: dynamoProxy.endpoint, s3Endpoint: s3Proxy.endpoint });
+    idp = await startTestIdp({ dynamodbEndpoint: dynamoProxy.endpoint, s3Endpoint: s3Proxy.endpoint });
     bucket = new S3Client({ ...localS3ClientConfig(s3.endpoint), maxAttempts: 1 });
     env = await idp.createEnvironment('half-failed-org', 'prod');
     pki = await makeOrganisationPki('Half Failed');

@@ -14,9 +14,9 @@ import {
   sha256Hex,
   uploadRoot,
 } from '../support/device-fleet';
-import type { EnvironmentInfo } from '../support/test-idp';
-import { type HarnessIdp, accessTokenVerifier, startHarnessIdp } from '../load/support/harness-idp';
-import { runWithConcurrency, tally } from '../load/support/load-stats';
+import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
+import { accessTokenVerifier } from '../support/access-token-verifier';
+import { runWithConcurrency, tally } from '../support/load-stats';
 import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavailableShape } from './support/token-expectations';
 import { report } from '../support/report';
 
@@ -31,13 +31,13 @@ jest.setTimeout(120_000);
 const CONCURRENCY = 8;
 
 describe('token endpoint: KMS endpoint down', () => {
-  let idp: HarnessIdp;
+  let idp: TestIdp;
   let env: EnvironmentInfo;
   let pki: Awaited<ReturnType<typeof makeOrganisationPki>>;
   let kmsDown = false;
 
   beforeAll(async () => {
-    idp = await startHarnessIdp();
+    idp = await startTestIdp();
     env = await idp.createEnvironment('kms-org', 'prod');
     pki = await makeOrganisationPki('Kms');
     await uploadRoot(idp, env.clientPoolId, pki.root.pem);

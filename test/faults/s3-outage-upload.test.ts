@@ -3,9 +3,8 @@ import { localS3ClientConfig } from '../../local/emulators/s3-local';
 import { tokenRequestBody } from '../support/device-client';
 import { bindDevice, deviceAssertion, issueDevice, makeOrganisationPki, postToken, sha256Hex } from '../support/device-fleet';
 import { type TestCertificate, makeRoot } from '../support/pki';
-import type { EnvironmentInfo } from '../support/test-idp';
-import { type HarnessIdp, startHarnessIdp } from '../load/support/harness-idp';
-import { runWithConcurrency, tally } from '../load/support/load-stats';
+import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
+import { runWithConcurrency, tally } from '../support/load-stats';
 import { type RestartableEmulator, startRestartableS3 } from './support/restartable-emulators';
 import { TOKEN, outageAnswerShape } from './support/token-expectations';
 import { report } from '../support/report';
@@ -20,12 +19,12 @@ jest.setTimeout(120_000);
 
 describe('root CA upload: S3 down', () => {
   let s3: RestartableEmulator;
-  let idp: HarnessIdp;
+  let idp: TestIdp;
   let bucket: S3Client;
 
   beforeAll(async () => {
     s3 = await startRestartableS3();
-    idp = await startHarnessIdp({ s3Endpoint: s3.endpoint });
+    idp = await startTestIdp({ s3Endpoint: s3.endpoint });
     bucket = new S3Client({ ...localS3ClientConfig(s3.endpoint), maxAttempts: 1 });
   });
   afterAll(async () => {

@@ -2,12 +2,11 @@ import fc from 'fast-check';
 import { base64Der } from '../support/device-client';
 import { type EnrolledDevice, bindDevice, deleteRoot, issueDevice, makeOrganisationPki, sha256Hex, uploadRoot } from '../support/device-fleet';
 import { makeRoot } from '../support/pki';
-import type { EnvironmentInfo, TestIdp } from '../support/test-idp';
+import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
 import { claimsFor, headerFor, signedBy } from './support/attack-kit';
 import { derMutation, mutateDer, sameBytes } from './support/der-mutations';
 import { fuzzParameters, fuzzTimeout } from './support/fuzz-settings';
 import { CHAIN_REFUSAL_CODES, OutcomeTally, type StoredState, expectTokenRefusal, storedState } from './support/fuzz-harness';
-import { startHostileIdp } from './support/hostile-idp';
 import { pemMutation, mutatePem } from './support/pem-mutations';
 import { type RejectionWatch, watchUnhandledRejections } from './support/rejection-watch';
 import { send } from './support/refusal-table';
@@ -30,7 +29,7 @@ describe('fuzz: certificates', () => {
 
   beforeAll(async () => {
     rejections = watchUnhandledRejections();
-    idp = await startHostileIdp();
+    idp = await startTestIdp();
     [env, uploadEnv] = [await idp.createEnvironment(), await idp.createEnvironment()];
     const pki = await makeOrganisationPki('Fuzz');
     await uploadRoot(idp, env.clientPoolId, pki.root.pem);

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { base64Der, base64urlJson, signRaw, tokenRequestBody } from '../support/device-client';
 import { type EnrolledDevice, bindDevice, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../support/device-fleet';
-import type { EnvironmentInfo, TestIdp } from '../support/test-idp';
+import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
 import { claimsFor, headerFor, signedBy } from './support/attack-kit';
 import { OutcomeTally, type StoredState, expectTokenRefusal, storedState } from './support/fuzz-harness';
 import { fuzzParameters, fuzzTimeout } from './support/fuzz-settings';
-import { startHostileIdp } from './support/hostile-idp';
 import { type RejectionWatch, watchUnhandledRejections } from './support/rejection-watch';
 
 /*
@@ -26,7 +25,7 @@ describe('fuzz: JWT assertions', () => {
 
   beforeAll(async () => {
     rejections = watchUnhandledRejections();
-    idp = await startHostileIdp();
+    idp = await startTestIdp();
     env = await idp.createEnvironment();
     pki = await makeOrganisationPki('JwtFuzz');
     await uploadRoot(idp, env.clientPoolId, pki.root.pem);

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { deleteRoot, sha256Hex } from '../support/device-fleet';
 import { type TestCertificate, makeRoot } from '../support/pki';
-import type { EnvironmentInfo, TestIdp } from '../support/test-idp';
+import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
 import { OutcomeTally, type StoredState, storedState } from './support/fuzz-harness';
 import { fuzzParameters, fuzzTimeout } from './support/fuzz-settings';
-import { startHostileIdp } from './support/hostile-idp';
 import { applyBytes, byteChange, render, uploadChange, validUpload } from './support/multipart-mutations';
 import { type RejectionWatch, watchUnhandledRejections } from './support/rejection-watch';
 
@@ -25,7 +24,7 @@ describe('fuzz: multipart upload bodies', () => {
 
   beforeAll(async () => {
     rejections = watchUnhandledRejections();
-    idp = await startHostileIdp();
+    idp = await startTestIdp();
     env = await idp.createEnvironment();
     root = await makeRoot({ cn: 'Multipart Fuzz Root', o: 'Fuzz' });
     empty = await storedState(idp, env.clientPoolId);

@@ -2,9 +2,8 @@ import fc from 'fast-check';
 import { tokenRequestBody } from '../support/device-client';
 import { type EnrolledDevice, bindDevice, deviceAssertion, issueDevice, makeOrganisationPki, uploadRoot } from '../support/device-fleet';
 import type { TestCertificate } from '../support/pki';
-import type { EnvironmentInfo, TestIdp } from '../support/test-idp';
+import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
 import { fuzzParameters, fuzzTimeout } from './support/fuzz-settings';
-import { startHostileIdp } from './support/hostile-idp';
 import { type RejectionWatch, watchUnhandledRejections } from './support/rejection-watch';
 
 /*
@@ -55,7 +54,7 @@ describe('fuzz: caller-chosen names shaped like Object.prototype members, every 
 
   beforeAll(async () => {
     rejections = watchUnhandledRejections();
-    idp = await startHostileIdp();
+    idp = await startTestIdp();
     env = await idp.createEnvironment();
     pki = await makeOrganisationPki('Prototype Fuzz');
     await uploadRoot(idp, env.clientPoolId, pki.root.pem);

@@ -12,9 +12,9 @@ import {
   uploadRoot,
 } from '../support/device-fleet';
 import type { KeyAlgorithm } from '../support/pki';
-import type { EnvironmentInfo } from '../support/test-idp';
-import { type HarnessIdp, accessTokenVerifier, startHarnessIdpProcess } from './support/harness-idp';
-import { formatLatency, formatMemory, memorySnapshot, processRssMiB, runWithConcurrency, summarise, tally } from './support/load-stats';
+import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
+import { accessTokenVerifier } from '../support/access-token-verifier';
+import { formatLatency, formatMemory, memorySnapshot, processRssMiB, runWithConcurrency, summarise, tally } from '../support/load-stats';
 import { report } from '../support/report';
 
 /*
@@ -47,12 +47,12 @@ interface Shot {
 }
 
 describe('token endpoint: 1,000 distinct assertions at concurrency 32', () => {
-  let idp: HarnessIdp;
+  let idp: TestIdp;
   let env: EnvironmentInfo;
   let devices: EnrolledDevice[];
 
   beforeAll(async () => {
-    idp = await startHarnessIdpProcess();
+    idp = await startTestIdp({ process: true });
     env = await idp.createEnvironment('load-org', 'prod');
     const pki = await makeOrganisationPki('Load');
     await uploadRoot(idp, env.clientPoolId, pki.root.pem);

@@ -25,29 +25,41 @@ function endpoint(variable: 'TEST_DYNAMODB_ENDPOINT' | 'TEST_S3_ENDPOINT'): stri
   return value;
 }
 
-/** Table and bucket names that say which test file made them, unique per call. */
-function uniqueName(maxLength: number): string {
-  const testPath = expect.getState().testPath;
-  const file = testPath ? basename(testPath).replace(/\.test\.[cm]?[jt]sx?$/, '') : 'test';
+/**
+ * A table or bucket name that says which test file made it (`device-idp`
+ * outside jest, e.g. in `npm run bench`), unique per call: lowercase letters,
+ * digits and hyphens, at most `maxLength` characters (S3 bucket names: 63).
+ */
+export function uniqueName(maxLength: number): string {
+  const testPath = (globalThis as { expect?: typeof expect }).expect?.getState().testPath;
+  const file = testPath ? basename(testPath).replace(/\.test\.[cm]?[jt]sx?$/, '') : 'device-idp';
   const slug = file.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   return `${slug.slice(0, maxLength - 9) || 'test'}-${randomUUID().slice(0, 8)}`;
 }
 
-let dynamoClient: DynamoDBClient | undefined;
-let documentClient: DynamoDBDocumentClient | undefined;
-let s3Client: S3Client | undefined;
+// Rebuilt when the endpoint changes: a file may point TEST_DYNAMODB_ENDPOINT at emulators of its own (test-idp.ts).
+let dynamoClient: { endpoint: string; client: DynamoDBClient; document: DynamoDBDocumentClient } | undefined;
+let s3Client: { endpoint: string; client: S3Client } | undefined;
+
+function dynamoClients(): NonNullable<typeof dynamoClient> {
+  const current = endpoint('TEST_DYNAMODB_ENDPOINT');
+  if (dynamoClient?.endpoint !== current) {
+    dynamoClient?.client.destroy();
+    const client = new DynamoDBClient(localDynamoDbClientConfig(current));
+    // Same marshalling options as the application's document client (src/aws-clients.ts).
+    const document = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    dynamoClient = { endpoint: current, client, document };
+  }
+  return dynamoClient;
+}
 
 export function testDynamoClient(): DynamoDBClient {
-  dynamoClient ??= new DynamoDBClient(localDynamoDbClientConfig(endpoint('TEST_DYNAMODB_ENDPOINT')));
-  return dynamoClient;
+  return dynamoClients().client;
 }
 
 /** Same marshalling options as the application's document client (src/aws-clients.ts). */
 export function testDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(testDynamoClient(), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return documentClient;
+  return dynamoClients().document;
 }
 
 /** A fresh table built from TABLE_SCHEMA (TTL enabled); returns its name. */
@@ -66,8 +78,12 @@ export async function createTestTables(): Promise<{ config: string; runtime: str
 }
 
 export function testS3Client(): S3Client {
-  s3Client ??= new S3Client(localS3ClientConfig(endpoint('TEST_S3_ENDPOINT')));
-  return s3Client;
+  const current = endpoint('TEST_S3_ENDPOINT');
+  if (s3Client?.endpoint !== current) {
+    s3Client?.client.destroy();
+    s3Client = { endpoint: current, client: new S3Client(localS3ClientConfig(current)) };
+  }
+  return s3Client.client;
 }
 
 /** A fresh, empty bucket; returns its name. */

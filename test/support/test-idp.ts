@@ -1,9 +1,15 @@
-import { mkdtempSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { startLocalIdp, type LocalIdp } from '../../local/local-idp';
-import { createTestBucket, createTestTable } from './emulators';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { localDynamoDbClientConfig } from '../../local/emulators/dynamodb-local';
+import { startLocalIdp, type LocalIdp, type LocalIdpOptions } from '../../local/local-idp';
+import { queryPoolPrefix } from '../../src/storage/table-operations';
+import { uniqueName } from './emulators';
+import { idpEmulators } from './idp-emulators';
+import { startIdpProcess } from './test-idp-process';
 
 export interface TestIdp extends LocalIdp {
   adminApiKey: string;
@@ -15,6 +21,14 @@ export interface TestIdp extends LocalIdp {
   request(path: string, init?: RequestInit & { apiKey?: string | null; json?: unknown }): Promise<Response>;
   /** Creates an org and an environment; returns the environment response (clientPoolId, issuer, tokenEndpoint, jwksUri). */
   createEnvironment(orgId?: string, envId?: string): Promise<EnvironmentInfo>;
+  /** A document client on the IDP's DynamoDB (one attempt per call), to read stored state directly. */
+  table: DynamoDBDocumentClient;
+  /** Items of one pool partition whose sort key starts with `prefix` (ROOT#, DEVICE#, BINDING#), strongly consistent. */
+  poolItems(clientPoolId: string, prefix: string): Promise<Record<string, unknown>[]>;
+  /** The process serving HTTP: this one, or the child of `{ process: true }`. */
+  serverPid: number;
+  /** Stops the IDP and the emulators started for it, and removes its data directory. */
+  stop(): Promise<void>;
 }
 
 export interface EnvironmentInfo {
@@ -26,33 +40,81 @@ export interface EnvironmentInfo {
   jwksUri: string;
 }
 
+export type TestIdpOptions = Pick<
+  LocalIdpOptions,
+  'signingKeySpec' | 'tokenTtlSeconds' | 'previousAdminApiKey' | 'trustDecisionDeadlineMs' | 'dynamodbEndpoint' | 's3Endpoint'
+> & {
+  /**
+   * Serve from a child process (test-idp-process.ts) instead of this one:
+   * for load, where the server must not share a thread with the load
+   * generator. The kmsServer hooks then throw.
+   */
+  process?: boolean;
+};
+
+/** Trust changes answer this long (+100 ms) after their commit; the deletion invariants hold for any value. */
+const TEST_TRUST_DECISION_DEADLINE_MS = 200;
+
 /**
  * The local IDP (the same code `npm start` runs) over real HTTP on a random
- * port, reusing the run's DynamoDB Local and s3rver with a fresh table and
- * bucket per test file. Start at most one per test file: the handlers read
- * their configuration from process.env, which jest keeps per file.
+ * port, with a fresh table, runtime table and bucket per call.
+ *
+ * - DynamoDB and S3, per service: the endpoint given (an emulator or fault
+ *   proxy the test controls), else the run's shared emulator
+ *   (test/support/global-setup.ts), else one started for this IDP
+ *   (idp-emulators.ts; with `process`, the child starts it).
+ * - `trustDecisionDeadlineMs`: default 200 ms in this process; in a child
+ *   process the deployed default (1000 ms), so load figures are those of the
+ *   deployed window.
+ *
+ * In this process, start at most one at a time per test file: the handlers
+ * read their configuration from process.env, which jest keeps per file.
  */
-export async function startTestIdp(
-  options: { signingKeySpec?: 'ECC_NIST_P256' | 'RSA_2048'; tokenTtlSeconds?: number; previousAdminApiKey?: string } = {},
-): Promise<TestIdp> {
-  const [tableName, bucketName] = await Promise.all([createTestTable(), createTestBucket()]);
-  const adminApiKey = randomBytes(24).toString('base64url');
-  const idp = await startLocalIdp({
-    port: 0,
+export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestIdp> {
+  // package.json supports Node 20; the SDK's Node 22 notice is noise (also outside jest, in `npm run bench`).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { process: inChild = false, ...idpOptions } = options;
+  const emulators = await idpEmulators(options, !inChild);
+  const tableName = uniqueName(240);
+  const settings = {
+    ...idpOptions,
     dataDir: mkdtempSync(join(tmpdir(), 'idp-test-data-')),
-    adminApiKey,
-    previousAdminApiKey: options.previousAdminApiKey,
-    dynamodbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT,
-    s3Endpoint: process.env.TEST_S3_ENDPOINT,
+    adminApiKey: randomBytes(24).toString('base64url'),
     tableName,
-    bucketName,
-    signingKeySpec: options.signingKeySpec,
-    tokenTtlSeconds: options.tokenTtlSeconds,
-    // Trust changes answer this long (+100 ms) after their commit; the deletion invariants hold for any value.
-    trustDecisionDeadlineMs: 200,
-  });
+    runtimeTableName: `${tableName}-runtime`,
+    bucketName: uniqueName(63),
+    dynamodbEndpoint: emulators.dynamodbEndpoint,
+    s3Endpoint: emulators.s3Endpoint,
+    trustDecisionDeadlineMs: options.trustDecisionDeadlineMs ?? (inChild ? undefined : TEST_TRUST_DECISION_DEADLINE_MS),
+  };
+  const release = async () => {
+    await emulators.stop();
+    rmSync(settings.dataDir, { recursive: true, force: true });
+  };
+  try {
+    const server = inChild ? await startIdpProcess(settings) : { idp: await startLocalIdp({ port: 0, ...settings }), pid: process.pid };
+    return withTestHelpers(server.idp, settings, server.pid, release);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
 
-  return { ...idp, adminApiKey, tableName, runtimeTableName: `${tableName}-runtime`, bucketName, ...adminClient(idp.baseUrl, adminApiKey) };
+function withTestHelpers(
+  idp: LocalIdp,
+  names: Pick<TestIdp, 'adminApiKey' | 'tableName' | 'runtimeTableName' | 'bucketName'>,
+  serverPid: number,
+  release: () => Promise<void>,
+): TestIdp {
+  const dynamo = new DynamoDBClient({ ...localDynamoDbClientConfig(idp.endpoints.dynamodb), maxAttempts: 1 });
+  const table = DynamoDBDocumentClient.from(dynamo);
+  const poolItems: TestIdp['poolItems'] = (clientPoolId, prefix) => queryPoolPrefix(table, names.tableName, clientPoolId, prefix);
+  const stop = async () => {
+    dynamo.destroy();
+    await idp.stop();
+    await release();
+  };
+  return { ...idp, ...names, ...adminClient(idp.baseUrl, names.adminApiKey), table, poolItems, serverPid, stop };
 }
 
 /** The admin API over HTTP: `request` with the admin key by default, and org + environment creation. */

@@ -9,8 +9,7 @@ import {
   uploadRoot,
 } from '../../support/device-fleet';
 import { type KeyAlgorithm, generateKeys, makeLeaf } from '../../support/pki';
-import type { EnvironmentInfo, TestIdp } from '../../support/test-idp';
-import { startHostileIdp } from './hostile-idp';
+import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
 import { type RejectionWatch, watchUnhandledRejections } from './rejection-watch';
 import { deviceItem, jtiItems } from './stored-state';
 
@@ -50,7 +49,7 @@ export function refusalTable(title: string, rows: readonly RefusalRow[], extra?:
 
     beforeAll(async () => {
       const rejections = watchUnhandledRejections();
-      const idp = await startHostileIdp();
+      const idp = await startTestIdp();
       const [env, otherEnv] = [await idp.createEnvironment(), await idp.createEnvironment()];
       const pki = await makeOrganisationPki('Hostile');
       await uploadRoot(idp, env.clientPoolId, pki.root.pem);

@@ -1,9 +1,11 @@
-import { type LocalIdpOptions, startLocalIdp } from '../../../local/local-idp';
+import { type LocalIdpOptions, startLocalIdp } from '../../local/local-idp';
 
 /*
  * Runs the local IDP (startLocalIdp, what `npm start` runs) in a process of
- * its own for the load test, so the server does not share a thread with the
- * load generator or run under jest's module sandbox. Prints one JSON line
+ * its own for startTestIdp({ process: true }) (test-idp-process.ts), so the
+ * server does not share a thread with a load generator or run under jest's
+ * module sandbox. Configuration: IDP_SERVE_CONFIG, the JSON of
+ * LocalIdpOptions without `port`. Prints one JSON line
  * with where it listens; stops, with its emulators, on SIGTERM/SIGINT or
  * when the parent goes away (stdin closes).
  */
