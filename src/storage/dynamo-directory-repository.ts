@@ -3,9 +3,8 @@ import { DependencyError, DomainError, callDependency } from '../errors';
 import type { Environment, EnvironmentChanges, Organisation, Pool, PoolSigningKey } from '../domain/model';
 import type { DirectoryRepository } from '../usecases/ports';
 import { POOL_ANCHORS, cancellationReasons, isTransactionConditionFailure, keys, withoutKeys } from './keys';
-import { putIfAbsent, transactWrite } from './table-operations';
+import { putIfAbsent, settledAfter, transactWrite } from './table-operations';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
-import { settleTrustChange } from './trust-decision-window';
 
 export class DynamoDirectoryRepository implements DirectoryRepository {
   constructor(
@@ -84,13 +83,13 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
     };
     try {
       const poolUpdate = this.poolSettingsUpdate(env.clientPoolId, changes);
-      await callDependency('dynamodb', () => transactWrite(this.client, poolUpdate ? [envUpdate, poolUpdate] : [envUpdate]));
+      const write = () => callDependency('dynamodb', () => transactWrite(this.client, poolUpdate ? [envUpdate, poolUpdate] : [envUpdate]));
+      // requireCrl can take trust away: answer only after the settle wait, as every such change (keys.ts).
+      await (changes.requireCrl === undefined ? write() : settledAfter(this.window, write));
     } catch (error) {
       if (cancellationReasons(error instanceof DependencyError ? error.cause : error)?.[0] === 'ConditionalCheckFailed') return undefined;
       throw error;
     }
-    // requireCrl can take trust away: answer only after the settle wait, as every such change (keys.ts).
-    if (changes.requireCrl !== undefined) await settleTrustChange(this.window);
     return this.getEnvironment(env.orgId, env.envId);
   }
 

@@ -3,7 +3,8 @@ import { DependencyError, callDependency } from '../errors';
 import type { RootCertificate } from '../domain/model';
 import type { TrustStoreRepository } from '../usecases/ports';
 import { POOL_ANCHORS, cancellationReasons, keys } from './keys';
-import { commitTrustChange, queryPoolPrefix, transactWrite } from './table-operations';
+import { commitTrustChange, queryPoolPrefix, settledAfter, transactWrite } from './table-operations';
+import { settleTrustChange } from './trust-decision-window';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 
 /**
@@ -44,12 +45,25 @@ export class DynamoTrustStoreRepository implements TrustStoreRepository {
 
   /** false when a record for this anchor already exists. */
   async createRoot(poolId: string, root: RootCertificate): Promise<boolean> {
-    return this.writeRoot(poolId, root, { ConditionExpression: 'attribute_not_exists(pk)' });
+    return this.writeRoot(poolId, root, { ConditionExpression: 'attribute_not_exists(pk)' }, false);
   }
 
-  /** Replaces the whole record; false when it is gone or no longer points at `expectedObjectKey`. */
-  async replaceRoot(poolId: string, root: RootCertificate, expectedObjectKey: string): Promise<boolean> {
-    return this.writeRoot(poolId, root, { ConditionExpression: 'objectKey = :expected', ExpressionAttributeValues: { ':expected': expectedObjectKey } });
+  /**
+   * Replaces the whole record; false when it is gone or no longer points at
+   * `expectedObjectKey`. `certificateChanged`: the anchor now holds another
+   * certificate (a renewal, another encoding), whose own validity and
+   * constraints may trust less: the write then moves the pool's trustEpoch
+   * and settles like every change that takes trust away (keys.ts).
+   */
+  async replaceRoot(poolId: string, root: RootCertificate, expectedObjectKey: string, { certificateChanged }: { certificateChanged: boolean }): Promise<boolean> {
+    const condition = { ConditionExpression: 'objectKey = :expected', ExpressionAttributeValues: { ':expected': expectedObjectKey } };
+    if (!certificateChanged) return this.writeRoot(poolId, root, condition, false);
+    return settledAfter(this.window, () => this.writeRoot(poolId, root, condition, true));
+  }
+
+  /** The settle wait of a change that took trust away, for an answer that depends on one (src/usecases/certificates.ts). */
+  async settleTrustChange(): Promise<void> {
+    await settleTrustChange(this.window);
   }
 
   async listRoots(poolId: string): Promise<RootCertificate[]> {
@@ -89,38 +103,67 @@ export class DynamoTrustStoreRepository implements TrustStoreRepository {
     throw new DependencyError('dynamodb', new Error('the pool kept changing while its roots were deleted'));
   }
 
-  /** The record and its map entry, in one transaction; the first write of a pool without the map creates it whole. */
-  private async writeRoot(poolId: string, root: RootCertificate, condition: { ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> }): Promise<boolean> {
+  /**
+   * The record and its map entry, in one transaction (with an increment of
+   * the pool's trustEpoch when `takesTrust`). The first write of a pool
+   * without the map creates it whole from the pool's records, on the
+   * condition that the map is still absent and the trustEpoch unchanged
+   * since those records were listed: a delete in between (it moves the epoch)
+   * makes it list again, so a deleted root never re-enters the map.
+   */
+  private async writeRoot(
+    poolId: string,
+    root: RootCertificate,
+    condition: { ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> },
+    takesTrust: boolean,
+  ): Promise<boolean> {
     const put = { Put: { TableName: this.tableName, Item: rootItem(poolId, root), ...condition } };
+    const epochIncrement = takesTrust ? ', trustEpoch = if_not_exists(trustEpoch, :zero) + :one' : '';
+    const epochValues = takesTrust ? { ':zero': 0, ':one': 1 } : {};
     for (let round = 1; round <= INDEX_ROUNDS; round++) {
       const entry = {
         Update: {
           TableName: this.tableName,
           Key: keys.pool(poolId),
-          UpdateExpression: 'SET #anchors.#id = :der',
+          UpdateExpression: `SET #anchors.#id = :der${epochIncrement}`,
           ConditionExpression: 'attribute_exists(#anchors)',
           ExpressionAttributeNames: { '#anchors': ANCHORS, '#id': root.anchorId },
-          ExpressionAttributeValues: { ':der': root.der },
+          ExpressionAttributeValues: { ':der': root.der, ...epochValues },
         },
       };
       const outcome = await this.transact([put, entry]);
       if (outcome !== 'pool-condition') return outcome === 'written';
+      const epoch = await this.trustEpoch(poolId);
       const existing = await this.listRoots(poolId);
       const whole = Object.fromEntries([...existing.map((record) => [record.anchorId, record.der]), [root.anchorId, root.der]]);
       const initialise = {
         Update: {
           TableName: this.tableName,
           Key: keys.pool(poolId),
-          UpdateExpression: 'SET #anchors = :anchors',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#anchors)',
+          UpdateExpression: `SET #anchors = :anchors${epochIncrement}`,
+          ConditionExpression:
+            epoch === undefined
+              ? 'attribute_exists(pk) AND attribute_not_exists(#anchors) AND attribute_not_exists(trustEpoch)'
+              : 'attribute_exists(pk) AND attribute_not_exists(#anchors) AND trustEpoch = :epoch',
           ExpressionAttributeNames: { '#anchors': ANCHORS },
-          ExpressionAttributeValues: { ':anchors': whole },
+          ExpressionAttributeValues: { ':anchors': whole, ...epochValues, ...(epoch === undefined ? {} : { ':epoch': epoch }) },
         },
       };
       const first = await this.transact([put, initialise]);
       if (first !== 'pool-condition') return first === 'written';
     }
     throw new DependencyError('dynamodb', new Error('the pool kept changing while a root was written'));
+  }
+
+  /** The pool's trustEpoch as stored (undefined: never moved), strongly consistent. */
+  private async trustEpoch(poolId: string): Promise<number | undefined> {
+    const result = await callDependency('dynamodb', () =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.pool(poolId), ConsistentRead: true, ProjectionExpression: 'trustEpoch' }),
+      ),
+    );
+    const epoch = result.Item?.trustEpoch;
+    return typeof epoch === 'number' ? epoch : undefined;
   }
 
   private async transact(items: Parameters<typeof transactWrite>[1]): Promise<'written' | 'record-condition' | 'pool-condition'> {

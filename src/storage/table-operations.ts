@@ -100,7 +100,7 @@ export async function commitTrustChange(
   poolUpdate: PoolItemUpdate = {},
 ): Promise<void> {
   const remove = poolUpdate.remove?.length ? ` REMOVE ${poolUpdate.remove.join(', ')}` : '';
-  await transactWrite(client, [
+  await settledAfter(window, () => transactWrite(client, [
     ...change,
     {
       Update: {
@@ -112,8 +112,33 @@ export async function commitTrustChange(
         ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
       },
     },
-  ]);
+  ]));
+}
+
+/**
+ * Runs the write of a change that takes trust away, then the settle wait
+ * before the caller may answer. A failure that does not prove nothing was
+ * written (a timeout, a lost reply, a 5xx: the transaction may still have
+ * committed) settles too before it is rethrown, so the answer a retry of the
+ * caller gets (404: already gone) cannot come before that commit's wait is
+ * over. A cancelled transaction or a refused request wrote nothing.
+ */
+export async function settledAfter<T>(window: TrustDecisionWindow, write: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await write();
+  } catch (error) {
+    if (!writeDefinitelyFailed(error)) await settleTrustChange(window);
+    throw error;
+  }
   await settleTrustChange(window);
+  return result;
+}
+
+function writeDefinitelyFailed(error: unknown): boolean {
+  const cause = error instanceof DependencyError ? error.cause : error;
+  const name = cause instanceof Error ? cause.name : undefined;
+  return name === 'TransactionCanceledException' || name === 'ValidationException' || name === 'ConditionalCheckFailedException';
 }
 
 const BATCH_GET_ATTEMPTS = 5;

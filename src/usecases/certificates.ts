@@ -83,7 +83,7 @@ export class CertificateService {
         const replacement = sameCertificate
           ? { ...existing, objectKey: record.objectKey }
           : { ...record, fingerprints: keptFingerprints(existing.fingerprints, root.fingerprint) };
-        if (await this.deps.trustStore.replaceRoot(clientPoolId, replacement, existing.objectKey)) {
+        if (await this.deps.trustStore.replaceRoot(clientPoolId, replacement, existing.objectKey, { certificateChanged: !sameCertificate })) {
           await this.removeObject(existing.objectKey, clientPoolId, root.fingerprint);
           if (sameCertificate) return { created: false, body: response('Certificate already uploaded') };
           return {
@@ -135,8 +135,10 @@ export class CertificateService {
       const roots = await this.deps.trustStore.listRoots(clientPoolId);
       const target = roots.find((root) => root.fingerprints.includes(normalised));
       if (!target) {
+        // Gone by another delete (concurrent, or an earlier attempt whose answer was lost): answer only once its settle wait is over too.
+        await this.deps.trustStore.settleTrustChange();
         if (round === 1) throw new DomainError('certificate_not_found', `no root with fingerprint ${normalised} in pool ${clientPoolId}`);
-        return; // a concurrent delete removed it
+        return;
       }
       const identity = storedAnchorIdentity(target);
       const anchor = roots.filter((root) => storedAnchorIdentity(root) === identity);

@@ -169,22 +169,19 @@ export class IssueToken {
   }
 
   /**
-   * Past the deadline (src/storage/trust-decision-window.ts): if trust was
-   * taken away since the read, the decision is re-taken on the new state
-   * (keys.ts). A change that committed before this re-read is seen by it; one
-   * that commits later answers after its settle wait, which started after
-   * this token's commit.
+   * Past the deadline (src/domain/trust-decision-window.ts): the trust
+   * decision is taken again on a read sent after the commit was
+   * acknowledged, and the token leaves only if it still holds (keys.ts). A
+   * change that committed before this read is wholly visible to it; one
+   * that commits later answers after its settle wait, which began after this
+   * token's commit. No epoch comparison decides here: one BatchGetItem is not
+   * a snapshot (its pool item may be newer than its revocation items), so
+   * the epoch read with a decision does not prove what the decision saw.
    */
   private async confirmTrust(decidedOn: Pool, named: DecisionParties, x5c: readonly Uint8Array[], now: Date): Promise<void> {
-    let epoch = decidedOn.trustEpoch;
-    for (let round = 1; round <= DECISION_ROUNDS; round++) {
-      const state = await this.deps.reader.read(decidedOn.clientPoolId, { ...named, revocationCandidates: this.revocationCandidates(decidedOn.clientPoolId, x5c) });
-      if (!state.pool) throw new DomainError('pool_not_found', 'unknown client pool');
-      if (state.pool.trustEpoch === epoch) return;
-      await this.trustedLeaf(state.pool, state, x5c, now);
-      epoch = state.pool.trustEpoch;
-    }
-    throw new DependencyError('dynamodb', new Error('the trust list kept changing during the request'));
+    const state = await this.deps.reader.read(decidedOn.clientPoolId, { ...named, revocationCandidates: this.revocationCandidates(decidedOn.clientPoolId, x5c) });
+    if (!state.pool) throw new DomainError('pool_not_found', 'unknown client pool');
+    await this.trustedLeaf(state.pool, state, x5c, now);
   }
 
   /** The pool's anchors as DER, remembering their parsed form to plan the pool's next read. */
@@ -203,8 +200,9 @@ export class IssueToken {
 
   /**
    * The revocation identities to read with the decision: those of every
-   * path the x5c can make with the pool's anchors as last read (the read
-   * says whether it covered the path that validates; TokenDecisionState).
+   * path the x5c can make with the pool's anchors as last read, each with
+   * the CRL scopes of that anchor (the read says whether it covered the path
+   * that validates, CRL signers included; TokenDecisionState).
    */
   private revocationCandidates(clientPoolId: string, x5c: readonly Uint8Array[]): RevocationKeys[] {
     const chain: ParsedCertificate[] = [];
@@ -220,7 +218,8 @@ export class IssueToken {
     const unique = new Map<string, RevocationKeys>();
     for (const subject of paths.flatMap((path) => revocationSubjects(path))) {
       const keys: RevocationKeys = {
-        issuerId: subject.issuerId,
+        scopeId: subject.scopeId,
+        legacyIssuerIds: subject.legacyIssuerIds,
         serialNumberHex: subject.serialNumberHex,
         fingerprint: subject.fingerprint,
         issuerSerialId: subject.issuerSerialId,

@@ -1,4 +1,4 @@
-import type { CrlEntry, RevocationIdentities, RevocationView } from '../domain/revocation';
+import type { CrlEntry, RevocationIdentities, RevocationIdentity, RevocationSubject, RevocationView } from '../domain/revocation';
 import type {
   Binding,
   CertificateRevocation,
@@ -128,8 +128,15 @@ export interface TrustStoreRepository {
   getRoot(poolId: string, anchorId: string): Promise<RootCertificate | undefined>;
   /** false when the pool already has a record for this anchor. */
   createRoot(poolId: string, root: RootCertificate): Promise<boolean>;
-  /** Replaces the anchor's record (certificate held, fingerprints, S3 object); false when it is gone or no longer points at `expectedObjectKey`. */
-  replaceRoot(poolId: string, root: RootCertificate, expectedObjectKey: string): Promise<boolean>;
+  /**
+   * Replaces the anchor's record (certificate held, fingerprints, S3 object);
+   * false when it is gone or no longer points at `expectedObjectKey`. With
+   * `certificateChanged`, a change that may take trust away: it moves the
+   * trustEpoch and answers after the settle wait.
+   */
+  replaceRoot(poolId: string, root: RootCertificate, expectedObjectKey: string, options: { certificateChanged: boolean }): Promise<boolean>;
+  /** The settle wait of a change that takes trust away (src/domain/trust-decision-window.ts). */
+  settleTrustChange(): Promise<void>;
   listRoots(poolId: string): Promise<RootCertificate[]>;
   /**
    * Removes these records in one change that takes trust away (trustEpoch);
@@ -163,9 +170,17 @@ export interface RevocationRepository {
   listRevocations(poolId: string): Promise<CertificateRevocation[]>;
   /** The record and its identities together (other revocations sharing an identity keep it revoked). */
   deleteRevocation(poolId: string, id: string): Promise<boolean>;
-  /** 'not_newer' when the pool already holds a CRL of this issuer at least as new (nothing written). */
-  putCrl(poolId: string, crl: StoredCrl, entries: readonly CrlEntry[]): Promise<'stored' | 'not_newer'>;
+  /**
+   * Stores the CRL as the current one of its signing key in its scope, and
+   * removes the CRL stored before scopes existed under the same signer, in
+   * one trust change. 'not_newer' when the pool already holds a CRL of this
+   * scope and key (or of this signer, stored before scopes) at least as new
+   * (nothing written).
+   */
+  putCrl(poolId: string, crl: ScopedCrl, entries: readonly CrlEntry[]): Promise<'stored' | 'not_newer'>;
+  /** Every current CRL: of each scope and signing key, and those stored before scopes existed. */
   listCrls(poolId: string): Promise<StoredCrl[]>;
+  /** By the id listCrls gives (a scoped CRL's crlRecordId, or the signer id of one stored before scopes). */
   deleteCrl(poolId: string, id: string): Promise<boolean>;
   /**
    * Token path: what the revocation check needs about these certificates of a
@@ -211,13 +226,19 @@ export interface SigningKeyVault {
   scheduleDeletion(keyArn: string): Promise<void>;
 }
 
-/** The identities under which one certificate of a path may be revoked (src/domain/revocation/crl-issuer-id.ts). */
-export interface RevocationKeys {
-  issuerId: string;
-  serialNumberHex: string;
-  fingerprint: string;
-  issuerSerialId: string;
-  keyId: string;
+/** The identities under which one certificate of a path may be revoked (src/domain/revocation/revocation-subjects.ts). */
+export type RevocationKeys = RevocationIdentity;
+
+/** An uploaded CRL as putCrl stores it: what the listing shows, and where it belongs (src/domain/revocation/crl-scope-id.ts). */
+export interface ScopedCrl extends StoredCrl {
+  /** crlRecordId(scopeId, signerId). */
+  id: string;
+  /** crlScopeId(anchor of the signer's validated path, the CRL's issuer name): the certificates it speaks for. */
+  scopeId: string;
+  /** crlIssuerId of its signer (name and key): each signing key of a scope has its own sequence of CRLs. */
+  signerId: string;
+  /** The signer's validated path but the anchor: checked whenever the CRL is used (ImportedCrl.signerPath). */
+  signerPath: readonly RevocationSubject[];
 }
 
 /**

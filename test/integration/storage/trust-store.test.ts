@@ -75,14 +75,66 @@ describe('DynamoTrustStoreRepository', () => {
 
   it('replaces an anchor record (certificate held, fingerprints, object) only from the object it still points at', async () => {
     const renewed = root(fp('b'), { fingerprint: fp('d'), fingerprints: [fp('b'), fp('d')], objectKey: `pools/pool-a/roots/${fp('d')}/second.pem` });
-    expect(await store.replaceRoot('pool-a', renewed, 'not-the-current-object')).toBe(false);
+    const epochBefore = (await directory.getPool('pool-a'))?.trustEpoch;
+    expect(await store.replaceRoot('pool-a', renewed, 'not-the-current-object', { certificateChanged: true })).toBe(false);
     expect(await store.getRoot('pool-a', fp('b'))).toEqual(root(fp('b')));
     expect((await anchorsOf('pool-a'))?.[fp('b')]).toBe(root(fp('b')).der);
-    expect(await store.replaceRoot('pool-a', { ...renewed, der: 'cmVuZXdlZA==' }, root(fp('b')).objectKey)).toBe(true);
+    // Another certificate for the anchor may trust less (its own validity, constraints): a trust change, epoch and settle.
+    const started = performance.now();
+    expect(await store.replaceRoot('pool-a', { ...renewed, der: 'cmVuZXdlZA==' }, root(fp('b')).objectKey, { certificateChanged: true })).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(TEST_TRUST_WINDOW.settleMs);
     expect(await store.getRoot('pool-a', fp('b'))).toEqual({ ...renewed, der: 'cmVuZXdlZA==' });
     expect((await anchorsOf('pool-a'))?.[fp('b')]).toBe('cmVuZXdlZA==');
-    expect(await store.replaceRoot('pool-a', root(fp('9')), 'x')).toBe(false);
+    expect((await directory.getPool('pool-a'))?.trustEpoch).toBe((epochBefore ?? 0) + 1);
+    // The same certificate again only moves its S3 object: no trust change.
+    const moved = { ...renewed, der: 'cmVuZXdlZA==', objectKey: `pools/pool-a/roots/${fp('d')}/third.pem` };
+    expect(await store.replaceRoot('pool-a', moved, renewed.objectKey, { certificateChanged: false })).toBe(true);
+    expect((await directory.getPool('pool-a'))?.trustEpoch).toBe((epochBefore ?? 0) + 1);
+    await store.replaceRoot('pool-a', root(fp('b')), moved.objectKey, { certificateChanged: true });
+    expect(await store.replaceRoot('pool-a', root(fp('9')), 'x', { certificateChanged: false })).toBe(false);
     expect(await store.getRoot('pool-a', fp('9'))).toBeUndefined();
+  });
+
+  it('a root deleted between the first write\'s listing of records and its write never re-enters a pool\'s new trust list', async () => {
+    const legacyPool = { ...keys.pool('pool-torn'), type: 'pool', clientPoolId: 'pool-torn', orgId: 'o', envId: 'torn' };
+    await testDocumentClient().send(new PutCommand({ TableName: tableName, Item: legacyPool }));
+    await testDocumentClient().send(new PutCommand({ TableName: tableName, Item: { ...keys.root('pool-torn', fp('5')), type: 'root', ...root(fp('5')) } }));
+    let deleted = false;
+    // The record listing of the first write is answered, then the delete commits, then the write is tried.
+    const racing = Object.create(testDocumentClient(), {
+      send: {
+        value: async (command: { constructor: { name: string } }) => {
+          const answer = await testDocumentClient().send(command as never);
+          if (command.constructor.name === 'QueryCommand' && !deleted) {
+            deleted = true;
+            expect(await store.deleteRoots('pool-torn', [root(fp('5'))])).toBe(true);
+          }
+          return answer;
+        },
+      },
+    }) as ReturnType<typeof testDocumentClient>;
+    const torn = new DynamoTrustStoreRepository(racing, tableName, TEST_TRUST_WINDOW);
+    expect(await torn.createRoot('pool-torn', root(fp('6')))).toBe(true);
+    expect(deleted).toBe(true);
+    expect(await anchorsOf('pool-torn')).toEqual({ [fp('6')]: root(fp('6')).der });
+  });
+
+  it('a trust change whose write fails without proof that nothing was written answers only after the settle wait', async () => {
+    const lost = Object.create(testDocumentClient(), {
+      send: {
+        value: async (command: { constructor: { name: string } }) => {
+          const answer = await testDocumentClient().send(command as never);
+          if (command.constructor.name === 'TransactWriteCommand') throw Object.assign(new Error('socket hang up after the request was sent'), { name: 'TimeoutError' });
+          return answer;
+        },
+      },
+    }) as ReturnType<typeof testDocumentClient>;
+    await store.createRoot('pool-a', root(fp('7')));
+    const started = performance.now();
+    await expect(new DynamoTrustStoreRepository(lost, tableName, TEST_TRUST_WINDOW).deleteRoots('pool-a', [root(fp('7'))])).rejects.toMatchObject({ name: 'DependencyError' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(TEST_TRUST_WINDOW.settleMs);
+    // It did commit: the root is gone.
+    expect(await store.getRoot('pool-a', fp('7'))).toBeUndefined();
   });
 
   it('a pool item without a trust list (written before it existed) gets it whole, from its records, in its first root write; deletes keep it in step', async () => {
@@ -118,20 +170,20 @@ describe('DynamoTrustStoreRepository', () => {
 
   it('deletes records only while each points at the expected object, all or none, moving the pool trustEpoch with them', async () => {
     await store.createRoot('pool-a', root(fp('f')));
-    expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(0);
+    const epoch = (await directory.getPool('pool-a'))!.trustEpoch;
     expect(await store.deleteRoots('pool-a', [{ anchorId: fp('a'), objectKey: 'another-object' }])).toBe(false);
     expect(await store.deleteRoots('pool-a', [root(fp('f')), { anchorId: fp('a'), objectKey: 'another-object' }])).toBe(false);
     expect((await store.listRoots('pool-a')).map((r) => r.anchorId).sort()).toEqual([fp('a'), fp('b'), fp('f')]);
-    expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(0);
+    expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(epoch);
     expect(Object.keys((await anchorsOf('pool-a')) as object).sort()).toEqual([fp('a'), fp('b'), fp('f')]);
     expect(await store.deleteRoots('pool-a', [root(fp('a')), root(fp('f'))])).toBe(true);
     expect(Object.keys((await anchorsOf('pool-a')) as object)).toEqual([fp('b')]);
     expect(await store.getRoot('pool-a', fp('a'))).toBeUndefined();
     expect((await store.listRoots('pool-a')).map((r) => r.anchorId)).toEqual([fp('b')]);
     expect(await store.listRoots('pool-z')).toHaveLength(1);
-    expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(1);
+    expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(epoch + 1);
     expect(await store.deleteRoots('pool-a', [root(fp('a'))])).toBe(false);
-    expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(1);
+    expect((await directory.getPool('pool-a'))?.trustEpoch).toBe(epoch + 1);
   });
 });
 
