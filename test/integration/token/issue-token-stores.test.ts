@@ -4,7 +4,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { KmsJwtSigner } from '../../../src/crypto/kms-signer';
 import type { Device } from '../../../src/domain/model';
-import { DependencyError, DomainError } from '../../../src/errors';
+import { DomainError } from '../../../src/errors';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
 import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
 import { DynamoIssuanceLedger } from '../../../src/storage/dynamo-issuance-ledger';
