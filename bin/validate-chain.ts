@@ -5,7 +5,7 @@
  *
  * Prints one JSON line {"valid", "code", "detail"}; exits 0 when valid,
  * 1 when not (a chain code, a CRL's crl_* import code, or certificate_revoked /
- * crl_expired / crl_missing), 2 on usage errors (code "usage").
+ * crl_expired / crl_missing / crl_issuer_revoked), 2 on usage errors (code "usage").
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -28,8 +28,11 @@ const HELP = `${USAGE}
                       from the device certificate (the first one of --chain) through them;
                       the rest of --chain joins them. Still at most 4 intermediates deep.
   --crl <file>        CRL, PEM or DER (repeatable), imported as the admin API does at the
-                      --at time; its issuer is looked up among the trusted, chain and untrusted
-                      certificates by name and key. Distribution points are never fetched.
+                      --at time; its signer is looked up among the trusted, chain and untrusted
+                      certificates by name and key (a separate CRL-signing certificate goes in
+                      --untrusted). A CRL covers the certificates of its issuer's name when its
+                      signer validates to the same root (RFC 5280 §6.3.3). Distribution points
+                      are never fetched.
   --require-crl       every issuer on the path must have a current CRL (else crl_missing)
   --at <time>         validation time (ISO 8601); default: now
   --help              this text
@@ -109,19 +112,28 @@ function parseAll(certificates: readonly Uint8Array[]): ParsedCertificate[] {
 
 /**
  * Each CRL is imported as the admin API would: issued by a trusted root
- * (no issuer certificate), or by a chain certificate, passed with the chain
- * above it. Per issuer the newest CRL counts.
+ * (no issuer certificate), or by a certificate of the chain (the path) or of
+ * `others` (e.g. a separate CRL-signing certificate in --untrusted), passed
+ * with the chain's other certificates, through which its own path is built.
+ * Per scope and signing key the newest CRL counts.
  */
-async function importCrls(paths: readonly string[], anchors: readonly Uint8Array[], chain: readonly Uint8Array[], at: Date): Promise<ImportedCrl[] | Outcome> {
+async function importCrls(
+  paths: readonly string[],
+  anchors: readonly Uint8Array[],
+  chain: readonly Uint8Array[],
+  at: Date,
+  others: readonly Uint8Array[] = [],
+): Promise<ImportedCrl[] | Outcome> {
   const trusted = parseAll(anchors);
-  const supplied = parseAll(chain);
+  const onChain = parseAll(chain);
+  const elsewhere = parseAll(others).filter((c) => !onChain.some((known) => known.sha256Hex === c.sha256Hex));
   const imported: ImportedCrl[] = [];
   for (const path of paths) {
     const bytes = new Uint8Array(readFile(path, 'CRL'));
     try {
-      const issuer = findCrlIssuer(parseCrl(bytes), [...trusted, ...supplied]);
-      const index = issuer === undefined ? -1 : supplied.indexOf(issuer);
-      const issuerChain = index < 0 ? undefined : chain.slice(index);
+      const issuer = findCrlIssuer(parseCrl(bytes), [...trusted, ...onChain, ...elsewhere]);
+      const supplied = issuer !== undefined && !trusted.includes(issuer);
+      const issuerChain = supplied ? [issuer.der, ...onChain.filter((c) => c !== issuer).map((c) => c.der)] : undefined;
       imported.push(await assessCrlImport({ crl: bytes, anchors, issuerChain, now: at }));
     } catch (error) {
       if (!(error instanceof CrlImportError)) throw error;
@@ -150,14 +162,21 @@ async function run(argv: readonly string[]): Promise<Outcome> {
 
 /**
  * --untrusted: chain[0] is the device, the rest an unordered set. The path is
- * built first, so each CRL's issuer chain is taken from it in order.
+ * built first; a CRL's signer is looked up on it first, then in the set (a
+ * separate CRL-signing certificate is not on the path).
  */
 async function validatePooled(chain: readonly Uint8Array[], anchors: readonly Uint8Array[], args: Arguments): Promise<Outcome> {
   // The pool may be a whole bundle; the path itself stays within what a device may send (x5c ≤ 5: leaf + 4 intermediates).
   const policy = { ...devicePolicy(args.at), maxChainLength: Math.max(5, chain.length), maxPathDepth: 4 };
   const result = await validateChain({ chain, anchors, intermediates: 'pool' }, policy);
   if (!result.valid) return { valid: false, code: result.code, detail: result.detail };
-  const crls = await importCrls(args.crls, anchors, result.path.slice(0, -1).map((certificate) => certificate.der), args.at);
+  const crls = await importCrls(
+    args.crls,
+    anchors,
+    result.path.slice(0, -1).map((certificate) => certificate.der),
+    args.at,
+    chain,
+  );
   if (!Array.isArray(crls)) return crls;
   return revocationOutcome(result, crls, args);
 }

@@ -20,8 +20,9 @@ export interface CrlPool {
  * issuer; any other goes with the test certificate whose subject is the CRL
  * issuer (the one whose key verifies it, when there is one: the operator
  * knows which certificate signs the CRLs), followed by the test's other
- * certificates. Per issuer the newest accepted CRL is kept (isNewerCrl);
- * a refused CRL is not stored and its code recorded.
+ * certificates. Per id (the CRL's scope and signing key, as the pool keys
+ * it) the newest accepted CRL is kept (isNewerCrl); a refused CRL is not
+ * stored and its code recorded.
  */
 export async function uploadCrls(
   files: readonly { file: string; der: Uint8Array }[],
@@ -31,25 +32,25 @@ export async function uploadCrls(
 ): Promise<CrlPool> {
   const anchor = parseCertificate(anchorDer);
   const certificates = certificatesDer.map((der) => parseCertificate(der));
-  const byIssuer = new Map<string, ImportedCrl>();
+  const byId = new Map<string, ImportedCrl>();
   const uploads: CrlUpload[] = [];
   for (const { file, der } of files) {
     try {
       const issuerChain = operatorIssuerChain(der, anchor, certificates);
       const imported = await assessCrlImport({ crl: der, anchors: [anchorDer], issuerChain, now });
-      const stored = byIssuer.get(imported.issuerId);
+      const stored = byId.get(imported.id);
       if (stored !== undefined && !isNewerCrl(imported, stored)) {
         uploads.push({ file, outcome: 'not-newer', detail: `a CRL of '${imported.issuerDn}' at least as new is already stored` });
         continue;
       }
-      byIssuer.set(imported.issuerId, imported);
+      byId.set(imported.id, imported);
       uploads.push({ file, outcome: 'stored', detail: `${imported.entries.length} revoking entries of '${imported.issuerDn}'` });
     } catch (error) {
       if (!(error instanceof CrlImportError)) throw error;
       uploads.push({ file, outcome: error.code, detail: error.message });
     }
   }
-  return { crls: [...byIssuer.values()], uploads };
+  return { crls: [...byId.values()], uploads };
 }
 
 function operatorIssuerChain(der: Uint8Array, anchor: ParsedCertificate, certificates: readonly ParsedCertificate[]): Uint8Array[] | undefined {

@@ -1,6 +1,6 @@
 import { DomainError } from '../errors';
 
-/** SPEC §3.5: the resource servers a pool issues tokens for (RFC 8707 `resource` → `aud`). */
+/** docs/contract.md §3.5: the resource servers a pool issues tokens for (RFC 8707 `resource` → `aud`). */
 export const MAX_POOL_AUDIENCES = 10;
 const MAX_AUDIENCE_LENGTH = 2048;
 
@@ -30,7 +30,7 @@ export function parseAudiences(value: unknown): string[] {
 }
 
 /**
- * SPEC §4.1: `resource` picks the token's `aud` among the pool's audiences;
+ * docs/contract.md §4.1: `resource` picks the token's `aud` among the pool's audiences;
  * without it the deployment's default stands. RFC 8707 §2: anything else is
  * `invalid_target`.
  */

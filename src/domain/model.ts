@@ -11,11 +11,11 @@ export interface Environment {
   name: string;
   description?: string;
   clientPoolId: string;
-  /** SPEC §3.4: every issuer on a device's path must have a current CRL (kept on the pool item, read with it). */
+  /** docs/contract.md §3.4: every issuer on a device's path must have a current CRL (kept on the pool item, read with it). */
   requireCrl?: boolean;
-  /** SPEC §3.5: the audiences a token request's `resource` may select (also kept on the pool item). */
+  /** docs/contract.md §3.5: the audiences a token request's `resource` may select (also kept on the pool item). */
   audiences?: string[];
-  /** SPEC §3.5: lifetime of this pool's access tokens (also kept on the pool item); absent: the deployment's. */
+  /** docs/contract.md §3.5: lifetime of this pool's access tokens (also kept on the pool item); absent: the deployment's. */
   tokenLifetimeSeconds?: number;
   createdAt: string;
   updatedAt?: string;
@@ -37,21 +37,21 @@ export interface Pool {
   envId: string;
   /** Incremented by every change that takes trust away (src/storage/keys.ts); 0 before the first. */
   trustEpoch: number;
-  /** SPEC §3.4: every issuer on a device's path must have a current CRL in the pool (`crl_missing` otherwise). */
+  /** docs/contract.md §3.4: every issuer on a device's path must have a current CRL in the pool (`crl_missing` otherwise). */
   requireCrl?: boolean;
-  /** SPEC §4.1: the `aud` values a token request may ask for with `resource` (RFC 8707); absent or empty: none. */
+  /** docs/contract.md §4.1: the `aud` values a token request may ask for with `resource` (RFC 8707); absent or empty: none. */
   audiences?: string[];
-  /** SPEC §3.5: lifetime of this pool's access tokens; absent: the deployment's (src/domain/token-lifetime.ts). */
+  /** docs/contract.md §3.5: lifetime of this pool's access tokens; absent: the deployment's (src/domain/token-lifetime.ts). */
   tokenLifetimeSeconds?: number;
   /**
-   * SPEC §4.6: the pool's own KMS keys, as stored (src/domain/signing-keys.ts
+   * docs/contract.md §4.6: the pool's own KMS keys, as stored (src/domain/signing-keys.ts
    * says which one signs at a given instant). Absent on pools created before
    * per-pool keys: they sign with the stack's shared legacy key until rotated.
    */
   signingKeys?: PoolSigningKey[];
 }
 
-/** One KMS key of a pool's signing-key list (SPEC §4.6). */
+/** One KMS key of a pool's signing-key list (docs/contract.md §4.6). */
 export interface PoolSigningKey {
   keyArn: string;
   /** RFC 7638 thumbprint of the public key. */
@@ -142,7 +142,7 @@ export interface Binding {
   revision?: string;
 }
 
-/** SPEC §3.4: a certificate the operator revoked individually, by fingerprint or PEM. */
+/** docs/contract.md §3.4: a certificate the operator revoked individually, by fingerprint or PEM. */
 export interface CertificateRevocation {
   /** The fingerprint (lowercase hex SHA-256 of the DER) doubles as the id. */
   id: string;
@@ -162,7 +162,11 @@ export interface CertificateRevocation {
 
 /** The pool's current CRL of one issuer (matched by name and key), without its entries. */
 export interface StoredCrl {
-  /** crlIssuerId of the issuer: one current CRL per issuer. */
+  /**
+   * crlRecordId of its scope and signing key: one current CRL per issuer name
+   * under a trust anchor and key (src/domain/revocation/crl-scope-id.ts); for
+   * a CRL stored before scopes existed, crlIssuerId of its signer.
+   */
   id: string;
   issuer: string;
   thisUpdate: string;

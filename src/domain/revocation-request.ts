@@ -4,7 +4,7 @@ import { rejectUnknownFields, requireObject } from './fields';
 import { readSingleCertificatePem, type SingleCertificateWording } from './pem/single-certificate';
 import { CRL_REASONS, isCrlReason, type CrlReason } from './revocation';
 
-/** What the operator asked to revoke (SPEC §3.4): a fingerprint, or a certificate whose fingerprint and names are kept. */
+/** What the operator asked to revoke (docs/contract.md §3.4): a fingerprint, or a certificate whose fingerprint and names are kept. */
 export type RevocationTarget =
   | { readonly kind: 'fingerprint'; readonly fingerprint: string }
   | { readonly kind: 'certificate'; readonly certificate: ParsedCertificate };
@@ -22,7 +22,7 @@ const CERTIFICATE_FIELD_WORDING: SingleCertificateWording = {
   sendOne: 'revoke one certificate per request',
 };
 
-/** The lowercase SHA-256 hex of a certificate's DER, as SPEC §3 writes fingerprints; any hex case accepted. */
+/** The lowercase SHA-256 hex of a certificate's DER, as docs/contract.md §3 writes fingerprints; any hex case accepted. */
 export function normaliseFingerprint(value: string): string | undefined {
   const lower = value.toLowerCase();
   return FINGERPRINT.test(lower) ? lower : undefined;

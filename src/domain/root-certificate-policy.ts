@@ -20,7 +20,7 @@ export interface AcceptedRoot {
   notAfter: Date;
 }
 
-/** Upload-time names for the chain validator's algorithm refusals (SPEC §3.1 wording). */
+/** Upload-time names for the chain validator's algorithm refusals (docs/contract.md §3.1 wording). */
 const UPLOAD_CODES: Record<string, string> = {
   unsupported_signature_algorithm: 'weak_signature_algorithm',
   unsupported_public_key: 'weak_key',
@@ -34,13 +34,13 @@ const UPLOAD_CODES: Record<string, string> = {
  */
 const ROOT_CHECKS: readonly CertificateCheck[] = [...ALGORITHM_POLICY_CHECKS, ...CERTIFICATE_PROFILE_CHECKS, checkValidityPeriod];
 
-/** SPEC §3.1 is narrower than the chain policy (§4.3): roots are RSA >= 2048 or EC P-256/P-384 only. */
+/** docs/contract.md §3.1 is narrower than the chain policy (§4.3): roots are RSA >= 2048 or EC P-256/P-384 only. */
 function uploadPolicy(now: Date): ValidationPolicy {
   return { ...devicePolicy(now), algorithms: { ...DEFAULT_ALGORITHM_POLICY, ecCurves: ['P-256', 'P-384'] } };
 }
 
 /**
- * SPEC §3.1: PEM only, exactly one certificate, a self-signed CA, not expired,
+ * docs/contract.md §3.1: PEM only, exactly one certificate, a self-signed CA, not expired,
  * strong key and signature. Every refusal names its rule; nothing here touches
  * storage, so a refused upload stores nothing.
  */

@@ -1,10 +1,10 @@
 import { DomainError } from '../errors';
 
-/** The JWT-bearer flow is only open to bindings that carry this scope (SPEC §2). */
+/** The JWT-bearer flow is only open to bindings that carry this scope (docs/contract.md §2). */
 export const DEVICE_SCOPE = 'device';
 
 /**
- * SPEC §4.4: a binding without `device` never yields a token; a requested
+ * docs/contract.md §4.4: a binding without `device` never yields a token; a requested
  * scope outside the binding is refused rather than silently narrowed.
  */
 export function grantScopes(bindingScopes: string[], requested: string[] | undefined): string[] {

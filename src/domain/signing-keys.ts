@@ -1,7 +1,7 @@
 import type { PoolSigningKey } from './model';
 
 /**
- * SPEC §4.6 staged rotation, as pure functions of a pool's key list and an
+ * docs/contract.md §4.6 staged rotation, as pure functions of a pool's key list and an
  * instant (the clock is the caller's).
  *
  * Keys are ordered by `activatesAt`. At instant t:

@@ -26,7 +26,7 @@ const MAX_CLIENT_ID_LENGTH = 256;
 const MAX_RESOURCE_LENGTH = 2048;
 
 /**
- * SPEC §4.1: either RFC 7523 §2.1 (assertion grant) or RFC 7523 §2.2 client
+ * docs/contract.md §4.1: either RFC 7523 §2.1 (assertion grant) or RFC 7523 §2.2 client
  * authentication with client_credentials. RFC 6749 §3.2: parameters must not
  * repeat, except `resource`, which RFC 8707 §2 lets repeat and which is then
  * refused as a target this server cannot serve (one `aud` per token).

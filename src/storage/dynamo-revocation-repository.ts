@@ -1,34 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DependencyError, DomainError, callDependency } from '../errors';
+import { DependencyError, callDependency } from '../errors';
 import type { CertificateRevocation, StoredCrl } from '../domain/model';
-import { fingerprintIdentities, isNewerCrl, matchesOf, type CrlEntry, type RevocationIdentities, type RevocationView } from '../domain/revocation';
-import type { RevocationRepository } from '../usecases/ports';
-import { logger } from '../logger';
-import { UnstorableCrlError, itemBytes, planBuckets, type BucketPlan } from './crl-buckets';
-import { batchDeleteKeys, batchGetKeys, batchPutItems, querySortKeys, type TableKey } from './batch-operations';
-import { cancellationReasons, keys } from './keys';
-import { commitTrustChange, queryPoolPrefix } from './table-operations';
+import { fingerprintIdentities, matchesOf, type CrlEntry, type RevocationIdentities, type RevocationView } from '../domain/revocation';
+import type { RevocationRepository, ScopedCrl } from '../usecases/ports';
+import { batchGetKeys, type TableKey } from './batch-operations';
+import { DynamoCrlStore } from './dynamo-crl-store';
+import { keys } from './keys';
+import { queryPoolPrefix } from './table-operations';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 import { buildRevocationView, type RevocationViewSubject } from './revocation-view';
+import { type TransactItems, tryTrustChange } from './trust-change';
 
-/**
- * Bucket items whose crlId is neither current nor older than this are left
- * alone by the sweep: they may belong to an upload still in flight (a request
- * lasts at most API Gateway's 29 s; a Lambda at most 15 minutes).
- */
-const IN_FLIGHT_GRACE_MS = 15 * 60 * 1000;
-
-/** cRLNumber is at most 20 octets (RFC 5280 §5.2.3): below 10^49, so 49 decimal digits sort it as a string. */
-const CRL_NUMBER_DIGITS = 49;
-
-/** A CRL item changed under deleteCrl (replaced by an upload), or a revocation's identities under deleteRevocation: read it again. */
+/** A revocation's identities changed under deleteRevocation: read it again. */
 const DELETE_ATTEMPTS = 5;
-
-/** Bucket numbers are below 2^17 (a 2 MiB CRL has fewer entries): an empty bucket item is measured with the longest one. */
-const WIDEST_BUCKET_NUMBER = 999_999;
-
-type TransactItems = Parameters<typeof commitTrustChange>[3];
 
 /**
  * SPEC §3.4 revocation state of a pool (layout in keys.ts). Every write that
@@ -45,29 +29,20 @@ type TransactItems = Parameters<typeof commitTrustChange>[3];
  * conditioned on the record, so an identity item names exactly the records
  * that exist and name it, and a lifted revocation leaves nothing behind.
  *
- * A CRL is one metadata item `CRL#{issuerId}` naming a `crlId` (fresh per
- * upload) and a `bucketCount`, and `bucketCount` items
- * `CRLENTRIES#{issuerId}#{crlId}#{bucket}`, each a map serial → entry of the
- * serials hashed into it. Buckets are written before the metadata that
- * references them and deleted only after no metadata references them, so a
- * reader that follows a committed metadata item finds its buckets, except
- * when a concurrent upload or delete unreferenced them in between, which also
- * moved the trustEpoch (see revocationView). Buckets that no metadata names
- * are dead: nothing reads them, and the sweep removes them.
- *
- * Freshness (isNewerCrl: by cRLNumber when both CRLs carry one, else by
- * thisUpdate) is the metadata Put's condition, so of two concurrent uploads
- * the newer always ends stored. It compares two sortable attributes:
- * `crlNumberKey`, the cRLNumber zero-padded to 49 decimal digits, and
- * `thisUpdate`, an ISO 8601 UTC string with milliseconds (fixed width).
+ * CRLs are kept by DynamoCrlStore (dynamo-crl-store.ts): per CRL scope (an
+ * issuer name under one trust anchor) the current CRL of each signing key.
  */
 export class DynamoRevocationRepository implements RevocationRepository {
+  private readonly crls: DynamoCrlStore;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly window: TrustDecisionWindow,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    clock: () => number = Date.now,
+  ) {
+    this.crls = new DynamoCrlStore(client, tableName, window, clock);
+  }
 
   async putRevocation(
     poolId: string,
@@ -163,84 +138,16 @@ export class DynamoRevocationRepository implements RevocationRepository {
     throw new DependencyError('dynamodb', new Error(`the revocation ${id} kept changing under deleteRevocation`));
   }
 
-  async putCrl(poolId: string, crl: StoredCrl, entries: readonly CrlEntry[]): Promise<'stored' | 'not_newer'> {
-    const previous = await this.get(keys.crl(poolId, crl.id));
-    // Cheap early answer for the common case; the condition below is what decides under concurrency.
-    if (previous && !isNewerCrl(freshnessOf(crl), freshnessOf(toStoredCrl(previous)))) return 'not_newer';
-    const crlId = this.newCrlId();
-    const emptyBucket = (bucket: number) => ({ ...keys.crlEntries(poolId, crl.id, crlId, bucket), type: 'crlEntries', crlId });
-    const plan = planOrRefuse(entries, itemBytes({ ...emptyBucket(WIDEST_BUCKET_NUMBER), entries: {} }));
-    const bucketCount = plan.bucketCount;
-    const numberKey = crlNumberKey(crl.crlNumber);
-    const metadata = { ...keys.crl(poolId, crl.id), type: 'crl', ...crl, crlId, bucketCount, ...(numberKey === undefined ? {} : { crlNumberKey: numberKey }) };
-    const bucketKeys = plan.buckets.map((_, bucket) => keys.crlEntries(poolId, crl.id, crlId, bucket));
-
-    // Every bucket exists, empty ones included: a referenced bucket that is missing means "replaced meanwhile", never "no entries".
-    // Nothing references them yet: when writing them fails part-way, those written are removed (else left to the sweep).
-    try {
-      await batchPutItems(
-        this.client,
-        this.tableName,
-        plan.buckets.map((map, bucket) => ({ ...emptyBucket(bucket), entries: map })),
-      );
-    } catch (error) {
-      await this.deleteBucketsQuietly(poolId, crl.id, bucketKeys);
-      throw error;
-    }
-
-    const values: Record<string, unknown> = { ':thisUpdate': crl.thisUpdate };
-    let condition = 'attribute_not_exists(pk) OR thisUpdate < :thisUpdate';
-    if (numberKey !== undefined) {
-      values[':crlNumberKey'] = numberKey;
-      condition = 'attribute_not_exists(pk) OR crlNumberKey < :crlNumberKey OR (attribute_not_exists(crlNumberKey) AND thisUpdate < :thisUpdate)';
-    }
-    let stored: boolean;
-    try {
-      stored = await this.trustChange(poolId, [
-        { Put: { TableName: this.tableName, Item: metadata, ConditionExpression: condition, ExpressionAttributeValues: values } },
-      ]);
-    } catch (error) {
-      // A cancelled transaction wrote nothing, so these buckets are ours and unreferenced. After any other
-      // failure (a timeout, a lost reply) the commit may have happened: leave them to the sweep.
-      if (error instanceof DomainError || cancellationReasons(error instanceof DependencyError ? error.cause : error) !== undefined) {
-        await this.deleteBucketsQuietly(poolId, crl.id, bucketKeys);
-      }
-      throw error;
-    }
-    if (!stored) {
-      await this.deleteBucketsQuietly(poolId, crl.id, bucketKeys);
-      return 'not_newer';
-    }
-    // The previous crlId was current when read and this upload replaced the item after: nothing can name it again.
-    await this.sweep(poolId, crl.id, previous ? bucketKeysOf(poolId, previous) : []);
-    return 'stored';
+  putCrl(poolId: string, crl: ScopedCrl, entries: readonly CrlEntry[]): Promise<'stored' | 'not_newer'> {
+    return this.crls.put(poolId, crl, entries);
   }
 
-  async listCrls(poolId: string): Promise<StoredCrl[]> {
-    return (await queryPoolPrefix(this.client, this.tableName, poolId, keys.crlPrefix)).map(toStoredCrl);
+  listCrls(poolId: string): Promise<StoredCrl[]> {
+    return this.crls.list(poolId);
   }
 
-  async deleteCrl(poolId: string, id: string): Promise<boolean> {
-    for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
-      const current = await this.get(keys.crl(poolId, id));
-      if (!current) return false;
-      // Conditioned on the crlId read, so the buckets swept below are exactly those this delete unreferenced.
-      const deleted = await this.trustChange(poolId, [
-        {
-          Delete: {
-            TableName: this.tableName,
-            Key: keys.crl(poolId, id),
-            ConditionExpression: 'crlId = :crlId',
-            ExpressionAttributeValues: { ':crlId': current.crlId },
-          },
-        },
-      ]);
-      if (deleted) {
-        await this.sweep(poolId, id, bucketKeysOf(poolId, current));
-        return true;
-      }
-    }
-    throw new DependencyError('dynamodb', new Error(`the CRL of issuer ${id} kept changing under deleteCrl`));
+  deleteCrl(poolId: string, id: string): Promise<boolean> {
+    return this.crls.delete(poolId, id);
   }
 
   async revocationView(poolId: string, subjects: readonly RevocationViewSubject[]): Promise<RevocationView> {
@@ -249,15 +156,7 @@ export class DynamoRevocationRepository implements RevocationRepository {
 
   /** The change plus the trustEpoch increment; false when a condition of the change itself failed (nothing written). */
   private async trustChange(poolId: string, change: TransactItems): Promise<boolean> {
-    try {
-      await callDependency('dynamodb', () => commitTrustChange(this.client, this.tableName, poolId, change, this.window));
-      return true;
-    } catch (error) {
-      const reasons = cancellationReasons(error instanceof DependencyError ? error.cause : error);
-      if (reasons?.slice(0, change.length).includes('ConditionalCheckFailed')) return false;
-      if (reasons?.[change.length] === 'ConditionalCheckFailed') throw new DomainError('pool_not_found', 'unknown client pool');
-      throw error;
-    }
+    return (await tryTrustChange(this.client, this.tableName, poolId, change, this.window)).committed;
   }
 
   /** The identity items of a revocation, besides its record. */
@@ -305,70 +204,6 @@ export class DynamoRevocationRepository implements RevocationRepository {
     const result = await callDependency('dynamodb', () => this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
     return result.Item;
   }
-
-  /** Hex time in milliseconds then randomness: unique, and its age is readable from the key alone (sweep). */
-  private newCrlId(): string {
-    return `${Math.floor(this.clock()).toString(16).padStart(12, '0')}${randomBytes(8).toString('hex')}`;
-  }
-
-  private async deleteBuckets(bucketKeys: TableKey[]): Promise<void> {
-    await batchDeleteKeys(this.client, this.tableName, bucketKeys);
-  }
-
-  /** Removes buckets nothing references, after a failure: a failing cleanup is logged and left to the sweep, never hides the failure. */
-  private async deleteBucketsQuietly(poolId: string, issuerId: string, bucketKeys: TableKey[]): Promise<void> {
-    try {
-      await this.deleteBuckets(bucketKeys);
-    } catch (error) {
-      logger.warn('could not remove the buckets of a CRL upload that failed; the next upload of this issuer sweeps them', {
-        poolId,
-        issuerId,
-        error: error instanceof Error ? error.name : 'unknown',
-      });
-    }
-  }
-
-  /**
-   * After a commit that unreferenced `unreferenced` (the buckets of the CRL it
-   * replaced or deleted), removes them, then the issuer's other dead buckets
-   * left by earlier failures (a crash between a commit and its bucket
-   * deletes): those of any crlId that is not the current one and older than
-   * an upload can be in flight. Best effort by design: the commit already
-   * decided, and dead buckets cost storage, never correctness (nothing reads
-   * a bucket its metadata does not name). The next upload or delete of the
-   * issuer sweeps again.
-   */
-  private async sweep(poolId: string, issuerId: string, unreferenced: TableKey[]): Promise<void> {
-    try {
-      await this.deleteBuckets(unreferenced);
-      const prefix = keys.crlEntriesPrefix(issuerId);
-      const [current, sortKeys] = await Promise.all([this.get(keys.crl(poolId, issuerId)), querySortKeys(this.client, this.tableName, poolId, prefix)]);
-      const cutoff = this.clock() - IN_FLIGHT_GRACE_MS;
-      const dead = sortKeys.filter((sk) => {
-        const crlId = sk.slice(prefix.length).split('#')[0];
-        return crlId !== current?.crlId && parseInt(crlId.slice(0, 12), 16) < cutoff;
-      });
-      await this.deleteBuckets(dead.map((sk) => ({ pk: keys.poolPartition(poolId), sk })));
-    } catch (error) {
-      logger.warn('could not sweep unreferenced CRL buckets; the next upload of this issuer retries', { poolId, issuerId, error: error instanceof Error ? error.name : 'unknown' });
-    }
-  }
-}
-
-function bucketKeysOf(poolId: string, item: Record<string, unknown>): TableKey[] {
-  const issuerId = String(item.id);
-  const crlId = String(item.crlId);
-  return Array.from({ length: Number(item.bucketCount) }, (_, bucket) => keys.crlEntries(poolId, issuerId, crlId, bucket));
-}
-
-/** Unstorable entries are a property of the CRL (serials made to be huge or to share a bucket), not a storage failure: refused like an oversized file, before any write. */
-function planOrRefuse(entries: readonly CrlEntry[], emptyItemBytes: number): BucketPlan {
-  try {
-    return planBuckets(entries, emptyItemBytes);
-  } catch (error) {
-    if (error instanceof UnstorableCrlError) throw new DomainError('crl_too_large', `the CRL cannot be stored: ${error.message}`);
-    throw error;
-  }
 }
 
 /** What the record names besides its fingerprint. */
@@ -391,16 +226,6 @@ function definedOnly<T extends Record<string, unknown>>(object: T): Partial<T> {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-function freshnessOf(crl: StoredCrl) {
-  return { crlNumber: crl.crlNumber, thisUpdate: new Date(crl.thisUpdate) };
-}
-
-function crlNumberKey(crlNumber: string | undefined): string | undefined {
-  if (crlNumber === undefined) return undefined;
-  if (!/^\d{1,49}$/.test(crlNumber)) throw new DomainError('crl_number_invalid', 'cRLNumber must be a decimal integer of at most 20 octets');
-  return crlNumber.padStart(CRL_NUMBER_DIGITS, '0');
-}
-
 function toRevocation(item: Record<string, unknown>): CertificateRevocation {
   const revocation: CertificateRevocation = {
     id: String(item.id),
@@ -414,18 +239,4 @@ function toRevocation(item: Record<string, unknown>): CertificateRevocation {
     if (typeof item[name] === 'string') revocation[name] = item[name];
   }
   return revocation;
-}
-
-function toStoredCrl(item: Record<string, unknown>): StoredCrl {
-  const crl: StoredCrl = {
-    id: String(item.id),
-    issuer: String(item.issuer),
-    thisUpdate: String(item.thisUpdate),
-    nextUpdate: String(item.nextUpdate),
-    revokedCount: Number(item.revokedCount),
-    sha256: String(item.sha256),
-    uploadedAt: String(item.uploadedAt),
-  };
-  if (typeof item.crlNumber === 'string') crl.crlNumber = item.crlNumber;
-  return crl;
 }

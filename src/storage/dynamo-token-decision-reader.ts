@@ -4,17 +4,13 @@ import type { TableKey } from './batch-operations';
 import { toBinding, toDevice } from './device-items';
 import { anchorsFromItem, poolFromItem } from './dynamo-directory-repository';
 import { keys } from './keys';
-import { crlBucketKey, crlBucketKeys, revocationItemKeys, viewFromItems } from './revocation-view';
+import { revocationReadKeys, viewFromItems } from './revocation-view';
 import { batchGetTables, queryPoolPrefix } from './table-operations';
 
-/** Where a CRL's buckets are (its `CRL#` item's crlId and bucketCount), as last read. */
-interface CrlPointer {
-  crlId: string;
-  bucketCount: number;
-}
-
-/** Pointers kept per function instance; past this many the cache starts over. */
-const POINTER_CACHE_SIZE = 4096;
+/** CRL items kept per function instance (to plan reads, never to decide); past this many the cache starts over. */
+const CRL_ITEM_CACHE_SIZE = 4096;
+/** Reads after the first that chase CRLs and their signers not known before: each finds the items the previous one named. */
+const MAX_FOLLOW_UP_READS = 4;
 
 /**
  * The token decision's read (TokenDecisionReader): one strongly consistent
@@ -23,31 +19,32 @@ const POINTER_CACHE_SIZE = 4096;
  * - the pool item: settings, trustEpoch, signing keys and its trust list
  *   (`anchors`, dynamo-trust-store-repository.ts);
  * - the device record and the binding (config table), the jti (runtime table);
- * - for every certificate the request presents, `REVOKED#`, `REVOKEDSERIAL#`,
- *   `REVOKEDKEY#` and the `CRL#` item of each candidate issuer, and the bucket
- *   holding its serial in that CRL — located by the crlId and bucketCount
- *   last read for the issuer.
+ * - for every certificate the request presents (with each anchor its path
+ *   may end at), what revocationReadKeys names: `REVOKED#`,
+ *   `REVOKEDSERIAL#`, `REVOKEDKEY#`, its issuer's `CRLSCOPE#` item (and the
+ *   legacy `CRL#` items of its issuer's keys), the bucket holding its serial
+ *   in each of those CRLs, and the same for the certificates of each CRL
+ *   signer's path — planned from the CRL items as last read.
  *
- * Nothing decides on the cached pointers: a bucket is used only when the
- * `CRL#` item read in the same batch names it; when it names another (a new
- * CRL), or the issuer was not known to have one, a second BatchGetItem reads
- * the buckets it names. Pools whose trust list is not yet in their item
+ * Nothing decides on the cached items: a bucket or a signer is used only
+ * when a CRL item read in the same call names it; when it names one not
+ * read (a new CRL, a new signer, an issuer not known to have one), another
+ * BatchGetItem reads it. Pools whose trust list is not yet in their item
  * (created before it was) are read with one more Query of their ROOT#
  * records. So a warm function makes one call, and never decides on a stale
  * cache.
  */
 export class DynamoTokenDecisionReader implements TokenDecisionReader {
-  private readonly pointers = new Map<string, CrlPointer>();
+  /** Per pool, sort key → the CRL item (`CRLSCOPE#`, legacy `CRL#`) as last read. */
+  private readonly crlItems = new Map<string, Map<string, Record<string, unknown>>>();
+  private cachedCount = 0;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: { config: string; runtime: string },
   ) {}
 
-  async read(
-    poolId: string,
-    want: DecisionParties & { revocationCandidates: readonly RevocationKeys[] },
-  ): Promise<TokenDecisionState> {
+  async read(poolId: string, want: DecisionParties & { revocationCandidates: readonly RevocationKeys[] }): Promise<TokenDecisionState> {
     const candidates = want.revocationCandidates;
     const poolKey = keys.pool(poolId);
     const deviceKey = want.deviceId === undefined ? undefined : keys.device(poolId, want.deviceId);
@@ -57,19 +54,20 @@ export class DynamoTokenDecisionReader implements TokenDecisionReader {
       poolKey,
       ...(deviceKey ? [deviceKey] : []),
       ...(bindingKey ? [bindingKey] : []),
-      ...revocationItemKeys(poolId, candidates),
-      ...this.cachedBucketKeys(poolId, candidates),
+      ...revocationReadKeys(poolId, candidates, this.crlItems.get(poolId) ?? new Map()),
     ];
     const found = await batchGetTables(this.client, { [this.tables.config]: planned, ...(jtiKey ? { [this.tables.runtime]: [jtiKey] } : {}) });
     const items = new Map((found[this.tables.config] ?? []).map((item) => [String(item.sk), item]));
     const requested = new Set(planned.map((key) => key.sk));
+    this.remember(poolId, planned, items);
 
-    this.remember(poolId, candidates, items);
-    const unplanned = crlBucketKeys(poolId, candidates, items).filter((key) => !requested.has(key.sk));
-    if (unplanned.length > 0) {
+    for (let round = 1; round <= MAX_FOLLOW_UP_READS; round++) {
+      const unplanned = revocationReadKeys(poolId, candidates, items).filter((key) => !requested.has(key.sk));
+      if (unplanned.length === 0) break;
       const more = await batchGetTables(this.client, { [this.tables.config]: unplanned });
       for (const item of more[this.tables.config] ?? []) items.set(String(item.sk), item);
       for (const key of unplanned) requested.add(key.sk);
+      this.remember(poolId, unplanned, items);
     }
 
     const poolItem = items.get(poolKey.sk);
@@ -82,33 +80,30 @@ export class DynamoTokenDecisionReader implements TokenDecisionReader {
       device: record ? toDevice(record) : undefined,
       binding: record && binding && binding.deviceGeneration === record.generation ? toBinding(binding) : undefined,
       jtiSpentUntil: spent ? Number(spent.expiresAt) : undefined,
-      revocationFor: (subjects) => {
-        const covered = (list: TableKey[]) => list.every((key) => requested.has(key.sk));
-        if (!covered(revocationItemKeys(poolId, subjects)) || !covered(crlBucketKeys(poolId, subjects, items))) return undefined;
-        return viewFromItems(poolId, subjects, items);
-      },
+      // Covered when every item the view of these certificates needs, given what was read, was read.
+      revocationFor: (subjects) =>
+        revocationReadKeys(poolId, subjects, items).every((key) => requested.has(key.sk)) ? viewFromItems(poolId, subjects, items) : undefined,
     };
   }
 
-  /** Bucket keys of the candidates under the CRL pointers last read. */
-  private cachedBucketKeys(poolId: string, candidates: readonly RevocationKeys[]): TableKey[] {
-    return candidates.flatMap((candidate) => {
-      const pointer = this.pointers.get(pointerKey(poolId, candidate.issuerId));
-      return pointer ? [crlBucketKey(poolId, candidate.issuerId, pointer, candidate.serialNumberHex)] : [];
-    });
-  }
-
-  /** The pointers of the issuers just read: a CRL# item found, or none (forgotten). */
-  private remember(poolId: string, candidates: readonly RevocationKeys[], items: ReadonlyMap<string, Record<string, unknown>>): void {
-    for (const { issuerId } of candidates) {
-      const crl = items.get(keys.crl(poolId, issuerId).sk);
-      const key = pointerKey(poolId, issuerId);
-      if (!crl) {
-        this.pointers.delete(key);
+  /** The CRL items just asked for: kept when found, forgotten when absent. */
+  private remember(poolId: string, asked: readonly TableKey[], items: ReadonlyMap<string, Record<string, unknown>>): void {
+    for (const { sk } of asked) {
+      if (!sk.startsWith(keys.crlScopePrefix) && !sk.startsWith(keys.crlPrefix)) continue;
+      const item = items.get(sk);
+      const pool = this.crlItems.get(poolId);
+      if (!item) {
+        if (pool?.delete(sk)) this.cachedCount--;
         continue;
       }
-      if (this.pointers.size >= POINTER_CACHE_SIZE) this.pointers.clear();
-      this.pointers.set(key, { crlId: String(crl.crlId), bucketCount: Number(crl.bucketCount) });
+      if (this.cachedCount >= CRL_ITEM_CACHE_SIZE) {
+        this.crlItems.clear();
+        this.cachedCount = 0;
+      }
+      const kept = this.crlItems.get(poolId) ?? new Map<string, Record<string, unknown>>();
+      if (!kept.has(sk)) this.cachedCount++;
+      kept.set(sk, item);
+      this.crlItems.set(poolId, kept);
     }
   }
 
@@ -118,5 +113,3 @@ export class DynamoTokenDecisionReader implements TokenDecisionReader {
     return new Map(records.map((record) => [String(record.sk).slice(keys.rootPrefix.length), new Uint8Array(Buffer.from(String(record.der), 'base64'))]));
   }
 }
-
-const pointerKey = (poolId: string, issuerId: string) => `${poolId}\u0000${issuerId}`;

@@ -27,8 +27,14 @@ import { createHash } from 'node:crypto';
  *   POOL#{poolId}    REVOKEDKEY#{crlIssuerId}        revocationIds: the revocations (by PEM) of a CA with that subject + key
  *                    Written and removed in the same transaction as the REVOKED# records they name
  *                    (dynamo-revocation-repository.ts); an item exists while some record names it.
- *   POOL#{poolId}    CRL#{issuerId}               the current CRL of one issuer (metadata, bucketCount, crlId)
- *   POOL#{poolId}    CRLENTRIES#{issuerId}#{crlId}#{bucket}  revoked serials of that CRL, hashed into buckets
+ *   POOL#{poolId}    CRLSCOPE#{scopeId}           the current CRLs of one CRL scope: an issuer name under one trust anchor
+ *                                                 (crlScopeId, RFC 5280 §6.3.3 (b)(1), (f)), one attribute crl_{signerId} per
+ *                                                 signing key (its metadata, crlId, bucketCount, its signer's path: crl-items.ts)
+ *   POOL#{poolId}    CRLSCOPEENTRIES#{scopeId}#{crlId}#{bucket}  revoked serials of one of those CRLs, hashed into buckets
+ *   POOL#{poolId}    CRL#{issuerId}               a CRL stored before scopes existed, keyed by its signer's crlIssuerId (name
+ *                                                 and key): still read (by the path's keys of each CA) until the next upload
+ *                                                 of that signer replaces it in the same transaction; never written any more
+ *   POOL#{poolId}    CRLENTRIES#{issuerId}#{crlId}#{bucket}  revoked serials of such a CRL, hashed into buckets
  *   APIKEY#{keyId}   APIKEY                       org API key (hash only; authentication's one GetItem)
  *   ORG#{orgId}      APIKEY#{keyId}               index of an org's keys: id, createdAt, lastUsedAt, no hash.
  *                    Written with the APIKEY record in one transaction, deleted with it in
@@ -116,6 +122,14 @@ export const keys = {
   revokedPrefix: 'REVOKED#',
   revokedSerial: (poolId: string, issuerSerialId: string) => ({ pk: `POOL#${poolId}`, sk: `REVOKEDSERIAL#${issuerSerialId}` }),
   revokedKey: (poolId: string, keyId: string) => ({ pk: `POOL#${poolId}`, sk: `REVOKEDKEY#${keyId}` }),
+  crlScope: (poolId: string, scopeId: string) => ({ pk: `POOL#${poolId}`, sk: `CRLSCOPE#${scopeId}` }),
+  crlScopePrefix: 'CRLSCOPE#',
+  crlScopeEntries: (poolId: string, scopeId: string, crlId: string, bucket: number) => ({
+    pk: `POOL#${poolId}`,
+    sk: `CRLSCOPEENTRIES#${scopeId}#${crlId}#${bucket}`,
+  }),
+  crlScopeEntriesPrefix: (scopeId: string) => `CRLSCOPEENTRIES#${scopeId}#`,
+  /** Legacy: CRLs stored before scopes existed (read and removed, never written). */
   crl: (poolId: string, issuerId: string) => ({ pk: `POOL#${poolId}`, sk: `CRL#${issuerId}` }),
   crlPrefix: 'CRL#',
   crlEntries: (poolId: string, issuerId: string, crlId: string, bucket: number) => ({

@@ -13,7 +13,7 @@ import {
 import { normaliseFingerprint, parseRevocationRequest, type RevocationTarget } from '../domain/revocation-request';
 import { requireAdmin, type Principal } from './authenticate';
 import { requirePool } from './require-pool';
-import type { DirectoryRepository, RevocationRepository, TrustStoreRepository } from './ports';
+import type { DirectoryRepository, RevocationRepository, ScopedCrl, TrustStoreRepository } from './ports';
 
 export interface RevocationDeps {
   directory: Pick<DirectoryRepository, 'getPool'>;
@@ -84,8 +84,9 @@ export class RevocationService {
 
   /**
    * Verifies the CRL against the pool's roots (signature, issuer, extensions,
-   * times: src/domain/revocation) and stores it as its issuer's current CRL
-   * unless the stored one is at least as new. Nothing is fetched.
+   * times: src/domain/revocation) and stores it as the current CRL of its
+   * scope (its issuer's name under the anchor its signer validates to) and
+   * signing key, unless the stored one is at least as new. Nothing is fetched.
    */
   async importCrl(principal: Principal, clientPoolId: string, upload: CrlUpload) {
     requireAdmin(principal);
@@ -101,8 +102,11 @@ export class RevocationService {
       if (error instanceof CrlImportError) throw new DomainError(error.code, error.message);
       throw error;
     }
-    const crl: StoredCrl = {
-      id: imported.issuerId,
+    const crl: ScopedCrl = {
+      id: imported.id,
+      scopeId: imported.scopeId,
+      signerId: imported.issuerId,
+      signerPath: imported.signerPath,
       issuer: imported.issuerDn,
       thisUpdate: imported.thisUpdate.toISOString(),
       nextUpdate: imported.nextUpdate.toISOString(),
@@ -114,7 +118,7 @@ export class RevocationService {
     if ((await this.deps.revocations.putCrl(clientPoolId, crl, imported.entries)) === 'not_newer') {
       throw new DomainError(
         'crl_not_newer',
-        `the pool already holds a CRL of '${crl.issuer}' at least as new as this one (compared by cRLNumber when both have one, else thisUpdate)`,
+        `the pool already holds a CRL of '${crl.issuer}' signed with the same key at least as new as this one (compared by cRLNumber when both have one, else thisUpdate)`,
       );
     }
     // Entries no certificate can match were left out (ImportedCrl.ignoredCount): say how many, so revokedCount adds up.

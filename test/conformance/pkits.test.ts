@@ -82,15 +82,14 @@ describe('NIST PKITS conformance', () => {
     expect(run().deviations.stale).toEqual([]);
   });
 
-  it('agrees fully on the core, name-constraint and policy sections; 4.4 but for the separate CRL-signing key', () => {
+  it('agrees fully on the core, revocation, self-issued, name-constraint and policy sections', () => {
     const disagreeing = (section: string) =>
       run()
         .outcomes.filter((o) => o.test.section === section && classify(o) !== 'agree')
         .map((o) => o.test.id);
-    for (const section of ['4.1', '4.2', '4.3', '4.5', '4.6', '4.7', '4.8', '4.9', '4.10', '4.11', '4.12', '4.13', '4.16']) {
+    for (const section of ['4.1', '4.2', '4.3', '4.4', '4.5', '4.6', '4.7', '4.8', '4.9', '4.10', '4.11', '4.12', '4.13', '4.16']) {
       expect([section, disagreeing(section)]).toEqual([section, []]);
     }
-    expect(disagreeing('4.4')).toEqual(['4.4.19']);
   });
 
   it('refuses name-constraint and policy violations with their own codes', () => {
@@ -123,9 +122,21 @@ describe('NIST PKITS conformance', () => {
     // 255 (00 ff) is not -1 (ff): PKITS' negative-serial CRL must not revoke it.
     expect(codeOf('4.4.14')).toBe('ok');
     expect(codeOf('4.4.18')).toBe('certificate_revoked');
+    // A CRL signed by the CA's separate CRL-signing key (same name, certified by the same anchor, not on the path)
+    // speaks for the CA (RFC 5280 §6.3.3 (b)(1), (f)): it covers the EE under requireCrl, and revokes its serial...
+    expect(codeOf('4.4.19')).toBe('ok');
+    expect(uploadOf('4.4.19', 'SeparateCertificateandCRLKeysCRL.crl')).toBe('stored');
+    expect(codeOf('4.4.20')).toBe('certificate_revoked');
+    // ...but not once the CRL-signing certificate is itself revoked (on the anchor's CRL, uploaded after it).
+    expect(uploadOf('4.4.21', 'SeparateCertificateandCRLKeysCA2CRL.crl')).toBe('stored');
+    expect(codeOf('4.4.21')).toBe('crl_issuer_revoked');
     // Across a key rollover: the CRL signed with the CA's new key, the certificate with its old one.
     expect(codeOf('4.5.2')).toBe('certificate_revoked');
     expect(codeOf('4.5.1')).toBe('ok');
+    expect(codeOf('4.5.5')).toBe('certificate_revoked');
+    // The CRL signed with a self-issued CRL-signing key of the CA (certified by its certificate-signing key).
+    expect(codeOf('4.5.6')).toBe('ok');
+    expect(codeOf('4.5.7')).toBe('certificate_revoked');
     expect(uploadOf('4.14.1', 'distributionPoint1CACRL.crl')).toBe('crl_scope_unsupported');
     expect(uploadOf('4.15.1', 'deltaCRLIndicatorNoBaseCACRL.crl')).toBe('crl_delta_unsupported');
     expect(uploadOf('4.15.4', 'deltaCRLCA1CRL.crl')).toBe('crl_freshest_crl_unsupported');

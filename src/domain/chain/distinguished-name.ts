@@ -1,4 +1,5 @@
 import { Asn1Error, type Asn1Node, TAG, childrenOf, primitiveContent, rawDer, readOid, toHex } from './asn1';
+import { LruCache } from './lru-cache';
 import { OID } from './oids';
 
 export interface NameAttribute {
@@ -45,14 +46,41 @@ const SHORT_NAMES: Readonly<Record<string, string>> = {
   [OID.emailAddress]: 'E',
 };
 
+/**
+ * The subject names of CA certificates parsed before, by their encoding: a
+ * certificate's issuer is its CA's subject, byte for byte, so the issuer of
+ * every device certificate is found here. Parsing is a pure function of the
+ * bytes and a DistinguishedName is frozen, so one object serves every
+ * certificate that encodes the same name (the key is the whole encoding;
+ * `der` of a parsed name is a copy, so it holds on to no certificate). Only
+ * CA subjects are kept (rememberName): device names, one per device, would
+ * only push them out.
+ */
+const CA_NAMES = new LruCache<DistinguishedName>(256);
+
 /** Parses a Name (RFC 5280 §4.1.2.4): SEQUENCE OF SET SIZE (1..MAX) OF AttributeTypeAndValue. */
 export function parseName(node: Asn1Node, what: string): DistinguishedName {
-  const rdns = childrenOf(node, TAG.sequence, what).map((rdnNode) => {
+  const known = CA_NAMES.get(latin1(node.bytes.subarray(node.start, node.end)));
+  if (known !== undefined) return known;
+  const rdns: NameAttribute[][] = [];
+  for (const rdnNode of childrenOf(node, TAG.sequence, what)) {
     const attributes = childrenOf(rdnNode, TAG.set, what);
     if (attributes.length === 0) throw new Asn1Error(`${what}: empty relative distinguished name`);
-    return attributes.map((attribute) => parseAttribute(attribute, what));
-  });
-  return { der: rawDer(node), rdns, comparisonKey: comparisonKeyOf(rdns) };
+    const rdn: NameAttribute[] = [];
+    for (const attribute of attributes) rdn.push(parseAttribute(attribute, what));
+    rdns.push(rdn);
+  }
+  return Object.freeze({ der: new Uint8Array(rawDer(node)), rdns, comparisonKey: comparisonKeyOf(rdns) });
+}
+
+/** Keeps `name` (the subject of a CA certificate) for the certificates it issued. */
+export function rememberName(name: DistinguishedName): void {
+  CA_NAMES.set(latin1(name.der), name);
+  formatted.set(name, format(name));
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 /**
@@ -70,15 +98,23 @@ export function isEmptyName(name: DistinguishedName): boolean {
 
 /** All values of one attribute type, in encoded order. */
 export function attributeValues(name: DistinguishedName, type: string): string[] {
-  return name.rdns.flatMap((rdn) => rdn.filter((a) => a.type === type && a.value !== undefined).map((a) => a.value as string));
+  const values: string[] = [];
+  for (const rdn of name.rdns) for (const attribute of rdn) if (attribute.type === type && attribute.value !== undefined) values.push(attribute.value);
+  return values;
 }
+
+/** RFC 4514 forms of the names kept by rememberName (few, long-lived: a WeakMap entry per request would cost the GC more). */
+const formatted = new WeakMap<DistinguishedName, string>();
 
 /** RFC 4514 string form: most specific RDN first, e.g. `CN=device-1,O=Unit,C=US`. */
 export function formatName(name: DistinguishedName): string {
-  return [...name.rdns]
-    .reverse()
-    .map((rdn) => rdn.map(formatAttribute).join('+'))
-    .join(',');
+  return formatted.get(name) ?? format(name);
+}
+
+function format(name: DistinguishedName): string {
+  const rdns: string[] = [];
+  for (let i = name.rdns.length - 1; i >= 0; i--) rdns.push(name.rdns[i].map(formatAttribute).join('+'));
+  return rdns.join(',');
 }
 
 function parseAttribute(node: Asn1Node, what: string): NameAttribute {
@@ -88,11 +124,11 @@ function parseAttribute(node: Asn1Node, what: string): NameAttribute {
 }
 
 function decodeString(node: Asn1Node, what: string): string | undefined {
-  const tag = node.idBlock.tagNumber;
-  if (node.idBlock.tagClass !== 1 || node.idBlock.isConstructed) return undefined;
+  const tag = node.tagNumber;
+  if (node.tagClass !== 1 || node.constructed) return undefined;
   if (tag === TAG.utf8String) return decodeUtf8(primitiveContent(node, tag, what), what);
   if (ASCII_TAGS.has(tag)) return decodeAscii(primitiveContent(node, tag, what), what);
-  if (tag === TAG.teletexString) return Buffer.from(primitiveContent(node, tag, what)).toString('latin1');
+  if (tag === TAG.teletexString) return latin1(primitiveContent(node, tag, what));
   if (tag === TAG.bmpString) return decodeUtf16be(primitiveContent(node, tag, what), what);
   if (tag === TAG.universalString) return decodeUtf32be(primitiveContent(node, tag, what), what);
   return undefined;
@@ -100,23 +136,26 @@ function decodeString(node: Asn1Node, what: string): string | undefined {
 
 // Invalid text in a name is refused rather than repaired: the subject CN
 // becomes the device identity, and two decoders must never disagree on it.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const UTF16BE = new TextDecoder('utf-16be', { fatal: true, ignoreBOM: true });
+
 function decodeUtf8(bytes: Uint8Array, what: string): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     throw new Asn1Error(`${what}: invalid UTF-8 in UTF8String`);
   }
 }
 
 function decodeAscii(bytes: Uint8Array, what: string): string {
-  if (bytes.some((b) => b > 0x7f)) throw new Asn1Error(`${what}: non-ASCII byte in an ASCII string type`);
-  return Buffer.from(bytes).toString('latin1');
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) throw new Asn1Error(`${what}: non-ASCII byte in an ASCII string type`);
+  return latin1(bytes);
 }
 
 function decodeUtf16be(bytes: Uint8Array, what: string): string {
   if (bytes.length % 2 !== 0) throw new Asn1Error(`${what}: odd-length BMPString`);
   try {
-    return new TextDecoder('utf-16be', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return UTF16BE.decode(bytes);
   } catch {
     throw new Asn1Error(`${what}: invalid BMPString`);
   }

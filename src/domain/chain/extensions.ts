@@ -74,7 +74,8 @@ export interface CertificateExtensions {
 }
 
 export function findExtension(extensions: CertificateExtensions, oid: string): RawExtension | undefined {
-  return extensions.all.find((e) => e.oid === oid);
+  for (const extension of extensions.all) if (extension.oid === oid) return extension;
+  return undefined;
 }
 
 /**
@@ -84,41 +85,63 @@ export function findExtension(extensions: CertificateExtensions, oid: string): R
  * certificate malformed rather than being skipped.
  */
 export function parseExtensions(node: Asn1Node | undefined): CertificateExtensions {
-  if (node === undefined) return { all: [] };
-  const list = sequenceOf(node, 'extensions', 1, Number.MAX_SAFE_INTEGER).map(parseExtension);
-  const seen = new Set<string>();
-  for (const extension of list) {
+  if (node === undefined) return NO_EXTENSIONS;
+  const list: RawExtension[] = [];
+  const byOid = new Map<string, Uint8Array>();
+  for (const child of sequenceOf(node, 'extensions', 1, Number.MAX_SAFE_INTEGER)) {
+    const extension = parseExtension(child);
     // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular extension."
-    if (seen.has(extension.oid)) throw new Asn1Error(`extensions: duplicate extension ${extension.oid}`);
-    seen.add(extension.oid);
+    if (byOid.has(extension.oid)) throw new Asn1Error(`extensions: duplicate extension ${extension.oid}`);
+    byOid.set(extension.oid, extension.value);
+    list.push(extension);
   }
-  const value = (oid: string): Asn1Node | undefined => {
-    const found = list.find((e) => e.oid === oid);
-    return found === undefined ? undefined : decodeDer(found.value, `extension ${oid}`);
-  };
-  const decode = <T>(oid: string, reader: (n: Asn1Node) => T): T | undefined => {
-    const n = value(oid);
-    return n === undefined ? undefined : reader(n);
-  };
   // Decoded for structural validity only: a critical or non-critical value that
   // does not parse is a malformed certificate (x509-limbo malformed-aia / -san).
-  decode(OID.issuerAltName, (n) => readGeneralNames(n, 'issuerAltName'));
-  decode(OID.authorityInfoAccess, (n) => readAccessDescriptions(n, 'authorityInfoAccess'));
-  decode(OID.subjectInfoAccess, (n) => readAccessDescriptions(n, 'subjectInfoAccess'));
-  return {
+  decodeWith(byOid, OID.issuerAltName, readIssuerAltName);
+  decodeWith(byOid, OID.authorityInfoAccess, readAuthorityInfoAccess);
+  decodeWith(byOid, OID.subjectInfoAccess, readSubjectInfoAccess);
+  return Object.freeze({
     all: list,
-    basicConstraints: decode(OID.basicConstraints, readBasicConstraints),
-    keyUsage: decode(OID.keyUsage, readKeyUsage),
-    extKeyUsage: decode(OID.extKeyUsage, readExtKeyUsage),
-    subjectKeyIdentifier: decode(OID.subjectKeyIdentifier, (n) => readOctetString(n, 'subjectKeyIdentifier')),
-    authorityKeyIdentifier: decode(OID.authorityKeyIdentifier, readAuthorityKeyIdentifier),
-    subjectAltName: decode(OID.subjectAltName, (n) => readGeneralNames(n, 'subjectAltName')),
-    nameConstraints: decode(OID.nameConstraints, readNameConstraints),
-    certificatePolicies: decode(OID.certificatePolicies, readCertificatePolicies),
-    policyMappings: decode(OID.policyMappings, readPolicyMappings),
-    policyConstraints: decode(OID.policyConstraints, readPolicyConstraints),
-    inhibitAnyPolicy: decode(OID.inhibitAnyPolicy, readInhibitAnyPolicy),
-  };
+    basicConstraints: decodeWith(byOid, OID.basicConstraints, readBasicConstraints),
+    keyUsage: decodeWith(byOid, OID.keyUsage, readKeyUsage),
+    extKeyUsage: decodeWith(byOid, OID.extKeyUsage, readExtKeyUsage),
+    subjectKeyIdentifier: decodeWith(byOid, OID.subjectKeyIdentifier, readSubjectKeyIdentifier),
+    authorityKeyIdentifier: decodeWith(byOid, OID.authorityKeyIdentifier, readAuthorityKeyIdentifier),
+    subjectAltName: decodeWith(byOid, OID.subjectAltName, readSubjectAltName),
+    nameConstraints: decodeWith(byOid, OID.nameConstraints, readNameConstraints),
+    certificatePolicies: decodeWith(byOid, OID.certificatePolicies, readCertificatePolicies),
+    policyMappings: decodeWith(byOid, OID.policyMappings, readPolicyMappings),
+    policyConstraints: decodeWith(byOid, OID.policyConstraints, readPolicyConstraints),
+    inhibitAnyPolicy: decodeWith(byOid, OID.inhibitAnyPolicy, readInhibitAnyPolicy),
+  });
+}
+
+const NO_EXTENSIONS: CertificateExtensions = Object.freeze({ all: Object.freeze([]) });
+
+/** The extension `oid` decoded and read by `reader`, if the certificate has it. */
+function decodeWith<T>(byOid: ReadonlyMap<string, Uint8Array>, oid: string, reader: (node: Asn1Node) => T): T | undefined {
+  const value = byOid.get(oid);
+  return value === undefined ? undefined : reader(decodeDer(value, `extension ${oid}`));
+}
+
+function readIssuerAltName(node: Asn1Node): void {
+  readGeneralNames(node, 'issuerAltName');
+}
+
+function readAuthorityInfoAccess(node: Asn1Node): void {
+  readAccessDescriptions(node, 'authorityInfoAccess');
+}
+
+function readSubjectInfoAccess(node: Asn1Node): void {
+  readAccessDescriptions(node, 'subjectInfoAccess');
+}
+
+function readSubjectKeyIdentifier(node: Asn1Node): Uint8Array {
+  return readOctetString(node, 'subjectKeyIdentifier');
+}
+
+function readSubjectAltName(node: Asn1Node): GeneralName[] {
+  return readGeneralNames(node, 'subjectAltName');
 }
 
 function parseExtension(node: Asn1Node): RawExtension {
@@ -148,16 +171,18 @@ function readKeyUsage(node: Asn1Node): ReadonlySet<KeyUsageName> {
   const { bytes, unusedBits } = readBitString(node, 'keyUsage');
   const bitCount = bytes.length * 8 - unusedBits;
   const set = new Set<KeyUsageName>();
-  KEY_USAGE_BITS.forEach((name, bit) => {
-    if (bit < bitCount && (bytes[bit >> 3] & (0x80 >> (bit & 7))) !== 0) set.add(name);
-  });
+  for (let bit = 0; bit < KEY_USAGE_BITS.length && bit < bitCount; bit++) {
+    if ((bytes[bit >> 3] & (0x80 >> (bit & 7))) !== 0) set.add(KEY_USAGE_BITS[bit]);
+  }
   if (set.size === 0) throw new Asn1Error('keyUsage: no bit set');
   return set;
 }
 
 /** RFC 5280 §4.2.1.12: SEQUENCE SIZE (1..MAX) OF KeyPurposeId. */
 function readExtKeyUsage(node: Asn1Node): string[] {
-  return sequenceOf(node, 'extKeyUsage', 1, Number.MAX_SAFE_INTEGER).map((n) => readOid(n, 'extKeyUsage'));
+  const purposes: string[] = [];
+  for (const purpose of sequenceOf(node, 'extKeyUsage', 1, Number.MAX_SAFE_INTEGER)) purposes.push(readOid(purpose, 'extKeyUsage'));
+  return purposes;
 }
 
 /** RFC 5280 §4.2.1.1: keyIdentifier [0], authorityCertIssuer [1], authorityCertSerialNumber [2]. */
@@ -165,8 +190,8 @@ function readAuthorityKeyIdentifier(node: Asn1Node): { keyIdentifier: Uint8Array
   let keyIdentifier: Uint8Array | undefined;
   let lastTag = -1;
   for (const field of sequenceOf(node, 'authorityKeyIdentifier', 0, 3)) {
-    const tag = field.idBlock.tagNumber;
-    if (field.idBlock.tagClass !== CONTEXT || tag <= lastTag || tag > 2) {
+    const tag = field.tagNumber;
+    if (field.tagClass !== CONTEXT || tag <= lastTag || tag > 2) {
       throw new Asn1Error('authorityKeyIdentifier: unexpected field');
     }
     lastTag = tag;

@@ -36,8 +36,8 @@ export function readGeneralNames(node: Asn1Node, what: string): GeneralName[] {
 
 /** Decodes one GeneralName; throws Asn1Error on any encoding a name-matching consumer could read differently. */
 export function readGeneralName(node: Asn1Node, what: string, context: GeneralNameContext = 'name'): GeneralName {
-  const tag = node.idBlock.tagNumber;
-  if (node.idBlock.tagClass !== CONTEXT || tag > 8) throw new Asn1Error(`${what}: invalid GeneralName`);
+  const tag = node.tagNumber;
+  if (node.tagClass !== CONTEXT || tag > 8) throw new Asn1Error(`${what}: invalid GeneralName`);
   switch (tag) {
     case 0: {
       // otherName: SEQUENCE { type-id OID, value [0] EXPLICIT ANY } with IMPLICIT tagging of the SEQUENCE.
@@ -76,7 +76,7 @@ export function readGeneralName(node: Asn1Node, what: string, context: GeneralNa
   }
 }
 
-function sequenceOfNames(node: Asn1Node, what: string): Asn1Node[] {
+function sequenceOfNames(node: Asn1Node, what: string): readonly Asn1Node[] {
   const children = childrenOf(node, 16, what);
   if (children.length === 0) throw new Asn1Error(`${what}: wrong number of fields`);
   return children;

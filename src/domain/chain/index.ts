@@ -1,7 +1,7 @@
 /**
- * RFC 5280 §6.1 certificate path validation, owned by this project (pkijs and
- * asn1js parse; every decision is a named check in ./checks with a stable
- * code from ./error-codes).
+ * RFC 5280 §6.1 certificate path validation, owned by this project (a
+ * strict DER decoder of its own, ./asn1.ts; every decision is a named check
+ * in ./checks with a stable code from ./error-codes).
  *
  * Token endpoint (SPEC §4.3, x5c order):
  *   const result = await validateChain({ chain: x5cDer, anchors: poolRootsDer }, devicePolicy(now));

@@ -31,8 +31,8 @@ export function readNameConstraints(node: Asn1Node): NameConstraints {
   let excluded: GeneralSubtree[] = [];
   let lastTag = -1;
   for (const field of fields) {
-    const tag = field.idBlock.tagNumber;
-    if (field.idBlock.tagClass !== CONTEXT || tag <= lastTag || tag > 1) throw new Asn1Error('nameConstraints: unexpected field');
+    const tag = field.tagNumber;
+    if (field.tagClass !== CONTEXT || tag <= lastTag || tag > 1) throw new Asn1Error('nameConstraints: unexpected field');
     lastTag = tag;
     const subtrees = childrenOf(field, tag, 'nameConstraints', CONTEXT);
     if (subtrees.length === 0) throw new Asn1Error('nameConstraints: empty GeneralSubtrees');
@@ -48,8 +48,8 @@ function readGeneralSubtree(node: Asn1Node): GeneralSubtree {
   let maximum: number | undefined;
   let lastTag = -1;
   for (const field of distances) {
-    const tag = field.idBlock.tagNumber;
-    if (field.idBlock.tagClass !== CONTEXT || tag <= lastTag || tag > 1) throw new Asn1Error('GeneralSubtree: unexpected field');
+    const tag = field.tagNumber;
+    if (field.tagClass !== CONTEXT || tag <= lastTag || tag > 1) throw new Asn1Error('GeneralSubtree: unexpected field');
     lastTag = tag;
     const distance = baseDistance(primitiveContent(field, tag, 'GeneralSubtree BaseDistance', CONTEXT));
     if (tag === 0) minimum = distance;

@@ -49,8 +49,8 @@ export function readPolicyConstraints(node: Asn1Node): PolicyConstraints {
   let inhibitPolicyMapping: number | undefined;
   let lastTag = -1;
   for (const field of sequenceOf(node, 'policyConstraints', 0, 2)) {
-    const tag = field.idBlock.tagNumber;
-    if (field.idBlock.tagClass !== CONTEXT || tag <= lastTag || tag > 1) throw new Asn1Error('policyConstraints: unexpected field');
+    const tag = field.tagNumber;
+    if (field.tagClass !== CONTEXT || tag <= lastTag || tag > 1) throw new Asn1Error('policyConstraints: unexpected field');
     lastTag = tag;
     const skipCerts = skipCertsOf(primitiveContent(field, tag, 'policyConstraints SkipCerts', CONTEXT), 'policyConstraints');
     if (tag === 0) requireExplicitPolicy = skipCerts;

@@ -1,4 +1,4 @@
-import { type Asn1Node, TAG, decodeDer, isTagged, rawDer, readBitString, readIntegerBytes, readNull, readOid, sequenceOf } from './asn1';
+import { type Asn1Node, type BitString, TAG, decodeDer, isTagged, rawDer, readBitString, readIntegerBytes, readNull, readOid, sequenceOf } from './asn1';
 import { OID } from './oids';
 
 export type EcCurve = 'P-256' | 'P-384' | 'P-521';
@@ -43,30 +43,30 @@ export function describePublicKey(node: Asn1Node): SubjectPublicKey {
   const [oidNode, params] = sequenceOf(algorithm, 'subjectPublicKeyInfo algorithm', 1, 2);
   const oid = readOid(oidNode, 'subjectPublicKeyInfo algorithm');
   const key = readBitString(subjectPublicKey, 'subjectPublicKey');
-  const unsupported = (reason: string): PublicKeyDescription => ({ kind: 'unsupported', oid, reason });
-  const describe = (): PublicKeyDescription => {
-    if (key.unusedBits !== 0) return unsupported('public key BIT STRING has unused bits');
-    if (oid === OID.rsaEncryption || oid === OID.rsassaPss) {
-      // rsaEncryption parameters MUST be NULL (RFC 3279 §2.3.1); id-RSASSA-PSS parameters are optional (RFC 4055 §1.2).
-      if (oid === OID.rsaEncryption && params !== undefined) readNull(params, 'rsaEncryption parameters');
-      return describeRsa(key.bytes, oid === OID.rsassaPss, unsupported);
-    }
-    if (oid === OID.ecPublicKey) {
-      // RFC 5480 §2.1.1: only namedCurve; implicitCurve and specifiedCurve MUST NOT be used.
-      if (params === undefined || !isTagged(params, 1, TAG.oid)) return unsupported('EC key without a named curve');
-      const curveOid = readOid(params, 'EC named curve');
-      const curve = CURVES[curveOid];
-      if (curve === undefined) return unsupported(`EC curve ${curveOid} is not accepted`);
-      // RFC 5480 §2.2: uncompressed form; compressed points are optional and refused here.
-      if (key.bytes.length !== 1 + 2 * curve.coordinateBytes || key.bytes[0] !== 0x04) {
-        return unsupported('EC public key is not an uncompressed point');
-      }
-      return { kind: 'ec', curve: curve.curve };
-    }
-    if (oid === OID.dsa) return describeDsa(key.bytes, params, unsupported);
-    return unsupported('public key algorithm is not RSA, EC or DSA');
-  };
-  return { spkiDer: rawDer(node), description: describe() };
+  const described = describe(oid, key, params);
+  return { spkiDer: rawDer(node), description: typeof described === 'string' ? { kind: 'unsupported', oid, reason: described } : described };
+}
+
+/** The key, or the reason it is not one the validator accepts. */
+function describe(oid: string, key: BitString, params: Asn1Node | undefined): PublicKeyDescription | string {
+  if (key.unusedBits !== 0) return 'public key BIT STRING has unused bits';
+  if (oid === OID.rsaEncryption || oid === OID.rsassaPss) {
+    // rsaEncryption parameters MUST be NULL (RFC 3279 §2.3.1); id-RSASSA-PSS parameters are optional (RFC 4055 §1.2).
+    if (oid === OID.rsaEncryption && params !== undefined) readNull(params, 'rsaEncryption parameters');
+    return describeRsa(key.bytes, oid === OID.rsassaPss);
+  }
+  if (oid === OID.ecPublicKey) {
+    // RFC 5480 §2.1.1: only namedCurve; implicitCurve and specifiedCurve MUST NOT be used.
+    if (params === undefined || !isTagged(params, 1, TAG.oid)) return 'EC key without a named curve';
+    const curveOid = readOid(params, 'EC named curve');
+    const curve = CURVES[curveOid];
+    if (curve === undefined) return `EC curve ${curveOid} is not accepted`;
+    // RFC 5480 §2.2: uncompressed form; compressed points are optional and refused here.
+    if (key.bytes.length !== 1 + 2 * curve.coordinateBytes || key.bytes[0] !== 0x04) return 'EC public key is not an uncompressed point';
+    return { kind: 'ec', curve: curve.curve };
+  }
+  if (oid === OID.dsa) return describeDsa(key.bytes, params);
+  return 'public key algorithm is not RSA, EC or DSA';
 }
 
 /**
@@ -75,13 +75,14 @@ export function describePublicKey(node: Asn1Node): SubjectPublicKey {
  * issuer's key (RFC 5280 §6.1.4 (f)). Whether DSA is allowed at all is the
  * algorithm policy's decision (checks/algorithm-policy.ts).
  */
-function describeDsa(publicKey: Uint8Array, params: Asn1Node | undefined, unsupported: (reason: string) => PublicKeyDescription): PublicKeyDescription {
+function describeDsa(publicKey: Uint8Array, params: Asn1Node | undefined): PublicKeyDescription | string {
   const y = readIntegerBytes(decodeDer(publicKey, 'DSAPublicKey'), 'DSA public key');
-  if ((y[0] & 0x80) !== 0) return unsupported('negative DSA public key');
+  if ((y[0] & 0x80) !== 0) return 'negative DSA public key';
   if (params === undefined || isTagged(params, 1, TAG.null)) return { kind: 'dsa', primeBits: undefined, parametersDer: undefined };
-  const [p, q, g] = sequenceOf(params, 'Dss-Parms', 3, 3).map((n) => readIntegerBytes(n, 'Dss-Parms'));
-  if ([p, q, g].some((n) => (n[0] & 0x80) !== 0)) return unsupported('negative DSA parameter');
-  return { kind: 'dsa', primeBits: bitLength(p), parametersDer: rawDer(params) };
+  const [p, q, g] = sequenceOf(params, 'Dss-Parms', 3, 3);
+  const [pBytes, qBytes, gBytes] = [readIntegerBytes(p, 'Dss-Parms'), readIntegerBytes(q, 'Dss-Parms'), readIntegerBytes(g, 'Dss-Parms')];
+  if (((pBytes[0] | qBytes[0] | gBytes[0]) & 0x80) !== 0) return 'negative DSA parameter';
+  return { kind: 'dsa', primeBits: bitLength(pBytes), parametersDer: rawDer(params) };
 }
 
 function bitLength(integer: Uint8Array): number {
@@ -89,21 +90,18 @@ function bitLength(integer: Uint8Array): number {
   return magnitude.length === 0 ? 0 : (magnitude.length - 1) * 8 + (32 - Math.clz32(magnitude[0]));
 }
 
-function describeRsa(
-  rsaPublicKey: Uint8Array,
-  pssOnly: boolean,
-  unsupported: (reason: string) => PublicKeyDescription,
-): PublicKeyDescription {
+function describeRsa(rsaPublicKey: Uint8Array, pssOnly: boolean): PublicKeyDescription | string {
   // RFC 3279 §2.3.1: RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }.
   const [modulusNode, exponentNode] = sequenceOf(decodeDer(rsaPublicKey, 'RSAPublicKey'), 'RSAPublicKey', 2, 2);
   const modulus = readIntegerBytes(modulusNode, 'RSA modulus');
   const exponent = readIntegerBytes(exponentNode, 'RSA public exponent');
-  if ((modulus[0] & 0x80) !== 0 || (exponent[0] & 0x80) !== 0) return unsupported('negative RSA modulus or exponent');
+  if ((modulus[0] & 0x80) !== 0 || (exponent[0] & 0x80) !== 0) return 'negative RSA modulus or exponent';
   const modulusBits = bitLength(modulus);
-  if (modulusBits === 0) return unsupported('RSA modulus is zero');
+  if (modulusBits === 0) return 'RSA modulus is zero';
   // A huge exponent makes verification arbitrarily slow; real keys use 65537.
-  if (exponent.length > 4) return unsupported('RSA public exponent larger than 32 bits');
-  const publicExponent = exponent.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
-  if (publicExponent < 3n || publicExponent % 2n === 0n) return unsupported('RSA public exponent must be odd and at least 3');
+  if (exponent.length > 4) return 'RSA public exponent larger than 32 bits';
+  let publicExponent = 0n;
+  for (const byte of exponent) publicExponent = (publicExponent << 8n) | BigInt(byte);
+  if (publicExponent < 3n || publicExponent % 2n === 0n) return 'RSA public exponent must be odd and at least 3';
   return { kind: 'rsa', modulusBits, publicExponent, pssOnly };
 }

@@ -74,37 +74,41 @@ export function identifySignatureAlgorithm(node: Asn1Node): SignatureAlgorithmIn
   const [oidNode, params] = sequenceOf(node, 'signature algorithm', 1, 2);
   const oid = readOid(oidNode, 'signature algorithm');
   const der = rawDer(node);
-  const unsupported = (reason: string): SignatureAlgorithmInfo => ({ supported: false, oid, reason, der });
+  const identified = identify(oid, params);
+  return typeof identified === 'string' ? { supported: false, oid, reason: identified, der } : { supported: true, algorithm: identified, der };
+}
+
+/** The accepted algorithm `oid` with `params` names, or the reason it is not accepted. */
+function identify(oid: string, params: Asn1Node | undefined): SignatureAlgorithm | string {
   const pkcs1Hash = PKCS1[oid];
   if (pkcs1Hash !== undefined) {
     // RFC 4055 §5: parameters MUST be NULL; implementations MUST accept them absent too.
-    if (params !== undefined && !isNull(params)) return unsupported('RSA PKCS#1 v1.5 parameters must be NULL');
-    return supported(`rsa-pkcs1-${suffix(pkcs1Hash)}`, 'rsa-pkcs1', pkcs1Hash);
+    if (params !== undefined && !isNull(params)) return 'RSA PKCS#1 v1.5 parameters must be NULL';
+    return algorithm(`rsa-pkcs1-${suffix(pkcs1Hash)}`, 'rsa-pkcs1', pkcs1Hash);
   }
   const ecdsaHash = ECDSA[oid];
   if (ecdsaHash !== undefined) {
     // RFC 5758 §3.2: the parameters field MUST be absent.
-    if (params !== undefined) return unsupported('ECDSA parameters must be absent');
-    return supported(`ecdsa-${suffix(ecdsaHash)}`, 'ecdsa', ecdsaHash);
+    if (params !== undefined) return 'ECDSA parameters must be absent';
+    return algorithm(`ecdsa-${suffix(ecdsaHash)}`, 'ecdsa', ecdsaHash);
   }
   const dsaHash = DSA[oid];
   if (dsaHash !== undefined) {
     // RFC 3279 §2.2.2, RFC 5758 §3.1: the parameters field MUST be absent.
-    if (params !== undefined) return unsupported('DSA signature parameters must be absent');
-    return supported(`dsa-${suffix(dsaHash)}`, 'dsa', dsaHash);
+    if (params !== undefined) return 'DSA signature parameters must be absent';
+    return algorithm(`dsa-${suffix(dsaHash)}`, 'dsa', dsaHash);
   }
   if (oid === OID.rsassaPss) {
-    if (params === undefined) return unsupported('RSASSA-PSS without parameters means SHA-1');
+    if (params === undefined) return 'RSASSA-PSS without parameters means SHA-1';
     const pss = readPssParams(params);
-    if (typeof pss === 'string') return unsupported(pss);
-    return supported(`rsa-pss-${suffix(pss.hash)}`, 'rsa-pss', pss.hash, pss.saltLength);
+    if (typeof pss === 'string') return pss;
+    return algorithm(`rsa-pss-${suffix(pss.hash)}`, 'rsa-pss', pss.hash, pss.saltLength);
   }
-  return unsupported(REFUSED[oid] ?? 'unknown signature algorithm');
+  return REFUSED[oid] ?? 'unknown signature algorithm';
+}
 
-  function supported(name: string, scheme: SignatureAlgorithm['scheme'], hash: HashName, saltLength?: number): SignatureAlgorithmInfo {
-    const algorithm = { name: name as SignatureAlgorithmName, scheme, hash, ...(saltLength === undefined ? {} : { saltLength }) };
-    return { supported: true, algorithm, der };
-  }
+function algorithm(name: string, scheme: SignatureAlgorithm['scheme'], hash: HashName, saltLength?: number): SignatureAlgorithm {
+  return { name: name as SignatureAlgorithmName, scheme, hash, ...(saltLength === undefined ? {} : { saltLength }) };
 }
 
 function suffix(hash: HashName): string {
@@ -129,8 +133,8 @@ function readPssParams(node: Asn1Node): { hash: HashName; saltLength: number } |
   let saltLength = 20;
   let lastTag = -1;
   for (const field of sequenceOf(node, 'RSASSA-PSS parameters', 0, 4)) {
-    const tag = field.idBlock.tagNumber;
-    if (field.idBlock.tagClass !== CONTEXT || tag <= lastTag || tag > 3) throw new Asn1Error('RSASSA-PSS parameters: unexpected field');
+    const tag = field.tagNumber;
+    if (field.tagClass !== CONTEXT || tag <= lastTag || tag > 3) throw new Asn1Error('RSASSA-PSS parameters: unexpected field');
     lastTag = tag;
     const [inner, ...rest] = childrenOf(field, tag, 'RSASSA-PSS parameters', CONTEXT);
     if (!inner || rest.length > 0) throw new Asn1Error('RSASSA-PSS parameters: malformed field');
@@ -159,5 +163,7 @@ function readHashAlgorithm(node: Asn1Node): HashName | undefined {
 function readSmallInteger(node: Asn1Node, what: string): number {
   const bytes = readIntegerBytes(node, what);
   if ((bytes[0] & 0x80) !== 0 || bytes.length > 4) return Number.MAX_SAFE_INTEGER;
-  return bytes.reduce((acc, b) => acc * 256 + b, 0);
+  let value = 0;
+  for (const byte of bytes) value = value * 256 + byte;
+  return value;
 }

@@ -1,10 +1,14 @@
 import type { ParsedCertificate } from './parse-certificate';
+import { isVerifiedLink, rememberVerifiedLink } from './verified-links';
 import { type SignatureCheck, verifyCertificateSignature } from './verify-signature';
+
+const VERIFIED: SignatureCheck = Object.freeze({ ok: true });
 
 /**
  * Memoises (subject, issuer) signature checks for one validation, so path
  * building over a pool verifies each edge at most once however many
- * candidate paths share it.
+ * candidate paths share it. CA → CA links verified by an earlier validation
+ * of the same bytes are not verified again (verified-links.ts).
  */
 export class SignatureCache {
   private readonly results = new Map<ParsedCertificate, Map<ParsedCertificate, SignatureCheck>>();
@@ -23,8 +27,13 @@ export class SignatureCache {
     }
     let result = byIssuer.get(issuer);
     if (result === undefined) {
-      this.verifications++;
-      result = verifyCertificateSignature(subject, issuer);
+      if (isVerifiedLink(subject, issuer)) {
+        result = VERIFIED;
+      } else {
+        this.verifications++;
+        result = verifyCertificateSignature(subject, issuer);
+        if (result.ok) rememberVerifiedLink(subject, issuer);
+      }
       byIssuer.set(issuer, result);
     }
     return result;

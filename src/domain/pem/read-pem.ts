@@ -1,5 +1,5 @@
 /**
- * The one PEM reader of the product (SPEC §3.1): [RFC 7468 §3](https://www.rfc-editor.org/rfc/rfc7468#section-3)
+ * The one PEM reader of the product (docs/contract.md §3.1): [RFC 7468 §3](https://www.rfc-editor.org/rfc/rfc7468#section-3)
  * "lax" parsing, so that files people actually have read as they are. Text
  * outside the blocks is ignored ([RFC 7468 §2](https://www.rfc-editor.org/rfc/rfc7468#section-2):
  * `openssl pkcs12 -nokeys` "Bag Attributes", the `openssl x509 -text` dump, a

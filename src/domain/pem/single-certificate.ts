@@ -12,7 +12,7 @@ export interface SingleCertificateWording {
 }
 
 /**
- * The DER of the one CERTIFICATE block of a PEM text (SPEC §3.1). What the
+ * The DER of the one CERTIFICATE block of a PEM text (docs/contract.md §3.1). What the
  * text holds decides the refusal, in this order, so a wrong file is never
  * half-used: a private key anywhere (`private_key_not_allowed`), a CSR
  * anywhere (`csr_not_allowed`), no PEM at all, DER included, or another

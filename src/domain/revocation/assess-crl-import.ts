@@ -2,8 +2,10 @@ import { CRL_CONTENT_CHECKS } from './checks/crl-content';
 import { type CrlIssuerInput, establishCrlIssuer } from './checks/crl-issuer';
 import type { CrlReason } from './crl-reasons';
 import { crlIssuerId } from './crl-issuer-id';
+import { crlRecordId, crlScopeId } from './crl-scope-id';
 import { CrlImportError } from './error-codes';
 import { parseCrl } from './parse-crl';
+import { type RevocationSubject, revocationSubjects } from './revocation-subjects';
 
 export interface CrlEntry {
   readonly serialNumberHex: string;
@@ -13,8 +15,18 @@ export interface CrlEntry {
 
 /** What the pool stores for one CRL after a successful import. */
 export interface ImportedCrl {
-  /** crlIssuerId(issuer certificate whose key verified the CRL). */
+  /** crlRecordId(scopeId, issuerId): the stored CRL's id; the newest CRL per id is kept. */
+  readonly id: string;
+  /** crlScopeId(anchor of the signer's validated path, the CRL's issuer name): the certificates it speaks for. */
+  readonly scopeId: string;
+  /** crlIssuerId(issuer certificate whose key verified the CRL): its signer's name and key. */
   readonly issuerId: string;
+  /**
+   * The revocation identities of the signer's validated path but its anchor
+   * (signer first; empty for a root's own CRL): the CRL vouches for nothing
+   * while one of them is revoked, so every use of the CRL checks them too.
+   */
+  readonly signerPath: readonly RevocationSubject[];
   /** RFC 4514 form. */
   readonly issuerDn: string;
   readonly thisUpdate: Date;
@@ -62,9 +74,14 @@ async function assess(input: CrlImportInput): Promise<ImportedCrl> {
     const refusal = check(crl, input.now);
     if (refusal !== undefined) throw refusal;
   }
-  const issuer = await establishCrlIssuer(crl, input);
+  const { issuer, path } = await establishCrlIssuer(crl, input);
+  const scopeId = crlScopeId(path[path.length - 1], crl.issuer);
+  const issuerId = crlIssuerId(issuer);
   return {
-    issuerId: crlIssuerId(issuer),
+    id: crlRecordId(scopeId, issuerId),
+    scopeId,
+    issuerId,
+    signerPath: revocationSubjects(path),
     issuerDn: crl.issuerDn,
     thisUpdate: crl.thisUpdate,
     // Present: checkNextUpdatePresent ran.

@@ -1,8 +1,7 @@
 import type { ParsedCertificate } from '../chain/parse-certificate';
-import { type RevocationSubject, revocationSubjects } from './crl-issuer-id';
-import { delegatesRevocation } from './crl-scope';
 import type { RevocationErrorCode } from './error-codes';
-import type { RevocationView } from './revocation-view';
+import { type RevocationSubject, revocationSubjects, subjectKey } from './revocation-subjects';
+import type { CrlStatus, RevocationView } from './revocation-view';
 
 export interface RevocationFailure {
   readonly valid: false;
@@ -17,22 +16,39 @@ export interface RevocationOptions {
   readonly requireCrl: boolean;
 }
 
+/** What one check of a path shares: the view, the options, and the certificates already checked or being checked. */
+interface CheckContext {
+  readonly view: RevocationView;
+  readonly options: RevocationOptions;
+  readonly seen: Set<string>;
+}
+
 /**
  * Revocation status of a validated path (leaf first, anchor last) at the
  * token endpoint: every certificate but the anchor, device first, against
- * the operator's individual revocations and the issuer's uploaded CRL
+ * the operator's individual revocations and the CRLs of its issuer's scope
  * ([RFC 5280 §6.3](https://www.rfc-editor.org/rfc/rfc5280#section-6.3),
- * with only operator-supplied CRLs). undefined = not revoked.
+ * with only operator-supplied CRLs). Each CRL used brings its signer's path,
+ * whose certificates are checked the same way (§6.3.3 (f): the CRL issuer's
+ * path is validated, revocation included); a certificate is checked once.
+ * undefined = not revoked.
  */
 export function checkRevocation(path: readonly ParsedCertificate[], view: RevocationView, options: RevocationOptions): RevocationFailure | undefined {
   const subjects = revocationSubjects(path);
-  for (const [index, certificate] of path.slice(0, -1).entries()) {
-    const [subject, ...otherKeys] = subjects.filter((s) => s.certificate === certificate);
-    const label = `${index === 0 ? 'certificate' : `intermediate #${index}`} '${certificate.subjectDn}' (serial ${subject.serialNumberHex})`;
-    const refusal = checkOperatorRevocation(subject, view, label) ?? checkIssuerCrl(subject, otherKeys, view, options, label);
+  const context: CheckContext = { view, options, seen: new Set(subjects.map(subjectKey)) };
+  for (const [index, subject] of subjects.entries()) {
+    const refusal = checkSubject(
+      subject,
+      `${index === 0 ? 'certificate' : `intermediate #${index}`} '${subject.subjectDn}' (serial ${subject.serialNumberHex})`,
+      context,
+    );
     if (refusal !== undefined) return refusal;
   }
   return undefined;
+}
+
+function checkSubject(subject: RevocationSubject, label: string, context: CheckContext): RevocationFailure | undefined {
+  return checkOperatorRevocation(subject, context.view, label) ?? checkIssuerCrls(subject, label, context);
 }
 
 /**
@@ -55,23 +71,22 @@ function checkOperatorRevocation(subject: RevocationSubject, view: RevocationVie
 }
 
 /**
- * The issuer's CRLs, matched by the issuer's name and key (its own key
- * first, then the CA's other keys on the path, revocationSubjects): each
- * present one must be current (a stale one proves nothing: fail closed) and
- * must not list the serial (certificateHold too, until a newer CRL omits
- * it). Without any covering CRL the pool's `requireCrl` decides.
+ * Every CRL of the issuer's scope (each signing key's current one; crl-scope-id.ts),
+ * and the CRLs stored before scopes existed of the path's keys of that CA:
+ * each must be current (a stale one proves nothing: fail closed) and must
+ * not list the serial (certificateHold too, until a newer CRL omits it);
+ * then the signer's path of each must hold (checkCrlSigners). Without any
+ * covering CRL the pool's `requireCrl` decides.
  */
-function checkIssuerCrl(
-  subject: RevocationSubject,
-  otherKeys: readonly RevocationSubject[],
-  view: RevocationView,
-  options: RevocationOptions,
-  label: string,
-): RevocationFailure | undefined {
-  const crls = [subject, ...otherKeys].flatMap((s) => view.crl(s.issuerId) ?? []);
+function checkIssuerCrls(subject: RevocationSubject, label: string, context: CheckContext): RevocationFailure | undefined {
+  const { view, options } = context;
+  const crls = [...new Set([...view.crls(subject.scopeId), ...subject.legacyIssuerIds.flatMap((id) => view.legacyCrl(id) ?? [])])];
   for (const crl of crls) {
     if (crl.nextUpdate.getTime() < options.now.getTime()) {
-      return refuse('crl_expired', `the CRL of '${crl.issuerDn}' expired at ${crl.nextUpdate.toISOString()}; ${label} cannot be checked until a current CRL is uploaded`);
+      return refuse(
+        'crl_expired',
+        `the CRL of '${crl.issuerDn}' expired at ${crl.nextUpdate.toISOString()}; ${label} cannot be checked until a current CRL is uploaded`,
+      );
     }
     const entry = crl.entry(subject.serialNumberHex);
     if (entry !== undefined) {
@@ -79,11 +94,37 @@ function checkIssuerCrl(
       return refuse('certificate_revoked', `${label} is revoked by the CRL of '${crl.issuerDn}' since ${entry.revocationDate.toISOString()}${reason}`);
     }
   }
-  if (crls.length === 0) {
-    return options.requireCrl ? refuse('crl_missing', `no CRL of '${subject.certificate.issuerDn}' is in the pool, and the pool requires one for ${label}`) : undefined;
+  for (const crl of crls) {
+    const refusal = checkCrlSigners(crl, label, context);
+    if (refusal !== undefined) return refusal;
   }
-  if (!delegatesRevocation(subject.certificate) || !options.requireCrl) return undefined;
+  if (crls.length === 0) {
+    return options.requireCrl ? refuse('crl_missing', `no CRL of '${subject.issuerDn}' is in the pool, and the pool requires one for ${label}`) : undefined;
+  }
+  if (!subject.delegatesRevocation || !options.requireCrl) return undefined;
   return refuse('crl_missing', `${label} names another CRL issuer in cRLDistributionPoints; indirect CRLs are not accepted, so no CRL of the pool covers it`);
+}
+
+/**
+ * A CRL speaks only while its signer's path holds: each of its certificates
+ * not checked yet is checked like a path certificate (its own scope's CRLs,
+ * and their signers in turn; each certificate once, so a signer whose status
+ * is on the very CRL it signed ends there). A revoked one makes every use of
+ * the CRL a refusal, `crl_issuer_revoked` (a compromised CRL key can sign a
+ * CRL that omits anything); a stale or missing CRL for it refuses as it
+ * would for the certificate itself.
+ */
+function checkCrlSigners(crl: CrlStatus, label: string, context: CheckContext): RevocationFailure | undefined {
+  for (const signer of crl.signerPath) {
+    const key = subjectKey(signer);
+    if (context.seen.has(key)) continue;
+    context.seen.add(key);
+    const refusal = checkSubject(signer, `its signer '${signer.subjectDn}' (serial ${signer.serialNumberHex})`, context);
+    if (refusal === undefined) continue;
+    const code = refusal.code === 'certificate_revoked' ? 'crl_issuer_revoked' : refusal.code;
+    return refuse(code, `${label} is covered by the CRL of '${crl.issuerDn}', which cannot be relied on: ${refusal.detail}`);
+  }
+  return undefined;
 }
 
 function refuse(code: RevocationErrorCode, detail: string): RevocationFailure {

@@ -3,14 +3,15 @@ import type { ParsedCertificate } from '../chain/parse-certificate';
 import { serialNumberKey } from './serial-number';
 
 /**
- * Identifies a CRL issuer by name AND key: SHA-256 over the issuer's
- * normalised subject (the key [RFC 5280 §7.1](https://www.rfc-editor.org/rfc/rfc5280#section-7.1) name comparison uses) and its
+ * Identifies a CA certificate's subject AND key: SHA-256 over its normalised
+ * subject (the key [RFC 5280 §7.1](https://www.rfc-editor.org/rfc/rfc5280#section-7.1) name comparison uses) and its
  * SubjectPublicKeyInfo DER, each length-prefixed so no two pairs collide.
- * The name alone is not enough: another pool's CA, or a re-keyed CA, may
- * carry the same name, and a CRL only speaks for the key that signed it
- * ([RFC 5280 §6.3.3 (f)](https://www.rfc-editor.org/rfc/rfc5280#section-6.3.3)).
+ * What an operator revocation of a CA given as a PEM matches (`keyId`,
+ * `REVOKEDKEY#`), and the signing key of a CRL: within one CRL scope
+ * (crl-scope-id.ts) each signing key has its own sequence of CRLs. CRLs
+ * stored before scopes existed are keyed by it (`CRL#{crlIssuerId}`).
  */
-export function crlIssuerId(issuer: ParsedCertificate): string {
+export function crlIssuerId(issuer: Pick<ParsedCertificate, 'subject' | 'spkiDer'>): string {
   return lengthPrefixedSha256([Buffer.from(issuer.subject.comparisonKey, 'utf8'), issuer.spkiDer]);
 }
 
@@ -27,7 +28,8 @@ export function issuerSerialId(certificate: ParsedCertificate): string {
   return lengthPrefixedSha256([Buffer.from(certificate.issuer.comparisonKey, 'utf8'), Buffer.from(serialNumberKey(certificate.serialNumber), 'utf8')]);
 }
 
-function lengthPrefixedSha256(parts: readonly Uint8Array[]): string {
+/** Lowercase hex SHA-256 over the parts, each preceded by its length (4 octets, big-endian), so no boundary can shift. */
+export function lengthPrefixedSha256(parts: readonly Uint8Array[]): string {
   const hash = createHash('sha256');
   for (const part of parts) {
     const length = Buffer.alloc(4);
@@ -35,49 +37,4 @@ function lengthPrefixedSha256(parts: readonly Uint8Array[]): string {
     hash.update(length).update(part);
   }
   return hash.digest('hex');
-}
-
-export interface RevocationSubject {
-  readonly certificate: ParsedCertificate;
-  /** crlIssuerId of the certificate that issued it (the next one on the path), or of another key of that CA above it. */
-  readonly issuerId: string;
-  /** serialNumberKey of its serial: its `serialNumberHex` unless the serial is negative. */
-  readonly serialNumberHex: string;
-  /** SHA-256 of the certificate's DER, lowercase hex. */
-  readonly fingerprint: string;
-  /** issuerSerialId of the certificate: matched by operator revocations given as a PEM, whatever the encoding. */
-  readonly issuerSerialId: string;
-  /** crlIssuerId of the certificate itself (its subject and key): matched by operator revocations of a CA given as a PEM. */
-  readonly keyId: string;
-}
-
-/**
- * Which CRLs of which issuer decide the status of each certificate of a
- * validated path (leaf first, anchor last): every certificate but the
- * anchor, whose trust is the operator's decision, in path order. The first
- * subject of a certificate names its issuer's key. When that issuer is
- * self-issued (a CA's key rollover: RFC 5280 §6.1 "self-issued"), the same
- * CA's other keys above it on the path follow, each as one more subject of
- * the same certificate: a CRL signed with any of them speaks for the CA
- * ([RFC 5280 §6.3.3 (f)](https://www.rfc-editor.org/rfc/rfc5280#section-6.3.3):
- * a CRL issuer with the certificate's issuer name, validated to the same
- * trust anchor; here, on the very path). Storage reads a CRL and the serial's
- * bucket per subject, so such a CRL is loaded like any other.
- */
-export function revocationSubjects(path: readonly ParsedCertificate[]): RevocationSubject[] {
-  return path.slice(0, -1).flatMap((certificate, index) => {
-    const identity = {
-      certificate,
-      serialNumberHex: serialNumberKey(certificate.serialNumber),
-      fingerprint: certificate.sha256Hex,
-      issuerSerialId: issuerSerialId(certificate),
-      keyId: crlIssuerId(certificate),
-    };
-    const issuerIds = [crlIssuerId(path[index + 1])];
-    for (let above = index + 2; above < path.length && path[above - 1].selfIssued; above++) {
-      const id = crlIssuerId(path[above]);
-      if (!issuerIds.includes(id)) issuerIds.push(id);
-    }
-    return issuerIds.map((issuerId) => ({ ...identity, issuerId }));
-  });
 }

@@ -1,25 +1,20 @@
+import { DerError, type Tlv, readDerTlv } from '../der/der-tlv';
 import { CrlImportError } from './error-codes';
 
+export type { Tlv } from '../der/der-tlv';
+
 /**
- * A minimal strict DER reader for the bulk of a CRL. asn1js (what
- * src/domain/chain/asn1.ts wraps) costs about 0.1 ms per revoked entry
- * (measured: 30,000 entries took over 3 s), and its node limit, right for one
- * certificate, is far below a real CRL; a CRL with tens of thousands of
- * entries must import in well under a second. The small parts of a CRL
- * (issuer name, algorithm identifiers, CRL extensions) still go through the
- * project's asn1js helpers; the revoked-certificate list goes through this.
+ * A minimal strict DER reader for the bulk of a CRL, on the header reader
+ * certificates use too (src/domain/der/der-tlv.ts). The revoked-certificate
+ * list of a CRL with tens of thousands of entries must import in well under
+ * a second, so it is read here in one linear pass, without building a tree
+ * of values; the small parts of a CRL (issuer name, algorithm identifiers,
+ * CRL extensions) go through the certificate decoder of
+ * src/domain/chain/asn1.ts.
  *
  * Only what X.690 §10 (DER) allows is accepted: low tag numbers, definite
  * minimal lengths, nothing past the end of the enclosing value.
  */
-export interface Tlv {
-  /** The identifier octet (class, constructed bit and tag number < 31). */
-  readonly tag: number;
-  readonly start: number;
-  readonly contentStart: number;
-  readonly end: number;
-}
-
 export const DER = {
   boolean: 0x01,
   integer: 0x02,
@@ -40,24 +35,11 @@ export function malformed(what: string, reason: string): CrlImportError {
 
 /** Reads the value starting at `offset`, which must end at or before `limit`. */
 export function readTlv(bytes: Uint8Array, offset: number, limit: number, what: string): Tlv {
-  if (offset + 2 > limit) throw malformed(what, 'truncated');
-  const tag = bytes[offset];
-  if ((tag & 0x1f) === 0x1f) throw malformed(what, 'high tag number form');
-  let length = bytes[offset + 1];
-  let contentStart = offset + 2;
-  if (length === 0x80) throw malformed(what, 'indefinite length (not DER)');
-  if (length > 0x80) {
-    const octets = length & 0x7f;
-    if (octets > 4 || contentStart + octets > limit) throw malformed(what, 'invalid length');
-    if (bytes[contentStart] === 0) throw malformed(what, 'non-minimal length (not DER)');
-    length = 0;
-    for (let i = 0; i < octets; i++) length = length * 256 + bytes[contentStart + i];
-    if (length < 0x80) throw malformed(what, 'non-minimal length (not DER)');
-    contentStart += octets;
+  try {
+    return readDerTlv(bytes, offset, limit);
+  } catch (error) {
+    throw error instanceof DerError ? malformed(what, error.reason) : error;
   }
-  const end = contentStart + length;
-  if (end > limit) throw malformed(what, 'truncated');
-  return { tag, start: offset, contentStart, end };
 }
 
 /** Reads a value of the expected tag. */

@@ -35,8 +35,12 @@ export const CRL_IMPORT_ERROR_CODES = [
 
 export type CrlImportErrorCode = (typeof CRL_IMPORT_ERROR_CODES)[number];
 
-/** Refusals at the token endpoint (and in the validate-chain CLI). */
-export const REVOCATION_ERROR_CODES = ['certificate_revoked', 'crl_expired', 'crl_missing'] as const;
+/**
+ * Refusals at the token endpoint (and in the validate-chain CLI).
+ * `crl_issuer_revoked`: a CRL that covers a certificate of the path is
+ * signed under a certificate that is itself revoked, so it vouches for nothing.
+ */
+export const REVOCATION_ERROR_CODES = ['certificate_revoked', 'crl_expired', 'crl_missing', 'crl_issuer_revoked'] as const;
 
 export type RevocationErrorCode = (typeof REVOCATION_ERROR_CODES)[number];
 

@@ -4,12 +4,12 @@
  *
  * Admin upload (POST .../crls):
  *   const imported = await assessCrlImport({ crl: bytes, anchors: poolRootsDer, issuerChain: issuerPem ? [issuerDer] : undefined, now });
- *   // CrlImportError -> 400 with error.code; else store `imported` unless the stored CRL of
- *   // imported.issuerId is not older: isNewerCrl(imported, stored) must hold.
+ *   // CrlImportError -> 400 with error.code; else store `imported` under imported.id (its scope and
+ *   // signing key) unless the stored CRL of that id is not older: isNewerCrl(imported, stored) must hold.
  *
  * Token endpoint, after validateChain succeeded:
  *   const refusal = checkRevocation(result.path, view, { now, requireCrl });
- *   // refusal -> invalid_grant with refusal.code; view.crl(issuerId) = crlStatusOf(stored CRL).
+ *   // refusal -> invalid_grant with refusal.code; view.crls(scopeId) = crlStatusOf(each stored CRL of the scope).
  */
 export {
   CRL_IMPORT_ERROR_CODES,
@@ -26,7 +26,9 @@ export type { CrlExtensions } from './crl-extensions';
 export { MAX_CRL_BYTES } from './crl-input';
 export { CRL_CLOCK_SKEW_MS } from './checks/crl-content';
 export { findCrlIssuer, type CrlIssuerInput } from './checks/crl-issuer';
-export { crlIssuerId, issuerSerialId, revocationSubjects, type RevocationSubject } from './crl-issuer-id';
+export { crlIssuerId, issuerSerialId } from './crl-issuer-id';
+export { crlRecordId, crlScopeId } from './crl-scope-id';
+export { revocationSubjects, subjectKey, type RevocationIdentity, type RevocationSubject } from './revocation-subjects';
 export {
   REVOCATION_MATCHES,
   certificateIdentities,

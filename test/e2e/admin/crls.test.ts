@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCertificate } from '../../../src/domain/chain';
-import { crlIssuerId } from '../../../src/domain/revocation';
+import { crlIssuerId, crlRecordId, crlScopeId } from '../../../src/domain/revocation';
+import { crlAttribute } from '../../../src/storage/crl-items';
 import { type OpensslCa, opensslCa } from '../../support/openssl-ca';
 import { type OpensslRecipe, openssl, runOpensslRecipe } from '../../support/pki-openssl';
 import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
@@ -24,7 +25,18 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
   let orgKey: string;
   const file = (name: string) => readFileSync(join(recipe.dir, name));
   const refuses = async (response: Promise<Response>, status: number, error: string) => expect(await errorOf(await response)).toEqual({ status, error });
-  const ids = () => ({ root: crlIssuerId(parseCertificate(recipe.root)), intermediate: crlIssuerId(parseCertificate(recipe.intermediate)) });
+  /** Each CA's CRL scope (its name under the pool root), its signing key, and the id of its CRL (crl-scope-id.ts). */
+  const scopes = () => {
+    const [root, intermediate] = [recipe.root, recipe.intermediate].map((der) => parseCertificate(der));
+    return { root: crlScopeId(root, root.subject), intermediate: crlScopeId(root, intermediate.subject) };
+  };
+  const signers = () => ({ root: crlIssuerId(parseCertificate(recipe.root)), intermediate: crlIssuerId(parseCertificate(recipe.intermediate)) });
+  const ids = () => ({ root: crlRecordId(scopes().root, signers().root), intermediate: crlRecordId(scopes().intermediate, signers().intermediate) });
+  /** The stored CRL of a CA: the attribute of its signing key in its scope's item. */
+  const storedCrl = async (ca: 'root' | 'intermediate') => {
+    const [scope] = await poolItems(idp.tableName, env.clientPoolId, `CRLSCOPE#${scopes()[ca]}`);
+    return scope?.[crlAttribute(signers()[ca])] as Record<string, unknown> | undefined;
+  };
   const list = async (clientPoolId = env.clientPoolId) => {
     const response = await idp.request(crlsPath(clientPoolId));
     expect(response.status).toBe(200);
@@ -72,9 +84,9 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
     });
 
     it('stores the CRL item and the device serial in a bucket of that CRL, with its reason', async () => {
-      const [crl] = await poolItems(idp.tableName, env.clientPoolId, `CRL#${ids().intermediate}`);
-      expect(crl).toMatchObject({ id: ids().intermediate, crlNumber: '4096', revokedCount: 1, bucketCount: 1 });
-      const buckets = await poolItems(idp.tableName, env.clientPoolId, `CRLENTRIES#${ids().intermediate}#${String(crl.crlId)}#`);
+      const crl = await storedCrl('intermediate');
+      expect(crl).toMatchObject({ id: ids().intermediate, crlNumber: '4096', revokedCount: 1, bucketCount: 1, signerId: signers().intermediate });
+      const buckets = await poolItems(idp.tableName, env.clientPoolId, `CRLSCOPEENTRIES#${scopes().intermediate}#${String(crl?.crlId)}#`);
       expect(buckets).toHaveLength(1);
       expect(buckets[0].entries).toEqual({ [parseCertificate(recipe.device).serialNumberHex]: { d: expect.stringMatching(/Z$/), r: 'keyCompromise' } });
     });
@@ -84,8 +96,8 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
       const response = await uploadCrl(idp, env.clientPoolId, rootCa.gencrl({ der: true }));
       expect(response.status).toBe(201);
       expect(await response.json()).toMatchObject({ id: ids().root, issuer: parseCertificate(recipe.root).subjectDn, crlNumber: '4096', revokedCount: 1 });
-      const [crl] = await poolItems(idp.tableName, env.clientPoolId, `CRL#${ids().root}`);
-      const [bucket] = await poolItems(idp.tableName, env.clientPoolId, `CRLENTRIES#${ids().root}#${String(crl.crlId)}#`);
+      const crl = await storedCrl('root');
+      const [bucket] = await poolItems(idp.tableName, env.clientPoolId, `CRLSCOPEENTRIES#${scopes().root}#${String(crl?.crlId)}#`);
       expect(Object.keys(bucket.entries as object)).toEqual([parseCertificate(recipe.intermediate).serialNumberHex]);
     });
 
@@ -99,14 +111,14 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
     });
 
     it('replaces the intermediate\'s CRL with a newer one (cRLNumber 4097), and the old buckets are gone', async () => {
-      const [old] = await poolItems(idp.tableName, env.clientPoolId, `CRL#${ids().intermediate}`);
+      const old = await storedCrl('intermediate');
       const response = await uploadCrl(idp, env.clientPoolId, intermediateCa.gencrl(), recipe.intermediatePem);
       expect(response.status).toBe(201);
       expect(await response.json()).toMatchObject({ crlNumber: '4097', revokedCount: 1 });
-      const [current] = await poolItems(idp.tableName, env.clientPoolId, `CRL#${ids().intermediate}`);
-      const buckets = await poolItems(idp.tableName, env.clientPoolId, `CRLENTRIES#${ids().intermediate}#`);
-      expect(buckets.map((b) => b.crlId)).toEqual([current.crlId]);
-      expect(current.crlId).not.toBe(old.crlId);
+      const current = await storedCrl('intermediate');
+      const buckets = await poolItems(idp.tableName, env.clientPoolId, `CRLSCOPEENTRIES#${scopes().intermediate}#`);
+      expect(buckets.map((b) => b.crlId)).toEqual([current?.crlId]);
+      expect(current?.crlId).not.toBe(old?.crlId);
     });
 
     it('refuses the older CRL after the newer, and the newer again, with 400 crl_not_newer, storing nothing', async () => {
@@ -145,8 +157,8 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
       const response = await idp.request(`${crlsPath(env.clientPoolId)}/${ids().intermediate.toUpperCase()}`, { method: 'DELETE' });
       expect(response.status).toBe(204);
       expect(await response.text()).toBe('');
-      expect(await poolItems(idp.tableName, env.clientPoolId, `CRL#${ids().intermediate}`)).toEqual([]);
-      expect(await poolItems(idp.tableName, env.clientPoolId, `CRLENTRIES#${ids().intermediate}#`)).toEqual([]);
+      expect(await storedCrl('intermediate')).toBeUndefined();
+      expect(await poolItems(idp.tableName, env.clientPoolId, `CRLSCOPEENTRIES#${scopes().intermediate}#`)).toEqual([]);
       expect(await trustEpoch(idp.tableName, env.clientPoolId)).toBe(before + 1);
       expect((await list()).map((c) => c.id)).toEqual([ids().root]);
       await refuses(idp.request(`${crlsPath(env.clientPoolId)}/${ids().intermediate}`, { method: 'DELETE' }), 404, 'crl_not_found');

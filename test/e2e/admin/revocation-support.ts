@@ -67,14 +67,23 @@ export async function trustEpoch(tableName: string, clientPoolId: string): Promi
 
 /** Everything docs/contract.md §3.4 stores for a pool, and its trustEpoch: "nothing stored" compares two of these. */
 export async function revocationState(idp: TestIdp, clientPoolId: string) {
-  const [revoked, identities, crls, buckets, epoch] = await Promise.all([
+  const [revoked, identities, legacyCrls, scopes, legacyBuckets, buckets, epoch] = await Promise.all([
     poolItems(idp.tableName, clientPoolId, 'REVOKED#'),
     revocationIdentityItems(idp.tableName, clientPoolId),
     poolItems(idp.tableName, clientPoolId, 'CRL#'),
+    poolItems(idp.tableName, clientPoolId, 'CRLSCOPE#'),
     poolItems(idp.tableName, clientPoolId, 'CRLENTRIES#'),
+    poolItems(idp.tableName, clientPoolId, 'CRLSCOPEENTRIES#'),
     trustEpoch(idp.tableName, clientPoolId),
   ]);
-  return { revoked: revoked.map((i) => i.sk).sort(), identities, crls: crls.map((i) => `${String(i.sk)}@${String(i.crlId)}`).sort(), buckets: buckets.length, epoch };
+  // A CRL is a legacy CRL# item, or one crl_{signer} attribute of its scope's CRLSCOPE# item (src/storage/crl-items.ts).
+  const scoped = scopes.flatMap((scope) =>
+    Object.entries(scope)
+      .filter(([name]) => name.startsWith('crl_'))
+      .map(([name, crl]) => `${String(scope.sk)}/${name}@${String((crl as Record<string, unknown>).crlId)}`),
+  );
+  const crls = [...legacyCrls.map((i) => `${String(i.sk)}@${String(i.crlId)}`), ...scoped].sort();
+  return { revoked: revoked.map((i) => i.sk).sort(), identities, crls, buckets: legacyBuckets.length + buckets.length, epoch };
 }
 
 /** The identity items of PEM revocations (REVOKEDSERIAL#, REVOKEDKEY#), as `sk → revocation ids`, sorted. */

@@ -1,31 +1,37 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { StoredCrl } from '../../../src/domain/model';
-import type { CrlEntry } from '../../../src/domain/revocation';
+import type { CrlEntry, RevocationSubject } from '../../../src/domain/revocation';
+import { crlRecordId } from '../../../src/domain/revocation';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
 import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
 import { DynamoRevocationRepository } from '../../../src/storage/dynamo-revocation-repository';
 import { DynamoTokenDecisionReader } from '../../../src/storage/dynamo-token-decision-reader';
 import { DynamoTrustStoreRepository } from '../../../src/storage/dynamo-trust-store-repository';
 import { POOL_ANCHORS, type Tables, keys } from '../../../src/storage/keys';
-import type { RevocationKeys } from '../../../src/usecases/ports';
+import type { RevocationKeys, ScopedCrl } from '../../../src/usecases/ports';
 import { createTestTables, testDocumentClient } from '../../support/emulators';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
 /*
  * The token decision's read against DynamoDB Local, counting the requests
  * it sends: one BatchGetItem for a warm function (pool, trust list, device,
- * binding, jti, revocation items and the CRL bucket), more only when a CRL
- * the function had not seen (or a new one) must be located, or for a pool
- * whose trust list is still only in its records. Whatever was cached, the
- * view answers from the items read in the same call.
+ * binding, jti, revocation items, the CRL items and buckets, the items of a
+ * CRL signer off the path), more only when a CRL or signer the function had
+ * not seen (or a new one) must be located, or for a pool whose trust list is
+ * still only in its records. Whatever was cached, the view answers from the
+ * items read in the same call.
  */
 describe('DynamoTokenDecisionReader', () => {
   const POOL = 'pool-reader';
   const at = '2030-06-01T00:00:00.000Z';
-  const ISSUER = 'c'.repeat(64);
+  /** The device CA's CRL scope (crlScopeId), its signing key (crlIssuerId), and the root's scope. */
+  const SCOPE = 'c'.repeat(64);
+  const SIGNER = '1'.repeat(64);
+  const ROOT_SCOPE = '2'.repeat(64);
   let tables: Tables;
   let calls: string[];
+  /** Keys asked for by each BatchGetItem, per table: each is a read unit (a missing item too; items here are under 4 KB). */
+  let keysRead: number[][];
   let reader: DynamoTokenDecisionReader;
   let revocations: DynamoRevocationRepository;
   const db = testDocumentClient();
@@ -34,17 +40,38 @@ describe('DynamoTokenDecisionReader', () => {
     send: {
       value: (command: { constructor: { name: string } }) => {
         calls.push(command.constructor.name);
+        const requestItems = (command as { input?: { RequestItems?: Record<string, { Keys: unknown[] }> } }).input?.RequestItems;
+        if (requestItems) keysRead.push(Object.values(requestItems).map((table) => table.Keys.length));
         return db.send(command as never);
       },
     },
   }) as typeof db;
 
   const serial = () => randomBytes(16).toString('hex').replace(/^0+/, '') || '1';
-  const device: RevocationKeys = { issuerId: ISSUER, serialNumberHex: serial(), fingerprint: 'd'.repeat(64), issuerSerialId: 'e'.repeat(64), keyId: 'f'.repeat(64) };
-  const crl = (id: string, revoked: CrlEntry[]): [StoredCrl, CrlEntry[]] => [
-    { id: ISSUER, issuer: 'CN=Device CA', thisUpdate: id, nextUpdate: '2030-07-01T00:00:00.000Z', revokedCount: revoked.length, sha256: 'a'.repeat(64), uploadedAt: id },
-    revoked,
-  ];
+  const device: RevocationKeys = {
+    scopeId: SCOPE,
+    legacyIssuerIds: [SIGNER],
+    serialNumberHex: serial(),
+    fingerprint: 'd'.repeat(64),
+    issuerSerialId: 'e'.repeat(64),
+    keyId: 'f'.repeat(64),
+  };
+  const crl = (thisUpdate: string, revoked: CrlEntry[], extra: Partial<ScopedCrl> = {}): [ScopedCrl, CrlEntry[]] => {
+    const scoped = { scopeId: SCOPE, signerId: SIGNER, signerPath: [] as RevocationSubject[], ...extra };
+    return [
+      {
+        id: crlRecordId(scoped.scopeId, scoped.signerId),
+        issuer: 'CN=Device CA',
+        thisUpdate,
+        nextUpdate: '2030-07-01T00:00:00.000Z',
+        revokedCount: revoked.length,
+        sha256: 'a'.repeat(64),
+        uploadedAt: thisUpdate,
+        ...scoped,
+      },
+      revoked,
+    ];
+  };
   const read = () => reader.read(POOL, { deviceId: 'dev-1', clientAppId: 'app', jti: 'j-1', revocationCandidates: [device] });
 
   beforeAll(async () => {
@@ -77,6 +104,7 @@ describe('DynamoTokenDecisionReader', () => {
 
   beforeEach(() => {
     calls = [];
+    keysRead = [];
   });
 
   it('reads pool, trust list, device, binding and revocation state in one BatchGetItem when the pool has no CRL', async () => {
@@ -85,9 +113,14 @@ describe('DynamoTokenDecisionReader', () => {
     expect(state.pool).toMatchObject({ clientPoolId: POOL, trustEpoch: 0 });
     expect([...state.anchors.keys()]).toEqual(['a'.repeat(64)]);
     expect(Buffer.from(state.anchors.get('a'.repeat(64))!).toString()).toBe('root der');
-    expect({ device: state.device?.deviceId, binding: state.binding?.clientAppId, jti: state.jtiSpentUntil }).toEqual({ device: 'dev-1', binding: 'app', jti: undefined });
+    expect({ device: state.device?.deviceId, binding: state.binding?.clientAppId, jti: state.jtiSpentUntil }).toEqual({
+      device: 'dev-1',
+      binding: 'app',
+      jti: undefined,
+    });
     const view = state.revocationFor([device]);
-    expect(view?.crl(ISSUER)).toBeUndefined();
+    expect(view?.crls(SCOPE)).toEqual([]);
+    expect(view?.legacyCrl(SIGNER)).toBeUndefined();
     expect(view?.revokedFingerprints.size).toBe(0);
   });
 
@@ -95,12 +128,15 @@ describe('DynamoTokenDecisionReader', () => {
     await revocations.putCrl(POOL, ...crl('2030-06-01T00:00:00.000Z', [{ serialNumberHex: device.serialNumberHex, revocationDate: new Date(at) }]));
     const first = await read();
     expect(calls).toEqual(['BatchGetCommand', 'BatchGetCommand']);
-    expect(first.revocationFor([device])?.crl(ISSUER)?.entry(device.serialNumberHex)).toMatchObject({ serialNumberHex: device.serialNumberHex });
+    expect(first.revocationFor([device])?.crls(SCOPE)[0]?.entry(device.serialNumberHex)).toMatchObject({ serialNumberHex: device.serialNumberHex });
 
     calls = [];
+    keysRead = [];
     const warm = await read();
     expect(calls).toEqual(['BatchGetCommand']);
-    expect(warm.revocationFor([device])?.crl(ISSUER)?.entry(device.serialNumberHex)).toMatchObject({ serialNumberHex: device.serialNumberHex });
+    expect(warm.revocationFor([device])?.crls(SCOPE)[0]?.entry(device.serialNumberHex)).toMatchObject({ serialNumberHex: device.serialNumberHex });
+    // Config: pool, device, binding; for the certificate REVOKED#, REVOKEDSERIAL#, REVOKEDKEY#, CRLSCOPE#, the legacy CRL#, one bucket. Runtime: the jti.
+    expect(keysRead).toEqual([[9, 1]]);
   });
 
   it('a CRL replaced since the last read: the cached bucket is not used; the new CRL is read and decides', async () => {
@@ -108,19 +144,101 @@ describe('DynamoTokenDecisionReader', () => {
     const state = await read();
     expect(calls).toEqual(['BatchGetCommand', 'BatchGetCommand']);
     const view = state.revocationFor([device]);
-    expect(view?.crl(ISSUER)?.thisUpdate.toISOString()).toBe('2030-06-02T00:00:00.000Z');
-    expect(view?.crl(ISSUER)?.entry(device.serialNumberHex)).toBeUndefined();
+    expect(view?.crls(SCOPE).map((c) => c.thisUpdate.toISOString())).toEqual(['2030-06-02T00:00:00.000Z']);
+    expect(view?.crls(SCOPE)[0]?.entry(device.serialNumberHex)).toBeUndefined();
   });
 
   it('certificates it was not asked about are not covered: revocationFor answers undefined', async () => {
     const state = await read();
     expect(state.revocationFor([{ ...device, fingerprint: '9'.repeat(64) }])).toBeUndefined();
-    expect(state.revocationFor([{ ...device, issuerId: '8'.repeat(64) }])).toBeUndefined();
+    expect(state.revocationFor([{ ...device, scopeId: '8'.repeat(64) }])).toBeUndefined();
+    expect(state.revocationFor([{ ...device, legacyIssuerIds: ['8'.repeat(64)] }])).toBeUndefined();
     expect(state.revocationFor([device])).toBeDefined();
   });
 
+  it("a CRL signed off the path: its signer's items are read in the same call once known, and a revocation of the signer is in the view", async () => {
+    const signer: RevocationSubject = {
+      scopeId: ROOT_SCOPE,
+      legacyIssuerIds: ['3'.repeat(64)],
+      serialNumberHex: '0b',
+      fingerprint: '4'.repeat(64),
+      issuerSerialId: '5'.repeat(64),
+      keyId: '6'.repeat(64),
+      subjectDn: 'CN=Device CA',
+      issuerDn: 'CN=Root',
+      delegatesRevocation: false,
+    };
+    await revocations.putCrl(POOL, ...crl('2030-06-03T00:00:00.000Z', [], { signerId: '7'.repeat(64), signerPath: [signer] }));
+    await revocations.putCrl(
+      POOL,
+      ...crl('2030-06-03T00:00:00.000Z', [{ serialNumberHex: '0b', revocationDate: new Date(at) }], { scopeId: ROOT_SCOPE, signerId: '9'.repeat(64) }),
+    );
+    // Cold for the new CRL: its bucket and its signer's items, then the bucket of the signer in the root's CRL.
+    const first = await read();
+    expect(calls).toEqual(['BatchGetCommand', 'BatchGetCommand', 'BatchGetCommand']);
+    expect(first.revocationFor([device])?.crls(ROOT_SCOPE)[0]?.entry('0b')).toMatchObject({ serialNumberHex: '0b' });
+
+    await revocations.putRevocation(POOL, { id: signer.fingerprint, fingerprint: signer.fingerprint, reason: 'keyCompromise', revokedAt: at });
+    calls = [];
+    const warm = await read();
+    expect(calls).toEqual(['BatchGetCommand']);
+    const view = warm.revocationFor([device]);
+    // The CA's own CRL (earlier test) and the one signed off the path, in no particular order.
+    expect(
+      view
+        ?.crls(SCOPE)
+        .map((c) => c.signerPath)
+        .sort((a, b) => a.length - b.length),
+    ).toEqual([[], [signer]]);
+    expect([...(view?.revokedFingerprints ?? [])]).toEqual([signer.fingerprint]);
+    expect(await revocations.deleteRevocation(POOL, signer.fingerprint)).toBe(true);
+    expect(await revocations.deleteCrl(POOL, crl('', [], { signerId: '7'.repeat(64) })[0].id)).toBe(true);
+    expect(await revocations.deleteCrl(POOL, crl('', [], { scopeId: ROOT_SCOPE, signerId: '9'.repeat(64) })[0].id)).toBe(true);
+  });
+
+  it('a CRL stored before scopes (CRL#{signer}): read by the key of the issuer, in the one call once known', async () => {
+    const crlId = `${'0'.repeat(12)}${'1'.repeat(16)}`;
+    await db.send(
+      new PutCommand({
+        TableName: tables.config,
+        Item: { ...keys.crlEntries(POOL, SIGNER, crlId, 0), type: 'crlEntries', crlId, entries: { [device.serialNumberHex]: { d: at, r: 'keyCompromise' } } },
+      }),
+    );
+    await db.send(
+      new PutCommand({
+        TableName: tables.config,
+        Item: {
+          ...keys.crl(POOL, SIGNER),
+          type: 'crl',
+          id: SIGNER,
+          issuer: 'CN=Device CA',
+          thisUpdate: at,
+          nextUpdate: '2030-07-01T00:00:00.000Z',
+          revokedCount: 1,
+          sha256: 'a'.repeat(64),
+          uploadedAt: at,
+          crlId,
+          bucketCount: 1,
+        },
+      }),
+    );
+    const first = await read();
+    expect(calls).toEqual(['BatchGetCommand', 'BatchGetCommand']);
+    expect(first.revocationFor([device])?.legacyCrl(SIGNER)?.entry(device.serialNumberHex)).toMatchObject({ reason: 'keyCompromise' });
+    calls = [];
+    const warm = await read();
+    expect(calls).toEqual(['BatchGetCommand']);
+    expect(warm.revocationFor([device])?.legacyCrl(SIGNER)?.entry(device.serialNumberHex)).toMatchObject({ reason: 'keyCompromise' });
+    expect(await revocations.deleteCrl(POOL, SIGNER)).toBe(true);
+    calls = [];
+    expect((await read()).revocationFor([device])?.legacyCrl(SIGNER)).toBeUndefined();
+    expect(calls).toEqual(['BatchGetCommand']);
+  });
+
   it('a pool whose trust list is still only in its records: one more call, a Query of them', async () => {
-    await db.send(new UpdateCommand({ TableName: tables.config, Key: keys.pool(POOL), UpdateExpression: 'REMOVE #a', ExpressionAttributeNames: { '#a': POOL_ANCHORS } }));
+    await db.send(
+      new UpdateCommand({ TableName: tables.config, Key: keys.pool(POOL), UpdateExpression: 'REMOVE #a', ExpressionAttributeNames: { '#a': POOL_ANCHORS } }),
+    );
     const state = await read();
     expect(calls).toEqual(['BatchGetCommand', 'QueryCommand']);
     expect([...state.anchors.keys()]).toEqual(['a'.repeat(64)]);
@@ -132,6 +250,10 @@ describe('DynamoTokenDecisionReader', () => {
     await db.send(new PutCommand({ TableName: tables.runtime, Item: { ...keys.jti(POOL, 'dev-1', 'spent'), expiresAt: 2_000_000_000 } }));
     expect((await reader.read(POOL, { deviceId: 'dev-1', clientAppId: 'app', jti: 'spent', revocationCandidates: [] })).jtiSpentUntil).toBe(2_000_000_000);
     const anonymous = await reader.read(POOL, { revocationCandidates: [] });
-    expect({ device: anonymous.device, binding: anonymous.binding, jti: anonymous.jtiSpentUntil }).toEqual({ device: undefined, binding: undefined, jti: undefined });
+    expect({ device: anonymous.device, binding: anonymous.binding, jti: anonymous.jtiSpentUntil }).toEqual({
+      device: undefined,
+      binding: undefined,
+      jti: undefined,
+    });
   });
 });

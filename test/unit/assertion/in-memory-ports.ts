@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseCertificate } from '../../../src/domain/chain';
 import type { Binding, Device, RootCertificate } from '../../../src/domain/model';
-import { type CrlEntry, type CrlStatus, type RevocationView, crlIssuerId } from '../../../src/domain/revocation';
+import { type CrlEntry, type CrlStatus, type RevocationView, crlScopeId } from '../../../src/domain/revocation';
 import type { IssueTokenDeps } from '../../../src/usecases/issue-token';
 import type { IssuanceCommit, IssuanceOutcome, RevocationKeys } from '../../../src/usecases/ports';
 import { TEST_NOW, type TestCertificate } from '../../support/pki';
@@ -41,7 +41,7 @@ export interface RecordedCommit {
 
 export interface RecordedViewRequest {
   poolId: string;
-  subjects: { issuerId: string; serialNumberHex: string; fingerprint: string }[];
+  subjects: { scopeId: string; serialNumberHex: string; fingerprint: string }[];
 }
 
 export interface SpentJti {
@@ -52,7 +52,8 @@ export interface SpentJti {
 type Refresh = 'refresh' | 'check';
 
 export const fingerprintOf = (certificate: TestCertificate) => createHash('sha256').update(certificate.der).digest('hex');
-export const issuerIdOf = (issuer: TestCertificate) => crlIssuerId(parseCertificate(issuer.der));
+/** The CRL scope of an issuer's name under the anchor (crlScopeId). */
+export const scopeIdOf = (anchor: TestCertificate, issuer: TestCertificate) => crlScopeId(parseCertificate(anchor.der), parseCertificate(issuer.der).subject);
 export const serialOf = (certificate: TestCertificate) => parseCertificate(certificate.der).serialNumberHex;
 
 export class World {
@@ -63,7 +64,7 @@ export class World {
   /** `${poolId}|${deviceId}|${jti}` → what the ledger spent (replay is per device). */
   readonly spent = new Map<string, SpentJti>();
   readonly revokedFingerprints = new Set<string>();
-  /** crlIssuerId → the pool's current CRL of that issuer. */
+  /** crlScopeId (under the first trusted root) → the pool's current CRL of that issuer. */
   readonly crls = new Map<string, CrlStatus>();
   trustEpoch = 0;
   requireCrl = false;
@@ -119,7 +120,7 @@ export class World {
     this.trustEpoch++;
   }
 
-  /** putCrl: the issuer's current CRL replaced and the epoch moved, in one step. */
+  /** putCrl: the issuer's current CRL (its scope under the first trusted root) replaced and the epoch moved, in one step. */
   publishCrl(
     issuer: TestCertificate,
     crl: { thisUpdate: Date; nextUpdate: Date; revoked?: { certificate: TestCertificate; revocationDate: Date }[] },
@@ -127,10 +128,12 @@ export class World {
     const entries = new Map<string, CrlEntry>(
       (crl.revoked ?? []).map(({ certificate, revocationDate }) => [serialOf(certificate), { serialNumberHex: serialOf(certificate), revocationDate }]),
     );
-    this.crls.set(issuerIdOf(issuer), {
+    const anchor = new Uint8Array(Buffer.from(this.roots[0].der, 'base64'));
+    this.crls.set(crlScopeId(parseCertificate(anchor), parseCertificate(issuer.der).subject), {
       thisUpdate: crl.thisUpdate,
       nextUpdate: crl.nextUpdate,
       issuerDn: parseCertificate(issuer.der).subjectDn,
+      signerPath: [],
       entry: (serialNumberHex) => entries.get(serialNumberHex.toLowerCase()),
     });
     this.trustEpoch++;
@@ -215,7 +218,7 @@ export class World {
             jtiSpentUntil: spent,
             revocationFor: (subjects) => {
               if (!this.readCoversRevocation) return undefined;
-              this.viewRequests.push({ poolId, subjects: subjects.map(({ issuerId, serialNumberHex, fingerprint }) => ({ issuerId, serialNumberHex, fingerprint })) });
+              this.viewRequests.push({ poolId, subjects: subjects.map(({ scopeId, serialNumberHex, fingerprint }) => ({ scopeId, serialNumberHex, fingerprint })) });
               return revocation(subjects);
             },
           };
@@ -224,7 +227,7 @@ export class World {
       revocations: {
         revocationView: async (poolId, subjects) => {
           this.events.push('revocationView');
-          this.viewRequests.push({ poolId, subjects: subjects.map(({ issuerId, serialNumberHex, fingerprint }) => ({ issuerId, serialNumberHex, fingerprint })) });
+          this.viewRequests.push({ poolId, subjects: subjects.map(({ scopeId, serialNumberHex, fingerprint }) => ({ scopeId, serialNumberHex, fingerprint })) });
           return this.revocationSnapshot(poolId)(subjects);
         },
       },
@@ -268,12 +271,21 @@ export class World {
       const crls = new Map<string, CrlStatus>();
       for (const subject of poolId === POOL ? subjects : []) {
         if (revokedFingerprints.has(subject.fingerprint)) revoked.add(subject.fingerprint);
-        const crl = crlsNow.get(subject.issuerId);
+        const crl = crlsNow.get(subject.scopeId);
         if (!crl) continue;
-        const serials = subjects.filter((other) => other.issuerId === subject.issuerId).map((other) => other.serialNumberHex.toLowerCase());
-        crls.set(subject.issuerId, { ...crl, entry: (serial) => (serials.includes(serial.toLowerCase()) ? crl.entry(serial) : undefined) });
+        const serials = subjects.filter((other) => other.scopeId === subject.scopeId).map((other) => other.serialNumberHex.toLowerCase());
+        crls.set(subject.scopeId, { ...crl, entry: (serial) => (serials.includes(serial.toLowerCase()) ? crl.entry(serial) : undefined) });
       }
-      return { revokedFingerprints: revoked, revokedIssuerSerials: new Set<string>(), revokedKeys: new Set<string>(), crl: (issuerId) => crls.get(issuerId) };
+      return {
+        revokedFingerprints: revoked,
+        revokedIssuerSerials: new Set<string>(),
+        revokedKeys: new Set<string>(),
+        crls: (scopeId) => {
+          const crl = crls.get(scopeId);
+          return crl ? [crl] : [];
+        },
+        legacyCrl: () => undefined,
+      };
     };
   }
 

@@ -41,7 +41,7 @@ describe('parseCertificate', () => {
       publicKey: { kind: 'ec', curve: 'P-256' },
       signatureAlgorithm: { supported: true, algorithm: { name: 'ecdsa-sha256' } },
     });
-    expect(parsed.certificate.subject.typesAndValues).toHaveLength(3); // the pkijs view of the same bytes
+    expect(parsed.subject.rdns.map((rdn) => rdn.map((attribute) => attribute.value))).toEqual([['US'], ['Retail EU'], ['till-0042']]);
     expect(parseCertificate(root.der)).toMatchObject({ isCA: true, selfIssued: true, publicKey: { kind: 'ec', curve: 'P-384' } });
   });
 
@@ -118,6 +118,15 @@ describe('the leaf key, for verifying the assertion signature', () => {
       const signature = new Uint8Array(await crypto.subtle.sign(keyAlgorithm.startsWith('EC') ? { name: 'ECDSA', hash: 'SHA-256' } : 'RSASSA-PKCS1-v1_5', leaf.keys.privateKey, Buffer.from('header.payload')));
       const verified = verify('sha256', Buffer.from('header.payload'), keyAlgorithm.startsWith('EC') ? { key: key!, dsaEncoding: 'ieee-p1363' } : key!, signature);
       expect(verified).toBe(true);
+    }
+  });
+
+  it('imports the same key the certificate carries, whichever route it takes (components or SPKI)', async () => {
+    const ca = await makeRoot();
+    for (const keyAlgorithm of ['EC-P256', 'EC-P384', 'EC-P521', 'RSA-2048'] as const) {
+      const parsed = parseCertificate((await makeLeaf(ca, { keyAlgorithm })).der);
+      const exported = publicKeyObject(parsed)?.export({ type: 'spki', format: 'der' });
+      expect(exported && Buffer.from(exported).equals(Buffer.from(parsed.spkiDer))).toBe(true);
     }
   });
 

@@ -1,5 +1,5 @@
 import { type ParsedCertificate, devicePolicy, validateChain } from '../../../src/domain/chain';
-import { type ImportedCrl, checkRevocation, revocationSubjects, revocationViewOf } from '../../../src/domain/revocation';
+import { type ImportedCrl, checkRevocation, crlIssuerId, crlScopeId, revocationSubjects, revocationViewOf } from '../../../src/domain/revocation';
 import { TEST_NOW, type TestCertificate, makeIntermediate, makeLeaf } from '../../support/pki';
 import { makeCrl } from './crl-builder';
 import { type Hierarchy, importCrl, makeHierarchy } from './fixtures';
@@ -9,8 +9,8 @@ import { type Hierarchy, importCrl, makeHierarchy } from './fixtures';
  * certificate (new key, signed with the old) -> device (signed with the new
  * key). The CA keeps publishing with its old key. RFC 5280 §6.3.3 (f): a CRL
  * of the device's issuer name whose issuer validates to the same trust
- * anchor speaks for it; here that issuer is on the device's own path.
- * (PKITS 4.5.1, 4.5.2, 4.6.15, 4.6.17.)
+ * anchor speaks for it, whichever key signed it. (PKITS 4.5.1, 4.5.2,
+ * 4.6.15, 4.6.17.)
  */
 let pki: Hierarchy;
 let rollover: TestCertificate;
@@ -37,13 +37,12 @@ beforeAll(async () => {
 });
 
 describe('CRLs across a CA key rollover (self-issued certificates)', () => {
-  it("lists, for a certificate below a self-issued CA certificate, the CA's other key on the path after its issuer's", () => {
+  it("puts every key of the CA in the scope of its name, and lists the path's keys of it for CRLs stored before scopes", () => {
     const subjects = revocationSubjects(path);
-    expect(subjects.map((s) => [s.certificate.subjectDn, s.issuerId])).toEqual([
-      ['CN=device-rolled,O=Business Unit 1', revocationSubjects([path[0], path[1]])[0].issuerId],
-      ['CN=device-rolled,O=Business Unit 1', revocationSubjects([path[1], path[2]])[0].issuerId],
-      ['CN=CRL Test Intermediate', revocationSubjects([path[1], path[2]])[0].issuerId],
-      ['CN=CRL Test Intermediate', revocationSubjects([path[2], path[3]])[0].issuerId],
+    expect(subjects.map((s) => [s.subjectDn, s.scopeId, s.legacyIssuerIds])).toEqual([
+      ['CN=device-rolled,O=Business Unit 1', crlScopeId(path[3], path[1].subject), [crlIssuerId(path[1]), crlIssuerId(path[2])]],
+      ['CN=CRL Test Intermediate', crlScopeId(path[3], path[1].subject), [crlIssuerId(path[2])]],
+      ['CN=CRL Test Intermediate', crlScopeId(path[3], path[3].subject), [crlIssuerId(path[3])]],
     ]);
   });
 
@@ -67,8 +66,23 @@ describe('CRLs across a CA key rollover (self-issued certificates)', () => {
     expect(check(crls, false, new Date('2030-06-20T00:00:01Z'))).toMatchObject({ code: 'crl_expired', detail: expect.stringContaining('device-rolled') });
   });
 
-  it('does not let a CA of the same name off the path speak for the device', async () => {
-    const impostor = await makeIntermediate(pki.root, { cn: 'CRL Test Intermediate' });
-    expect(check([await crlOf(impostor, [{ serial: path[0].serialNumber }]), await crlOf(pki.intermediate), await crlOf(pki.root)], false)).toBeUndefined();
+  it('lets a CA of the same name off the path, certified by the same root, speak for the device: by RFC 5280 it is the same CA', async () => {
+    const sameName = await makeIntermediate(pki.root, { cn: 'CRL Test Intermediate' });
+    expect(check([await crlOf(sameName, [{ serial: path[0].serialNumber }]), await crlOf(pki.intermediate), await crlOf(pki.root)], false)).toMatchObject({
+      code: 'certificate_revoked',
+      detail: expect.stringMatching(/^certificate 'CN=device-rolled/),
+    });
+  });
+
+  it('matches a CRL stored before scopes existed by the keys of the CA on the path, old and new', async () => {
+    const legacy = (crls: ImportedCrl[], requireCrl: boolean) => checkRevocation(path, revocationViewOf({ legacyCrls: crls }), { now: TEST_NOW, requireCrl });
+    expect(legacy([await crlOf(pki.intermediate, [{ serial: path[0].serialNumber }]), await crlOf(pki.root)], false)).toMatchObject({
+      code: 'certificate_revoked',
+    });
+    expect(legacy([await crlOf(rollover, [{ serial: path[0].serialNumber }]), await crlOf(pki.root)], false)).toMatchObject({ code: 'certificate_revoked' });
+    expect(legacy([await crlOf(pki.intermediate), await crlOf(pki.root)], true)).toBeUndefined();
+    // Not by name alone: another key of that name was never on this path.
+    const sameName = await makeIntermediate(pki.root, { cn: 'CRL Test Intermediate' });
+    expect(legacy([await crlOf(sameName, [{ serial: path[0].serialNumber }]), await crlOf(pki.root)], true)).toMatchObject({ code: 'crl_missing' });
   });
 });

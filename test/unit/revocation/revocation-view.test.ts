@@ -3,6 +3,7 @@ import {
   CRL_REASONS,
   REVOCATION_ERROR_CODES,
   crlIssuerId,
+  crlScopeId,
   crlStatusOf,
   issuerSerialId,
   isCrlReason,
@@ -11,7 +12,7 @@ import {
   revocationViewOf,
 } from '../../../src/domain/revocation';
 import { malleateEcdsaSignature } from '../../support/ecdsa-malleability';
-import { makeLeaf, makeRoot } from '../../support/pki';
+import { makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
 import { makeCrl } from './crl-builder';
 import { type Hierarchy, importCrl, makeHierarchy } from './fixtures';
 
@@ -28,7 +29,9 @@ describe('isNewerCrl: a newer CRL replaces an older one, an older one is refused
     expect(isNewerCrl({ crlNumber: '10', thisUpdate: t('2030-01-01T00:00:00Z') }, { crlNumber: '9', thisUpdate: t('2030-02-01T00:00:00Z') })).toBe(true);
     expect(isNewerCrl({ crlNumber: '9', thisUpdate: t('2030-02-01T00:00:00Z') }, { crlNumber: '10', thisUpdate: t('2030-01-01T00:00:00Z') })).toBe(false);
     const big = (2n ** 159n).toString();
-    expect(isNewerCrl({ crlNumber: big, thisUpdate: t('2030-01-01T00:00:00Z') }, { crlNumber: (2n ** 159n - 1n).toString(), thisUpdate: t('2030-01-01T00:00:00Z') })).toBe(true);
+    expect(
+      isNewerCrl({ crlNumber: big, thisUpdate: t('2030-01-01T00:00:00Z') }, { crlNumber: (2n ** 159n - 1n).toString(), thisUpdate: t('2030-01-01T00:00:00Z') }),
+    ).toBe(true);
   });
 
   it('does not count the same CRL again as newer', () => {
@@ -44,14 +47,42 @@ describe('isNewerCrl: a newer CRL replaces an older one, an older one is refused
 });
 
 describe('revocation views', () => {
-  it('keeps the newest CRL of each issuer, whatever the order given', async () => {
+  it('keeps the newest CRL of each scope and signing key (its id), whatever the order given', async () => {
     const older = await importCrl(await makeCrl({ issuer: pki.root, crlNumber: 1n, entries: [{ serial: 1 }] }), pki);
     const newer = await importCrl(await makeCrl({ issuer: pki.root, crlNumber: 2n }), pki);
-    for (const crls of [[older, newer], [newer, older]]) {
-      expect(revocationViewOf({ crls }).crl(newer.issuerId)?.entry('01')).toBeUndefined();
+    expect(newer.id).toBe(older.id);
+    for (const crls of [
+      [older, newer],
+      [newer, older],
+    ]) {
+      expect(
+        revocationViewOf({ crls })
+          .crls(newer.scopeId)
+          .map((c) => c.entry('01')),
+      ).toEqual([undefined]);
     }
-    expect(revocationViewOf({ crls: [older] }).crl(older.issuerId)?.entry('01')).toMatchObject({ serialNumberHex: '01' });
-    expect(revocationViewOf({}).crl(older.issuerId)).toBeUndefined();
+    expect(
+      revocationViewOf({ crls: [older] })
+        .crls(older.scopeId)[0]
+        ?.entry('01'),
+    ).toMatchObject({ serialNumberHex: '01' });
+    expect(revocationViewOf({}).crls(older.scopeId)).toEqual([]);
+  });
+
+  it('keeps the current CRL of every signing key of a scope side by side, and those stored before scopes by their signer', async () => {
+    const crlKey = await makeIntermediate(pki.root, { cn: 'CRL Test Intermediate', keyUsage: ['cRLSign'] });
+    const byCa = await importCrl(await makeCrl({ issuer: pki.intermediate, entries: [{ serial: 1 }] }), pki, { issuerChain: [pki.intermediate] });
+    const byCrlKey = await importCrl(await makeCrl({ issuer: crlKey, entries: [{ serial: 2 }] }), pki, { issuerChain: [crlKey] });
+    expect(byCrlKey.scopeId).toBe(byCa.scopeId);
+    expect(byCrlKey.id).not.toBe(byCa.id);
+    const view = revocationViewOf({ crls: [byCa, byCrlKey], legacyCrls: [byCa] });
+    expect(view.crls(byCa.scopeId).map((c) => [c.entry('01')?.serialNumberHex, c.entry('02')?.serialNumberHex])).toEqual([
+      ['01', undefined],
+      [undefined, '02'],
+    ]);
+    expect(view.legacyCrl(byCa.issuerId)?.entry('01')).toMatchObject({ serialNumberHex: '01' });
+    expect(view.legacyCrl(byCa.issuerId)?.signerPath).toEqual([]);
+    expect(view.legacyCrl(byCrlKey.issuerId)).toBeUndefined();
   });
 
   it('looks serials up case-insensitively and exposes the CRL times and issuer', async () => {
@@ -75,14 +106,33 @@ describe('crlIssuerId and revocationSubjects', () => {
     expect(crlIssuerId(reissued)).toBe(crlIssuerId(root));
   });
 
-  it('lists each certificate of the path but the anchor with its issuer\'s id, serial, fingerprint and its encoding-independent ids', () => {
+  it("lists each certificate of the path but the anchor with its issuer's scope and key, serial, fingerprint and its encoding-independent ids", () => {
     const path = [pki.device, pki.intermediate, pki.root].map((c) => parseCertificate(c.der));
-    const ids = (c: (typeof path)[number]) => ({ issuerSerialId: issuerSerialId(c), keyId: crlIssuerId(c) });
+    const ids = (c: (typeof path)[number]) => ({
+      issuerSerialId: issuerSerialId(c),
+      keyId: crlIssuerId(c),
+      subjectDn: c.subjectDn,
+      issuerDn: c.issuerDn,
+      delegatesRevocation: false,
+    });
     expect(revocationSubjects(path)).toEqual([
-      { certificate: path[0], issuerId: crlIssuerId(path[1]), serialNumberHex: path[0].serialNumberHex, fingerprint: path[0].sha256Hex, ...ids(path[0]) },
-      { certificate: path[1], issuerId: crlIssuerId(path[2]), serialNumberHex: path[1].serialNumberHex, fingerprint: path[1].sha256Hex, ...ids(path[1]) },
+      {
+        scopeId: crlScopeId(path[2], path[0].issuer),
+        legacyIssuerIds: [crlIssuerId(path[1])],
+        serialNumberHex: path[0].serialNumberHex,
+        fingerprint: path[0].sha256Hex,
+        ...ids(path[0]),
+      },
+      {
+        scopeId: crlScopeId(path[2], path[1].issuer),
+        legacyIssuerIds: [crlIssuerId(path[2])],
+        serialNumberHex: path[1].serialNumberHex,
+        fingerprint: path[1].sha256Hex,
+        ...ids(path[1]),
+      },
     ]);
     expect(revocationSubjects(path.slice(2))).toEqual([]);
+    expect(revocationSubjects([])).toEqual([]);
   });
 
   it('identifies a certificate by issuer name and serial whatever its encoding: another serial or another issuer name gives another id', async () => {
@@ -116,6 +166,6 @@ describe('registries', () => {
     ]);
     expect(isCrlReason('keyCompromise')).toBe(true);
     expect(isCrlReason('compromised')).toBe(false);
-    expect(REVOCATION_ERROR_CODES).toEqual(['certificate_revoked', 'crl_expired', 'crl_missing']);
+    expect(REVOCATION_ERROR_CODES).toEqual(['certificate_revoked', 'crl_expired', 'crl_missing', 'crl_issuer_revoked']);
   });
 });

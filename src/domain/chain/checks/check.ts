@@ -36,9 +36,11 @@ export function runCertificateChecks(
   policy: ValidationPolicy,
   lastIsAnchor = true,
 ): ChainFailure | undefined {
+  const positions: PathPosition[] = [];
+  for (let index = 0; index < path.length; index++) positions.push(positionOf(path, index, lastIsAnchor));
   for (const check of checks) {
     for (let index = 0; index < path.length; index++) {
-      const result = check(path[index], positionOf(path, index, lastIsAnchor), policy);
+      const result = check(path[index], positions[index], policy);
       if (result !== undefined) return result;
     }
   }

@@ -15,18 +15,27 @@ export interface CrlIssuerInput {
   readonly now: Date;
 }
 
+/** The CRL's signer and its validated certification path (signer first, the pool's anchor last). */
+export interface EstablishedCrlIssuer {
+  readonly issuer: ParsedCertificate;
+  /** [issuer] alone when the issuer is the anchor (a root's own CRL). */
+  readonly path: readonly ParsedCertificate[];
+}
+
 /**
  * [RFC 5280 §6.3.3](https://www.rfc-editor.org/rfc/rfc5280#section-6.3.3)
  * (f) and (g): the certificate whose subject is the CRL issuer and whose key
  * verifies the CRL, with cRLSign when keyUsage is present, valid to a root of
- * this pool at `now`. Throws CrlImportError.
+ * this pool at `now`, and that path (its anchor decides the CRL's scope, its
+ * certificates are checked for revocation whenever the CRL is used).
+ * Throws CrlImportError.
  */
-export async function establishCrlIssuer(crl: ParsedCrl, input: CrlIssuerInput): Promise<ParsedCertificate> {
+export async function establishCrlIssuer(crl: ParsedCrl, input: CrlIssuerInput): Promise<EstablishedCrlIssuer> {
   const chain = input.issuerChain ?? [];
   const issuer = chain.length === 0 ? anchorIssuer(crl, input.anchors) : chainIssuer(crl, chain[0]);
   checkIssuerCrlSign(issuer);
-  await checkIssuerTrusted(issuer, chain.length === 0 ? [issuer.der] : chain, input);
-  return issuer;
+  const path = await checkIssuerTrusted(issuer, chain.length === 0 ? [issuer.der] : chain, input);
+  return { issuer, path };
 }
 
 /** Without an issuer certificate the CRL must come from a pool root: same name ([RFC 5280 §7.1](https://www.rfc-editor.org/rfc/rfc5280#section-7.1)), and its key verifies the CRL. */
@@ -98,12 +107,13 @@ export function verifyCrlSignature(crl: ParsedCrl, issuer: ParsedCertificate): S
   return verifyCertificateSignature(signed as ParsedCertificate, issuer);
 }
 
-/** The issuer validates, with the project's own path validation, to a root of this pool at `now`; "another pool's CA" fails here. */
-async function checkIssuerTrusted(issuer: ParsedCertificate, chain: readonly Uint8Array[], input: CrlIssuerInput): Promise<void> {
+/** The issuer validates, with the project's own path validation, to a root of this pool at `now`; "another pool's CA" fails here. Returns the path. */
+async function checkIssuerTrusted(issuer: ParsedCertificate, chain: readonly Uint8Array[], input: CrlIssuerInput): Promise<readonly ParsedCertificate[]> {
   const result = await validateChain({ chain, anchors: input.anchors, intermediates: 'pool' }, crlIssuerPolicy(input.now, issuer));
   if (!result.valid) {
     throw new CrlImportError('crl_issuer_untrusted', `the CRL issuer '${issuer.subjectDn}' does not validate to a root of this pool (${result.code}: ${result.detail})`);
   }
+  return result.path;
 }
 
 /**
