@@ -1,4 +1,5 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { settleTrustChange } from './trust-decision-window';
 import { DependencyError, callDependency } from '../errors';
 import type { CertificateRevocation, StoredCrl } from '../domain/model';
 import { fingerprintIdentities, matchesOf, type CrlEntry, type RevocationIdentities, type RevocationView } from '../domain/revocation';
@@ -42,6 +43,10 @@ export class DynamoRevocationRepository implements RevocationRepository {
     clock: () => number = Date.now,
   ) {
     this.crls = new DynamoCrlStore(client, tableName, window, clock);
+  }
+
+  async settleTrustChange(): Promise<void> {
+    await settleTrustChange(this.window);
   }
 
   async putRevocation(

@@ -148,6 +148,13 @@ export interface TrustStoreRepository {
 /** SPEC §3.4 state of a pool: individual revocations and one current CRL per issuer. */
 export interface RevocationRepository {
   /**
+   * The settle wait of a change that takes trust away
+   * (src/domain/trust-decision-window.ts), for an answer that reports a
+   * change another request made (already revoked, CRL not newer, CRL gone):
+   * that change may still be in its own wait.
+   */
+  settleTrustChange(): Promise<void>;
+  /**
    * The record and its identities (revocation-identity.ts; default: the
    * fingerprint only) together; the stored `matches` is derived from the
    * identities. false when this fingerprint is already revoked (nothing

@@ -54,7 +54,11 @@ export class RevocationService {
     for (let attempt = 1; attempt <= 3; attempt++) {
       if (await this.deps.revocations.putRevocation(clientPoolId, revocation, identities)) return { created: true, revocation };
       const stored = await this.deps.revocations.getRevocation(clientPoolId, revocation.id);
-      if (stored && revocation.matches.every((match) => stored.matches.includes(match))) return { created: false, revocation: stored };
+      if (stored && revocation.matches.every((match) => stored.matches.includes(match))) {
+        // Revoked by another request, whose own settle wait may not be over: neither is this answer before it.
+        await this.deps.revocations.settleTrustChange();
+        return { created: false, revocation: stored };
+      }
       if (stored) {
         const { subject, issuer, serialNumber } = revocation;
         const extended = await this.deps.revocations.extendRevocation(clientPoolId, revocation.id, { subject, issuer, serialNumber }, identities);
@@ -116,6 +120,8 @@ export class RevocationService {
       uploadedAt: now.toISOString(),
     };
     if ((await this.deps.revocations.putCrl(clientPoolId, crl, imported.entries)) === 'not_newer') {
+      // The CRL held may have been stored by a request still in its settle wait.
+      await this.deps.revocations.settleTrustChange();
       throw new DomainError(
         'crl_not_newer',
         `the pool already holds a CRL of '${crl.issuer}' signed with the same key at least as new as this one (compared by cRLNumber when both have one, else thisUpdate)`,
@@ -140,7 +146,11 @@ export class RevocationService {
     await requirePool(this.deps.directory, clientPoolId);
     const crlId = id.toLowerCase();
     if (!CRL_ID.test(crlId)) throw new DomainError('invalid_crl_id', 'a CRL id is the 64 hex digits listed by GET .../crls');
-    if (!(await this.deps.revocations.deleteCrl(clientPoolId, crlId))) throw new DomainError('crl_not_found', `no CRL with id ${crlId} in this pool`);
+    if (!(await this.deps.revocations.deleteCrl(clientPoolId, crlId))) {
+      // Removed by another request (or an earlier attempt whose answer was lost) that may still be in its settle wait.
+      await this.deps.revocations.settleTrustChange();
+      throw new DomainError('crl_not_found', `no CRL with id ${crlId} in this pool`);
+    }
   }
 }
 

@@ -18,6 +18,12 @@ class InMemoryRevocations implements RevocationRepository {
   readonly identities = new Map<string, RevocationIdentities>();
   readonly crls = new Map<string, { crl: StoredCrl; entries: readonly CrlEntry[] }>();
   lostPuts = 0;
+  /** How many answers waited for another request's trust change to settle. */
+  settles = 0;
+
+  async settleTrustChange(): Promise<void> {
+    this.settles++;
+  }
 
   async putRevocation(_pool: string, revocation: Omit<CertificateRevocation, 'matches'>, identities = fingerprintIdentities(revocation.fingerprint)) {
     if (this.lostPuts > 0) {
@@ -132,6 +138,8 @@ describe('RevocationService (docs/contract.md §3.4)', () => {
     now = new Date(CRL_NOW.getTime() + 60_000);
     const again = await service.revoke(ADMIN, POOL, { fingerprint: first.revocation.fingerprint.toUpperCase() });
     expect(again).toEqual({ created: false, revocation: first.revocation });
+    // Another request's revocation may still be in its settle wait: so is this answer.
+    expect(repository.settles).toBe(1);
     expect(first.revocation).toMatchObject({ reason: 'keyCompromise', revokedAt: CRL_NOW.toISOString(), subject: 'CN=device-1,O=Business Unit 1' });
   });
 
@@ -182,6 +190,7 @@ describe('RevocationService (docs/contract.md §3.4)', () => {
     expect(stored).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), issuer: 'CN=Unit Intermediate', thisUpdate: '2030-06-01T00:00:00.000Z', nextUpdate: expect.any(String), crlNumber: '5', revokedCount: 1 });
     expect(await code(service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(5n)), issuer: Buffer.from(intermediate.pem) }))).toBe('crl_not_newer');
     expect(await code(service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(4n)), issuer: Buffer.from(intermediate.pem) }))).toBe('crl_not_newer');
+    expect(repository.settles).toBe(2);
     expect(await code(service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(6n)) }))).toBe('crl_issuer_unknown');
     expect(await code(service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(6n)), issuer: Buffer.from('junk') }))).toBe('issuer_pem_required');
     expect(repository.crls.get(stored.id)?.entries).toEqual([{ serialNumberHex: '07', revocationDate: new Date('2030-05-01T00:00:00Z'), reason: 'keyCompromise' }]);
@@ -206,6 +215,7 @@ describe('RevocationService (docs/contract.md §3.4)', () => {
   it('deletes by id: invalid_crl_id for a malformed one, crl_not_found for an unknown one', async () => {
     expect(await code(service.deleteCrl(ADMIN, POOL, 'nope'))).toBe('invalid_crl_id');
     expect(await code(service.deleteCrl(ADMIN, POOL, 'b'.repeat(64)))).toBe('crl_not_found');
+    expect(repository.settles).toBe(1);
     expect(await code(service.lift(ADMIN, POOL, 'b'.repeat(64)))).toBe('revocation_not_found');
   });
 });
