@@ -8,7 +8,7 @@ import type { LimboCase } from './limbo-case';
  * below it, the peer's subject and SANs included), malformed and
  * pathological certificates, trust anchors. Not applicable: matching the
  * peer's names against an expected *hostname* (a device IDP identifies a
- * device by its registration; SPEC §4.3 has no hostname).
+ * device by its registration; docs/contract.md §4.3 has no hostname).
  *
  * A case matching no rule is applicable, so a new snapshot is run rather
  * than silently skipped. A case matching two rules is a table error.

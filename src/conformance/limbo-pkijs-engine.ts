@@ -7,7 +7,7 @@ export interface PkijsInput {
   readonly id: string;
   readonly trustedPems: readonly string[];
   /**
-   * pkijs takes the LAST element of `certs` as the end entity (SPEC §5), so
+   * pkijs takes the LAST element of `certs` as the end entity (docs/contract.md §5), so
    * this is the untrusted intermediates followed by the peer.
    */
   readonly certPems: readonly string[];

@@ -39,7 +39,7 @@ const SIGNATURE_ALGORITHMS: Readonly<Record<string, readonly SignatureAlgorithmN
 /**
  * The relying-party policy of a generic RFC 5280 validator for one limbo
  * case: what the case asks for (kind, EKU, key usage, depth, algorithms),
- * never the device profile of SPEC §4.3. Knobs RFC 5280 decides:
+ * never the device profile of docs/contract.md §4.3. Knobs RFC 5280 decides:
  *
  * - leafMayBeCa: true. §4.2.1.9: "the last certificate [...] can be a CA
  *   certificate"; pathlen::validation-ignores-pathlen-in-leaf relies on it.
@@ -55,7 +55,7 @@ const SIGNATURE_ALGORITHMS: Readonly<Record<string, readonly SignatureAlgorithmN
  *   Absent EKU means unrestricted (§4.2.1.12 is only consulted when present).
  * - leafKeyUsage: only the bits the case lists (§4.2.1.3 names no bits a
  *   relying party must demand).
- * - algorithms: the core's policy (SPEC §4.3), intersected with the case's
+ * - algorithms: the core's policy (docs/contract.md §4.3), intersected with the case's
  *   `signature_algorithms` when given; RFC 5280 itself prescribes none.
  */
 export function limboPolicy(testcase: LimboCase, now: Date): ValidationPolicy {

@@ -23,7 +23,7 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
     return this.get<Organisation>(keys.org(orgId));
   }
 
-  /** The environment and its pool (with its first signing keys, SPEC §4.6) are written together or not at all. */
+  /** The environment and its pool (with its first signing keys, docs/contract.md §4.6) are written together or not at all. */
   async createEnvironment(env: Environment, signingKeys?: PoolSigningKey[]): Promise<void> {
     await callDependency('dynamodb', async () => {
       try {

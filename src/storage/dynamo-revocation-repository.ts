@@ -16,7 +16,7 @@ import { type TransactItems, tryTrustChange } from './trust-change';
 const DELETE_ATTEMPTS = 5;
 
 /**
- * SPEC §3.4 revocation state of a pool (layout in keys.ts). Every write that
+ * docs/contract.md §3.4 revocation state of a pool (layout in keys.ts). Every write that
  * takes trust away commits together with the pool's trustEpoch.
  *
  * An operator revocation is its record `REVOKED#{fingerprint}` and, when it

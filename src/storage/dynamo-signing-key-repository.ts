@@ -5,7 +5,7 @@ import type { SigningKeyListRepository } from '../usecases/ports';
 import { isConditionalCheckFailure, keys } from './keys';
 
 /**
- * The `signingKeys` attribute of the pool item (SPEC §4.6). The token path
+ * The `signingKeys` attribute of the pool item (docs/contract.md §4.6). The token path
  * reads it with the pool, so signing and publishing cost no extra read. Each
  * change is one UpdateItem conditional on the list as read: of two
  * concurrent rotations exactly one writes, and nothing else on the pool item

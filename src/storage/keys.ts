@@ -69,7 +69,7 @@ import { createHash } from 'node:crypto';
  *   concurrently with the delete cannot bring the device back: either its
  *   transaction committed before the delete (it names the old generation,
  *   which is gone), or it commits after, in which case it re-created the
- *   device as a registration (SPEC: a binding creates the device), visible
+ *   device as a registration (docs/contract.md §3.2: a binding creates the device), visible
  *   to GET exactly as to the token endpoint.
  * - Binding: each write gives it a fresh `revision`; removing it is one
  *   DeleteItem; condition (2) refuses every commit that read the old one.
@@ -158,7 +158,7 @@ export interface Tables {
 }
 
 /**
- * SPEC §4.2: a jti is single-use per device (pool, `sub`). The hash is over
+ * docs/contract.md §4.2: a jti is single-use per device (pool, `sub`). The hash is over
  * the exact JSON form of [deviceId, jti]: JSON.stringify escapes lone
  * surrogates instead of replacing them, so distinct strings never share an
  * encoding (UTF-8 alone would map every lone surrogate to U+FFFD), and the

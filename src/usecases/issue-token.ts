@@ -18,7 +18,7 @@ import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 import type { DecisionParties, IssuanceLedger, IssuanceRefusal, RevocationKeys, RevocationRepository, TokenDecisionReader, TokenDecisionState } from './ports';
 import { POOL_ID } from './require-pool';
 
-/** Signs with the pool's own key active at the token's `iat` (SPEC §4.6), or the shared legacy key for a pool not yet rotated. */
+/** Signs with the pool's own key active at the token's `iat` (docs/contract.md §4.6), or the shared legacy key for a pool not yet rotated. */
 export interface TokenSigner {
   sign(pool: Pool, header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string>;
 }
@@ -59,7 +59,7 @@ const ANCHOR_CACHE_POOLS = 256;
 const MAX_CANDIDATE_BYTES = 16 * 1024;
 
 /**
- * SPEC §4: RFC 7523 JWT-bearer. One read (TokenDecisionReader) brings the
+ * docs/contract.md §4: RFC 7523 JWT-bearer. One read (TokenDecisionReader) brings the
  * pool with its trust list, the device, the binding, the jti and the
  * revocation state of the certificates presented; every check runs on it;
  * the token is signed (one KMS call); then one transactional write
@@ -279,7 +279,7 @@ function refusal(code: IssuanceRefusal, claims: AssertionClaims): DomainError {
 }
 
 /**
- * SPEC §4.4: a device pinned to a business unit only accepts certificates of
+ * docs/contract.md §4.4: a device pinned to a business unit only accepts certificates of
  * that unit (subject O). The pin is the `business_unit_id` tag, whether it was
  * set at pre-registration or later by PATCH.
  */

@@ -18,7 +18,7 @@ import type {
 export interface DirectoryRepository {
   createOrg(org: Organisation): Promise<void>;
   getOrg(orgId: string): Promise<Organisation | undefined>;
-  /** The environment and its pool item (with the pool's first signing keys, SPEC §4.6) together, or nothing. */
+  /** The environment and its pool item (with the pool's first signing keys, docs/contract.md §4.6) together, or nothing. */
   createEnvironment(env: Environment, signingKeys?: PoolSigningKey[]): Promise<void>;
   getEnvironment(orgId: string, envId: string): Promise<Environment | undefined>;
   getPool(clientPoolId: string): Promise<Pool | undefined>;
@@ -30,7 +30,7 @@ export interface DirectoryRepository {
   updateEnvironment(env: Environment, changes: EnvironmentChanges, updatedAt: string): Promise<Environment | undefined>;
 }
 
-/** An org API key as listed (SPEC §3.5): never its secret or hash. */
+/** An org API key as listed (docs/contract.md §3.5): never its secret or hash. */
 export interface ApiKeySummary {
   keyId: string;
   orgId: string;
@@ -75,7 +75,7 @@ export interface DeviceRepository {
   listBindings(poolId: string, deviceId: string): Promise<Binding[]>;
   deleteBinding(poolId: string, deviceId: string, clientAppId: string): Promise<boolean>;
   /**
-   * SPEC §3.3 fleet inventory: at most `limit` device records of the pool
+   * docs/contract.md §3.3 fleet inventory: at most `limit` device records of the pool
    * after device id `after`, ordered by device id, strongly consistent,
    * without their provisioning state; with `status`, only those. `next` is
    * the device id to continue after, absent when the listing is complete. A
@@ -145,7 +145,7 @@ export interface TrustStoreRepository {
   deleteRoots(poolId: string, roots: readonly Pick<RootCertificate, 'anchorId' | 'objectKey'>[]): Promise<boolean>;
 }
 
-/** SPEC §3.4 state of a pool: individual revocations and one current CRL per issuer. */
+/** docs/contract.md §3.4 state of a pool: individual revocations and one current CRL per issuer. */
 export interface RevocationRepository {
   /**
    * The settle wait of a change that takes trust away
@@ -202,7 +202,7 @@ export interface CertificateObjectStore {
   delete(objectKey: string): Promise<void>;
 }
 
-/** SPEC §4.6: a pool's signing-key list, on the pool item the token path reads. */
+/** docs/contract.md §4.6: a pool's signing-key list, on the pool item the token path reads. */
 export interface SigningKeyListRepository {
   /**
    * Replaces the pool's list on the condition that it is still `expected`

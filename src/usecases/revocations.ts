@@ -28,12 +28,12 @@ export interface CrlUpload {
   issuer?: Buffer;
 }
 
-/** The x5c bound (SPEC §4.2): an issuer chain longer than a device's own cannot lead anywhere useful. */
+/** The x5c bound (docs/contract.md §4.2): an issuer chain longer than a device's own cannot lead anywhere useful. */
 const MAX_ISSUER_CHAIN = 5;
 const CRL_ID = /^[0-9a-f]{64}$/;
 
 /**
- * SPEC §3.4, admin key only. Every write goes through the repository's
+ * docs/contract.md §3.4, admin key only. Every write goes through the repository's
  * trust-change commit, so the very next token request sees it (keys.ts).
  */
 export class RevocationService {
@@ -162,7 +162,7 @@ function crlSummary(crl: StoredCrl) {
 /**
  * Revoking an anchor would take the whole pool down through the back door,
  * and is not what a revocation means here (only certificates below the anchor
- * are checked, SPEC §3.4): the operator deletes the root instead. A
+ * are checked, docs/contract.md §3.4): the operator deletes the root instead. A
  * certificate is a root's when it is that root or carries its subject and key.
  */
 function refuseRoot(target: RevocationTarget, roots: readonly RootCertificate[]): void {

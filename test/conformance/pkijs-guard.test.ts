@@ -2,7 +2,7 @@ import { runPkijsEngine } from '../../src/conformance/limbo-pkijs-engine';
 import { TEST_NOW, makeIntermediate, makeLeaf, makeRoot } from '../support/pki';
 
 /*
- * SPEC §5: pkijs' path building has no loop guard, so two CAs that sign each
+ * docs/contract.md §5: pkijs' path building has no loop guard, so two CAs that sign each
  * other never terminate. The conformance run must survive that: the chain
  * gets ERROR after the per-chain timeout and the next chain still runs.
  */

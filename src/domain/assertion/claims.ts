@@ -1,7 +1,7 @@
 import { DomainError } from '../../errors';
 import { isIdentifier } from '../identifiers';
 
-/** SPEC §4.2 */
+/** docs/contract.md §4.2 */
 export const CLOCK_SKEW_SECONDS = 60;
 export const MAX_ASSERTION_LIFETIME_SECONDS = 600;
 const MAX_JTI_LENGTH = 256;
@@ -32,7 +32,7 @@ function numericDate(claims: Record<string, unknown>, name: string, missingCode:
   return value;
 }
 
-/** RFC 7523 §3 claim rules as tightened by SPEC §4.2; every refusal has its own code. */
+/** RFC 7523 §3 claim rules as tightened by docs/contract.md §4.2; every refusal has its own code. */
 export function checkAssertionClaims(claims: Record<string, unknown>, expect: ClaimExpectations): AssertionClaims {
   const now = expect.now.getTime() / 1000;
 

@@ -1,6 +1,6 @@
 import { DomainError } from '../../errors';
 
-/** SPEC §4.3: at most 16 KiB of assertion. */
+/** docs/contract.md §4.3: at most 16 KiB of assertion. */
 export const MAX_ASSERTION_BYTES = 16 * 1024;
 export const MAX_X5C_CERTIFICATES = 5;
 
@@ -88,7 +88,7 @@ function decodeX5c(x5c: unknown): Uint8Array[] {
 }
 
 /**
- * SPEC §4.2: standard base64 DER; whitespace (space, tab, CR, LF) inside an
+ * docs/contract.md §4.2: standard base64 DER; whitespace (space, tab, CR, LF) inside an
  * entry is ignored, as libraries such as MSAL wrap it at 64 columns.
  * base64url gets its own code: it is the usual mistake, and says what to fix.
  */

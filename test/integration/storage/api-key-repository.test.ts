@@ -3,7 +3,7 @@ import { DependencyError } from '../../../src/errors';
 import { DynamoApiKeyRepository } from '../../../src/storage/dynamo-api-key-repository';
 import { createTestTable, testDocumentClient } from '../../support/emulators';
 
-/* Org API keys (SPEC §3.5): the APIKEY# record, the org's index entry, listing, revocation and lastUsedAt, against DynamoDB Local. */
+/* Org API keys (docs/contract.md §3.5): the APIKEY# record, the org's index entry, listing, revocation and lastUsedAt, against DynamoDB Local. */
 describe('DynamoApiKeyRepository', () => {
   let tableName: string;
   let apiKeys: DynamoApiKeyRepository;

@@ -14,7 +14,7 @@ import type { ScopedCrl } from '../../../src/usecases/ports';
 import { createTestTable, testDocumentClient } from '../../support/emulators';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
-/* SPEC §3.4 state against DynamoDB Local: revocations, bucketed CRLs, the token path's view, and the trustEpoch. */
+/* docs/contract.md §3.4 state against DynamoDB Local: revocations, bucketed CRLs, the token path's view, and the trustEpoch. */
 describe('DynamoRevocationRepository', () => {
   let tableName: string;
   let repository: DynamoRevocationRepository;

@@ -187,7 +187,7 @@ describe('DynamoTrustStoreRepository', () => {
   });
 });
 
-/* The PEM copies in S3 (SPEC §3.1: stored under the pool, keyed by fingerprint). */
+/* The PEM copies in S3 (docs/contract.md §3.1: stored under the pool, keyed by fingerprint). */
 describe('S3CertificateObjectStore', () => {
   let bucketName: string;
   let objects: S3CertificateObjectStore;
