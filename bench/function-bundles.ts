@@ -1,33 +1,16 @@
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../lib/constructs/idp-function';
+import { STACK_LIKE_ENVIRONMENT, bundleHandler } from '../test/infra/support/bundle-handler';
 
-const ROOT = resolve(__dirname, '..');
 const run = promisify(execFile);
 
-/**
- * The environment the stack gives the functions, with dummy values: enough
- * for every handler module to pass its cold-start configuration checks. No
- * request is made, so nothing is reached.
- */
+/** The stack's environment with dummy values, and the Powertools settings of its defaults. */
 const LAMBDA_ENVIRONMENT = {
-  TABLE_NAME: 'table',
-  RUNTIME_TABLE_NAME: 'runtime-table',
-  BUCKET_NAME: 'bucket',
-  KMS_KEY_ID: 'arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000',
-  ADMIN_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:admin',
-  ISSUER_BASE_URL: 'https://api.example.com/prod',
-  TOKEN_TTL_SECONDS: '3600',
-  SIGNING_KEY_STACK_TAG: 'DeviceIdp',
-  SIGNING_KEY_SPEC: 'ECC_NIST_P256',
-  SIGNING_KEY_ALIAS_PREFIX: 'alias/device-idp/DeviceIdp',
-  AWS_REGION: 'eu-west-1',
+  ...STACK_LIKE_ENVIRONMENT,
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  IDP_LOG_LEVEL: 'silent',
   // powertoolsEnvironment() of lib/constructs/observability.ts with the stack's defaults.
   POWERTOOLS_SERVICE_NAME: 'device-idp',
   POWERTOOLS_METRICS_NAMESPACE: 'DeviceIdp',
@@ -47,25 +30,7 @@ const LAMBDA_ENVIRONMENT = {
  */
 export async function bundleFunction(name: string, outdir: string): Promise<FunctionBundle> {
   const file = join(outdir, name, 'index.mjs');
-  const { metafile } = await build({
-    entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    logLevel: 'silent',
-    metafile: true,
-    // NodejsFunction's default externalModules for Node.js 18+ runtimes.
-    external: ['@aws-sdk/*'],
-    // The stack's default (`tracing` off): idp-function.ts defines this, so the Tracer is left out.
-    define: { 'process.env.POWERTOOLS_TRACE_ENABLED': JSON.stringify('false') },
-  });
+  const metafile = await bundleHandler(name, file, { sourcemap: true });
   return { file, bytes: statSync(file).size, packages: bytesByPackage(Object.values(metafile.outputs).find((output) => output.entryPoint)?.inputs ?? {}) };
 }
 

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash, X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { childEnvironment, type LocalIdpProcess, REPO_ROOT, startLocalIdpProcess } from '../support/local-process';
+import { REPO_ROOT } from '../support/local-process';
+import { markedBlocks, useWalkthroughSandbox } from '../support/readme-walkthrough';
 
 /*
  * README.md "The same with the device client", run as written in the same
@@ -20,39 +20,13 @@ import { childEnvironment, type LocalIdpProcess, REPO_ROOT, startLocalIdpProcess
  */
 
 const README = join(REPO_ROOT, 'README.md');
-const PYTHON = '/usr/bin/python3';
 const FIRST_DEVICE = 'device-id-or-asset-id';
 const KIOSK = 'kiosk-7';
 /** Blocks in the client subsection today: CA + device, upload + binding, token, claims. */
 const MIN_CLIENT_BLOCKS = 4;
 
-/** The ```sh blocks preceded by `<!-- <marker> -->` on the line before, in order. */
-function markedBlocks(markdown: string, marker: string): string[] {
-  const text = markdown.replace(/\r\n/g, '\n');
-  return [...text.matchAll(new RegExp(`^<!-- ${marker} -->\\n\`\`\`sh\\n([\\s\\S]*?)^\`\`\`[ \\t]*$`, 'gm'))].map((match) => match[1]);
-}
-
 describe('README walkthrough: "The same with the device client" runs as written after the first walkthrough', () => {
-  const adminKey = randomBytes(24).toString('base64url');
-  let work: string;
-  let dataDir: string;
-  let binDir: string;
-  let idp: LocalIdpProcess | undefined;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'readme-walkthrough-client-'));
-    dataDir = mkdtempSync(join(tmpdir(), 'readme-walkthrough-client-data-'));
-    binDir = mkdtempSync(join(tmpdir(), 'readme-walkthrough-client-bin-'));
-    symlinkSync(PYTHON, join(binDir, 'python3'));
-    idp = await startLocalIdpProcess({ env: childEnvironment({ PORT: '0', IDP_DATA_DIR: dataDir, IDP_ADMIN_API_KEY: adminKey }) });
-    baseUrl = idp.baseUrl;
-  }, 180_000);
-
-  afterAll(async () => {
-    await idp?.stop();
-    for (const dir of [work, dataDir, binDir]) if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  const sandbox = useWalkthroughSandbox('readme-walkthrough-client');
 
   it('finds the marked client blocks (removing the markers fails this test)', () => {
     const blocks = markedBlocks(readFileSync(README, 'utf8'), 'walkthrough-client');
@@ -65,6 +39,7 @@ describe('README walkthrough: "The same with the device client" runs as written 
   });
 
   it('runs from an empty folder outside the clone and prints a token for kiosk-7 that verifies against the pool JWKS', async () => {
+    const { work, binDir, baseUrl, adminKey } = sandbox();
     const markdown = readFileSync(README, 'utf8');
     const blocks = [...markedBlocks(markdown, 'walkthrough'), ...markedBlocks(markdown, 'walkthrough-client')];
     const folder = join(work, 'first-token');

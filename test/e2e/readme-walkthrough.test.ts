@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { type LocalIdpProcess, REPO_ROOT, childEnvironment, startLocalIdpProcess } from '../support/local-process';
+import { REPO_ROOT } from '../support/local-process';
+import { markedBlocks, useWalkthroughSandbox } from '../support/readme-walkthrough';
 
 /*
  * README.md "First token in five minutes", run as written: the shell blocks
@@ -17,41 +16,15 @@ import { type LocalIdpProcess, REPO_ROOT, childEnvironment, startLocalIdpProcess
  */
 
 const README = join(REPO_ROOT, 'README.md');
-const PYTHON = '/usr/bin/python3';
 const DEVICE_ID = 'device-id-or-asset-id';
 /** Blocks in the walkthrough today: keys, org + env, openssl recipe, upload + binding, assertion, token request. */
 const MIN_BLOCKS = 6;
 
-/** The ```sh blocks preceded by `<!-- walkthrough -->` on the line before, in order. */
-function walkthroughBlocks(markdown: string): string[] {
-  const text = markdown.replace(/\r\n/g, '\n');
-  return [...text.matchAll(/^<!-- walkthrough -->\n```sh\n([\s\S]*?)^```[ \t]*$/gm)].map((match) => match[1]);
-}
-
 describe('README walkthrough: "First token in five minutes" runs as written', () => {
-  const adminKey = randomBytes(24).toString('base64url');
-  let work: string;
-  let dataDir: string;
-  let binDir: string;
-  let idp: LocalIdpProcess | undefined;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'readme-walkthrough-'));
-    dataDir = mkdtempSync(join(tmpdir(), 'readme-walkthrough-data-'));
-    binDir = mkdtempSync(join(tmpdir(), 'readme-walkthrough-bin-'));
-    symlinkSync(PYTHON, join(binDir, 'python3'));
-    idp = await startLocalIdpProcess({ env: childEnvironment({ PORT: '0', IDP_DATA_DIR: dataDir, IDP_ADMIN_API_KEY: adminKey }) });
-    baseUrl = idp.baseUrl;
-  }, 180_000);
-
-  afterAll(async () => {
-    await idp?.stop();
-    for (const dir of [work, dataDir, binDir]) if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  const sandbox = useWalkthroughSandbox('readme-walkthrough');
 
   it('finds the marked blocks (removing the markers fails this test)', () => {
-    const blocks = walkthroughBlocks(readFileSync(README, 'utf8'));
+    const blocks = markedBlocks(readFileSync(README, 'utf8'), 'walkthrough');
     expect(blocks.length).toBeGreaterThanOrEqual(MIN_BLOCKS);
     const script = blocks.join('\n');
     for (const name of ['B', 'K', 'POOL', 'TOKEN_ENDPOINT', 'ASSERTION']) expect(script).toMatch(new RegExp(`^\\s*(export )?${name}=`, 'm'));
@@ -59,7 +32,8 @@ describe('README walkthrough: "First token in five minutes" runs as written', ()
   });
 
   it('runs from an empty folder with bash -euo pipefail and prints an access token that verifies against the pool JWKS', async () => {
-    const blocks = walkthroughBlocks(readFileSync(README, 'utf8'));
+    const { work, binDir, baseUrl, adminKey } = sandbox();
+    const blocks = markedBlocks(readFileSync(README, 'utf8'), 'walkthrough');
     const folder = join(work, 'first-token');
     mkdirSync(folder);
     const scriptPath = join(work, 'walkthrough.sh');

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundleHandler } from './support/bundle-handler';
+import { STACK_LIKE_ENVIRONMENT, bundleHandler } from './support/bundle-handler';
 
 /*
  * The infra tests skip bundling for speed, so this one bundles each function
@@ -13,20 +13,7 @@ import { bundleHandler } from './support/bundle-handler';
 const ROOT = resolve(__dirname, '..', '..');
 const OUT = join(ROOT, '.cache', 'bundle-test');
 
-const ENVIRONMENT = {
-  TABLE_NAME: 'table',
-  RUNTIME_TABLE_NAME: 'runtime-table',
-  BUCKET_NAME: 'bucket',
-  KMS_KEY_ID: 'arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000',
-  ADMIN_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:admin',
-  ISSUER_BASE_URL: 'https://api.example.com/prod',
-  TOKEN_TTL_SECONDS: '3600',
-  SIGNING_KEY_STACK_TAG: 'DeviceIdp',
-  SIGNING_KEY_SPEC: 'ECC_NIST_P256',
-  SIGNING_KEY_ALIAS_PREFIX: 'alias/device-idp/DeviceIdp',
-  AWS_REGION: 'eu-west-1',
-  IDP_LOG_LEVEL: 'silent',
-};
+const ENVIRONMENT = STACK_LIKE_ENVIRONMENT;
 
 const CASES: Array<[name: string, event: Record<string, unknown>, status: number, error: string]> = [
   ['admin', { httpMethod: 'POST', resource: '/api/internal/org', headers: {}, pathParameters: null, body: '{}' }, 401, 'missing_api_key'],

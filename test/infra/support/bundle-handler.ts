@@ -1,15 +1,37 @@
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { type Metafile, build } from 'esbuild';
 import { ESM_REQUIRE_BANNER } from '../../../lib/constructs/idp-function';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
 /**
- * Bundles `functions/<name>/handler.ts` as the stack's NodejsFunction does
- * (ESM, node22, the same require banner, @aws-sdk external) into `outfile`.
+ * The environment the stack gives the functions, with dummy values: enough
+ * for every handler module to pass its cold-start configuration checks.
  */
-export async function bundleHandler(name: string, outfile: string): Promise<void> {
-  await build({
+export const STACK_LIKE_ENVIRONMENT = {
+  TABLE_NAME: 'table',
+  RUNTIME_TABLE_NAME: 'runtime-table',
+  BUCKET_NAME: 'bucket',
+  KMS_KEY_ID: 'arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000',
+  ADMIN_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:admin',
+  ISSUER_BASE_URL: 'https://api.example.com/prod',
+  TOKEN_TTL_SECONDS: '3600',
+  SIGNING_KEY_STACK_TAG: 'DeviceIdp',
+  SIGNING_KEY_SPEC: 'ECC_NIST_P256',
+  SIGNING_KEY_ALIAS_PREFIX: 'alias/device-idp/DeviceIdp',
+  AWS_REGION: 'eu-west-1',
+  IDP_LOG_LEVEL: 'silent',
+};
+
+/**
+ * Bundles `functions/<name>/handler.ts` as the stack's NodejsFunction does
+ * (lib/constructs/idp-function.ts: ESM, node22, the same require banner,
+ * @aws-sdk external, minified, the Tracer left out as with `tracing` off)
+ * into `outfile`; with `sourcemap`, a map beside it without sources.
+ * Returns esbuild's metafile.
+ */
+export async function bundleHandler(name: string, outfile: string, { sourcemap = false } = {}): Promise<Metafile> {
+  const { metafile } = await build({
     entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
     outfile,
     bundle: true,
@@ -19,6 +41,11 @@ export async function bundleHandler(name: string, outfile: string): Promise<void
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     external: ['@aws-sdk/*'],
+    minify: true,
+    ...(sourcemap ? { sourcemap: true, sourcesContent: false } : {}),
+    define: { 'process.env.POWERTOOLS_TRACE_ENABLED': JSON.stringify('false') },
+    metafile: true,
     logLevel: 'silent',
   });
+  return metafile;
 }

@@ -1,28 +1,17 @@
 import { X509Certificate, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { buildAssertion } from '../../../src/client/assertion';
-import { DeviceClientError } from '../../../src/client/errors';
 import { signingAlgorithm } from '../../../src/client/signing-algorithm';
 import { checkAssertionClaims } from '../../../src/domain/assertion/claims';
 import { parseCompactJws } from '../../../src/domain/assertion/compact-jws';
 import { verifyAssertionSignature } from '../../../src/domain/assertion/signature';
-import { testDevice } from './helpers';
+import { codeOf, testDevice } from './helpers';
 
 /* The client's RFC 7523 assertion, checked by jose and by the token endpoint's own parsing, claim and signature rules. */
 
 const NOW = new Date('2030-06-15T12:00:00Z');
 const T = NOW.getTime() / 1000;
 const TOKEN_ENDPOINT = 'https://idp.example.com/pools/pool-1/oauth2/token';
-
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DeviceClientError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('buildAssertion', () => {
   it('carries alg, typ and x5c = [device, intermediate] (the root left out), and iss/sub/aud/iat/exp/jti', async () => {

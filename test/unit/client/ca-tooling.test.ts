@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initCa } from '../../../src/client/ca/ca-init';
 import { issueDevice } from '../../../src/client/ca/ca-issue';
-import { DeviceClientError } from '../../../src/client/errors';
 import { readPkcs12 } from '../../../src/client/pkcs12-reader';
 import { decodePemCertificates, devicePolicy, parseCertificate, validateChain } from '../../../src/domain/chain';
+import { codeOf } from './helpers';
 
 /*
  * `ca init` and `ca issue` as a library: what they write, judged by the
@@ -23,16 +23,6 @@ const pem = (path: string): Uint8Array[] => {
   return decoded.certificates;
 };
 const mode = (path: string): number => lstatSync(path).mode & 0o777;
-
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DeviceClientError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('CA tooling', () => {
   let work: string;

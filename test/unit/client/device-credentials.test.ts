@@ -1,20 +1,10 @@
 import { createHash, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { credentialsFromParts, credentialsFromPem } from '../../../src/client/device-credentials';
-import { DeviceClientError } from '../../../src/client/errors';
 import { toKeyObject } from '../../support/device-client';
 import { makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { codeOf } from './helpers';
 
 /* Key and chain files as a device holds them, turned into the x5c path and the assertion's sub. */
-
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DeviceClientError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('device credentials', () => {
   let pki: Awaited<ReturnType<typeof makePki>>;

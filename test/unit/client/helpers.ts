@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { DeviceClientError } from '../../../src/client/errors';
 import type { AddressInfo } from 'node:net';
 import { type DeviceCredentials, credentialsFromParts } from '../../../src/client/device-credentials';
 import { toKeyObject } from '../../support/device-client';
@@ -58,3 +59,14 @@ export async function startScriptedTokenServer(replies: Reply[]): Promise<{ url:
 }
 
 export const TOKEN_REPLY: Reply = { status: 200, headers: { 'Cache-Control': 'no-store' }, body: { access_token: 'token-1', token_type: 'Bearer', expires_in: 3600, scope: 'device' } };
+
+/** The DeviceClientError code `run` throws, or 'no error'; any other error propagates. */
+export function codeOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DeviceClientError) return error.code;
+    throw error;
+  }
+  return 'no error';
+}
