@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { adminKeySource } from './aws-clients';
+import { adminKeySource } from './aws-secrets-client';
 import { ENV } from './config-names';
 import { configuredTrustDecisionWindow, requireEnv } from './config';
 import { DynamoApiKeyRepository } from './storage/dynamo-api-key-repository';

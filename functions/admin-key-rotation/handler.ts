@@ -1,4 +1,4 @@
-import { secretsManagerClient } from '../../src/aws-clients';
+import { secretsManagerClient } from '../../src/aws-secrets-client';
 import { createRotationHandler } from './rotation-steps';
 
 /** Invoked by Secrets Manager only (lib/constructs/admin-api-key.ts), once per rotation step. */

@@ -1,4 +1,5 @@
-import { documentClient, s3Client } from '../../src/aws-clients';
+import { documentClient } from '../../src/aws-clients';
+import { s3Client } from '../../src/aws-s3-client';
 import { adminAccess } from '../../src/composition';
 import { ENV } from '../../src/config-names';
 import { configuredTrustDecisionWindow, requireEnv } from '../../src/config';

@@ -43,6 +43,10 @@ export function searchPath(
   const poolBySubject = indexBySubject(pool);
   const limits = policy.pathBuilding;
 
+  // An anchor's identity includes its subject: no anchor of that name, no copy (and no hash to compute).
+  const isAnchorCopy = (certificate: ParsedCertificate): ParsedCertificate | undefined =>
+    anchorsBySubject.has(certificate.subject.comparisonKey) ? anchorsByIdentity.get(anchorIdentity(certificate)) : undefined;
+
   const step = (): boolean => {
     state.steps++;
     if (state.steps > limits.maxSteps) state.exhausted = true;
@@ -74,7 +78,7 @@ export function searchPath(
     const inPath = new Set(path.map((c) => c.sha256Hex));
     // The current certificate is a copy of a trust anchor (same subject and key, RFC 5280 §6.1.1 (d)): the
     // path ends there, at the anchor as stored, whatever the copy's own dates, issuer or encoding.
-    const stored = anchorsByIdentity.get(anchorIdentity(current));
+    const stored = isAnchorCopy(current);
     if (stored !== undefined) {
       const found = complete([...path.slice(0, -1), stored]);
       if (found !== undefined || state.exhausted) return found;
@@ -91,7 +95,7 @@ export function searchPath(
     // An untrusted certificate from the pool issued it.
     for (const candidate of poolBySubject.get(current.issuer.comparisonKey) ?? []) {
       if (!step()) return undefined;
-      if (inPath.has(candidate.sha256Hex) || anchorsByIdentity.has(anchorIdentity(candidate))) continue;
+      if (inPath.has(candidate.sha256Hex) || isAnchorCopy(candidate) !== undefined) continue;
       const found = extend([...path, candidate]);
       if (found !== undefined || state.exhausted) return found;
     }

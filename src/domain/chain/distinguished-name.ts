@@ -190,10 +190,14 @@ function rdnKey(rdn: readonly NameAttribute[]): string[] {
   return rdn.map(attributeKey).sort();
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 function attributeKey(attribute: NameAttribute): string {
   const tag = attribute.valueDer[0] & 0x1f;
   if (attribute.value !== undefined && DIRECTORY_STRING_TAGS.has(tag)) {
-    const normalised = attribute.value.normalize('NFKC').toLowerCase().trim().replace(/\s+/g, ' ');
+    // NFKC leaves printable ASCII as it is: most names skip the Unicode tables.
+    const value = PRINTABLE_ASCII.test(attribute.value) ? attribute.value : attribute.value.normalize('NFKC');
+    const normalised = value.toLowerCase().trim().replace(/\s+/g, ' ');
     return `${attribute.type}=s:${normalised}`;
   }
   return `${attribute.type}=x:${toHex(attribute.valueDer)}`;
@@ -208,9 +212,18 @@ function formatAttribute(attribute: NameAttribute): string {
 }
 
 /** RFC 4514 §2.4 escaping. */
+/** Characters RFC 4514 §2.4 escapes anywhere in a value, and the ends that need it. */
+const NEEDS_ESCAPING = /[\\"+,;<>\0]|^[# ]|. $/s;
+
 function escapeValue(value: string): string {
-  const chars = [...value].map((c) => (/[\\"+,;<>]/.test(c) ? `\\${c}` : c === '\0' ? '\\00' : c));
+  // Most values (device ids, organisation names) need no escaping at all.
+  if (!NEEDS_ESCAPING.test(value)) return value;
+  const chars = [...value].map(escapeCharacter);
   if (chars.length > 0 && (chars[0] === '#' || chars[0] === ' ')) chars[0] = `\\${chars[0]}`;
   if (chars.length > 1 && chars[chars.length - 1] === ' ') chars[chars.length - 1] = '\\ ';
   return chars.join('');
+}
+
+function escapeCharacter(c: string): string {
+  return /[\\"+,;<>]/.test(c) ? `\\${c}` : c === '\0' ? '\\00' : c;
 }

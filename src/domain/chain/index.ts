@@ -3,7 +3,7 @@
  * strict DER decoder of its own, ./asn1.ts; every decision is a named check
  * in ./checks with a stable code from ./error-codes).
  *
- * Token endpoint (SPEC §4.3, x5c order):
+ * Token endpoint (docs/contract.md §4.3, x5c order):
  *   const result = await validateChain({ chain: x5cDer, anchors: poolRootsDer }, devicePolicy(now));
  *   if (!result.valid) -> invalid_grant with result.code; else result.leaf.subjectCN / subjectO /
  *   sha256Base64Url (cnf x5t#S256) and publicKeyObject(result.leaf) for the assertion signature.

@@ -5,7 +5,6 @@ import {
   type BitString,
   CONTEXT,
   TAG,
-  bytesEqual,
   childrenOf,
   decodeDer,
   isTagged,
@@ -17,10 +16,10 @@ import {
   sequenceOf,
   toHex,
 } from './asn1';
-import { type DistinguishedName, attributeValues, formatName, namesMatch, parseName, rememberName } from './distinguished-name';
+import { type DistinguishedName, attributeValues, formatName, namesMatch, parseName } from './distinguished-name';
 import { type CertificateExtensions, parseExtensions } from './extensions';
-import { LruCache } from './lru-cache';
 import { OID } from './oids';
+import { knownCertificate, recentlyParsed, rememberCertificate } from './parsed-certificates';
 import { type PublicKeyDescription, describePublicKey } from './public-key-info';
 import { type SignatureAlgorithmInfo, identifySignatureAlgorithm } from './signature-algorithm';
 import { parseTime } from './time';
@@ -78,51 +77,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   return result.certificate;
 }
 
-/**
- * Certificates parsed before, by the SHA-256 of their DER, so that a
- * function instance parses each root and intermediate once (a pool's CAs
- * repeat in every request) and a request that reads its x5c twice (to plan
- * its read, then to validate) parses it once. Safe because parsing is a pure
- * function of the bytes: a hit is the same bytes (hash, then compared octet
- * by octet), and a ParsedCertificate is never modified (frozen, and nothing
- * writes to its arrays). CA certificates (basicConstraints cA=TRUE) and the
- * others are kept apart: a stream of new device certificates never pushes
- * out the CAs, and the end-entity side is only large enough for the
- * certificates of the last few requests.
- */
-const CA_CERTIFICATES = new LruCache<ParsedCertificate>(256);
-const OTHER_CERTIFICATES = new LruCache<ParsedCertificate>(16);
-/**
- * The arrays most recently parsed, with their certificates: a request hands
- * the same x5c entries and anchors to several readers, which find them here
- * without hashing. A hit is the same array and still the same bytes
- * (compared octet by octet, whatever the caller did to its array meanwhile).
- * A small ring of strong references rather than a WeakMap keyed by every
- * array: a WeakMap entry per request costs the garbage collector more than
- * the hash it saves (measured: 20 µs against 3 µs).
- */
-const RECENT_ARRAYS = 8;
-const recentArrays: (Uint8Array | undefined)[] = new Array(RECENT_ARRAYS).fill(undefined);
-const recentCertificates: (ParsedCertificate | undefined)[] = new Array(RECENT_ARRAYS).fill(undefined);
-let nextRecent = 0;
-
-function recentlyParsed(der: Uint8Array): ParsedCertificate | undefined {
-  for (let i = 0; i < RECENT_ARRAYS; i++) {
-    if (recentArrays[i] === der) {
-      const certificate = recentCertificates[i] as ParsedCertificate;
-      return bytesEqual(certificate.der, der) ? certificate : undefined;
-    }
-  }
-  return undefined;
-}
-
-function rememberArray(der: Uint8Array, certificate: ParsedCertificate): void {
-  recentArrays[nextRecent] = der;
-  recentCertificates[nextRecent] = certificate;
-  nextRecent = (nextRecent + 1) % RECENT_ARRAYS;
-}
-
-/** Like `parseCertificate` but never throws, whatever the input. */
+/** Like `parseCertificate` but never throws, whatever the input. Certificates parsed before are not parsed again (parsed-certificates.ts). */
 export function tryParseCertificate(der: Uint8Array): ParseCertificateResult {
   try {
     if (!(der instanceof Uint8Array)) throw new Asn1Error('certificate: not a byte array');
@@ -130,29 +85,15 @@ export function tryParseCertificate(der: Uint8Array): ParseCertificateResult {
     if (seen !== undefined) return { ok: true, certificate: seen };
     const digest = createHash('sha256').update(der).digest();
     const sha256Hex = digest.toString('hex');
-    const known = CA_CERTIFICATES.get(sha256Hex) ?? OTHER_CERTIFICATES.get(sha256Hex);
-    if (known !== undefined && bytesEqual(known.der, der)) {
-      rememberArray(der, known);
-      return { ok: true, certificate: known };
-    }
+    const known = knownCertificate(der, sha256Hex);
+    if (known !== undefined) return { ok: true, certificate: known };
     const certificate = parse(new Uint8Array(der), sha256Hex, digest.toString('base64url'));
-    if (certificate.isCA) {
-      CA_CERTIFICATES.set(sha256Hex, certificate);
-      rememberName(certificate.subject);
-    } else {
-      OTHER_CERTIFICATES.set(sha256Hex, certificate);
-    }
-    rememberArray(der, certificate);
+    rememberCertificate(der, certificate);
     return { ok: true, certificate };
   } catch (error) {
     const detail = error instanceof Asn1Error ? error.message : `certificate: ${(error as Error)?.message ?? 'unparseable'}`;
     return { ok: false, code: 'malformed_certificate', detail };
   }
-}
-
-/** How many parsed certificates the process keeps (for tests of the bound). */
-export function cachedCertificateCount(): { readonly ca: number; readonly other: number } {
-  return { ca: CA_CERTIFICATES.size, other: OTHER_CERTIFICATES.size };
 }
 
 function parse(der: Uint8Array, sha256Hex: string, sha256Base64Url: string): ParsedCertificate {

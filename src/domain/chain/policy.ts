@@ -65,13 +65,13 @@ export interface ValidationPolicy {
   readonly leafMayBeV1: boolean;
   /**
    * RFC 5280 §4.2.1.9 "MUST mark the extension as critical" for CA
-   * certificates. Off for devices: the SPEC §5 recipe's intermediate has a
+   * certificates. Off for devices: the docs/contract.md §5 recipe's intermediate has a
    * non-critical basicConstraints.
    */
   readonly requireCriticalBasicConstraints: boolean;
   /**
    * RFC 5280 §4.2.1.1/§4.2.1.2: AKI in every certificate except self-signed
-   * ones, SKI in every CA certificate. Off for devices: the SPEC §5 recipe's
+   * ones, SKI in every CA certificate. Off for devices: the docs/contract.md §5 recipe's
    * device certificate is v1 and has no extensions at all.
    */
   readonly requireKeyIdentifiers: boolean;
@@ -89,14 +89,14 @@ export const EKU_CLIENT_AUTH = OID.clientAuth;
 export const EKU_SERVER_AUTH = OID.serverAuth;
 export const EKU_ANY = OID.anyExtendedKeyUsage;
 
-/** SPEC §4.3: when the device certificate has extendedKeyUsage it must include clientAuth or anyExtendedKeyUsage. */
+/** docs/contract.md §4.3: when the device certificate has extendedKeyUsage it must include clientAuth or anyExtendedKeyUsage. */
 export const DEVICE_EKU_POLICY: EkuPolicy = {
   acceptedPurposes: [EKU_CLIENT_AUTH],
   anyExtendedKeyUsage: 'accept',
   requirePresent: false,
 };
 
-/** SPEC §4.3 algorithm policy: RSA PKCS#1 v1.5 and PSS, ECDSA, with SHA-256/384/512; no DSA. */
+/** docs/contract.md §4.3 algorithm policy: RSA PKCS#1 v1.5 and PSS, ECDSA, with SHA-256/384/512; no DSA. */
 export const DEFAULT_ALGORITHM_POLICY: AlgorithmPolicy = {
   signatureAlgorithms: SIGNATURE_ALGORITHM_NAMES.filter((name) => !name.startsWith('dsa-')),
   minRsaModulusBits: 2048,
@@ -106,12 +106,12 @@ export const DEFAULT_ALGORITHM_POLICY: AlgorithmPolicy = {
 
 export const DEFAULT_PATH_BUILDING_LIMITS: PathBuildingLimits = { maxSteps: 256, maxCandidatePaths: 16 };
 
-/** The device profile of SPEC §4.3, validated at `now`. */
+/** The device profile of docs/contract.md §4.3, validated at `now`. */
 export function devicePolicy(now: Date): ValidationPolicy {
   return {
     now,
     maxChainLength: 5,
-    // The whole assertion is capped at 16 KiB (SPEC §4.3), so one certificate never legitimately exceeds it.
+    // The whole assertion is capped at 16 KiB (docs/contract.md §4.3), so one certificate never legitimately exceeds it.
     maxCertificateBytes: 16 * 1024,
     extendedKeyUsage: DEVICE_EKU_POLICY,
     leafKeyUsage: ['digitalSignature'],

@@ -5,7 +5,7 @@ export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 /**
  * Every signature algorithm the verifier implements. The default policy
- * (SPEC §4.3) accepts the first nine; DSA (RFC 3279 §2.2.2, RFC 5758 §3.1)
+ * (docs/contract.md §4.3) accepts the first nine; DSA (RFC 3279 §2.2.2, RFC 5758 §3.1)
  * exists for relying-party profiles that must validate legacy paths (the
  * PKITS conformance run) and is never accepted unless a policy lists it.
  */
@@ -107,12 +107,23 @@ function identify(oid: string, params: Asn1Node | undefined): SignatureAlgorithm
   return REFUSED[oid] ?? 'unknown signature algorithm';
 }
 
+/** One object per scheme and hash (every certificate of a path shares them); RSA-PSS adds its salt length. */
+const ALGORITHMS = new Map<string, SignatureAlgorithm>();
+
 function algorithm(name: string, scheme: SignatureAlgorithm['scheme'], hash: HashName, saltLength?: number): SignatureAlgorithm {
-  return { name: name as SignatureAlgorithmName, scheme, hash, ...(saltLength === undefined ? {} : { saltLength }) };
+  if (saltLength !== undefined) return { name: name as SignatureAlgorithmName, scheme, hash, saltLength };
+  let known = ALGORITHMS.get(name);
+  if (known === undefined) {
+    known = Object.freeze({ name: name as SignatureAlgorithmName, scheme, hash });
+    ALGORITHMS.set(name, known);
+  }
+  return known;
 }
 
+const SUFFIXES: Readonly<Record<HashName, string>> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+
 function suffix(hash: HashName): string {
-  return hash.replace('-', '').toLowerCase();
+  return SUFFIXES[hash];
 }
 
 function isNull(node: Asn1Node): boolean {

@@ -94,7 +94,7 @@ function parseChain(chain: readonly unknown[], policy: ValidationPolicy): Parsed
   return parsed;
 }
 
-/** SPEC §4.3 "no duplicates": the same certificate twice is either a mistake or an attempt to confuse path building. */
+/** docs/contract.md §4.3 "no duplicates": the same certificate twice is either a mistake or an attempt to confuse path building. */
 function findDuplicate(chain: readonly ParsedCertificate[]): ChainFailure | undefined {
   const seen = new Map<string, number>();
   for (const [index, certificate] of chain.entries()) {

@@ -16,7 +16,7 @@ import { expectCode, validate } from './helpers';
 // Key generation (RSA-4096, OpenSSL) and child processes are slow on a loaded machine.
 jest.setTimeout(60_000);
 
-/* SPEC §4.3 algorithm policy: which signatures and keys are accepted anywhere in the path. */
+/* docs/contract.md §4.3 algorithm policy: which signatures and keys are accepted anywhere in the path. */
 describe('algorithm policy', () => {
   let rsaRoot: TestCertificate;
   let ecRoot: TestCertificate;

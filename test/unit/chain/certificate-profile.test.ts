@@ -139,7 +139,7 @@ describe('certificate profile checks', () => {
     });
   });
 
-  describe('profile options off in the device policy (the SPEC §5 recipe needs them off)', () => {
+  describe('profile options off in the device policy (the docs/contract.md §5 recipe needs them off)', () => {
     it('requireKeyIdentifiers refuses a leaf without authorityKeyIdentifier', async () => {
       const leaf = await makeLeaf(intermediate, { keyIdentifiers: false });
       await expectCode(validate([leaf, intermediate], [root]), 'valid');

@@ -23,7 +23,10 @@ describe('decodeDer', () => {
     const input = bytes(0x30, 0x06, 0x02, 0x01, 0x05, 0x04, 0x01, 0xaa);
     const node = decodeDer(input, 'test');
     expect(node).toMatchObject({ tagClass: 1, tagNumber: 16, constructed: true, start: 0, contentStart: 2, end: 8 });
-    expect(node.children?.map((child) => [child.tagNumber, child.contentStart, child.end])).toEqual([[2, 4, 5], [4, 7, 8]]);
+    expect(node.children?.map((child) => [child.tagNumber, child.contentStart, child.end])).toEqual([
+      [2, 4, 5],
+      [4, 7, 8],
+    ]);
     expect(node.bytes).toBe(input);
   });
 
@@ -56,6 +59,8 @@ describe('decodeDer', () => {
     ['a UTCTime with an offset', inSequence(0x17, 0x11, ...Buffer.from('300101120000+0100')), 'UTCTime not in the DER form'],
     ['a GeneralizedTime fraction with a trailing zero', inSequence(0x18, 0x11, ...Buffer.from('20300101120000.50Z')), 'GeneralizedTime not in the DER form'],
     ['a GeneralizedTime in local time', inSequence(0x18, 0x0e, ...Buffer.from('20300101120000')), 'GeneralizedTime not in the DER form'],
+    ['a UniversalString cut inside a character', inSequence(0x1c, 0x03, 0x00, 0x00, 0x41), 'UniversalString length not a multiple of 4'],
+    ['a BMPString cut inside a character', inSequence(0x1e, 0x03, 0x00, 0x41, 0x00), 'BMPString length not a multiple of 2'],
   ])('refuses %s', (_, input, reason) => {
     expect(refusal(input)).toBe(`test: ${reason}`);
   });

@@ -2,7 +2,7 @@ import { EKU_ANY, EKU_CLIENT_AUTH, EKU_SERVER_AUTH, type EkuPolicy } from '../..
 import { EKU, type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
 import { expectCode, validate } from './helpers';
 
-/* The end entity: SPEC §4.3 device rules, and the EKU policy parameter used by conformance runs. */
+/* The end entity: docs/contract.md §4.3 device rules, and the EKU policy parameter used by conformance runs. */
 describe('leaf (device certificate) profile', () => {
   let root: TestCertificate;
   let intermediate: TestCertificate;
@@ -12,7 +12,7 @@ describe('leaf (device certificate) profile', () => {
     intermediate = await makeIntermediate(root);
   });
 
-  it('accepts an X.509 v1 device certificate without extensions (SPEC §5)', async () => {
+  it('accepts an X.509 v1 device certificate without extensions (docs/contract.md §5)', async () => {
     await expectCode(validate([await makeLeaf(intermediate, { v1: true }), intermediate], [root]), 'valid');
   });
 

@@ -8,10 +8,10 @@ import { expectCode, outcome } from './helpers';
 jest.setTimeout(60_000);
 
 /*
- * SPEC §5: chains made with the documented OpenSSL recipe must be accepted,
+ * docs/contract.md §5: chains made with the documented OpenSSL recipe must be accepted,
  * and the chains the pkijs chain engine wrongly accepts must be refused.
  */
-describe('the SPEC §5 OpenSSL recipe', () => {
+describe('the docs/contract.md §5 OpenSSL recipe', () => {
   let recipe: OpensslRecipe;
   let root: TestCertificate;
   let intermediate: TestCertificate;

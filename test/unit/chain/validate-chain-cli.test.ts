@@ -64,7 +64,7 @@ describe('bin/validate-chain.ts', () => {
     recipe?.cleanup();
   });
 
-  it('accepts the SPEC §5 recipe files as they are (exit 0, one JSON line)', () => {
+  it('accepts the docs/contract.md §5 recipe files as they are (exit 0, one JSON line)', () => {
     const result = cli('--trusted', join(recipe.dir, 'root-ca.crt'), '--chain', join(recipe.dir, 'device.chain.crt'));
     expect(result.status).toBe(0);
     expect(result.lines).toHaveLength(1);

@@ -2,7 +2,7 @@ import { KeyObject, sign } from 'node:crypto';
 import { type ParsedCertificate, parseCertificate } from '../../../src/domain/chain';
 import { SignatureCache } from '../../../src/domain/chain/signature-cache';
 import { verifiedLinkCount } from '../../../src/domain/chain/verified-links';
-import { type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { makeIntermediate, makeLeaf, makeRoot, type TestCertificate } from '../../support/pki';
 
 /* CA → CA signatures remembered by the process (verified-links.ts): by the exact bytes of both, successes only, bounded. */
 describe('verified CA links kept by the process', () => {

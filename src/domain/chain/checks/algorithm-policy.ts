@@ -31,14 +31,14 @@ export function publicKeyRefusal(key: PublicKeyDescription, policy: AlgorithmPol
 }
 
 /**
- * SPEC §4.3 signature algorithms: RSA PKCS#1 v1.5 / PSS and ECDSA with
+ * docs/contract.md §4.3 signature algorithms: RSA PKCS#1 v1.5 / PSS and ECDSA with
  * SHA-256/384/512; a SHA-1 or MD5 signature is refused (chosen-prefix
  * collisions make it forgeable). Not applied to the trust anchor's own
  * self-signature: RFC 5280 §6.1.1 (d) trusts the anchor's name and key, its
  * self-signature is never verified and proves nothing (real roots such as
  * DigiCert Global Root CA are SHA-1 self-signed). The anchor's key is still
  * checked, and so is every signature the anchor made on the path. Root
- * uploads refuse SHA-1/MD5 roots separately (SPEC §3.1).
+ * uploads refuse SHA-1/MD5 roots separately (docs/contract.md §3.1).
  */
 export const checkSignatureAlgorithmAllowed: CertificateCheck = (certificate, position, policy) => {
   if (position.isAnchor && !position.isLeaf) return undefined;
@@ -46,7 +46,7 @@ export const checkSignatureAlgorithmAllowed: CertificateCheck = (certificate, po
   return refusal === undefined ? undefined : failure('unsupported_signature_algorithm', `${position.label}: ${refusal}`);
 };
 
-/** SPEC §4.3 keys: RSA >= 2048 bits (bounded above to bound verification cost), EC P-256/P-384/P-521. */
+/** docs/contract.md §4.3 keys: RSA >= 2048 bits (bounded above to bound verification cost), EC P-256/P-384/P-521. */
 export const checkPublicKeyAllowed: CertificateCheck = (certificate, position, policy) => {
   const refusal = publicKeyRefusal(certificate.publicKey, policy.algorithms);
   return refusal === undefined ? undefined : failure('unsupported_public_key', `${position.label}: ${refusal}`);

@@ -13,7 +13,7 @@ import type { CertificateCheck } from './check';
 /**
  * RFC 5280 §6.1.4 (k): the issuer is a v3 certificate with basicConstraints
  * cA=TRUE. A v1/v2 certificate or one without basicConstraints cannot be
- * verified as a CA in-band, so it never issues (SPEC §4.3).
+ * verified as a CA in-band, so it never issues (docs/contract.md §4.3).
  */
 export const checkIssuerIsCa: CertificateCheck = (certificate, position) => {
   if (position.isLeaf) return undefined;

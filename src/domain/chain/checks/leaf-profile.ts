@@ -4,13 +4,13 @@ import type { CertificateCheck } from './check';
 
 /* Rules for the end entity only (the device certificate in the device profile). */
 
-/** SPEC §5: the recipe's device certificate is X.509 v1; other profiles (CA/B 7.1.1) require v3. */
+/** docs/contract.md §5: the recipe's device certificate is X.509 v1; other profiles (CA/B 7.1.1) require v3. */
 export const checkLeafVersion: CertificateCheck = (certificate, position, policy) => {
   if (!position.isLeaf || certificate.version === 3 || policy.leafMayBeV1) return undefined;
   return failure('leaf_version', `${position.label} is X.509 v${certificate.version}; v3 is required`);
 };
 
-/** SPEC §4.3: the device certificate must not be a CA (a CA key signing assertions would blur issuer and subject). */
+/** docs/contract.md §4.3: the device certificate must not be a CA (a CA key signing assertions would blur issuer and subject). */
 export const checkLeafNotCa: CertificateCheck = (certificate, position, policy) => {
   if (!position.isLeaf || !certificate.isCA || policy.leafMayBeCa) return undefined;
   return failure('leaf_is_ca', `${position.label} has basicConstraints cA=TRUE and is not acceptable as an end entity`);
