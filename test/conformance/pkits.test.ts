@@ -8,7 +8,7 @@ import { type PkitsConformanceReport, classify, runPkitsConformance } from '../.
  * the core in pool mode with the test's RFC 5280 §6.1.1 settings,
  * revocation checked (requireCrl for the tests whose verdict depends on a
  * CRL). OpenSSL runs the same tests for comparison.
- * Data: the vendored copy in test/conformance/pkits/data (never ../shared).
+ * Data: the vendored copy in test/conformance/pkits/data; nothing outside the repository is read.
  * Known false rejects: test/conformance/pkits/deviations.json.
  */
 const repoRoot = resolve(__dirname, '..', '..');
