@@ -65,10 +65,9 @@ const MAX_CANDIDATE_BYTES = 16 * 1024;
  * the token is signed (one KMS call); then one transactional write
  * (IssuanceLedger) spends the jti and refreshes provisioning on the
  * condition that the device and binding are still as read. A decision whose
- * commit came later than the trust window's deadline after its read re-reads
- * the pool and, if trust was taken away meanwhile, is re-taken on the new
- * state before the token may leave (why that makes deletions and revocations
- * final: src/storage/keys.ts). A refused or failed request never returns a
+ * commit came later than the trust window's deadline after its read is taken
+ * again on a read sent after the commit before the token may leave (why that
+ * makes deletions and revocations final: src/storage/keys.ts). A refused or failed request never returns a
  * token.
  */
 export class IssueToken {
@@ -184,10 +183,14 @@ export class IssueToken {
     await this.trustedLeaf(state.pool, state, x5c, now);
   }
 
-  /** The pool's anchors as DER, remembering their parsed form to plan the pool's next read. */
+  /**
+   * The pool's anchors as DER, remembering their parsed form to plan the
+   * pool's next read. Every read brings a new map, so it is compared by
+   * content: the anchors are parsed again only when the pool's list changed.
+   */
   private anchorsOf(clientPoolId: string, ders: ReadonlyMap<string, Uint8Array>): Uint8Array[] {
     const known = this.anchorsByPool.get(clientPoolId);
-    if (known?.ders !== ders) {
+    if (!known || !sameAnchors(known.ders, ders)) {
       const parsed = [...ders.values()].flatMap((der) => {
         const result = tryParseCertificate(der);
         return result.ok ? [result.certificate] : [];
@@ -216,15 +219,8 @@ export class IssueToken {
     const anchors = (this.anchorsByPool.get(clientPoolId)?.parsed ?? []).filter((anchor) => anchor.subject.comparisonKey === top.issuer.comparisonKey);
     const paths = anchors.length > 0 ? anchors.map((anchor) => [...chain, anchor]) : [chain];
     const unique = new Map<string, RevocationKeys>();
-    for (const subject of paths.flatMap((path) => revocationSubjects(path))) {
-      const keys: RevocationKeys = {
-        scopeId: subject.scopeId,
-        legacyIssuerIds: subject.legacyIssuerIds,
-        serialNumberHex: subject.serialNumberHex,
-        fingerprint: subject.fingerprint,
-        issuerSerialId: subject.issuerSerialId,
-        keyId: subject.keyId,
-      };
+    for (const { scopeId, legacyIssuerIds, serialNumberHex, fingerprint, issuerSerialId, keyId } of paths.flatMap((path) => revocationSubjects(path))) {
+      const keys: RevocationKeys = { scopeId, legacyIssuerIds, serialNumberHex, fingerprint, issuerSerialId, keyId };
       unique.set(JSON.stringify(keys), keys);
     }
     return [...unique.values()];
@@ -246,6 +242,16 @@ export class IssueToken {
     });
     return this.deps.signer.sign(pool, { typ: ACCESS_TOKEN_TYPE }, payload);
   }
+}
+
+/** The same anchors: the same ids, each with the same DER bytes. */
+function sameAnchors(a: ReadonlyMap<string, Uint8Array>, b: ReadonlyMap<string, Uint8Array>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, der] of a) {
+    const other = b.get(id);
+    if (other === undefined || !Buffer.from(der.buffer, der.byteOffset, der.byteLength).equals(other)) return false;
+  }
+  return true;
 }
 
 /**
