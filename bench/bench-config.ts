@@ -33,7 +33,8 @@ export function benchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) throw new Error(`${name} must be a${integer ? 'n integer' : ' number'} ≥ ${min}`);
+    if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value)))
+      throw new Error(`${name} must be a${integer ? 'n integer' : ' number'} ≥ ${min}`);
     return value;
   };
   const sections = (env.BENCH_SECTIONS ?? SECTIONS.join(','))

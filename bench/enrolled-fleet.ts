@@ -1,6 +1,6 @@
-import { runWithConcurrency } from '../test/support/load-stats';
 import { tokenRequestBody } from '../test/support/device-client';
-import { type EnrolledDevice, bindDevice, deviceAssertion, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../test/support/device-fleet';
+import { bindDevice, deviceAssertion, type EnrolledDevice, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../test/support/device-fleet';
+import { runWithConcurrency } from '../test/support/load-stats';
 import type { EnvironmentInfo, TestIdp } from '../test/support/test-idp';
 
 /** A pool on a running local IDP, set up over its admin API as a platform team would (docs/contract.md §3), and its devices. */

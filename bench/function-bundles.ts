@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { STACK_LIKE_ENVIRONMENT, bundleHandler } from '../test/infra/support/bundle-handler';
+import { bundleHandler, STACK_LIKE_ENVIRONMENT } from '../test/infra/support/bundle-handler';
 
 const run = promisify(execFile);
 

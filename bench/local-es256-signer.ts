@@ -1,4 +1,4 @@
-import { type KeyObject, generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import type { TokenSigner } from '../src/usecases/issue-token';
 
 /** One fresh P-256 key for the process: the local stand-in for a pool's KMS key. */

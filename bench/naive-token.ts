@@ -1,5 +1,5 @@
 import { type KeyObject, randomUUID } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, importX509, jwtVerify } from 'jose';
+import { decodeProtectedHeader, importX509, jwtVerify, SignJWT } from 'jose';
 import * as pkijs from 'pkijs';
 
 /**

@@ -74,7 +74,9 @@ async function bundles(): Promise<void> {
       note(`${name}: largest contributors: ${largest.join(', ')}`);
       const times = await importTimes(bundle.file, config.initRuns, '--enable-source-maps');
       sheet.add(`${figure}_init_ms`, median(times), 'ms');
-      note(`${name}: import ms over ${times.length} processes (NODE_OPTIONS=--enable-source-maps, as the stack sets): ${times.map((t) => t.toFixed(0)).join(' ')}`);
+      note(
+        `${name}: import ms over ${times.length} processes (NODE_OPTIONS=--enable-source-maps, as the stack sets): ${times.map((t) => t.toFixed(0)).join(' ')}`,
+      );
       if (name === 'token') {
         const plain = await importTimes(bundle.file, config.initRuns, '');
         note(`${name}: median import without --enable-source-maps: ${median(plain).toFixed(1)} ms`);
@@ -109,7 +111,11 @@ async function calls(endpoints: { dynamodb: string; s3: string }): Promise<void>
     sheet.add(`${service.figure}_calls_per_token`, service.callsPerToken, 'calls/token');
     if (service.operations) note(`${service.figure} per token: ${service.operations}`);
   }
-  sheet.add('sdk_retries_per_token', result.services.reduce((sum, service) => sum + service.retriesPerToken, 0), 'retries/token');
+  sheet.add(
+    'sdk_retries_per_token',
+    result.services.reduce((sum, service) => sum + service.retriesPerToken, 0),
+    'retries/token',
+  );
 }
 
 async function http(endpoints: { dynamodb: string; s3: string }): Promise<void> {
@@ -129,7 +135,11 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const started = performance.now();
   note(`device-idp bench — node ${process.version}, ${availableParallelism()} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), ${process.platform}/${process.arch}`);
-  note(`load average at start: ${loadavg().map((load) => load.toFixed(2)).join(' ')} (other processes share these CPUs)`);
+  note(
+    `load average at start: ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')} (other processes share these CPUs)`,
+  );
   note(`settings: ${JSON.stringify(config)}`);
 
   const wanted = (name: string) => config.sections.includes(name);
@@ -145,7 +155,11 @@ async function main(): Promise<void> {
     );
   }
 
-  note(`load average at end: ${loadavg().map((load) => load.toFixed(2)).join(' ')}; total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  note(
+    `load average at end: ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}; total ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   note('');
   note('targets of the performance issue, checked against this run (information only: a MISS does not fail the bench)');
   for (const line of sheet.summary(TARGETS)) console.log(line);

@@ -3,8 +3,8 @@ import { tokenRequestBody } from '../test/support/device-client';
 import type { Contender } from './interleaved-throughput';
 import { es256Jws, localEs256Signer } from './local-es256-signer';
 import { naiveTokenIssuer } from './naive-token';
-import { PIPELINE_TOKEN_ENDPOINT, composePipeline } from './pipeline';
-import { type FleetDevice, type TokenFleet, signRound } from './token-fleet';
+import { composePipeline, PIPELINE_TOKEN_ENDPOINT } from './pipeline';
+import { type FleetDevice, signRound, type TokenFleet } from './token-fleet';
 
 /**
  * The three ways the bench issues a token for a fleet device, every token by
@@ -73,19 +73,23 @@ export function naiveContender(fleet: TokenFleet, signingKey: KeyObject): Conten
 /** The signing input of an access token as the pipeline's signs it (RFC 9068 claims, about 500 bytes). */
 function tokenSizedSigningInput(signingKey: KeyObject): Buffer {
   const issuer = PIPELINE_TOKEN_ENDPOINT.replace(/\/oauth2\/token$/, '');
-  const sample = es256Jws(signingKey, { alg: 'ES256', kid: 'bench-local-p256', typ: 'at+jwt' }, {
-    iss: issuer,
-    sub: 'bench-device-00001',
-    aud: issuer,
-    client_id: 'client',
-    scope: 'device',
-    iat: 1_900_000_000,
-    exp: 1_900_003_600,
-    jti: '00000000-0000-4000-8000-000000000000',
-    org_id: 'acme',
-    env_id: 'prod',
-    business_unit_id: 'Business Unit ID',
-    cnf: { 'x5t#S256': 'A'.repeat(43) },
-  });
+  const sample = es256Jws(
+    signingKey,
+    { alg: 'ES256', kid: 'bench-local-p256', typ: 'at+jwt' },
+    {
+      iss: issuer,
+      sub: 'bench-device-00001',
+      aud: issuer,
+      client_id: 'client',
+      scope: 'device',
+      iat: 1_900_000_000,
+      exp: 1_900_003_600,
+      jti: '00000000-0000-4000-8000-000000000000',
+      org_id: 'acme',
+      env_id: 'prod',
+      business_unit_id: 'Business Unit ID',
+      cnf: { 'x5t#S256': 'A'.repeat(43) },
+    },
+  );
   return Buffer.from(sample.slice(0, sample.lastIndexOf('.')));
 }

@@ -1,6 +1,6 @@
 import { type KeyObject, X509Certificate } from 'node:crypto';
-import { toKeyObject, signAssertion } from '../test/support/device-client';
-import { type TestCertificate, adoptCertificate, makeIntermediate, makeLeaf, makeRoot } from '../test/support/pki';
+import { signAssertion, toKeyObject } from '../test/support/device-client';
+import { adoptCertificate, makeIntermediate, makeLeaf, makeRoot, type TestCertificate } from '../test/support/pki';
 import { runOpensslRecipe } from '../test/support/pki-openssl';
 import { rsaDeviceKeys } from './device-key-cache';
 
@@ -55,12 +55,26 @@ export async function rsaRecipeFleet(size: number): Promise<TokenFleet> {
       makeLeaf(intermediate, {
         v1: true,
         keys: keys[index],
-        subject: [['C', 'US'], ['ST', 'State'], ['L', 'City'], ['O', 'Business Unit ID'], ['CN', deviceId]],
+        subject: [
+          ['C', 'US'],
+          ['ST', 'State'],
+          ['L', 'City'],
+          ['O', 'Business Unit ID'],
+          ['CN', deviceId],
+        ],
         notBefore,
         notAfter,
       }),
     );
-    return fleet('rsa2048', 'docs/contract.md §5 recipe: RSA-4096 root and intermediate (openssl), RSA-2048 v1 devices', 'RS256', root, intermediate, devices, recipe.cleanup);
+    return fleet(
+      'rsa2048',
+      'docs/contract.md §5 recipe: RSA-4096 root and intermediate (openssl), RSA-2048 v1 devices',
+      'RS256',
+      root,
+      intermediate,
+      devices,
+      recipe.cleanup,
+    );
   } catch (error) {
     recipe.cleanup();
     throw error;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { SigningKeySpec } from '../lib/constructs/token-signing-key';
 import { DeviceIdpStack } from '../lib/idp-stack';
-import { SigningKeySpec } from '../lib/constructs/token-signing-key';
 
 // Optional overrides (docs/deploy.md): `npx cdk deploy -c signingKeySpec=RSA_2048 -c stageName=dev -c tokenAudience=https://api.example.com
 //   -c tracing=true -c accessLogs=false -c cloudWatchRole=true -c webAclArn=arn:aws:wafv2:... -c nag=true`

@@ -9,8 +9,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type ChainValidationResult, type ParsedCertificate, decodePemCertificates, devicePolicy, tryParseCertificate, validateChain } from '../src/domain/chain';
-import { CrlImportError, type ImportedCrl, assessCrlImport, checkRevocation, findCrlIssuer, parseCrl, revocationViewOf } from '../src/domain/revocation';
+import {
+  type ChainValidationResult,
+  decodePemCertificates,
+  devicePolicy,
+  type ParsedCertificate,
+  tryParseCertificate,
+  validateChain,
+} from '../src/domain/chain';
+import { assessCrlImport, CrlImportError, checkRevocation, findCrlIssuer, type ImportedCrl, parseCrl, revocationViewOf } from '../src/domain/revocation';
 
 type Outcome = { valid: boolean; code: string; detail: string };
 

@@ -1,10 +1,10 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import { ENV } from '../src/config-names';
 import { ROUTES } from '../src/http/routes';
@@ -73,12 +73,19 @@ export class DeviceIdp extends Construct {
     if (!STAGE_NAME.test(stageName)) throw new Error(`stageName must match [A-Za-z0-9_]+, got ${stageName}`);
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     const tracing = props.tracing ?? false;
-    const observability = validObservability({ tracing, serviceName: props.serviceName ?? 'device-idp', metricsNamespace: props.metricsNamespace ?? 'DeviceIdp' });
+    const observability = validObservability({
+      tracing,
+      serviceName: props.serviceName ?? 'device-idp',
+      metricsNamespace: props.metricsNamespace ?? 'DeviceIdp',
+    });
     const common = { logRetention, observability };
 
     this.table = new DeviceTable(this, 'Data', { removalPolicy: props.dataRemovalPolicy }).table;
     this.runtimeTable = new DeviceTable(this, 'Runtime', { removalPolicy: props.dataRemovalPolicy }).table;
-    const certificates = new CertificateBucket(this, 'Certificates', { removalPolicy: props.dataRemovalPolicy, accessLogRetention: props.bucketAccessLogRetention });
+    const certificates = new CertificateBucket(this, 'Certificates', {
+      removalPolicy: props.dataRemovalPolicy,
+      accessLogRetention: props.bucketAccessLogRetention,
+    });
     this.certificateBucket = certificates.bucket;
     this.accessLogBucket = certificates.accessLogBucket;
     const signingKey = new TokenSigningKey(this, 'TokenSigning', { keySpec: props.signingKeySpec, removalPolicy: props.dataRemovalPolicy });

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { DeviceIdp, type DeviceIdpProps } from './device-idp';
 import type { IdpFunction } from './constructs/idp-function';
+import { DeviceIdp, type DeviceIdpProps } from './device-idp';
 
 /** This project's deployable stack: `DeviceIdp` with its props, plus the outputs a platform team reads after `cdk deploy`. */
 export interface DeviceIdpStackProps extends StackProps, DeviceIdpProps {}
@@ -27,7 +27,10 @@ export class DeviceIdpStack extends Stack {
     new CfnOutput(this, 'AccessLogBucketName', { value: idp.accessLogBucket.bucketName, description: 'S3 server access logs of the certificate bucket' });
     new CfnOutput(this, 'TableName', { value: idp.table.tableName });
     new CfnOutput(this, 'RuntimeTableName', { value: idp.runtimeTable.tableName });
-    new CfnOutput(this, 'SigningKeyArn', { value: idp.signingKey.keyArn, description: 'Shared key of pools created before per-pool keys (README: migrate-pool-keys)' });
+    new CfnOutput(this, 'SigningKeyArn', {
+      value: idp.signingKey.keyArn,
+      description: 'Shared key of pools created before per-pool keys (README: migrate-pool-keys)',
+    });
     new CfnOutput(this, 'AdminApiKeySecretArn', {
       value: idp.adminApiKeySecret.secretArn,
       description: 'Read the global admin API key with: aws secretsmanager get-secret-value --secret-id <this ARN>',

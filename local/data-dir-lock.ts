@@ -59,4 +59,3 @@ function ownerOf(file: string): number | undefined {
     return undefined;
   }
 }
-

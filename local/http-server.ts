@@ -37,7 +37,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record
   const body = await readBody(req);
   if (body === undefined) return send(res, 413, { message: 'Request Too Long' });
   const { route, pathParameters } = match.found;
-  const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const contentType = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   const binary = BINARY_MEDIA_TYPES.includes(contentType);
   const event = toEvent(req, url, route.resource, pathParameters, body, binary);
   const result = await handlers[route.function]()(event, lambdaContext(route.function));

@@ -6,14 +6,14 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ENV, signingKeyAliasPrefix } from '../src/config-names';
 import type { FunctionName } from '../src/http/routes';
-import { checkAdminKeyOptions, resolveAdminKey, type AdminKey } from './admin-key';
+import { type AdminKey, checkAdminKeyOptions, resolveAdminKey } from './admin-key';
 import { lockDataDirectory } from './data-dir-lock';
 import { createTable } from './emulators/create-table';
 import { localDynamoDbClientConfig, startDynamoDbLocal } from './emulators/dynamodb-local';
-import { S3RVER_CREDENTIALS, ensureBucket, localS3ClientConfig, startS3Local } from './emulators/s3-local';
-import { createLocalApiServer, listen, type LambdaHandler } from './http-server';
+import { ensureBucket, localS3ClientConfig, S3RVER_CREDENTIALS, startS3Local } from './emulators/s3-local';
+import { createLocalApiServer, type LambdaHandler, listen } from './http-server';
 import { ensureSigningKey } from './kms/ensure-signing-key';
-import { type KmsFault, startKmsServer, type KmsServer } from './kms/kms-server';
+import { type KmsFault, type KmsServer, startKmsServer } from './kms/kms-server';
 
 export const LOCAL_TABLE = 'device-idp';
 /** The stack tag of local pool signing keys: their aliases are `alias/device-idp/local/<poolId>/<n>`. */
@@ -138,7 +138,10 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
   }
 }
 
-async function started(stops: Array<() => Promise<void>>, service: Promise<{ stop?: () => Promise<void>; close?: () => Promise<void>; endpoint?: string; url?: string }>) {
+async function started(
+  stops: Array<() => Promise<void>>,
+  service: Promise<{ stop?: () => Promise<void>; close?: () => Promise<void>; endpoint?: string; url?: string }>,
+) {
   const running = await service;
   stops.push(async () => (running.stop ?? running.close)?.call(running));
   return (running.endpoint ?? running.url) as string;
@@ -167,8 +170,7 @@ async function restartableKmsServer(stops: Array<() => Promise<void>>, dataDir: 
 /** Handlers are imported on first use, after the environment above is in place (their module scope reads it). */
 function lazyHandlers(): Record<FunctionName, () => LambdaHandler> {
   const cache: Partial<Record<FunctionName, LambdaHandler>> = {};
-  const load = (name: FunctionName, importer: () => { handler: unknown }) => () =>
-    (cache[name] ??= importer().handler as LambdaHandler);
+  const load = (name: FunctionName, importer: () => { handler: unknown }) => () => (cache[name] ??= importer().handler as LambdaHandler);
   return {
     /* eslint-disable @typescript-eslint/no-require-imports */
     admin: load('admin', () => require('../functions/admin/handler')),

@@ -33,4 +33,3 @@ function parentOf(pid: number): number | undefined {
     return undefined;
   }
 }
-

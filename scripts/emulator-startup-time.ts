@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDynamoDbLocal } from '../local/emulators/dynamodb-local-package';
 import { startDynamoDbLocal } from '../local/emulators/dynamodb-local';
+import { ensureDynamoDbLocal } from '../local/emulators/dynamodb-local-package';
 import { startS3Local } from '../local/emulators/s3-local';
 
 async function timed(label: string, action: () => Promise<{ stop(): Promise<void> }>): Promise<void> {

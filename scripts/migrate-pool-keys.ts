@@ -14,8 +14,8 @@
  * 2 when it cannot start.
  */
 import { documentClient } from '../src/aws-clients';
-import { ENV } from '../src/config-names';
 import { configuredTrustDecisionWindow, requireEnv } from '../src/config';
+import { ENV } from '../src/config-names';
 import { signingKeyService } from '../src/signing-key-composition';
 import { DynamoDirectoryRepository } from '../src/storage/dynamo-directory-repository';
 import { DynamoSigningKeyRepository } from '../src/storage/dynamo-signing-key-repository';
@@ -26,7 +26,12 @@ async function main(): Promise<number> {
   const client = documentClient();
   const tableName = requireEnv(ENV.tableName);
   requireEnv(ENV.kmsKeyId);
-  const signingKeys = signingKeyService({ client, tableName, directory: new DynamoDirectoryRepository(client, tableName, configuredTrustDecisionWindow()), clock: () => new Date() });
+  const signingKeys = signingKeyService({
+    client,
+    tableName,
+    directory: new DynamoDirectoryRepository(client, tableName, configuredTrustDecisionWindow()),
+    clock: () => new Date(),
+  });
   const results = await migrateLegacyPools({ keyList: new DynamoSigningKeyRepository(client, tableName), signingKeys }, { dryRun });
   for (const result of results) process.stdout.write(`${JSON.stringify(result)}\n`);
   const failed = results.filter((result) => result.outcome === 'failed').length;

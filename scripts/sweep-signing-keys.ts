@@ -9,15 +9,20 @@
  * Same environment as migrate-pool-keys.ts. Exits 0, or 1 when a pool failed.
  */
 import { documentClient } from '../src/aws-clients';
-import { ENV } from '../src/config-names';
 import { configuredTrustDecisionWindow, requireEnv } from '../src/config';
+import { ENV } from '../src/config-names';
 import { signingKeyService } from '../src/signing-key-composition';
 import { DynamoDirectoryRepository } from '../src/storage/dynamo-directory-repository';
 
 async function main(): Promise<number> {
   const client = documentClient();
   const tableName = requireEnv(ENV.tableName);
-  const signingKeys = signingKeyService({ client, tableName, directory: new DynamoDirectoryRepository(client, tableName, configuredTrustDecisionWindow()), clock: () => new Date() });
+  const signingKeys = signingKeyService({
+    client,
+    tableName,
+    directory: new DynamoDirectoryRepository(client, tableName, configuredTrustDecisionWindow()),
+    clock: () => new Date(),
+  });
   const totals = await signingKeys.sweepAll();
   process.stdout.write(`${JSON.stringify(totals)}\n`);
   return totals.failed === 0 ? 0 : 1;

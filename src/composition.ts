@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { adminKeySource } from './aws-secrets-client';
-import { ENV } from './config-names';
 import { configuredTrustDecisionWindow, requireEnv } from './config';
+import { ENV } from './config-names';
 import { DynamoApiKeyRepository } from './storage/dynamo-api-key-repository';
 import { DynamoDirectoryRepository } from './storage/dynamo-directory-repository';
 import { ApiKeyAuthenticator } from './usecases/authenticate';

@@ -5,7 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { MiddlewareObj } from '@middy/core';
 import type { RevocationErrorCode } from './domain/revocation/error-codes';
-import { DomainError, type Dependency } from './errors';
+import { type Dependency, DomainError } from './errors';
 
 /**
  * The functions' Logger, Metrics and Tracer: Powertools for AWS Lambda

@@ -1,8 +1,8 @@
 import type { KeySpec } from '@aws-sdk/client-kms';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { kmsClient } from './aws-clients';
-import { ENV, signingKeyAliasPrefix } from './config-names';
 import { positiveIntegerEnv, requireEnv } from './config';
+import { ENV, signingKeyAliasPrefix } from './config-names';
 import { KmsSigningKeyVault, type KmsSigningKeyVaultConfig } from './crypto/kms-signing-key-vault';
 import { DynamoSigningKeyRepository } from './storage/dynamo-signing-key-repository';
 import type { DirectoryRepository } from './usecases/ports';

@@ -3,8 +3,8 @@ import {
   GetRandomPasswordCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
-  UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
 import { ADMIN_KEY_LENGTH, isAdminKeyShape } from '../../src/admin-key-shape';

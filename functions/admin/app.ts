@@ -3,13 +3,13 @@ import { SIGNING_KEY_SWEEP_EVENT } from '../../src/config-names';
 import { DomainError } from '../../src/errors';
 import { adminErrorResponse } from '../../src/http/error-responses';
 import { apiHandler } from '../../src/http/handler-chain';
-import { apiKeyAuth, type AuthenticatedContext } from '../../src/http/middlewares';
+import { type AuthenticatedContext, apiKeyAuth } from '../../src/http/middlewares';
 import { openApiDocument } from '../../src/http/openapi/document';
 import { jsonBody, pathParameter } from '../../src/http/request';
-import { json, noContent, type HttpResponse } from '../../src/http/responses';
+import { type HttpResponse, json, noContent } from '../../src/http/responses';
 import { createRouter } from '../../src/http/router';
 import { OPENAPI_RESOURCE } from '../../src/http/routes';
-import { requireAdmin, requireOrgAccess, type ApiKeyAuthenticator, type Principal } from '../../src/usecases/authenticate';
+import { type ApiKeyAuthenticator, type Principal, requireAdmin, requireOrgAccess } from '../../src/usecases/authenticate';
 import type { InventoryQuery } from '../../src/usecases/device-inventory';
 import type { DeviceService } from '../../src/usecases/devices';
 import type { OrganisationService } from '../../src/usecases/organisations';
@@ -76,10 +76,8 @@ export function createAdminHandler({ authenticator, organisations, devices, sign
       return noContent();
     },
     // docs/contract.md §3.5/§4.6: 202, the new key is published now and signs from activatesAt.
-    [`POST ${SIGNING_KEYS}/rotate`]: async (event, { principal }) =>
-      json(202, await signingKeys.rotate(principal, pathParameter(event, 'clientPoolId'))),
-    [`GET ${SIGNING_KEYS}`]: async (event, { principal }) =>
-      json(200, { keys: await signingKeys.list(principal, pathParameter(event, 'clientPoolId')) }),
+    [`POST ${SIGNING_KEYS}/rotate`]: async (event, { principal }) => json(202, await signingKeys.rotate(principal, pathParameter(event, 'clientPoolId'))),
+    [`GET ${SIGNING_KEYS}`]: async (event, { principal }) => json(200, { keys: await signingKeys.list(principal, pathParameter(event, 'clientPoolId')) }),
   });
 
   const authenticated = apiHandler(route, adminErrorResponse, apiKeyAuth(authenticator));

@@ -19,7 +19,11 @@ const http = createAdminHandler({
   authenticator,
   organisations,
   signingKeys,
-  devices: new DeviceService({ organisations, devices: new DynamoDeviceRepository(client, { config: tableName, runtime: requireEnv(ENV.runtimeTableName) }), clock }),
+  devices: new DeviceService({
+    organisations,
+    devices: new DynamoDeviceRepository(client, { config: tableName, runtime: requireEnv(ENV.runtimeTableName) }),
+    clock,
+  }),
 });
 
 /** API Gateway's proxy events, and the stack's daily schedule (lib/constructs/pool-signing-keys.ts). */

@@ -1,8 +1,8 @@
 import { documentClient } from '../../src/aws-clients';
 import { s3Client } from '../../src/aws-s3-client';
 import { adminAccess } from '../../src/composition';
-import { ENV } from '../../src/config-names';
 import { configuredTrustDecisionWindow, requireEnv } from '../../src/config';
+import { ENV } from '../../src/config-names';
 import { DynamoRevocationRepository } from '../../src/storage/dynamo-revocation-repository';
 import { DynamoTrustStoreRepository } from '../../src/storage/dynamo-trust-store-repository';
 import { S3CertificateObjectStore } from '../../src/storage/s3-certificate-object-store';

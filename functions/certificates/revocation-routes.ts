@@ -31,8 +31,7 @@ export function revocationRoutes(revocations: RevocationService): Record<string,
       const result = await revocations.revoke(principal, pathParameter(event, 'clientPoolId'), jsonBody(event, MAX_REVOCATION_BODY_BYTES));
       return json(result.created ? 201 : 200, result.revocation);
     },
-    [`GET ${REVOCATIONS}`]: async (event, { principal }) =>
-      json(200, { revocations: await revocations.list(principal, pathParameter(event, 'clientPoolId')) }),
+    [`GET ${REVOCATIONS}`]: async (event, { principal }) => json(200, { revocations: await revocations.list(principal, pathParameter(event, 'clientPoolId')) }),
     [`DELETE ${REVOCATIONS}/{id}`]: async (event, { principal }) => {
       await revocations.lift(principal, pathParameter(event, 'clientPoolId'), pathParameter(event, 'id'));
       return noContent();

@@ -1,6 +1,6 @@
-import { DomainError } from '../../src/errors';
 import { JWKS_MAX_AGE_SECONDS } from '../../src/domain/signing-keys';
 import { parseTokenRequest } from '../../src/domain/token-request';
+import { DomainError } from '../../src/errors';
 import { NO_STORE, oauthErrorResponse } from '../../src/http/error-responses';
 import { apiHandler } from '../../src/http/handler-chain';
 import { bodyBytes, mediaType, pathParameter } from '../../src/http/request';
@@ -40,8 +40,7 @@ export function createTokenHandler({ issueToken, discovery, health }: TokenHandl
         const token = await issueToken.execute(pathParameter(event, 'clientPoolId'), parseTokenRequest(form));
         return json(200, token, NO_STORE);
       }),
-    [`GET ${POOL}/.well-known/jwks.json`]: async (event) =>
-      json(200, await discovery.jwks(pathParameter(event, 'clientPoolId')), DISCOVERY_CACHE),
+    [`GET ${POOL}/.well-known/jwks.json`]: async (event) => json(200, await discovery.jwks(pathParameter(event, 'clientPoolId')), DISCOVERY_CACHE),
     [`GET ${POOL}/.well-known/openid-configuration`]: async (event) =>
       json(200, await discovery.metadata(pathParameter(event, 'clientPoolId')), DISCOVERY_CACHE),
     // RFC 8414 §3: the well-known segment goes between the host and the issuer's path.

@@ -1,8 +1,8 @@
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, kmsClient } from '../../src/aws-clients';
-import { ENV } from '../../src/config-names';
 import { configuredTrustDecisionWindow, issuerBaseUrl, positiveIntegerEnv, requireEnv } from '../../src/config';
+import { ENV } from '../../src/config-names';
 import { KmsSignerCache } from '../../src/crypto/kms-signer-cache';
 import { PoolTokenSigner } from '../../src/crypto/pool-token-signer';
 import type { Pool } from '../../src/domain/model';
@@ -62,4 +62,3 @@ export const handler = createTokenHandler({
     },
   }),
 });
-

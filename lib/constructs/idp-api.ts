@@ -11,8 +11,8 @@ import {
   SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
-import { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayDomain } from 'aws-cdk-lib/aws-route53-targets';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
@@ -107,7 +107,7 @@ export class IdpApi extends Construct {
       acknowledgeManagedPolicy(
         role,
         'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
-        'The role API Gateway assumes to write every API\'s logs of this account and region (AWS::ApiGateway::Account), so it ' +
+        "The role API Gateway assumes to write every API's logs of this account and region (AWS::ApiGateway::Account), so it " +
           'cannot be scoped to one log group. AWS maintains this policy for exactly that use: logs:CreateLogGroup, CreateLogStream, ' +
           'DescribeLogGroups, DescribeLogStreams, PutLogEvents, GetLogEvents and FilterLogEvents, nothing else.',
       );
@@ -153,9 +153,7 @@ export class IdpApi extends Construct {
         integration = new LambdaIntegration(targets[route.function], { allowTestInvoke: false });
         integrations.set(route.function, integration);
       }
-      const method = this.restApi.root
-        .resourceForPath(route.resource)
-        .addMethod(route.method, integration, { authorizationType: AuthorizationType.NONE });
+      const method = this.restApi.root.resourceForPath(route.resource).addMethod(route.method, integration, { authorizationType: AuthorizationType.NONE });
       const reason = authenticationReason(authentication);
       acknowledgeFinding(method, 'APIG4', reason);
       acknowledgeFinding(method, 'COG4', reason);

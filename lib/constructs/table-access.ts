@@ -1,5 +1,5 @@
-import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 
 /**
  * The token function's DynamoDB access (docs/contract.md §6), by item type rather than by

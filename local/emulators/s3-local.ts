@@ -1,11 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
-import {
-  CreateBucketCommand,
-  HeadBucketCommand,
-  type S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, type S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 
 export interface StartS3LocalOptions {

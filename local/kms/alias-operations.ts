@@ -1,6 +1,6 @@
-import { optionalString, paginate, requireKey, requiredString, type Input, type Operation } from './input';
-import { ACCOUNT_ID, aliasArn, type AliasEntry, type KeyStore, type LocalKey } from './key-store';
+import { type Input, type Operation, optionalString, paginate, requiredString, requireKey } from './input';
 import { assertNotPendingDeletion } from './key-state';
+import { ACCOUNT_ID, type AliasEntry, aliasArn, type KeyStore, type LocalKey } from './key-store';
 import { KmsError, validation } from './kms-error';
 
 /**

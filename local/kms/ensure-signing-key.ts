@@ -1,11 +1,4 @@
-import {
-  CreateAliasCommand,
-  CreateKeyCommand,
-  DescribeKeyCommand,
-  type KeyMetadata,
-  type KeySpec,
-  type KMSClient,
-} from '@aws-sdk/client-kms';
+import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, type KeyMetadata, type KeySpec, type KMSClient } from '@aws-sdk/client-kms';
 
 /**
  * The local runtime's counterpart of the stack's signing-key construct: find

@@ -26,8 +26,10 @@ export function optionalInteger(input: Input, name: string, min: number, max: nu
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number') throw new KmsError('SerializationException', `${name} must be a number`);
   if (!Number.isInteger(value)) throw validation(`Value '${value}' at '${camel(name)}' must be an integer`);
-  if (value < min) throw constraintViolations([`Value '${value}' at '${camel(name)}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`]);
-  if (value > max) throw constraintViolations([`Value '${value}' at '${camel(name)}' failed to satisfy constraint: Member must have value less than or equal to ${max}`]);
+  if (value < min)
+    throw constraintViolations([`Value '${value}' at '${camel(name)}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`]);
+  if (value > max)
+    throw constraintViolations([`Value '${value}' at '${camel(name)}' failed to satisfy constraint: Member must have value less than or equal to ${max}`]);
   return value;
 }
 
@@ -77,9 +79,7 @@ export function paginate<T>(items: readonly T[], input: Input, maxLimit: number,
   }
   const page = items.slice(start, start + limit);
   const next = start + page.length;
-  return next < items.length
-    ? { page, Truncated: true, NextMarker: Buffer.from(String(next)).toString('base64url') }
-    : { page, Truncated: false };
+  return next < items.length ? { page, Truncated: true, NextMarker: Buffer.from(String(next)).toString('base64url') } : { page, Truncated: false };
 }
 
 /** 'PendingWindowInDays' → 'pendingWindowInDays', the member path KMS puts in validation messages. */

@@ -1,7 +1,7 @@
 import { generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { optionalList, optionalString, requireKey, requiredBlob, requiredString, type Operation } from './input';
-import { DIGEST_LENGTH, KEY_SPECS, SIGNING_ALGORITHMS, type KeyGeneration } from './key-specs';
+import { type Operation, optionalList, optionalString, requiredBlob, requiredString, requireKey } from './input';
+import { DIGEST_LENGTH, KEY_SPECS, type KeyGeneration, SIGNING_ALGORITHMS } from './key-specs';
 import { assertUsable, keyMetadata } from './key-state';
 import { KmsError, validation } from './kms-error';
 import { signMessage } from './sign-message';
@@ -74,8 +74,6 @@ export const KEY_OPERATIONS: Readonly<Record<string, Operation>> = {
 
 async function generatePrivateKey(generation: KeyGeneration): Promise<KeyObject> {
   const pair =
-    generation.type === 'ec'
-      ? await generate('ec', { namedCurve: generation.namedCurve })
-      : await generate('rsa', { modulusLength: generation.modulusLength });
+    generation.type === 'ec' ? await generate('ec', { namedCurve: generation.namedCurve }) : await generate('rsa', { modulusLength: generation.modulusLength });
   return pair.privateKey;
 }

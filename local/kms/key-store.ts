@@ -1,17 +1,7 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { type KeyObject, randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  parseAliases,
-  parseKeyFile,
-  publicDer,
-  serializeAliases,
-  serializeKey,
-  writePrivateFile,
-  type AliasEntry,
-  type LocalKey,
-  type Tag,
-} from './key-files';
+import { type AliasEntry, type LocalKey, parseAliases, parseKeyFile, publicDer, serializeAliases, serializeKey, type Tag, writePrivateFile } from './key-files';
 
 export type { AliasEntry, KeyState, LocalKey, Tag } from './key-files';
 

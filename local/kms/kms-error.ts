@@ -13,8 +13,7 @@ export class KmsError extends Error {
   }
 }
 
-export const notFound = (keyId: string): KmsError =>
-  new KmsError('NotFoundException', `Key '${keyId}' does not exist`);
+export const notFound = (keyId: string): KmsError => new KmsError('NotFoundException', `Key '${keyId}' does not exist`);
 
 /** What KMS answers for an identifier that is not a key id or key ARN where only those are accepted. */
 export const invalidKeyId = (keyId: string): KmsError => new KmsError('NotFoundException', `Invalid keyId '${keyId}'`);
@@ -30,10 +29,8 @@ export function constraintViolations(violations: readonly string[]): KmsError {
 // Key-state errors, with the messages of the "Key states of AWS KMS keys" table (developer guide).
 export const disabled = (keyArn: string): KmsError => new KmsError('DisabledException', `${keyArn} is disabled.`);
 
-export const pendingDeletion = (keyArn: string): KmsError =>
-  new KmsError('KMSInvalidStateException', `${keyArn} is pending deletion.`);
+export const pendingDeletion = (keyArn: string): KmsError => new KmsError('KMSInvalidStateException', `${keyArn} is pending deletion.`);
 
-export const notPendingDeletion = (keyArn: string): KmsError =>
-  new KmsError('KMSInvalidStateException', `${keyArn} is not pending deletion.`);
+export const notPendingDeletion = (keyArn: string): KmsError => new KmsError('KMSInvalidStateException', `${keyArn} is not pending deletion.`);
 
 export const tagError = (message: string): KmsError => new KmsError('TagException', message);

@@ -33,9 +33,10 @@
  * in `<dataDir>/kms/`, aliases in `<dataDir>/kms/aliases.json`, so a restart
  * with the same dataDir keeps them.
  */
+
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { FaultInjector, type KmsFault } from './fault-injection';
 import { KeyStore } from './key-store';
 import { KmsError } from './kms-error';

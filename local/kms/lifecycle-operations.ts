@@ -1,6 +1,6 @@
-import { optionalInteger, requireKey, type Operation } from './input';
-import type { KeyState, LocalKey } from './key-store';
+import { type Operation, optionalInteger, requireKey } from './input';
 import { assertNotPendingDeletion } from './key-state';
+import type { KeyState, LocalKey } from './key-store';
 import { notPendingDeletion, pendingDeletion } from './kms-error';
 
 /**

@@ -1,5 +1,5 @@
-import { constants, createECDH, createHash, privateEncrypt, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { joseToDer, type EcdsaJoseAlg } from '../../src/crypto/ecdsa-der-to-jose';
+import { constants, createECDH, createHash, type KeyObject, privateEncrypt, randomBytes, sign } from 'node:crypto';
+import { type EcdsaJoseAlg, joseToDer } from '../../src/crypto/ecdsa-der-to-jose';
 import { DIGEST_LENGTH, type DigestName, type SigningAlgorithmInfo } from './key-specs';
 
 /**
@@ -70,8 +70,7 @@ const CURVES: Readonly<Record<string, { ecdhName: string; order: bigint; alg: Ec
   'P-521': {
     ecdhName: 'secp521r1',
     alg: 'ES512',
-    order:
-      0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+    order: 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
   },
 };
 

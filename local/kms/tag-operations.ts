@@ -1,4 +1,4 @@
-import { optionalList, paginate, requireKey, type Input, type Operation } from './input';
+import { type Input, type Operation, optionalList, paginate, requireKey } from './input';
 import { assertNotPendingDeletion } from './key-state';
 import { constraintViolations } from './kms-error';
 import { mergeTags, parseTagKeys, parseTags } from './tags';
@@ -40,6 +40,7 @@ export const TAG_OPERATIONS: Readonly<Record<string, Operation>> = {
 
 function requiredList(input: Input, name: string): unknown[] {
   const list = optionalList(input, name);
-  if (!list) throw constraintViolations([`Value null at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`]);
+  if (!list)
+    throw constraintViolations([`Value null at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`]);
   return list;
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type DeviceCredentials, credentialsFromParts, credentialsFromPem } from './device-credentials';
+import { credentialsFromParts, credentialsFromPem, type DeviceCredentials } from './device-credentials';
 import { DeviceClientError } from './errors';
 import { readPkcs12 } from './pkcs12-reader';
 

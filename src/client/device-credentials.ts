@@ -1,4 +1,4 @@
-import { X509Certificate, createHash, createPrivateKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { tryParseCertificate } from '../domain/chain/parse-certificate';
 import { decodePemCertificates } from '../domain/chain/pem';
 import { DeviceClientError } from './errors';
@@ -47,7 +47,8 @@ export function credentialsFromPem(keyPem: string | Buffer, chainPem: string | B
 export function credentialsFromParts(privateKey: KeyObject, certificates: readonly Uint8Array[]): DeviceCredentials {
   const parsed = uniqueCertificates(certificates);
   const device = parsed.find((certificate) => certificate.checkPrivateKey(privateKey));
-  if (device === undefined) throw new DeviceClientError('key_certificate_mismatch', `none of the ${parsed.length} certificate(s) carries this key's public key`);
+  if (device === undefined)
+    throw new DeviceClientError('key_certificate_mismatch', `none of the ${parsed.length} certificate(s) carries this key's public key`);
   const path = [device];
   for (let current = device; path.length <= parsed.length; ) {
     const issuer = parsed.find((candidate) => !path.includes(candidate) && issued(candidate, current));

@@ -2,8 +2,8 @@ import { buildAssertion } from './assertion';
 import type { DeviceCredentials } from './device-credentials';
 import { DeviceClientError } from './errors';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-after';
-import { type CachedToken, type FileTokenCache, type TokenCacheKey, isFresh } from './token-cache';
-import { type TokenRequestForm, type TransportOptions, postTokenRequest } from './token-endpoint';
+import { type CachedToken, type FileTokenCache, isFresh, type TokenCacheKey } from './token-cache';
+import { postTokenRequest, type TokenRequestForm, type TransportOptions } from './token-endpoint';
 import { type RetryDependencies, realSleep, withTokenRetries } from './token-request-retries';
 
 export interface DeviceTokenRequest {
@@ -83,7 +83,13 @@ export async function getDeviceToken(request: DeviceTokenRequest, deps: DeviceTo
       );
       // Counted from before the request, so the cached expiry is never later than the token's own exp.
       const expiresAt = requestedAt + Math.floor(response.expires_in);
-      return { accessToken: response.access_token, tokenType: response.token_type, scope: response.scope, expiresAt, obtainedAt: requestedAt } satisfies CachedToken;
+      return {
+        accessToken: response.access_token,
+        tokenType: response.token_type,
+        scope: response.scope,
+        expiresAt,
+        obtainedAt: requestedAt,
+      } satisfies CachedToken;
     },
     policy,
     retryDeps,

@@ -7,16 +7,16 @@
  *
  * and the CA tooling behind `device-idp ca init` / `ca issue` (initCa, issueDevice).
  */
-export { buildAssertion, DEFAULT_ASSERTION_LIFETIME_SECONDS, type AssertionOptions, type BuiltAssertion } from './assertion';
+export { type AssertionOptions, type BuiltAssertion, buildAssertion, DEFAULT_ASSERTION_LIFETIME_SECONDS } from './assertion';
+export { type CaInitOptions, type CaInitResult, initCa } from './ca/ca-init';
+export { type CaIssueOptions, type CaIssueResult, issueDevice } from './ca/ca-issue';
+export { type CredentialFiles, loadCredentials, PASSPHRASE_ENV, resolvePassphrase } from './credential-files';
 export { credentialsFromParts, credentialsFromPem, type DeviceCredentials } from './device-credentials';
-export { loadCredentials, PASSPHRASE_ENV, resolvePassphrase, type CredentialFiles } from './credential-files';
-export { getDeviceToken, type DeviceToken, type DeviceTokenDependencies, type DeviceTokenRequest } from './device-token-client';
-export { CLIENT_ERROR_CODES, DeviceClientError, TokenEndpointError, type ClientErrorCode } from './errors';
+export { type DeviceToken, type DeviceTokenDependencies, type DeviceTokenRequest, getDeviceToken } from './device-token-client';
+export { CLIENT_ERROR_CODES, type ClientErrorCode, DeviceClientError, TokenEndpointError } from './errors';
 export { describeTokenError, OAUTH_ERROR_MESSAGES } from './oauth-error-messages';
-export { readPkcs12, type Pkcs12Contents } from './pkcs12-reader';
-export { writePkcs12, type Pkcs12Input } from './pkcs12-writer';
-export { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry-after';
-export { FileTokenCache, isFresh, refreshMarginSeconds, type CachedToken, type TokenCacheKey } from './token-cache';
+export { type Pkcs12Contents, readPkcs12 } from './pkcs12-reader';
+export { type Pkcs12Input, writePkcs12 } from './pkcs12-writer';
+export { DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy, retryDelayMs } from './retry-after';
+export { type CachedToken, FileTokenCache, isFresh, refreshMarginSeconds, type TokenCacheKey } from './token-cache';
 export { postTokenRequest, type TokenRequestForm, type TokenResponse } from './token-endpoint';
-export { initCa, type CaInitOptions, type CaInitResult } from './ca/ca-init';
-export { issueDevice, type CaIssueOptions, type CaIssueResult } from './ca/ca-issue';

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 
 const { asn1, pki } = forge;
@@ -51,11 +51,7 @@ export function writePkcs12(input: Pkcs12Input): Buffer {
   const attributes = bagAttributes(localKeyId, input.friendlyName);
 
   const certBags = input.certificates.map((certificate, index) =>
-    seq([
-      oid(pki.oids.certBag),
-      explicit0(seq([oid(pki.oids.x509Certificate), explicit0(octets(binary(certificate)))])),
-      ...(index === 0 ? [attributes] : []),
-    ]),
+    seq([oid(pki.oids.certBag), explicit0(seq([oid(pki.oids.x509Certificate), explicit0(octets(binary(certificate)))])), ...(index === 0 ? [attributes] : [])]),
   );
   // OpenSSL (through node:crypto) picks PBES2 with PBKDF2-HMAC-SHA256 and its default 2048 iterations for an AES-256-CBC PKCS#8 export.
   const encryptedKey = input.privateKey.export({ format: 'der', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: input.passphrase });

@@ -22,7 +22,6 @@ export interface ExclusionRule {
   readonly reason: string;
 }
 
-
 export const LIMBO_EXCLUSIONS: readonly ExclusionRule[] = [
   {
     name: 'dns-id-matching',

@@ -32,9 +32,7 @@ export function limboSnapshotPath(repoRoot: string): string {
 
 export function loadLimboSnapshot(path: string): LimboSnapshot {
   if (!existsSync(path)) {
-    throw new Error(
-      `x509-limbo snapshot not found at ${path}; it is vendored at test/conformance/x509-limbo/limbo.json.`,
-    );
+    throw new Error(`x509-limbo snapshot not found at ${path}; it is vendored at test/conformance/x509-limbo/limbo.json.`);
   }
   const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
   const testcases = (parsed as { testcases?: unknown })?.testcases;

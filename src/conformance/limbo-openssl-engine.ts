@@ -82,6 +82,9 @@ function verify(args: readonly string[]): Promise<EngineVerdict> {
 }
 
 function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   return lines[lines.length - 1] ?? 'failed without a message';
 }

@@ -62,8 +62,7 @@ parentPort.on('message', async (input) => {
  */
 export async function runPkijsEngine(inputs: readonly PkijsInput[], limits: PkijsLimits = DEFAULT_PKIJS_LIMITS): Promise<Map<string, EngineVerdict>> {
   const pkijsUrl = pathToFileURL(require.resolve('pkijs')).href;
-  const spawn = (): Worker =>
-    new Worker(WORKER_SOURCE, { eval: true, workerData: { pkijsUrl }, resourceLimits: { maxOldGenerationSizeMb: 512 } });
+  const spawn = (): Worker => new Worker(WORKER_SOURCE, { eval: true, workerData: { pkijsUrl }, resourceLimits: { maxOldGenerationSizeMb: 512 } });
   const verdicts = new Map<string, EngineVerdict>();
   const deadline = Date.now() + limits.budgetMs;
   let worker = spawn();

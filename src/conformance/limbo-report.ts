@@ -14,8 +14,7 @@ export function formatLimboReport(report: LimboConformanceReport, repoRoot: stri
     '',
     `Applicability: ${applicable} applicable, ${report.outcomes.length - applicable} excluded`,
   );
-  const excludedBy = (name: string): number =>
-    report.outcomes.filter((o) => !o.applicability.applicable && o.applicability.rule.name === name).length;
+  const excludedBy = (name: string): number => report.outcomes.filter((o) => !o.applicability.applicable && o.applicability.rule.name === name).length;
   lines.push(
     ...table(
       ['excluded', 'rule', 'match', 'reason'],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Applicability, classifyLimboCase } from './limbo-applicability';
 import { type LimboCase, limboSnapshotPath, loadLimboSnapshot, validationTimeOf } from './limbo-case';
 import { runCoreEngine } from './limbo-core-engine';
-import { type DeviationCheck, type ExpectedDeviation, checkDeviations, loadExpectedDeviations } from './limbo-deviations';
+import { checkDeviations, type DeviationCheck, type ExpectedDeviation, loadExpectedDeviations } from './limbo-deviations';
 import { OPENSSL_FLAGS, opensslVersion, runOpensslEngine } from './limbo-openssl-engine';
 import { DEFAULT_PKIJS_LIMITS, type PkijsLimits, runPkijsEngine } from './limbo-pkijs-engine';
 import type { EngineName, EngineVerdict } from './limbo-verdict';
@@ -73,9 +73,7 @@ export async function runLimboConformance(options: LimboRunOptions): Promise<Lim
     const value = await work();
     return { value, elapsedMs: Date.now() - begin };
   };
-  const opensslRun = timed(async () =>
-    version === undefined ? new Map<string, EngineVerdict>() : runOpensslEngine(applicable, availableParallelism()),
-  );
+  const opensslRun = timed(async () => (version === undefined ? new Map<string, EngineVerdict>() : runOpensslEngine(applicable, availableParallelism())));
   const pkijsRun = timed(() =>
     runPkijsEngine(
       applicable.map((c) => ({
@@ -130,7 +128,10 @@ export async function runLimboConformance(options: LimboRunOptions): Promise<Lim
     ],
     opensslAvailable: version !== undefined,
     opensslDisagreements,
-    opensslNotes: compareNotes(opensslNotesPath, opensslDisagreements.map((o) => o.testcase.id)),
+    opensslNotes: compareNotes(
+      opensslNotesPath,
+      opensslDisagreements.map((o) => o.testcase.id),
+    ),
     elapsedMs: Date.now() - started,
   };
 }

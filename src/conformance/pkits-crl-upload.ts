@@ -1,6 +1,6 @@
-import { namesMatch } from '../domain/chain/distinguished-name';
 import { type ParsedCertificate, parseCertificate } from '../domain/chain';
-import { CrlImportError, type ImportedCrl, assessCrlImport, findCrlIssuer, isNewerCrl, parseCrl } from '../domain/revocation';
+import { namesMatch } from '../domain/chain/distinguished-name';
+import { assessCrlImport, CrlImportError, findCrlIssuer, type ImportedCrl, isNewerCrl, parseCrl } from '../domain/revocation';
 
 /** What became of one CRL of a test: stored, refused with a code, or not newer than the one kept. */
 export interface CrlUpload {

@@ -43,9 +43,11 @@ export function loadPkitsData(dir: string): PkitsData {
     if (test.expected !== 'valid' && test.expected !== 'invalid') throw new Error(`${manifestPath}: ${test.id} expects ${String(test.expected)}`);
     seen.add(test.id);
   }
-  const reader = (sub: string) => (file: string): Uint8Array => {
-    if (!/^[A-Za-z0-9._-]+$/.test(file)) throw new Error(`PKITS: unexpected file name ${file}`);
-    return new Uint8Array(readFileSync(join(dir, sub, file)));
-  };
+  const reader =
+    (sub: string) =>
+    (file: string): Uint8Array => {
+      if (!/^[A-Za-z0-9._-]+$/.test(file)) throw new Error(`PKITS: unexpected file name ${file}`);
+      return new Uint8Array(readFileSync(join(dir, sub, file)));
+    };
   return { dir, tests: parsed as PkitsTest[], certificate: reader('certs'), crl: reader('crls') };
 }

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANY_POLICY } from '../domain/chain';
-import type { PkitsData, PkitsTest } from './pkits-manifest';
 import type { EngineVerdict } from './limbo-verdict';
+import type { PkitsData, PkitsTest } from './pkits-manifest';
 
 /**
  * Flags given to every `openssl verify` of a PKITS test, besides its files

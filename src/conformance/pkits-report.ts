@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { PkitsOutcome } from './pkits-engine';
-import { type PkitsConformanceReport, type PkitsSectionSummary, classify, opensslAgrees } from './pkits-suite';
+import { classify, opensslAgrees, type PkitsConformanceReport, type PkitsSectionSummary } from './pkits-suite';
 
 /** The human report printed by the jest test and by scripts/conformance.ts. */
 export function formatPkitsReport(report: PkitsConformanceReport, repoRoot: string): string {

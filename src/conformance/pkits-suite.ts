@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { type DeviationCheck, type ExpectedDeviation, checkDeviations, loadExpectedDeviations } from './limbo-deviations';
+import { checkDeviations, type DeviationCheck, type ExpectedDeviation, loadExpectedDeviations } from './limbo-deviations';
 import { opensslVersion } from './limbo-openssl-engine';
 import type { EngineVerdict } from './limbo-verdict';
 import { type PkitsOutcome, runPkitsTest } from './pkits-engine';
-import { type PkitsTest, loadPkitsData, pkitsDataDir } from './pkits-manifest';
+import { loadPkitsData, type PkitsTest, pkitsDataDir } from './pkits-manifest';
 import { PKITS_OPENSSL_FLAGS, runPkitsOpenssl } from './pkits-openssl-engine';
 import { PKITS_VALIDATION_TIME } from './pkits-policy';
 

@@ -29,10 +29,7 @@ export function derToJose(der: Uint8Array, alg: EcdsaJoseAlg): Buffer {
   const r = readElement(input, seq.contentStart, TAG_INTEGER);
   const s = readElement(input, r.end, TAG_INTEGER);
   if (s.end !== seq.end) fail('unexpected content after s in the signature SEQUENCE');
-  return Buffer.concat([
-    integerToFixed(input.subarray(r.contentStart, r.end), size, 'r'),
-    integerToFixed(input.subarray(s.contentStart, s.end), size, 's'),
-  ]);
+  return Buffer.concat([integerToFixed(input.subarray(r.contentStart, r.end), size, 'r'), integerToFixed(input.subarray(s.contentStart, s.end), size, 's')]);
 }
 
 export function joseToDer(jose: Uint8Array, alg: EcdsaJoseAlg): Buffer {

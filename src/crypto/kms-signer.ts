@@ -1,9 +1,9 @@
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { derToJose } from './ecdsa-der-to-jose';
 import { jwkThumbprint } from './jwk-thumbprint';
 import { SigningError } from './signing-error';
-import { signingKeyProfile, type JwsAlg, type SigningKeyProfile } from './signing-key-profile';
+import { type JwsAlg, type SigningKeyProfile, signingKeyProfile } from './signing-key-profile';
 
 /** KMS Sign accepts at most 4096 bytes with MessageType RAW; longer inputs are signed as a digest. */
 export const KMS_RAW_MESSAGE_LIMIT = 4096;
@@ -133,12 +133,7 @@ export class KmsJwtSigner {
       throw new SigningError('invalid_kms_response', 'Sign returned a malformed ECDSA signature', { cause });
     }
     // Self-check: a token that no verifier would accept must never leave the IDP.
-    const valid = verify(
-      key.profile.digest,
-      input,
-      { key: key.publicKey, dsaEncoding: alg === 'RS256' ? undefined : 'ieee-p1363' },
-      signature,
-    );
+    const valid = verify(key.profile.digest, input, { key: key.publicKey, dsaEncoding: alg === 'RS256' ? undefined : 'ieee-p1363' }, signature);
     if (!valid) throw new SigningError('invalid_kms_response', 'KMS signature does not verify against the public key');
     return signature;
   }

@@ -1,4 +1,4 @@
-import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, ScheduleKeyDeletionCommand, type KMSClient, type KeySpec } from '@aws-sdk/client-kms';
+import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, type KeySpec, type KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { SIGNING_KEY_TAGS } from '../config-names';
 import { callDependency } from '../errors';
 import { logger } from '../observability';

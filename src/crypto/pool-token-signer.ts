@@ -1,6 +1,6 @@
 import type { Pool } from '../domain/model';
-import { keyRetentionSeconds } from '../domain/token-lifetime';
 import { activeSigningKey, publishedSigningKeys } from '../domain/signing-keys';
+import { keyRetentionSeconds } from '../domain/token-lifetime';
 import type { KmsJwtSigner, PublicSigningJwk } from './kms-signer';
 import { SigningError } from './signing-error';
 

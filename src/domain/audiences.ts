@@ -22,7 +22,8 @@ export function parseAudiences(value: unknown): string[] {
       throw invalid(`each audience must be an absolute https URL of at most ${MAX_AUDIENCE_LENGTH} characters without a fragment`);
     }
     const url = URL.canParse(entry) ? new URL(entry) : undefined;
-    if (url?.protocol !== 'https:' || !entry.toLowerCase().startsWith('https://') || url.hostname === '') throw invalid(`audience ${entry.slice(0, 80)} is not an absolute https URL`);
+    if (url?.protocol !== 'https:' || !entry.toLowerCase().startsWith('https://') || url.hostname === '')
+      throw invalid(`audience ${entry.slice(0, 80)} is not an absolute https URL`);
     if (url.username !== '' || url.password !== '') throw invalid('an audience may not carry credentials');
   }
   if (new Set(value).size !== value.length) throw invalid('audiences must not repeat');

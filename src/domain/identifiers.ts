@@ -20,11 +20,7 @@ export function isIdentifier(value: unknown): value is string {
 
 export function requireIdentifier(field: string, value: unknown): string {
   if (!isIdentifier(value)) {
-    throw new DomainError(
-      'invalid_identifier',
-      `${field} must be 1-128 characters of A-Z a-z 0-9 . _ : @ - starting with a letter or digit`,
-      { field },
-    );
+    throw new DomainError('invalid_identifier', `${field} must be 1-128 characters of A-Z a-z 0-9 . _ : @ - starting with a letter or digit`, { field });
   }
   return value;
 }
@@ -42,7 +38,9 @@ export function requireScopes(value: unknown): string[] {
   }
   const invalid = value.find((scope) => !isScopeToken(scope));
   if (invalid !== undefined) {
-    throw new DomainError('invalid_scopes', 'each scope must be an RFC 6749 §3.3 scope token (printable ASCII, no space, quote or backslash)', { field: 'scopes' });
+    throw new DomainError('invalid_scopes', 'each scope must be an RFC 6749 §3.3 scope token (printable ASCII, no space, quote or backslash)', {
+      field: 'scopes',
+    });
   }
   return [...new Set(value as string[])];
 }

@@ -1,8 +1,8 @@
 import { DomainError } from '../errors';
-import { tryParseCertificate, type ParsedCertificate } from './chain';
+import { type ParsedCertificate, tryParseCertificate } from './chain';
 import { rejectUnknownFields, requireObject } from './fields';
 import { readSingleCertificatePem, type SingleCertificateWording } from './pem/single-certificate';
-import { CRL_REASONS, isCrlReason, type CrlReason } from './revocation';
+import { CRL_REASONS, type CrlReason, isCrlReason } from './revocation';
 
 /** What the operator asked to revoke (docs/contract.md §3.4): a fingerprint, or a certificate whose fingerprint and names are kept. */
 export type RevocationTarget =
@@ -66,6 +66,7 @@ function parseReason(value: unknown): CrlReason {
   if (!isCrlReason(value)) {
     throw new DomainError('invalid_reason', `reason must be one of ${CRL_REASONS.filter((r) => r !== 'removeFromCRL').join(', ')}`);
   }
-  if (value === 'removeFromCRL') throw new DomainError('reason_not_allowed', 'removeFromCRL does not revoke: lift a revocation with DELETE .../revocations/{id}');
+  if (value === 'removeFromCRL')
+    throw new DomainError('reason_not_allowed', 'removeFromCRL does not revoke: lift a revocation with DELETE .../revocations/{id}');
   return value;
 }

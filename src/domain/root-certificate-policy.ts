@@ -1,9 +1,9 @@
 import { DomainError } from '../errors';
-import { DEFAULT_ALGORITHM_POLICY, devicePolicy, encodePemCertificate, tryParseCertificate, type ParsedCertificate, type ValidationPolicy } from './chain';
+import { DEFAULT_ALGORITHM_POLICY, devicePolicy, encodePemCertificate, type ParsedCertificate, tryParseCertificate, type ValidationPolicy } from './chain';
 import { anchorIdentity } from './chain/anchor-identity';
 import { ALGORITHM_POLICY_CHECKS } from './chain/checks/algorithm-policy';
 import { CERTIFICATE_PROFILE_CHECKS } from './chain/checks/certificate-profile';
-import { positionOf, runCertificateChecks, type CertificateCheck } from './chain/checks/check';
+import { type CertificateCheck, positionOf, runCertificateChecks } from './chain/checks/check';
 import { checkIssuerKeyCertSign } from './chain/checks/issuer-constraints';
 import { checkValidityPeriod } from './chain/checks/validity-period';
 import { verifyCertificateSignature } from './chain/verify-signature';
@@ -53,8 +53,7 @@ export function assessRootCertificateUpload(content: Buffer, now: Date): Accepte
   if (!root.isCA) throw new DomainError('not_a_ca_certificate', 'the certificate is not a CA: basicConstraints cA=TRUE is required');
   const policy = uploadPolicy(now);
   // Alone in its path the root sits at the leaf position, where issuer rules are skipped: check keyCertSign as the issuer it will be.
-  const refusal =
-    runCertificateChecks(ROOT_CHECKS, [root], policy) ?? checkIssuerKeyCertSign(root, { ...positionOf([root], 0), isLeaf: false }, policy);
+  const refusal = runCertificateChecks(ROOT_CHECKS, [root], policy) ?? checkIssuerKeyCertSign(root, { ...positionOf([root], 0), isLeaf: false }, policy);
   if (refusal) throw new DomainError(UPLOAD_CODES[refusal.code] ?? refusal.code, refusal.detail);
   if (!root.selfIssued || !verifyCertificateSignature(root, root).ok) {
     throw new DomainError('not_self_signed', 'the certificate is not a self-signed root: its signature does not verify with its own key');

@@ -1,5 +1,5 @@
 import { DependencyError, DomainError } from '../errors';
-import { json, type HttpResponse } from './responses';
+import { type HttpResponse, json } from './responses';
 
 /**
  * The one place where domain error codes become HTTP statuses (admin API) and
@@ -79,7 +79,10 @@ const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
  * replaced rather than echoed.
  */
 function oauthDescription(text: string): string {
-  return text.replace(/"/g, "'").replace(/\\/g, '/').replace(/[^\x20-\x7e]/g, '?');
+  return text
+    .replace(/"/g, "'")
+    .replace(/\\/g, '/')
+    .replace(/[^\x20-\x7e]/g, '?');
 }
 
 const INVALID_GRANT = { status: 400, error: 'invalid_grant' } as const;

@@ -2,10 +2,10 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { DependencyError, DomainError } from '../errors';
 import { countDependencyFailure, logger } from '../observability';
-import { POOL_ID } from '../usecases/require-pool';
 import type { ApiKeyAuthenticator, Principal } from '../usecases/authenticate';
-import type { HttpResponse } from './responses';
+import { POOL_ID } from '../usecases/require-pool';
 import { header } from './request';
+import type { HttpResponse } from './responses';
 
 export interface AuthenticatedContext extends Context {
   principal: Principal;
@@ -56,9 +56,7 @@ export function requestLogKeys(): MiddlewareObj<APIGatewayProxyEvent> {
 }
 
 /** Resolves X-API-Key to a principal before the route runs; unknown keys never reach a use case. */
-export function apiKeyAuth(
-  authenticator: ApiKeyAuthenticator,
-): MiddlewareObj<APIGatewayProxyEvent, HttpResponse, Error, AuthenticatedContext> {
+export function apiKeyAuth(authenticator: ApiKeyAuthenticator): MiddlewareObj<APIGatewayProxyEvent, HttpResponse, Error, AuthenticatedContext> {
   return {
     name: 'apiKeyAuth',
     before: async (request) => {

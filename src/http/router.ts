@@ -15,8 +15,6 @@ export function createRouter<C>(routes: Record<string, RouteHandler<C>>) {
     const route = Object.hasOwn(routes, key) ? routes[key] : undefined;
     if (route) return route(event, context);
     const known = Object.keys(routes).some((key) => key.endsWith(` ${event.resource}`));
-    throw known
-      ? new DomainError('method_not_allowed', `${event.httpMethod} is not allowed here`)
-      : new DomainError('route_not_found', 'no such route');
+    throw known ? new DomainError('method_not_allowed', `${event.httpMethod} is not allowed here`) : new DomainError('route_not_found', 'no such route');
   };
 }

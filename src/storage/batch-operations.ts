@@ -1,5 +1,5 @@
 import { BatchWriteCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DependencyError, callDependency } from '../errors';
+import { callDependency, DependencyError } from '../errors';
 import { batchGetTables, queryPoolPrefix } from './table-operations';
 
 export type TableKey = { pk: string; sk: string };
@@ -65,11 +65,19 @@ function isThrottling(error: unknown): boolean {
 }
 
 export function batchPutItems(client: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]): Promise<void> {
-  return batchWrite(client, tableName, items.map((Item) => ({ PutRequest: { Item } })));
+  return batchWrite(
+    client,
+    tableName,
+    items.map((Item) => ({ PutRequest: { Item } })),
+  );
 }
 
 export function batchDeleteKeys(client: DynamoDBDocumentClient, tableName: string, keysToDelete: TableKey[]): Promise<void> {
-  return batchWrite(client, tableName, keysToDelete.map((Key) => ({ DeleteRequest: { Key } })));
+  return batchWrite(
+    client,
+    tableName,
+    keysToDelete.map((Key) => ({ DeleteRequest: { Key } })),
+  );
 }
 
 /**

@@ -121,7 +121,8 @@ export function planBuckets(entries: readonly CrlEntry[], emptyItemBytes: number
   const distinct = new Map<string, { hash: number; stored: BucketEntry; bytes: number }>();
   for (const entry of entries) {
     const serial = entry.serialNumberHex.toLowerCase();
-    if (serial.length > MAX_SERIAL_KEY_CHARS) throw new UnstorableCrlError(`a serial of ${serial.length} hex digits cannot be stored (at most ${MAX_SERIAL_KEY_CHARS})`);
+    if (serial.length > MAX_SERIAL_KEY_CHARS)
+      throw new UnstorableCrlError(`a serial of ${serial.length} hex digits cannot be stored (at most ${MAX_SERIAL_KEY_CHARS})`);
     if (distinct.has(serial)) continue;
     const stored = encodeBucket(entry);
     distinct.set(serial, { hash: serialHash(serial), stored, bytes: entryBytes(serial, stored) });

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { callDependency } from '../errors';
 import type { ApiKeyRepository, ApiKeySummary, StoredApiKey } from '../usecases/ports';
 import { isTransactionConditionFailure, isTransactionConflict, keys } from './keys';
@@ -72,17 +72,20 @@ export class DynamoApiKeyRepository implements ApiKeyRepository {
 
   /** The record's orgId condition keeps one org from revoking (or learning of) another org's key. */
   async deleteApiKey(orgId: string, keyId: string): Promise<boolean> {
-    return this.transact([
-      {
-        Delete: {
-          TableName: this.tableName,
-          Key: keys.apiKey(keyId),
-          ConditionExpression: 'orgId = :orgId',
-          ExpressionAttributeValues: { ':orgId': orgId },
+    return this.transact(
+      [
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.apiKey(keyId),
+            ConditionExpression: 'orgId = :orgId',
+            ExpressionAttributeValues: { ':orgId': orgId },
+          },
         },
-      },
-      { Delete: { TableName: this.tableName, Key: keys.orgApiKey(orgId, keyId) } },
-    ], 'retry');
+        { Delete: { TableName: this.tableName, Key: keys.orgApiKey(orgId, keyId) } },
+      ],
+      'retry',
+    );
   }
 
   /**
@@ -94,26 +97,29 @@ export class DynamoApiKeyRepository implements ApiKeyRepository {
    * other writer recorded a use at the same moment.
    */
   async recordUse(key: ApiKeySummary, usedAt: string, staleBefore: string): Promise<boolean> {
-    return this.transact([
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.apiKey(key.keyId),
-          UpdateExpression: 'SET lastUsedAt = :usedAt',
-          ConditionExpression: 'orgId = :orgId AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :staleBefore)',
-          ExpressionAttributeValues: { ':orgId': key.orgId, ':usedAt': usedAt, ':staleBefore': staleBefore },
+    return this.transact(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.apiKey(key.keyId),
+            UpdateExpression: 'SET lastUsedAt = :usedAt',
+            ConditionExpression: 'orgId = :orgId AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :staleBefore)',
+            ExpressionAttributeValues: { ':orgId': key.orgId, ':usedAt': usedAt, ':staleBefore': staleBefore },
+          },
         },
-      },
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.orgApiKey(key.orgId, key.keyId),
-          UpdateExpression: 'SET #type = :type, keyId = :keyId, orgId = :orgId, createdAt = if_not_exists(createdAt, :createdAt), lastUsedAt = :usedAt',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':type': 'orgApiKey', ':keyId': key.keyId, ':orgId': key.orgId, ':createdAt': key.createdAt, ':usedAt': usedAt },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.orgApiKey(key.orgId, key.keyId),
+            UpdateExpression: 'SET #type = :type, keyId = :keyId, orgId = :orgId, createdAt = if_not_exists(createdAt, :createdAt), lastUsedAt = :usedAt',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':type': 'orgApiKey', ':keyId': key.keyId, ':orgId': key.orgId, ':createdAt': key.createdAt, ':usedAt': usedAt },
+          },
         },
-      },
-    ], 'give-up');
+      ],
+      'give-up',
+    );
   }
 
   /** true when the transaction committed, false when a condition failed (or, with 'give-up', it collided). */

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DependencyError, DomainError, callDependency } from '../errors';
-import { logger } from '../observability';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Binding, Device, DeviceStatus } from '../domain/model';
+import { callDependency, DependencyError, DomainError } from '../errors';
+import { logger } from '../observability';
 import type { DeviceChanges, DevicePageRequest, DeviceRepository } from '../usecases/ports';
-import { cancellationReasons, isConditionalCheckFailure, keys, type Tables } from './keys';
 import { generationCondition } from './device-generation';
-import { putIfAbsent, queryPoolPrefix, transactWrite } from './table-operations';
 import { toBinding, toDevice, withProvisioning } from './device-items';
+import { cancellationReasons, isConditionalCheckFailure, keys, type Tables } from './keys';
+import { putIfAbsent, queryPoolPrefix, transactWrite } from './table-operations';
 
 /** A binding write races at most a delete and a re-creation of its device; more rounds mean something else is wrong. */
 const BINDING_ROUNDS = 4;
@@ -240,9 +240,7 @@ export class DynamoDeviceRepository implements DeviceRepository {
   }
 
   private async getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
-    const result = await callDependency('dynamodb', () =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
-    );
+    const result = await callDependency('dynamodb', () => this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
     return result.Item;
   }
 }

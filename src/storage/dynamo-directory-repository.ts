@@ -1,10 +1,10 @@
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DependencyError, DomainError, callDependency } from '../errors';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Environment, EnvironmentChanges, Organisation, Pool, PoolSigningKey } from '../domain/model';
-import type { DirectoryRepository } from '../usecases/ports';
-import { POOL_ANCHORS, cancellationReasons, isTransactionConditionFailure, keys, withoutKeys } from './keys';
-import { putIfAbsent, settledAfter, transactWrite } from './table-operations';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
+import { callDependency, DependencyError, DomainError } from '../errors';
+import type { DirectoryRepository } from '../usecases/ports';
+import { cancellationReasons, isTransactionConditionFailure, keys, POOL_ANCHORS, withoutKeys } from './keys';
+import { putIfAbsent, settledAfter, transactWrite } from './table-operations';
 
 export class DynamoDirectoryRepository implements DirectoryRepository {
   constructor(
@@ -42,7 +42,15 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
                 Put: {
                   TableName: this.tableName,
                   // `anchors` from the start: the token path reads the trust list with the pool (dynamo-trust-store-repository.ts).
-                  Item: { ...keys.pool(env.clientPoolId), type: 'pool', clientPoolId: env.clientPoolId, orgId: env.orgId, envId: env.envId, signingKeys, anchors: {} },
+                  Item: {
+                    ...keys.pool(env.clientPoolId),
+                    type: 'pool',
+                    clientPoolId: env.clientPoolId,
+                    orgId: env.orgId,
+                    envId: env.envId,
+                    signingKeys,
+                    anchors: {},
+                  },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -126,9 +134,7 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   }
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
-    const result = await callDependency('dynamodb', () =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
-    );
+    const result = await callDependency('dynamodb', () => this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
     if (!result.Item) return undefined;
     const { type: _type, ...item } = withoutKeys(result.Item);
     return item as T;

@@ -1,5 +1,5 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DependencyError, callDependency } from '../errors';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { callDependency, DependencyError } from '../errors';
 import type { IssuanceCommit, IssuanceLedger, IssuanceOutcome } from '../usecases/ports';
 import { generationCondition } from './device-generation';
 import { cancellationReasons, keys, type Tables } from './keys';

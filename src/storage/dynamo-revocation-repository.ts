@@ -1,16 +1,16 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { settleTrustChange } from './trust-decision-window';
-import { DependencyError, callDependency } from '../errors';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CertificateRevocation, StoredCrl } from '../domain/model';
-import { fingerprintIdentities, matchesOf, type CrlEntry, type RevocationIdentities, type RevocationView } from '../domain/revocation';
+import { type CrlEntry, fingerprintIdentities, matchesOf, type RevocationIdentities, type RevocationView } from '../domain/revocation';
+import type { TrustDecisionWindow } from '../domain/trust-decision-window';
+import { callDependency, DependencyError } from '../errors';
 import type { RevocationRepository, ScopedCrl } from '../usecases/ports';
 import { batchGetKeys, type TableKey } from './batch-operations';
 import { DynamoCrlStore } from './dynamo-crl-store';
 import { keys } from './keys';
-import { queryPoolPrefix } from './table-operations';
-import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 import { buildRevocationView, type RevocationViewSubject } from './revocation-view';
+import { queryPoolPrefix } from './table-operations';
 import { type TransactItems, tryTrustChange } from './trust-change';
+import { settleTrustChange } from './trust-decision-window';
 
 /** A revocation's identities changed under deleteRevocation: read it again. */
 const DELETE_ATTEMPTS = 5;
@@ -190,7 +190,16 @@ export class DynamoRevocationRepository implements RevocationRepository {
     if (!(ids instanceof Set) || !ids.has(id)) return [];
     const values = { ':id': id, ':one': 1 };
     if (ids.size === 1) {
-      return [{ Delete: { TableName: this.tableName, Key: key, ConditionExpression: 'size(revocationIds) = :one AND contains(revocationIds, :id)', ExpressionAttributeValues: values } }];
+      return [
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: key,
+            ConditionExpression: 'size(revocationIds) = :one AND contains(revocationIds, :id)',
+            ExpressionAttributeValues: values,
+          },
+        },
+      ];
     }
     return [
       {

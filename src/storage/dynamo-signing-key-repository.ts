@@ -1,6 +1,6 @@
-import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { callDependency } from '../errors';
+import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PoolSigningKey } from '../domain/model';
+import { callDependency } from '../errors';
 import type { SigningKeyListRepository } from '../usecases/ports';
 import { isConditionalCheckFailure, keys } from './keys';
 

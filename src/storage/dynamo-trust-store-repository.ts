@@ -1,11 +1,11 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DependencyError, callDependency } from '../errors';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { RootCertificate } from '../domain/model';
+import type { TrustDecisionWindow } from '../domain/trust-decision-window';
+import { callDependency, DependencyError } from '../errors';
 import type { TrustStoreRepository } from '../usecases/ports';
-import { POOL_ANCHORS, cancellationReasons, keys } from './keys';
+import { cancellationReasons, keys, POOL_ANCHORS } from './keys';
 import { commitTrustChange, queryPoolPrefix, settledAfter, transactWrite } from './table-operations';
 import { settleTrustChange } from './trust-decision-window';
-import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 
 /**
  * A pool's trust anchors: one `ROOT#{anchorId}` record per subject + key
@@ -55,7 +55,12 @@ export class DynamoTrustStoreRepository implements TrustStoreRepository {
    * constraints may trust less: the write then moves the pool's trustEpoch
    * and settles like every change that takes trust away (keys.ts).
    */
-  async replaceRoot(poolId: string, root: RootCertificate, expectedObjectKey: string, { certificateChanged }: { certificateChanged: boolean }): Promise<boolean> {
+  async replaceRoot(
+    poolId: string,
+    root: RootCertificate,
+    expectedObjectKey: string,
+    { certificateChanged }: { certificateChanged: boolean },
+  ): Promise<boolean> {
     const condition = { ConditionExpression: 'objectKey = :expected', ExpressionAttributeValues: { ':expected': expectedObjectKey } };
     if (!certificateChanged) return this.writeRoot(poolId, root, condition, false);
     return settledAfter(this.window, () => this.writeRoot(poolId, root, condition, true));
@@ -85,7 +90,11 @@ export class DynamoTrustStoreRepository implements TrustStoreRepository {
       },
     }));
     const names = Object.fromEntries(roots.map((root, index) => [`#a${index}`, root.anchorId]));
-    const indexed = { remove: roots.map((_, index) => `${ANCHORS}.#a${index}`), names: { ...names, '#anchors': ANCHORS }, condition: 'attribute_exists(#anchors)' };
+    const indexed = {
+      remove: roots.map((_, index) => `${ANCHORS}.#a${index}`),
+      names: { ...names, '#anchors': ANCHORS },
+      condition: 'attribute_exists(#anchors)',
+    };
     const unindexed = { names: { '#anchors': ANCHORS }, condition: 'attribute_not_exists(#anchors)' };
     for (let round = 1; round <= INDEX_ROUNDS; round++) {
       for (const poolUpdate of [indexed, unindexed]) {
@@ -158,9 +167,7 @@ export class DynamoTrustStoreRepository implements TrustStoreRepository {
   /** The pool's trustEpoch as stored (undefined: never moved), strongly consistent. */
   private async trustEpoch(poolId: string): Promise<number | undefined> {
     const result = await callDependency('dynamodb', () =>
-      this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: keys.pool(poolId), ConsistentRead: true, ProjectionExpression: 'trustEpoch' }),
-      ),
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.pool(poolId), ConsistentRead: true, ProjectionExpression: 'trustEpoch' })),
     );
     const epoch = result.Item?.trustEpoch;
     return typeof epoch === 'number' ? epoch : undefined;

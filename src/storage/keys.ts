@@ -165,7 +165,9 @@ export interface Tables {
  * array framing keeps ("a", "b#c") apart from ("a#b", "c").
  */
 export function replayHash(deviceId: string, jti: string): string {
-  return createHash('sha256').update(JSON.stringify([deviceId, jti]), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([deviceId, jti]), 'utf8')
+    .digest('hex');
 }
 
 /** Drops key attributes before records leave the storage layer. */

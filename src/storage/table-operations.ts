@@ -1,7 +1,7 @@
-import { BatchGetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DependencyError, callDependency } from '../errors';
-import { isConditionalCheckFailure, isTransactionConflict, keys } from './keys';
+import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
+import { callDependency, DependencyError } from '../errors';
+import { isConditionalCheckFailure, isTransactionConflict, keys } from './keys';
 import { settleTrustChange } from './trust-decision-window';
 
 /**
@@ -100,19 +100,21 @@ export async function commitTrustChange(
   poolUpdate: PoolItemUpdate = {},
 ): Promise<void> {
   const remove = poolUpdate.remove?.length ? ` REMOVE ${poolUpdate.remove.join(', ')}` : '';
-  await settledAfter(window, () => transactWrite(client, [
-    ...change,
-    {
-      Update: {
-        TableName: tableName,
-        Key: keys.pool(poolId),
-        UpdateExpression: `SET trustEpoch = if_not_exists(trustEpoch, :zero) + :one${remove}`,
-        ConditionExpression: poolUpdate.condition === undefined ? 'attribute_exists(pk)' : `attribute_exists(pk) AND ${poolUpdate.condition}`,
-        ...(poolUpdate.names && Object.keys(poolUpdate.names).length > 0 ? { ExpressionAttributeNames: poolUpdate.names } : {}),
-        ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+  await settledAfter(window, () =>
+    transactWrite(client, [
+      ...change,
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.pool(poolId),
+          UpdateExpression: `SET trustEpoch = if_not_exists(trustEpoch, :zero) + :one${remove}`,
+          ConditionExpression: poolUpdate.condition === undefined ? 'attribute_exists(pk)' : `attribute_exists(pk) AND ${poolUpdate.condition}`,
+          ...(poolUpdate.names && Object.keys(poolUpdate.names).length > 0 ? { ExpressionAttributeNames: poolUpdate.names } : {}),
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+        },
       },
-    },
-  ]));
+    ]),
+  );
 }
 
 /**
@@ -158,7 +160,10 @@ export async function batchGetTables(
     [...new Map(itemKeys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()].map((key) => ({ table, key })),
   );
   for (let i = 0; i < all.length; i += 100) {
-    const shape = { ConsistentRead: true as const, ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}) };
+    const shape = {
+      ConsistentRead: true as const,
+      ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}),
+    };
     let pending: Record<string, { Keys: Array<Record<string, unknown>> } & typeof shape> = {};
     for (const { table, key } of all.slice(i, i + 100)) (pending[table] ??= { Keys: [], ...shape }).Keys.push(key);
     for (let attempt = 0; Object.keys(pending).length > 0; attempt++) {

@@ -1,5 +1,5 @@
-import { DependencyError, DomainError } from '../errors';
 import { parseApiKey, secretsEqual, sha256Hex } from '../domain/api-key-format';
+import { DependencyError, DomainError } from '../errors';
 import { logger } from '../observability';
 import type { ApiKeyRepository, StoredApiKey } from './ports';
 

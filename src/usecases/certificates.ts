@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DependencyError, DomainError } from '../errors';
-import { logger } from '../observability';
-import type { RootCertificate } from '../domain/model';
 import { tryParseCertificate } from '../domain/chain';
 import { anchorIdentity } from '../domain/chain/anchor-identity';
+import type { RootCertificate } from '../domain/model';
 import { assessRootCertificateUpload } from '../domain/root-certificate-policy';
-import { requireAdmin, type Principal } from './authenticate';
-import { requirePool } from './require-pool';
+import { DependencyError, DomainError } from '../errors';
+import { logger } from '../observability';
+import { type Principal, requireAdmin } from './authenticate';
 import type { CertificateObjectStore, DirectoryRepository, TrustStoreRepository } from './ports';
+import { requirePool } from './require-pool';
 
 export interface CertificateDeps {
   directory: Pick<DirectoryRepository, 'getPool'>;
@@ -88,7 +88,10 @@ export class CertificateService {
           if (sameCertificate) return { created: false, body: response('Certificate already uploaded') };
           return {
             created: false,
-            body: response('Certificate updated: the pool already trusts this subject and public key, and now holds this certificate for it', existing.fingerprint),
+            body: response(
+              'Certificate updated: the pool already trusts this subject and public key, and now holds this certificate for it',
+              existing.fingerprint,
+            ),
           };
         }
       }
@@ -130,7 +133,8 @@ export class CertificateService {
     requireAdmin(principal);
     await requirePool(this.deps.directory, clientPoolId);
     const normalised = fingerprint.toLowerCase();
-    if (!FINGERPRINT.test(normalised)) throw new DomainError('invalid_fingerprint', 'fingerprint must be the 64 hex digits of the SHA-256 of the certificate DER');
+    if (!FINGERPRINT.test(normalised))
+      throw new DomainError('invalid_fingerprint', 'fingerprint must be the 64 hex digits of the SHA-256 of the certificate DER');
     for (let round = 1; round <= POINTER_ROUNDS; round++) {
       const roots = await this.deps.trustStore.listRoots(clientPoolId);
       const target = roots.find((root) => root.fingerprints.includes(normalised));
@@ -149,9 +153,9 @@ export class CertificateService {
   }
 
   private async removeObject(objectKey: string, clientPoolId: string, fingerprint: string): Promise<void> {
-    await this.deps.objects.delete(objectKey).catch(() =>
-      logger.error('could not remove a certificate object no record points at', { clientPoolId, fingerprint, objectKey }),
-    );
+    await this.deps.objects
+      .delete(objectKey)
+      .catch(() => logger.error('could not remove a certificate object no record points at', { clientPoolId, fingerprint, objectKey }));
   }
 }
 

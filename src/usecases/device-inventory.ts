@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { DomainError } from '../errors';
 import { isIdentifier } from '../domain/identifiers';
 import { DEVICE_STATUSES, type DeviceStatus } from '../domain/model';
+import { DomainError } from '../errors';
 
 /** docs/contract.md §3.3: `limit` is 1–1000, 100 when absent. */
 export const INVENTORY_LIMIT = { min: 1, max: 1000, default: 100 } as const;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../errors';
 import { optionalStringMap, optionalText, rejectUnknownFields, requireObject } from '../domain/fields';
 import { requireIdentifier, requireScopes } from '../domain/identifiers';
-import { DEVICE_STATUSES, type Binding, type Device, type DeviceStatus } from '../domain/model';
-import { requireOrgAccess, type Principal } from './authenticate';
+import { type Binding, DEVICE_STATUSES, type Device, type DeviceStatus } from '../domain/model';
+import { DomainError } from '../errors';
+import { type Principal, requireOrgAccess } from './authenticate';
+import { decodeCursor, encodeCursor, type InventoryQuery, parseInventoryQuery } from './device-inventory';
 import type { OrganisationService } from './organisations';
-import { decodeCursor, encodeCursor, parseInventoryQuery, type InventoryQuery } from './device-inventory';
 import type { DeviceChanges, DeviceRepository } from './ports';
 
 export interface DeviceDeps {

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { DependencyError, DomainError } from '../errors';
-import { logger } from '../observability';
-import { checkAssertionClaims, type AssertionClaims } from '../domain/assertion/claims';
+import { type AssertionClaims, checkAssertionClaims } from '../domain/assertion/claims';
 import { parseCompactJws } from '../domain/assertion/compact-jws';
 import { verifyAssertionSignature } from '../domain/assertion/signature';
-import { devicePolicy, publicKeyObject, tryParseCertificate, validateChain, type ParsedCertificate } from '../domain/chain';
+import { selectAudience } from '../domain/audiences';
+import { devicePolicy, type ParsedCertificate, publicKeyObject, tryParseCertificate, validateChain } from '../domain/chain';
+import { isIdentifier } from '../domain/identifiers';
 import type { Device, Pool } from '../domain/model';
 import { poolUrls } from '../domain/pool-urls';
 import { checkRevocation, revocationSubjects } from '../domain/revocation';
 import { grantScopes } from '../domain/scopes';
 import { ACCESS_TOKEN_TYPE, accessTokenClaims } from '../domain/token-claims';
-import { checkClientId, type TokenRequest } from '../domain/token-request';
-import { selectAudience } from '../domain/audiences';
-import { isIdentifier } from '../domain/identifiers';
 import { tokenLifetimeOf } from '../domain/token-lifetime';
+import { checkClientId, type TokenRequest } from '../domain/token-request';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
+import { DependencyError, DomainError } from '../errors';
+import { logger } from '../observability';
 import type { DecisionParties, IssuanceLedger, IssuanceRefusal, RevocationKeys, RevocationRepository, TokenDecisionReader, TokenDecisionState } from './ports';
 import { POOL_ID } from './require-pool';
 
@@ -178,7 +178,10 @@ export class IssueToken {
    * the epoch read with a decision does not prove what the decision saw.
    */
   private async confirmTrust(decidedOn: Pool, named: DecisionParties, x5c: readonly Uint8Array[], now: Date): Promise<void> {
-    const state = await this.deps.reader.read(decidedOn.clientPoolId, { ...named, revocationCandidates: this.revocationCandidates(decidedOn.clientPoolId, x5c) });
+    const state = await this.deps.reader.read(decidedOn.clientPoolId, {
+      ...named,
+      revocationCandidates: this.revocationCandidates(decidedOn.clientPoolId, x5c),
+    });
     if (!state.pool) throw new DomainError('pool_not_found', 'unknown client pool');
     await this.trustedLeaf(state.pool, state, x5c, now);
   }
@@ -226,7 +229,14 @@ export class IssueToken {
     return [...unique.values()];
   }
 
-  private async sign(pool: Pool, device: ParsedCertificate, claims: AssertionClaims, scopes: string[], { issuer, audience }: { issuer: string; audience: string }, now: Date): Promise<string> {
+  private async sign(
+    pool: Pool,
+    device: ParsedCertificate,
+    claims: AssertionClaims,
+    scopes: string[],
+    { issuer, audience }: { issuer: string; audience: string },
+    now: Date,
+  ): Promise<string> {
     const payload = accessTokenClaims({
       issuer,
       audience,
@@ -272,7 +282,11 @@ function asClientAuthentication(error: unknown): unknown {
  */
 function namedParties(claims: Record<string, unknown>): DecisionParties {
   const identifier = (value: unknown) => (typeof value === 'string' && isIdentifier(value) ? value : undefined);
-  return { deviceId: identifier(claims.sub), clientAppId: identifier(claims.iss), jti: typeof claims.jti === 'string' && claims.jti.length > 0 ? claims.jti : undefined };
+  return {
+    deviceId: identifier(claims.sub),
+    clientAppId: identifier(claims.iss),
+    jti: typeof claims.jti === 'string' && claims.jti.length > 0 ? claims.jti : undefined,
+  };
 }
 
 function refusal(code: IssuanceRefusal, claims: AssertionClaims): DomainError {

@@ -1,14 +1,14 @@
-import { DomainError } from '../errors';
-import { parseAudiences } from '../domain/audiences';
-import { parseTokenLifetime } from '../domain/token-lifetime';
 import { generateApiKey, isApiKeyId } from '../domain/api-key-format';
+import { parseAudiences } from '../domain/audiences';
 import { optionalText, rejectUnknownFields, requireObject, requireText } from '../domain/fields';
 import { requireIdentifier } from '../domain/identifiers';
 import type { Environment, EnvironmentChanges, Organisation } from '../domain/model';
 import { newClientPoolId, poolUrls } from '../domain/pool-urls';
+import { parseTokenLifetime } from '../domain/token-lifetime';
+import { DomainError } from '../errors';
 import { logger } from '../observability';
+import { type Principal, requireAdmin, requireOrgAccess } from './authenticate';
 import type { ApiKeyRepository, DirectoryRepository } from './ports';
-import { requireAdmin, requireOrgAccess, type Principal } from './authenticate';
 import type { SigningKeyService } from './signing-keys';
 
 export interface OrganisationDeps {
@@ -121,7 +121,8 @@ export class OrganisationService {
   async revokeApiKey(principal: Principal, orgId: string, keyId: string): Promise<void> {
     requireOrgAccess(principal, orgId);
     requireIdentifier('orgId', orgId);
-    if (!isApiKeyId(keyId)) throw new DomainError('malformed_key_id', 'keyId must be the id returned when the key was created (k + 16 hex digits)', { field: 'keyId' });
+    if (!isApiKeyId(keyId))
+      throw new DomainError('malformed_key_id', 'keyId must be the id returned when the key was created (k + 16 hex digits)', { field: 'keyId' });
     if (await this.deps.apiKeys.deleteApiKey(orgId, keyId)) return;
     if (!(await this.deps.directory.getOrg(orgId))) throw new DomainError('org_not_found', `organisation ${orgId} does not exist`);
     throw new DomainError('api_key_not_found', `organisation ${orgId} has no API key ${keyId}`);

@@ -1,4 +1,3 @@
-import type { CrlEntry, RevocationIdentities, RevocationIdentity, RevocationSubject, RevocationView } from '../domain/revocation';
 import type {
   Binding,
   CertificateRevocation,
@@ -13,6 +12,7 @@ import type {
   RootCertificate,
   StoredCrl,
 } from '../domain/model';
+import type { CrlEntry, RevocationIdentities, RevocationIdentity, RevocationSubject, RevocationView } from '../domain/revocation';
 
 /** Repositories the use cases depend on; DynamoDB/S3 adapters live in src/storage. */
 export interface DirectoryRepository {

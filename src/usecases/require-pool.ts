@@ -1,5 +1,5 @@
-import { DomainError } from '../errors';
 import type { Pool } from '../domain/model';
+import { DomainError } from '../errors';
 import type { DirectoryRepository } from './ports';
 
 /** Pool ids are generated (`pool-` + base32); anything else is unknown without a lookup. */

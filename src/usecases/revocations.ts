@@ -1,19 +1,12 @@
-import { DependencyError, DomainError } from '../errors';
 import { decodePemCertificates, tryParseCertificate } from '../domain/chain';
-import { readPem } from '../domain/pem/read-pem';
 import type { CertificateRevocation, RootCertificate, StoredCrl } from '../domain/model';
-import {
-  assessCrlImport,
-  certificateIdentities,
-  CrlImportError,
-  fingerprintIdentities,
-  matchesOf,
-  type RevocationIdentities,
-} from '../domain/revocation';
+import { readPem } from '../domain/pem/read-pem';
+import { assessCrlImport, CrlImportError, certificateIdentities, fingerprintIdentities, matchesOf, type RevocationIdentities } from '../domain/revocation';
 import { normaliseFingerprint, parseRevocationRequest, type RevocationTarget } from '../domain/revocation-request';
-import { requireAdmin, type Principal } from './authenticate';
-import { requirePool } from './require-pool';
+import { DependencyError, DomainError } from '../errors';
+import { type Principal, requireAdmin } from './authenticate';
 import type { DirectoryRepository, RevocationRepository, ScopedCrl, TrustStoreRepository } from './ports';
+import { requirePool } from './require-pool';
 
 export interface RevocationDeps {
   directory: Pick<DirectoryRepository, 'getPool'>;
@@ -80,7 +73,8 @@ export class RevocationService {
     requireAdmin(principal);
     await requirePool(this.deps.directory, clientPoolId);
     const fingerprint = normaliseFingerprint(id);
-    if (fingerprint === undefined) throw new DomainError('invalid_revocation_id', 'a revocation id is the 64 hex digits of the revoked certificate\'s SHA-256 fingerprint');
+    if (fingerprint === undefined)
+      throw new DomainError('invalid_revocation_id', "a revocation id is the 64 hex digits of the revoked certificate's SHA-256 fingerprint");
     if (!(await this.deps.revocations.deleteRevocation(clientPoolId, fingerprint))) {
       throw new DomainError('revocation_not_found', `no revocation with id ${fingerprint} in this pool`);
     }

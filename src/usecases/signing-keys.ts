@@ -1,18 +1,18 @@
-import { DependencyError, DomainError } from '../errors';
-import { keyRetentionSeconds } from '../domain/token-lifetime';
-import { logger } from '../observability';
 import type { Pool, PoolSigningKey } from '../domain/model';
 import {
-  MAX_POOL_SIGNING_KEYS,
   activeSigningKey,
+  MAX_POOL_SIGNING_KEYS,
   nextActivation,
   nextAliasNumber,
   pendingSigningKey,
   removableSigningKeys,
-  signingKeyStates,
   type SigningKeyStatus,
+  signingKeyStates,
 } from '../domain/signing-keys';
-import { requireAdmin, type Principal } from './authenticate';
+import { keyRetentionSeconds } from '../domain/token-lifetime';
+import { DependencyError, DomainError } from '../errors';
+import { logger } from '../observability';
+import { type Principal, requireAdmin } from './authenticate';
 import type { DirectoryRepository, SigningKeyListRepository, SigningKeyVault } from './ports';
 import { requirePool } from './require-pool';
 

@@ -43,12 +43,15 @@ describe('x509-limbo conformance', () => {
     expect(outcomes.filter((o) => o.applicability.applicable).length + excluded.length).toBe(106);
   });
 
-  it('applies name constraints to the peer: every ca-nameconstraints case runs and gets limbo\'s result', () => {
+  it("applies name constraints to the peer: every ca-nameconstraints case runs and gets limbo's result", () => {
     const cases = run().outcomes.filter((o) => o.testcase.id.startsWith('rfc5280::ca-nameconstraints-'));
     expect(cases).toHaveLength(20);
     expect(cases.filter((o) => !o.applicability.applicable).map((o) => o.testcase.id)).toEqual([]);
     expect(cases.filter((o) => o.verdicts.core?.result !== o.testcase.expected_result).map((o) => describeCase(o.testcase.id))).toEqual([]);
-    const codeOf = (id: string) => run().outcomes.find((o) => o.testcase.id === id)?.verdicts.core?.detail.split(':')[0];
+    const codeOf = (id: string) =>
+      run()
+        .outcomes.find((o) => o.testcase.id === id)
+        ?.verdicts.core?.detail.split(':')[0];
     expect(codeOf('rfc5280::ca-nameconstraints-permitted-dns-mismatch')).toBe('name_not_permitted');
     expect(codeOf('rfc5280::ca-nameconstraints-excluded-dn-match-sub-mismatch')).toBe('name_excluded');
     expect(codeOf('rfc5280::ca-nameconstraints-invalid-dnsname')).toBe('name_constraints_unsupported');

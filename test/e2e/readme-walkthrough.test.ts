@@ -40,7 +40,17 @@ describe('README walkthrough: "First token in five minutes" runs as written', ()
     writeFileSync(scriptPath, blocks.join('\n'));
 
     // Nothing the walkthrough sets may leak in from the test's environment: only B and K are given.
-    const { PYTHONPATH: _p, PYTHONHOME: _h, POOL: _pool, TOKEN_ENDPOINT: _t, ASSERTION: _a, ACCESS_TOKEN: _at, RESPONSE: _r, CREATED: _c, ...clean } = process.env;
+    const {
+      PYTHONPATH: _p,
+      PYTHONHOME: _h,
+      POOL: _pool,
+      TOKEN_ENDPOINT: _t,
+      ASSERTION: _a,
+      ACCESS_TOKEN: _at,
+      RESPONSE: _r,
+      CREATED: _c,
+      ...clean
+    } = process.env;
     const env = Object.fromEntries(Object.entries(clean).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('IDP_')));
     const run = spawnSync('bash', ['-euo', 'pipefail', scriptPath], {
       cwd: folder,

@@ -1,13 +1,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/emulators/dynamodb-local';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/emulators/dynamodb-local';
 import { type S3Local, startS3Local } from '../../local/emulators/s3-local';
 import { tokenRequestBody } from '../support/device-client';
-import { type EnrolledDevice, bindDevice, deviceAssertion, getDevice, issueDevice, makeOrganisationPki, postToken, sha256Hex, uploadRoot } from '../support/device-fleet';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
-import { type FaultProxy, type ProxiedCall, holdFirst, startFaultProxy } from './support/fault-proxy';
-import { TOKEN, outageAnswerShape, refusalShape } from './support/token-expectations';
+import {
+  bindDevice,
+  deviceAssertion,
+  type EnrolledDevice,
+  getDevice,
+  issueDevice,
+  makeOrganisationPki,
+  postToken,
+  sha256Hex,
+  uploadRoot,
+} from '../support/device-fleet';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
+import { type FaultProxy, holdFirst, type ProxiedCall, startFaultProxy } from './support/fault-proxy';
+import { outageAnswerShape, refusalShape, TOKEN } from './support/token-expectations';
 
 /*
  * docs/contract.md §3.3 "deletion is final at the moment of its 204", made deterministic:
@@ -25,7 +35,7 @@ const ROUNDS = Number(process.env.INTERLEAVING_ROUNDS ?? 8);
 const issuanceCommit = (call: ProxiedCall) => call.operation === 'TransactWriteItems' && call.body.includes('"JTI#');
 const bindingWrite = (call: ProxiedCall) => call.operation === 'TransactWriteItems' && call.body.includes('"BINDING#') && !call.body.includes('"JTI#');
 
-describe('a change that takes trust back, landing between a request\'s reads and its write', () => {
+describe("a change that takes trust back, landing between a request's reads and its write", () => {
   let dynamo: DynamoDbLocal;
   let s3: S3Local;
   let s3Directory: string;
@@ -77,7 +87,10 @@ describe('a change that takes trust back, landing between a request\'s reads and
   it('a device deleted while its token request is parked: 204, then the request is refused and the record never comes back', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const device = await boundDevice();
-      const { changeStatus, answer } = await withParkedIssuance(device, async () => (await idp.request(devicePath(device.deviceId), { method: 'DELETE' })).status);
+      const { changeStatus, answer } = await withParkedIssuance(
+        device,
+        async () => (await idp.request(devicePath(device.deviceId), { method: 'DELETE' })).status,
+      );
       expect({ changeStatus, ...refusalShape(answer) }).toEqual({ changeStatus: 204, status: 400, error: 'invalid_grant', code: 'binding_not_found' });
       expect(await getDevice(idp, env, device.deviceId)).toBeUndefined();
       expect(await idp.poolItems(env.clientPoolId, `DEVICE#${device.deviceId}`)).toEqual([]);
@@ -88,7 +101,10 @@ describe('a change that takes trust back, landing between a request\'s reads and
   it('a binding removed while its token request is parked: the request is refused with binding_not_found', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const device = await boundDevice();
-      const { changeStatus, answer } = await withParkedIssuance(device, async () => (await idp.request(`${devicePath(device.deviceId)}/app/client`, { method: 'DELETE' })).status);
+      const { changeStatus, answer } = await withParkedIssuance(
+        device,
+        async () => (await idp.request(`${devicePath(device.deviceId)}/app/client`, { method: 'DELETE' })).status,
+      );
       expect({ changeStatus, ...refusalShape(answer) }).toEqual({ changeStatus: 204, status: 400, error: 'invalid_grant', code: 'binding_not_found' });
       expect((await getDevice(idp, env, device.deviceId))?.provisioning).toBeUndefined();
     }
@@ -97,8 +113,9 @@ describe('a change that takes trust back, landing between a request\'s reads and
   it('a device disabled while its token request is parked: refused with device_disabled, the record and its history kept', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const device = await boundDevice();
-      const { changeStatus, answer, jwt } = await withParkedIssuance(device, async () =>
-        (await idp.request(devicePath(device.deviceId), { method: 'PATCH', json: { status: 'disabled' } })).status,
+      const { changeStatus, answer, jwt } = await withParkedIssuance(
+        device,
+        async () => (await idp.request(devicePath(device.deviceId), { method: 'PATCH', json: { status: 'disabled' } })).status,
       );
       expect({ changeStatus, ...refusalShape(answer) }).toEqual({ changeStatus: 200, status: 400, error: 'invalid_grant', code: 'device_disabled' });
       expect(await getDevice(idp, env, device.deviceId)).toMatchObject({ status: 'disabled' });
@@ -111,8 +128,9 @@ describe('a change that takes trust back, landing between a request\'s reads and
   it('a business-unit pin set by PATCH while a token request is parked: the decision is re-taken and refused with business_unit_mismatch', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const device = await boundDevice();
-      const { changeStatus, answer } = await withParkedIssuance(device, async () =>
-        (await idp.request(devicePath(device.deviceId), { method: 'PATCH', json: { tags: { business_unit_id: 'Another Unit' } } })).status,
+      const { changeStatus, answer } = await withParkedIssuance(
+        device,
+        async () => (await idp.request(devicePath(device.deviceId), { method: 'PATCH', json: { tags: { business_unit_id: 'Another Unit' } } })).status,
       );
       expect({ changeStatus, ...refusalShape(answer) }).toEqual({ changeStatus: 200, status: 400, error: 'invalid_grant', code: 'business_unit_mismatch' });
     }
@@ -123,8 +141,9 @@ describe('a change that takes trust back, landing between a request\'s reads and
       const own = await makeOrganisationPki(`Parked Root ${round}`);
       await uploadRoot(idp, env.clientPoolId, own.root.pem);
       const device = await boundDevice(env, own);
-      const { changeStatus, answer } = await withParkedIssuance(device, async () =>
-        (await idp.request(`/api/internal/${env.clientPoolId}/certificates/${sha256Hex(own.root.der)}`, { method: 'DELETE' })).status,
+      const { changeStatus, answer } = await withParkedIssuance(
+        device,
+        async () => (await idp.request(`/api/internal/${env.clientPoolId}/certificates/${sha256Hex(own.root.der)}`, { method: 'DELETE' })).status,
       );
       expect({ changeStatus, ...refusalShape(answer) }).toEqual({ changeStatus: 204, status: 400, error: 'invalid_grant', code: 'untrusted_root' });
     }
@@ -133,8 +152,10 @@ describe('a change that takes trust back, landing between a request\'s reads and
   it('the device certificate revoked while its token request is parked: 201, then the request is refused with certificate_revoked', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const device = await boundDevice();
-      const { changeStatus, answer } = await withParkedIssuance(device, async () =>
-        (await idp.request(`/api/internal/${env.clientPoolId}/revocations`, { method: 'POST', json: { fingerprint: sha256Hex(device.device.der) } })).status,
+      const { changeStatus, answer } = await withParkedIssuance(
+        device,
+        async () =>
+          (await idp.request(`/api/internal/${env.clientPoolId}/revocations`, { method: 'POST', json: { fingerprint: sha256Hex(device.device.der) } })).status,
       );
       expect({ changeStatus, ...refusalShape(answer) }).toEqual({ changeStatus: 201, status: 400, error: 'invalid_grant', code: 'certificate_revoked' });
     }

@@ -1,23 +1,23 @@
+import { accessTokenVerifier } from '../support/access-token-verifier';
 import { tokenRequestBody } from '../support/device-client';
 import {
-  type EnrolledDevice,
-  type HttpAnswer,
-  type TokenAnswer,
   bindDevice,
   deviceAssertion,
+  type EnrolledDevice,
   getDevice,
+  type HttpAnswer,
   issueDevice,
   makeOrganisationPki,
   postToken,
   sha256Hex,
+  type TokenAnswer,
   uploadRoot,
 } from '../support/device-fleet';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
-import { accessTokenVerifier } from '../support/access-token-verifier';
 import { formatLatency, runWithConcurrency, summarise, tally } from '../support/load-stats';
-import { type RestartableEmulator, startRestartableDynamoDb } from './support/restartable-emulators';
-import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavailableShape } from './support/token-expectations';
 import { report } from '../support/report';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
+import { type RestartableEmulator, startRestartableDynamoDb } from './support/restartable-emulators';
+import { outageAnswerShape, REPLAYED, refusalShape, TOKEN, UNAVAILABLE, unavailableShape } from './support/token-expectations';
 
 /*
  * docs/contract.md §4.4 / §6 with DynamoDB Local really stopped in the middle of a load
@@ -105,7 +105,13 @@ describe('token endpoint: DynamoDB Local stopped mid-load, then restarted', () =
         `phase 1 (stop after ${STOP_AFTER_ANSWERS} answers): ${tally(run1.answers, (a) => a.result.status)}`,
         `phase 2 (DynamoDB down): ${tally(run2.answers, (a) => a.result.status)}`,
         `phase 3 (after restart): ${tally(run3.answers, (a) => a.result.status)}`,
-        formatLatency('phase 2 503 latency', summarise(run2.answers.map((a) => a.latencyMs), run2.wallMs)),
+        formatLatency(
+          'phase 2 503 latency',
+          summarise(
+            run2.answers.map((a) => a.latencyMs),
+            run2.wallMs,
+          ),
+        ),
       ].join('\n'),
     );
 
@@ -124,7 +130,10 @@ describe('token endpoint: DynamoDB Local stopped mid-load, then restarted', () =
     // replays; the count is printed, and every other retry gets its token with the same assertion.
     const phase1Failed = phase1.filter((_, index) => run1.answers[index].result.status !== 200);
     const run1Retry = await runWithConcurrency(phase1Failed, CONCURRENCY, send);
-    report('dynamodb-outage', `phase-1 503s retried after recovery: ${tally(run1Retry.answers, (a) => (a.result.status === 200 ? 200 : refusalShape(a.result).code ?? a.result.status))}`);
+    report(
+      'dynamodb-outage',
+      `phase-1 503s retried after recovery: ${tally(run1Retry.answers, (a) => (a.result.status === 200 ? 200 : (refusalShape(a.result).code ?? a.result.status)))}`,
+    );
     for (const { result } of run1Retry.answers) {
       if (result.status === 200) expect(outageAnswerShape(result)).toEqual(TOKEN);
       else expect(refusalShape(result)).toEqual(REPLAYED);

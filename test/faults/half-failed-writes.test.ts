@@ -2,14 +2,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/emulators/dynamodb-local';
-import { type S3Local, localS3ClientConfig, startS3Local } from '../../local/emulators/s3-local';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/emulators/dynamodb-local';
+import { localS3ClientConfig, type S3Local, startS3Local } from '../../local/emulators/s3-local';
 import { tokenRequestBody } from '../support/device-client';
-import { type EnrolledDevice, bindDevice, deviceAssertion, getDevice, issueDevice, makeOrganisationPki, postToken, sha256Hex, uploadRoot } from '../support/device-fleet';
+import {
+  bindDevice,
+  deviceAssertion,
+  type EnrolledDevice,
+  getDevice,
+  issueDevice,
+  makeOrganisationPki,
+  postToken,
+  sha256Hex,
+  uploadRoot,
+} from '../support/device-fleet';
 import { makeRoot } from '../support/pki';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
-import { type FaultProxy, type ProxiedCall, breakFirst, breakSequence, startFaultProxy } from './support/fault-proxy';
-import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavailableShape } from './support/token-expectations';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
+import { breakFirst, breakSequence, type FaultProxy, type ProxiedCall, startFaultProxy } from './support/fault-proxy';
+import { outageAnswerShape, REPLAYED, refusalShape, TOKEN, UNAVAILABLE, unavailableShape } from './support/token-expectations';
 
 /*
  * Writes that fail halfway, which a plain stop of an emulator only hits by

@@ -1,24 +1,24 @@
-import { keys } from '../../src/storage/keys';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../src/storage/keys';
+import { accessTokenVerifier } from '../support/access-token-verifier';
 import { tokenRequestBody } from '../support/device-client';
 import {
-  type EnrolledDevice,
-  type HttpAnswer,
-  type TokenAnswer,
   bindDevice,
   deviceAssertion,
+  type EnrolledDevice,
   getDevice,
+  type HttpAnswer,
   issueDevice,
   makeOrganisationPki,
   postToken,
   sha256Hex,
+  type TokenAnswer,
   uploadRoot,
 } from '../support/device-fleet';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
-import { accessTokenVerifier } from '../support/access-token-verifier';
 import { runWithConcurrency, tally } from '../support/load-stats';
-import { REPLAYED, TOKEN, UNAVAILABLE, outageAnswerShape, refusalShape, unavailableShape } from './support/token-expectations';
 import { report } from '../support/report';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
+import { outageAnswerShape, REPLAYED, refusalShape, TOKEN, UNAVAILABLE, unavailableShape } from './support/token-expectations';
 
 /*
  * docs/contract.md §4.4 with the local KMS endpoint really closed (connections refused)
@@ -63,7 +63,11 @@ describe('token endpoint: KMS endpoint down', () => {
   }
 
   const deviceItem = async (deviceId: string) =>
-    (await idp.table.send(new GetCommand({ TableName: idp.tableName, Key: { pk: `POOL#${env.clientPoolId}`, sk: `DEVICE#${deviceId}` }, ConsistentRead: true }))).Item;
+    (
+      await idp.table.send(
+        new GetCommand({ TableName: idp.tableName, Key: { pk: `POOL#${env.clientPoolId}`, sk: `DEVICE#${deviceId}` }, ConsistentRead: true }),
+      )
+    ).Item;
 
   /** The replay-cache item of a device's jti in the runtime table (src/storage/keys.ts layout), or undefined. */
   const jtiItem = async (deviceId: string, jti: string) =>

@@ -2,12 +2,12 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { localS3ClientConfig } from '../../local/emulators/s3-local';
 import { tokenRequestBody } from '../support/device-client';
 import { bindDevice, deviceAssertion, issueDevice, makeOrganisationPki, postToken, sha256Hex } from '../support/device-fleet';
-import { type TestCertificate, makeRoot } from '../support/pki';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
 import { runWithConcurrency, tally } from '../support/load-stats';
-import { type RestartableEmulator, startRestartableS3 } from './support/restartable-emulators';
-import { TOKEN, outageAnswerShape } from './support/token-expectations';
+import { makeRoot, type TestCertificate } from '../support/pki';
 import { report } from '../support/report';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
+import { type RestartableEmulator, startRestartableS3 } from './support/restartable-emulators';
+import { outageAnswerShape, TOKEN } from './support/token-expectations';
 
 /*
  * docs/contract.md §3 / §4.4 with s3rver really stopped and restarted on its port and
@@ -47,11 +47,11 @@ describe('root CA upload: S3 down', () => {
     return (listing.Contents ?? []).map((object) => object.Key as string).sort();
   }
 
-  const rootFingerprints = async (clientPoolId: string) =>
-    (await idp.poolItems(clientPoolId, 'ROOT#')).map((item) => item.fingerprint as string).sort();
+  const rootFingerprints = async (clientPoolId: string) => (await idp.poolItems(clientPoolId, 'ROOT#')).map((item) => item.fingerprint as string).sort();
 
   /** The S3 copy the root's record points at (one object per upload, under the fingerprint). */
-  const objectKeyOf = async (env: EnvironmentInfo, fingerprint: string) => String((await idp.poolItems(env.clientPoolId, 'ROOT#')).find((item) => item.fingerprint === fingerprint)?.objectKey);
+  const objectKeyOf = async (env: EnvironmentInfo, fingerprint: string) =>
+    String((await idp.poolItems(env.clientPoolId, 'ROOT#')).find((item) => item.fingerprint === fingerprint)?.objectKey);
 
   it('answers 503 + Retry-After and records nothing; after S3 is back a retry stores one record and one object', async () => {
     const env = await idp.createEnvironment('s3-org', 'prod');
@@ -110,7 +110,10 @@ describe('root CA upload: S3 down', () => {
     }
 
     await s3.restart();
-    const accepted = roots.filter((_, index) => run.answers[index].result.status === 201).map((root) => sha256Hex(root.der)).sort();
+    const accepted = roots
+      .filter((_, index) => run.answers[index].result.status === 201)
+      .map((root) => sha256Hex(root.der))
+      .sort();
     // Exactly the accepted roots are recorded, and every object in the bucket has its record (and vice versa).
     expect(await rootFingerprints(env.clientPoolId)).toEqual(accepted);
     expect(await objectKeys(env.clientPoolId)).toEqual((await Promise.all(accepted.map((fingerprint) => objectKeyOf(env, fingerprint)))).sort());

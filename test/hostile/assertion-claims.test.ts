@@ -39,7 +39,11 @@ const rows: RefusalRow[] = [
   claimsRow('aud: another pool of the same IDP', (_d, { otherEnv }) => ({ aud: otherEnv.tokenEndpoint }), 'aud_mismatch'),
   claimsRow("aud: another pool's issuer", (_d, { otherEnv }) => ({ aud: otherEnv.issuer }), 'aud_mismatch'),
   claimsRow('aud: the token endpoint with a trailing slash', (_d, { env }) => ({ aud: `${env.tokenEndpoint}/` }), 'aud_mismatch'),
-  claimsRow('aud: the token endpoint over https on another host', (_d, { env }) => ({ aud: env.tokenEndpoint.replace(/^http:\/\/[^/]+/, 'https://idp.example') }), 'aud_mismatch'),
+  claimsRow(
+    'aud: the token endpoint over https on another host',
+    (_d, { env }) => ({ aud: env.tokenEndpoint.replace(/^http:\/\/[^/]+/, 'https://idp.example') }),
+    'aud_mismatch',
+  ),
   claimsRow('aud: an array of foreign audiences', () => ({ aud: ['https://a.example', 'https://b.example'] }), 'aud_mismatch'),
   claimsRow('aud: the base URL of the IDP only', () => ({ aud: 'http://127.0.0.1' }), 'aud_mismatch'),
   claimsRow('aud missing', () => ({ aud: undefined }), 'aud_missing'),

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { base64Der } from '../support/device-client';
-import { type EnrolledDevice, bindDevice, deleteRoot, issueDevice, makeOrganisationPki, sha256Hex, uploadRoot } from '../support/device-fleet';
+import { bindDevice, deleteRoot, type EnrolledDevice, issueDevice, makeOrganisationPki, sha256Hex, uploadRoot } from '../support/device-fleet';
 import { makeRoot } from '../support/pki';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
 import { claimsFor, headerFor, signedBy } from './support/attack-kit';
 import { derMutation, mutateDer, sameBytes } from './support/der-mutations';
+import { CHAIN_REFUSAL_CODES, expectTokenRefusal, OutcomeTally, type StoredState, storedState } from './support/fuzz-harness';
 import { fuzzParameters, fuzzTimeout } from './support/fuzz-settings';
-import { CHAIN_REFUSAL_CODES, OutcomeTally, type StoredState, expectTokenRefusal, storedState } from './support/fuzz-harness';
-import { pemMutation, mutatePem } from './support/pem-mutations';
-import { type RejectionWatch, watchUnhandledRejections } from './support/rejection-watch';
+import { mutatePem, pemMutation } from './support/pem-mutations';
 import { send } from './support/refusal-table';
+import { type RejectionWatch, watchUnhandledRejections } from './support/rejection-watch';
 
 /*
  * Property-based fuzzing of the certificates the IDP parses (docs/contract.md §3.1,
@@ -54,19 +54,24 @@ describe('fuzz: certificates', () => {
     'x5c: DER damage to the device or intermediate certificate → a chain refusal, nothing stored',
     async () => {
       const tally = new OutcomeTally();
-      const property = fc.asyncProperty(fc.nat({ max: 1 }), fc.nat({ max: 1 }), fc.array(derMutation, { minLength: 1, maxLength: 3 }), async (who, target, mutations) => {
-        const device = devices[who];
-        const chain = [device.device.der, device.intermediate.der];
-        const mutated = mutations.reduce((der, mutation) => mutateDer(der, mutation), chain[target]);
-        fc.pre(!sameBytes(mutated, chain[target]));
-        chain[target] = mutated;
+      const property = fc.asyncProperty(
+        fc.nat({ max: 1 }),
+        fc.nat({ max: 1 }),
+        fc.array(derMutation, { minLength: 1, maxLength: 3 }),
+        async (who, target, mutations) => {
+          const device = devices[who];
+          const chain = [device.device.der, device.intermediate.der];
+          const mutated = mutations.reduce((der, mutation) => mutateDer(der, mutation), chain[target]);
+          fc.pre(!sameBytes(mutated, chain[target]));
+          chain[target] = mutated;
 
-        const header = headerFor(device, { x5c: chain.map((der) => base64Der(der)) });
-        const result = await send(env, await signedBy(device, header, claimsFor(device, env)));
+          const header = headerFor(device, { x5c: chain.map((der) => base64Der(der)) });
+          const result = await send(env, await signedBy(device, header, claimsFor(device, env)));
 
-        tally.add(expectTokenRefusal(result, CHAIN_REFUSAL_CODES));
-        expect(await storedState(idp, env.clientPoolId)).toEqual(baseline);
-      });
+          tally.add(expectTokenRefusal(result, CHAIN_REFUSAL_CODES));
+          expect(await storedState(idp, env.clientPoolId)).toEqual(baseline);
+        },
+      );
       await fc.assert(property, fuzzParameters(x5cRuns));
       tally.print('x5c DER');
     },
@@ -101,7 +106,11 @@ describe('fuzz: certificates', () => {
           expect(after.objects[0]).toMatch(new RegExp(`^pools/${uploadEnv.clientPoolId}/roots/${fingerprint}/[0-9a-f-]{36}\\.pem$`));
           await deleteRoot(idp, uploadEnv.clientPoolId, fingerprint);
         } else {
-          expect({ status: [400, 413].includes(response.status), error: typeof body.error, message: typeof body.message }).toEqual({ status: true, error: 'string', message: 'string' });
+          expect({ status: [400, 413].includes(response.status), error: typeof body.error, message: typeof body.message }).toEqual({
+            status: true,
+            error: 'string',
+            message: 'string',
+          });
           expect(after).toEqual(empty);
         }
       });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { base64Der, base64urlJson, signRaw, tokenRequestBody } from '../support/device-client';
-import { type EnrolledDevice, bindDevice, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../support/device-fleet';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
+import { bindDevice, type EnrolledDevice, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../support/device-fleet';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
 import { claimsFor, headerFor, signedBy } from './support/attack-kit';
-import { OutcomeTally, type StoredState, expectTokenRefusal, storedState } from './support/fuzz-harness';
+import { expectTokenRefusal, OutcomeTally, type StoredState, storedState } from './support/fuzz-harness';
 import { fuzzParameters, fuzzTimeout } from './support/fuzz-settings';
 import { type RejectionWatch, watchUnhandledRejections } from './support/rejection-watch';
 
@@ -71,11 +71,20 @@ describe('fuzz: JWT assertions', () => {
       );
       const assertion = fc.oneof(
         // Mostly three parts, each either a valid segment, a damaged one or random, so later parsing stages are reached.
-        { weight: 3, arbitrary: fc.tuple(fc.oneof(fc.constant(h), segment), fc.oneof(fc.constant(p), segment), fc.oneof(fc.constant(s), segment)).map((parts) => parts.join('.')) },
+        {
+          weight: 3,
+          arbitrary: fc
+            .tuple(fc.oneof(fc.constant(h), segment), fc.oneof(fc.constant(p), segment), fc.oneof(fc.constant(s), segment))
+            .map((parts) => parts.join('.')),
+        },
         fc.array(segment, { minLength: 0, maxLength: 6 }).map((parts) => parts.join('.')),
-        fc.tuple(fc.string({ unit: fc.constantFrom('.', '..', ' ', '\n'), maxLength: 3 }), fc.nat({ max: 2 }), fc.string({ unit: fc.constantFrom('.', ' ', '%'), maxLength: 3 })).map(
-          ([prefix, drop, suffix]) => prefix + [h, p, s].filter((_, i) => i !== drop).join('.') + suffix,
-        ),
+        fc
+          .tuple(
+            fc.string({ unit: fc.constantFrom('.', '..', ' ', '\n'), maxLength: 3 }),
+            fc.nat({ max: 2 }),
+            fc.string({ unit: fc.constantFrom('.', ' ', '%'), maxLength: 3 }),
+          )
+          .map(([prefix, drop, suffix]) => prefix + [h, p, s].filter((_, i) => i !== drop).join('.') + suffix),
       );
       const tally = new OutcomeTally();
       await fc.assert(
@@ -97,7 +106,12 @@ describe('fuzz: JWT assertions', () => {
       // Times are generated as offsets and resolved when the run sends its request: a property runs for many seconds.
       const offset = (seconds: number) => ({ [OFFSET]: seconds });
       const anyJson = fc.jsonValue({ maxDepth: 2 });
-      const change = <T>(value: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrary: fc.constant({ kind: 'keep' as const }) }, fc.constant({ kind: 'delete' as const }), value.map((v) => ({ kind: 'set' as const, value: v })));
+      const change = <T>(value: fc.Arbitrary<T>) =>
+        fc.oneof(
+          { weight: 5, arbitrary: fc.constant({ kind: 'keep' as const }) },
+          fc.constant({ kind: 'delete' as const }),
+          value.map((v) => ({ kind: 'set' as const, value: v })),
+        );
       const certificates = () => [devices[0].device.der, devices[1].device.der, pki.intermediate.der].map((der) => base64Der(der));
       const x5cValue = fc.oneof(
         anyJson,
@@ -168,7 +182,13 @@ function apply(base: Record<string, unknown>, changes: Record<string, Change>, n
  * changes are harmless (any `typ`; a fresh string `jti`; a past `nbf`; the
  * device's own x5c), so at least one change must break a rule.
  */
-function refusable(header: Record<string, unknown>, standardHeader: Record<string, unknown>, claims: Record<string, unknown>, standardClaims: Record<string, unknown>, now: number): boolean {
+function refusable(
+  header: Record<string, unknown>,
+  standardHeader: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  standardClaims: Record<string, unknown>,
+  now: number,
+): boolean {
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   const validJti = typeof claims.jti === 'string' && claims.jti.length > 0 && claims.jti.length <= 256;
   const harmlessNbf = claims.nbf === undefined || (typeof claims.nbf === 'number' && claims.nbf <= now + 60);

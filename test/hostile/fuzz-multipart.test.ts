@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { deleteRoot, sha256Hex } from '../support/device-fleet';
-import { type TestCertificate, makeRoot } from '../support/pki';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
+import { makeRoot, type TestCertificate } from '../support/pki';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
 import { OutcomeTally, type StoredState, storedState } from './support/fuzz-harness';
 import { fuzzParameters, fuzzTimeout } from './support/fuzz-settings';
 import { applyBytes, byteChange, render, uploadChange, validUpload } from './support/multipart-mutations';
@@ -36,7 +36,11 @@ describe('fuzz: multipart upload bodies', () => {
   afterEach(() => expect(rejections.rejections).toEqual([]));
 
   async function upload(contentType: string, body: Buffer): Promise<{ status: number; body: Record<string, unknown> }> {
-    const response = await idp.request(`/api/internal/${env.clientPoolId}/certificates`, { method: 'POST', headers: { 'Content-Type': contentType }, body: new Uint8Array(body) });
+    const response = await idp.request(`/api/internal/${env.clientPoolId}/certificates`, {
+      method: 'POST',
+      headers: { 'Content-Type': contentType },
+      body: new Uint8Array(body),
+    });
     const text = await response.text();
     try {
       return { status: response.status, body: JSON.parse(text) as Record<string, unknown> };
@@ -76,7 +80,11 @@ describe('fuzz: multipart upload bodies', () => {
         tally.add(`${result.status} ${String(result.body.error ?? 'accepted')}`);
 
         if (result.status === 200 || result.status === 201) {
-          expect({ status: result.status, fingerprint: result.body.fingerprint, printableFilename: /^[\x20-\x7e]{1,255}$/.test(String(result.body.filename)) }).toEqual({
+          expect({
+            status: result.status,
+            fingerprint: result.body.fingerprint,
+            printableFilename: /^[\x20-\x7e]{1,255}$/.test(String(result.body.filename)),
+          }).toEqual({
             status: 201,
             fingerprint,
             printableFilename: true,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { tokenRequestBody } from '../support/device-client';
-import { type EnrolledDevice, bindDevice, deviceAssertion, issueDevice, makeOrganisationPki, uploadRoot } from '../support/device-fleet';
+import { bindDevice, deviceAssertion, type EnrolledDevice, issueDevice, makeOrganisationPki, uploadRoot } from '../support/device-fleet';
 import type { TestCertificate } from '../support/pki';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
 import { fuzzParameters, fuzzTimeout } from './support/fuzz-settings';
 import { type RejectionWatch, watchUnhandledRejections } from './support/rejection-watch';
 
@@ -72,7 +72,11 @@ describe('fuzz: caller-chosen names shaped like Object.prototype members, every 
     async () => {
       const property = fc.asyncProperty(fc.constantFrom('tags', 'metadata'), entries, async (field, pairs) => {
         const before = await answerOf(await idp.request(devicePath()));
-        const response = await idp.request(devicePath(), { method: 'PATCH', body: jsonObject([[field, jsonMap(pairs)]]), headers: { 'Content-Type': 'application/json' } });
+        const response = await idp.request(devicePath(), {
+          method: 'PATCH',
+          body: jsonObject([[field, jsonMap(pairs)]]),
+          headers: { 'Content-Type': 'application/json' },
+        });
         const answer = await answerOf(response);
         const refused = pairs.some(([name]) => RESERVED_MAP_KEYS.has(name) || !MAP_KEY.test(name));
         if (refused) {
@@ -161,9 +165,17 @@ describe('fuzz: caller-chosen names shaped like Object.prototype members, every 
         const { jwt } = await deviceAssertion(device, env);
         const body = tokenRequestBody(jwt, { form });
         for (const [name, item] of pairs) body.append(name, item);
-        const response = await fetch(env.tokenEndpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+        const response = await fetch(env.tokenEndpoint, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: body.toString(),
+        });
         const answer = await answerOf(response);
-        expect({ status: answer.status, error: answer.body.error, tokenType: answer.body.token_type }).toEqual({ status: 200, error: undefined, tokenType: 'Bearer' });
+        expect({ status: answer.status, error: answer.body.error, tokenType: answer.body.token_type }).toEqual({
+          status: 200,
+          error: undefined,
+          tokenType: 'Bearer',
+        });
       });
       await fc.assert(property, fuzzParameters(RUNS));
     },

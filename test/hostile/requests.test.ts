@@ -1,8 +1,8 @@
 import { CLIENT_ASSERTION_TYPE, JWT_BEARER, tokenRequestBody } from '../support/device-client';
 import {
-  type EnrolledDevice,
   bindDevice,
   deleteRoot,
+  type EnrolledDevice,
   expectTokenError,
   issueDevice,
   makeOrganisationPki,
@@ -13,7 +13,7 @@ import {
   uploadRoot,
 } from '../support/device-fleet';
 import { claimsFor, headerFor, signedBy } from './support/attack-kit';
-import { type Attack, type RefusalRow, type TableContext, refusalTable } from './support/refusal-table';
+import { type Attack, type RefusalRow, refusalTable, type TableContext } from './support/refusal-table';
 import { deviceItem, jtiItems, provisioningOf } from './support/stored-state';
 
 /*
@@ -30,22 +30,70 @@ const withJwt = (build: (jwt: string, ctx: TableContext) => Attack) => async (d:
 const INVALID_REQUEST = { status: 400, error: 'invalid_request' } as const;
 
 const rows: RefusalRow[] = [
-  ...['password', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:saml2-bearer', JWT_BEARER.toUpperCase(), `${JWT_BEARER} `, 'client_credentials\u0000'].map(
+  ...[
+    'password',
+    'authorization_code',
+    'refresh_token',
+    'urn:ietf:params:oauth:grant-type:saml2-bearer',
+    JWT_BEARER.toUpperCase(),
+    `${JWT_BEARER} `,
+    'client_credentials\u0000',
+  ].map(
     (grantType): RefusalRow => ({
       name: `unknown grant type ${JSON.stringify(grantType)}`,
-      attack: withJwt((jwt) => ({ body: form([['grant_type', grantType], ['assertion', jwt]]) })),
+      attack: withJwt((jwt) => ({
+        body: form([
+          ['grant_type', grantType],
+          ['assertion', jwt],
+        ]),
+      })),
       status: 400,
       error: 'unsupported_grant_type',
       code: 'unsupported_grant_type',
     }),
   ),
   { name: 'grant_type missing', attack: withJwt((jwt) => ({ body: form([['assertion', jwt]]) })), ...INVALID_REQUEST, code: 'missing_parameter' },
-  { name: 'grant_type twice', attack: withJwt((jwt) => ({ body: `${tokenRequestBody(jwt)}&grant_type=password` })), ...INVALID_REQUEST, code: 'duplicate_parameter' },
-  { name: 'assertion twice', attack: withJwt((jwt) => ({ body: `${tokenRequestBody(jwt)}&assertion=${jwt}` })), ...INVALID_REQUEST, code: 'duplicate_parameter' },
-  { name: 'assertion empty', attack: () => ({ body: form([['grant_type', JWT_BEARER], ['assertion', '']]) }), ...INVALID_REQUEST, code: 'missing_parameter' },
-  { name: 'assertion only in the query string', attack: withJwt((jwt, { env }) => ({ url: `${env.tokenEndpoint}?assertion=${jwt}`, body: form([['grant_type', JWT_BEARER]]) })), ...INVALID_REQUEST, code: 'missing_parameter' },
-  { name: 'JSON body (application/json)', attack: withJwt((jwt) => ({ body: JSON.stringify({ grant_type: JWT_BEARER, assertion: jwt }), contentType: 'application/json' })), ...INVALID_REQUEST, code: 'unsupported_media_type' },
-  { name: 'JSON body labelled as a form', attack: withJwt((jwt) => ({ body: JSON.stringify({ grant_type: JWT_BEARER, assertion: jwt }) })), ...INVALID_REQUEST, code: 'missing_parameter' },
+  {
+    name: 'grant_type twice',
+    attack: withJwt((jwt) => ({ body: `${tokenRequestBody(jwt)}&grant_type=password` })),
+    ...INVALID_REQUEST,
+    code: 'duplicate_parameter',
+  },
+  {
+    name: 'assertion twice',
+    attack: withJwt((jwt) => ({ body: `${tokenRequestBody(jwt)}&assertion=${jwt}` })),
+    ...INVALID_REQUEST,
+    code: 'duplicate_parameter',
+  },
+  {
+    name: 'assertion empty',
+    attack: () => ({
+      body: form([
+        ['grant_type', JWT_BEARER],
+        ['assertion', ''],
+      ]),
+    }),
+    ...INVALID_REQUEST,
+    code: 'missing_parameter',
+  },
+  {
+    name: 'assertion only in the query string',
+    attack: withJwt((jwt, { env }) => ({ url: `${env.tokenEndpoint}?assertion=${jwt}`, body: form([['grant_type', JWT_BEARER]]) })),
+    ...INVALID_REQUEST,
+    code: 'missing_parameter',
+  },
+  {
+    name: 'JSON body (application/json)',
+    attack: withJwt((jwt) => ({ body: JSON.stringify({ grant_type: JWT_BEARER, assertion: jwt }), contentType: 'application/json' })),
+    ...INVALID_REQUEST,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'JSON body labelled as a form',
+    attack: withJwt((jwt) => ({ body: JSON.stringify({ grant_type: JWT_BEARER, assertion: jwt }) })),
+    ...INVALID_REQUEST,
+    code: 'missing_parameter',
+  },
   {
     name: 'multipart/form-data body',
     attack: withJwt((jwt) => ({
@@ -55,13 +103,63 @@ const rows: RefusalRow[] = [
     ...INVALID_REQUEST,
     code: 'unsupported_media_type',
   },
-  { name: 'form body sent as text/plain', attack: withJwt((jwt) => ({ body: tokenRequestBody(jwt), contentType: 'text/plain' })), ...INVALID_REQUEST, code: 'unsupported_media_type' },
-  { name: 'form body without Content-Type', attack: withJwt((jwt) => ({ body: new TextEncoder().encode(tokenRequestBody(jwt).toString()), contentType: null })), ...INVALID_REQUEST, code: 'unsupported_media_type' },
-  { name: 'client_credentials with a wrong client_assertion_type', attack: withJwt((jwt) => ({ body: form([['grant_type', 'client_credentials'], ['client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer'], ['client_assertion', jwt]]) })), ...INVALID_REQUEST, code: 'malformed_request' },
-  { name: 'client_credentials carrying `assertion` instead of `client_assertion`', attack: withJwt((jwt) => ({ body: form([['grant_type', 'client_credentials'], ['client_assertion_type', CLIENT_ASSERTION_TYPE], ['assertion', jwt]]) })), ...INVALID_REQUEST, code: 'missing_parameter' },
-  { name: 'unknown pool', attack: withJwt((jwt, { env }) => ({ url: env.tokenEndpoint.replace(env.clientPoolId, 'no-such-pool'), body: tokenRequestBody(jwt) })), status: 404, error: 'invalid_request', code: 'pool_not_found' },
-  { name: 'pool id with path tricks', attack: withJwt((jwt, { env }) => ({ url: env.tokenEndpoint.replace(env.clientPoolId, `${env.clientPoolId}%2F..`), body: tokenRequestBody(jwt) })), status: 404, error: 'invalid_request', code: 'pool_not_found' },
-  { name: 'scope with characters outside RFC 6749 §3.3', attack: withJwt((jwt) => ({ body: tokenRequestBody(jwt, { scope: 'device "admin"' }) })), status: 400, error: 'invalid_scope', code: 'malformed_scope' },
+  {
+    name: 'form body sent as text/plain',
+    attack: withJwt((jwt) => ({ body: tokenRequestBody(jwt), contentType: 'text/plain' })),
+    ...INVALID_REQUEST,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'form body without Content-Type',
+    attack: withJwt((jwt) => ({ body: new TextEncoder().encode(tokenRequestBody(jwt).toString()), contentType: null })),
+    ...INVALID_REQUEST,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'client_credentials with a wrong client_assertion_type',
+    attack: withJwt((jwt) => ({
+      body: form([
+        ['grant_type', 'client_credentials'],
+        ['client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer'],
+        ['client_assertion', jwt],
+      ]),
+    })),
+    ...INVALID_REQUEST,
+    code: 'malformed_request',
+  },
+  {
+    name: 'client_credentials carrying `assertion` instead of `client_assertion`',
+    attack: withJwt((jwt) => ({
+      body: form([
+        ['grant_type', 'client_credentials'],
+        ['client_assertion_type', CLIENT_ASSERTION_TYPE],
+        ['assertion', jwt],
+      ]),
+    })),
+    ...INVALID_REQUEST,
+    code: 'missing_parameter',
+  },
+  {
+    name: 'unknown pool',
+    attack: withJwt((jwt, { env }) => ({ url: env.tokenEndpoint.replace(env.clientPoolId, 'no-such-pool'), body: tokenRequestBody(jwt) })),
+    status: 404,
+    error: 'invalid_request',
+    code: 'pool_not_found',
+  },
+  {
+    name: 'pool id with path tricks',
+    attack: withJwt((jwt, { env }) => ({ url: env.tokenEndpoint.replace(env.clientPoolId, `${env.clientPoolId}%2F..`), body: tokenRequestBody(jwt) })),
+    status: 404,
+    error: 'invalid_request',
+    code: 'pool_not_found',
+  },
+  {
+    name: 'scope with characters outside RFC 6749 §3.3',
+    attack: withJwt((jwt) => ({ body: tokenRequestBody(jwt, { scope: 'device "admin"' }) })),
+    status: 400,
+    error: 'invalid_scope',
+    code: 'malformed_scope',
+  },
 ];
 
 refusalTable('hostile token requests (docs/contract.md §4.1, §4.4, §6)', rows, (context) => {
@@ -117,7 +215,12 @@ refusalTable('hostile token requests (docs/contract.md §4.1, §4.4, §6)', rows
       expect((await requestToken(foreign, otherEnv)).status).toBe(200); // valid where it belongs
 
       expectTokenError(await requestToken(foreign, env), 400, 'invalid_grant', 'untrusted_root');
-      expectTokenError(await requestToken(foreign, env, { x5c: [foreign.device.der, foreignPki.intermediate.der, foreignPki.root.der] }), 400, 'invalid_grant', 'untrusted_root');
+      expectTokenError(
+        await requestToken(foreign, env, { x5c: [foreign.device.der, foreignPki.intermediate.der, foreignPki.root.der] }),
+        400,
+        'invalid_grant',
+        'untrusted_root',
+      );
       expect(provisioningOf(await stored(foreign.deviceId))).toEqual({});
     });
 
@@ -188,7 +291,10 @@ refusalTable('hostile token requests (docs/contract.md §4.1, §4.4, §6)', rows
       await bindDevice(idp, env, device.deviceId, 'client', ['read']);
       const noDeviceScope = await requestToken(device, env);
       expectTokenError(noDeviceScope, 400, 'invalid_scope', 'device_scope_missing');
-      expect([descriptionOf(notGranted), descriptionOf(noDeviceScope)]).toEqual([expect.stringMatching(RFC6749_DESCRIPTION), expect.stringMatching(RFC6749_DESCRIPTION)]);
+      expect([descriptionOf(notGranted), descriptionOf(noDeviceScope)]).toEqual([
+        expect.stringMatching(RFC6749_DESCRIPTION),
+        expect.stringMatching(RFC6749_DESCRIPTION),
+      ]);
     });
 
     it('malformed_scope (no non-ASCII)', async () => {

@@ -7,11 +7,16 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Duration } from 'aws-cdk-lib';
 import { bundleHandler } from './support/bundle-handler';
-import { logicalIdOf, synthIdp, type SynthesizedIdp } from './support/synth-stack';
+import { logicalIdOf, type SynthesizedIdp, synthIdp } from './support/synth-stack';
 import { allows, roleStatements } from './support/template-queries';
 
 const SECRETS_WRITES = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];
-const ROTATION_ACTIONS = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];
+const ROTATION_ACTIONS = [
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecretVersionStage',
+];
 
 function rotationIds(idp: SynthesizedIdp) {
   const adminKey = idp.stack.deviceIdp.node.findChild('AdminApiKey');
@@ -73,7 +78,14 @@ describe('admin key rotation', () => {
     expect(onSecret.flatMap((s) => s.actions).sort()).toEqual(ROTATION_ACTIONS);
     const elsewhere = rotation.filter((s) => !onSecret.includes(s));
     expect(elsewhere).toEqual([{ effect: 'Allow', actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] }]);
-    for (const action of ['secretsmanager:DeleteSecret', 'secretsmanager:RotateSecret', 'secretsmanager:CreateSecret', 'kms:Decrypt', 'dynamodb:GetItem', 's3:GetObject']) {
+    for (const action of [
+      'secretsmanager:DeleteSecret',
+      'secretsmanager:RotateSecret',
+      'secretsmanager:CreateSecret',
+      'kms:Decrypt',
+      'dynamodb:GetItem',
+      's3:GetObject',
+    ]) {
       expect(allows(rotation, action)).toBe(false);
     }
     expect(rotation.every((s) => s.effect === 'Allow' && !s.actions.some((a) => a.includes('*')))).toBe(true);
@@ -100,7 +112,9 @@ describe('admin key rotation', () => {
     expect(policies.length).toBeGreaterThan(1);
     for (const [, policy] of policies) {
       const roles = JSON.stringify(policy.Properties.Roles);
-      const statements = [policy.Properties.PolicyDocument.Statement].flat().map((s: any) => ({ effect: s.Effect, actions: [s.Action].flat(), resources: [s.Resource].flat() }));
+      const statements = [policy.Properties.PolicyDocument.Statement]
+        .flat()
+        .map((s: any) => ({ effect: s.Effect, actions: [s.Action].flat(), resources: [s.Resource].flat() }));
       if (roles === JSON.stringify([{ Ref: rotationRole }])) continue;
       for (const action of [...SECRETS_WRITES, 'secretsmanager:RotateSecret', 'secretsmanager:CancelRotateSecret', 'secretsmanager:PutResourcePolicy']) {
         expect([roles, action, allows(statements, action)]).toEqual([roles, action, false]);

@@ -109,8 +109,21 @@ describe('stage', () => {
     const accessLogs = stage.Properties.AccessLogSetting.DestinationArn['Fn::GetAtt'][0];
     expect(json.Resources[accessLogs]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
     const format = JSON.parse(stage.Properties.AccessLogSetting.Format);
-    expect(Object.keys(format).sort()).toEqual(['caller', 'httpMethod', 'ip', 'protocol', 'requestId', 'requestTime', 'resourcePath', 'responseLength', 'status', 'user']);
-    expect(stage.Properties.MethodSettings).toEqual([expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false })]);
+    expect(Object.keys(format).sort()).toEqual([
+      'caller',
+      'httpMethod',
+      'ip',
+      'protocol',
+      'requestId',
+      'requestTime',
+      'resourcePath',
+      'responseLength',
+      'status',
+      'user',
+    ]);
+    expect(stage.Properties.MethodSettings).toEqual([
+      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false }),
+    ]);
     // The group API Gateway would otherwise create itself, with no expiry.
     const [executionLogs] = stage.DependsOn as string[];
     expect(json.Resources[executionLogs]).toMatchObject({
@@ -143,7 +156,9 @@ describe('stage', () => {
     const guarded = synthIdp({ webAclArn });
     const associations = Object.values(guarded.json.Resources).filter((r) => r.Type === 'AWS::WAFv2::WebACLAssociation');
     expect(associations.map((r) => r.Properties.WebACLArn)).toEqual([webAclArn]);
-    expect(JSON.stringify(associations[0].Properties.ResourceArn)).toContain(`"::/restapis/",{"Ref":"${restApiId(guarded.json)}"},"/stages/",{"Ref":"${stageIdOf(guarded.json)}"}`);
+    expect(JSON.stringify(associations[0].Properties.ResourceArn)).toContain(
+      `"::/restapis/",{"Ref":"${restApiId(guarded.json)}"},"/stages/",{"Ref":"${stageIdOf(guarded.json)}"}`,
+    );
     expect(Object.values(json.Resources).filter((r) => r.Type === 'AWS::WAFv2::WebACLAssociation')).toEqual([]);
   });
 
@@ -187,9 +202,16 @@ describe('custom domain', () => {
 
 describe('stack outputs', () => {
   it('publishes the API URL, issuer base URL, buckets, tables, signing key and admin secret ARN (docs/deploy.md lists them)', () => {
-    expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(
-      ['AccessLogBucketName', 'AdminApiKeySecretArn', 'ApiUrl', 'CertificateBucketName', 'IssuerBaseUrl', 'RuntimeTableName', 'SigningKeyArn', 'TableName'],
-    );
+    expect(Object.keys(json.Outputs ?? {}).sort()).toEqual([
+      'AccessLogBucketName',
+      'AdminApiKeySecretArn',
+      'ApiUrl',
+      'CertificateBucketName',
+      'IssuerBaseUrl',
+      'RuntimeTableName',
+      'SigningKeyArn',
+      'TableName',
+    ]);
     expect(json.Outputs!.ApiUrl.Value).toEqual(expect.objectContaining({ 'Fn::Join': expect.anything() }));
     expect(json.Outputs!.AdminApiKeySecretArn.Value).toEqual({ Ref: logicalIdOf(stack, stack.deviceIdp.adminApiKeySecret) });
     expect(JSON.stringify(json.Outputs)).not.toMatch(/resolve:secretsmanager/);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { STACK_LIKE_ENVIRONMENT, bundleHandler } from './support/bundle-handler';
+import { bundleHandler, STACK_LIKE_ENVIRONMENT } from './support/bundle-handler';
 
 /*
  * The infra tests skip bundling for speed, so this one bundles each function
@@ -17,10 +17,21 @@ const ENVIRONMENT = STACK_LIKE_ENVIRONMENT;
 
 const CASES: Array<[name: string, event: Record<string, unknown>, status: number, error: string]> = [
   ['admin', { httpMethod: 'POST', resource: '/api/internal/org', headers: {}, pathParameters: null, body: '{}' }, 401, 'missing_api_key'],
-  ['certificates', { httpMethod: 'GET', resource: '/api/internal/{clientPoolId}/certificates', headers: {}, pathParameters: { clientPoolId: 'p' } }, 401, 'missing_api_key'],
+  [
+    'certificates',
+    { httpMethod: 'GET', resource: '/api/internal/{clientPoolId}/certificates', headers: {}, pathParameters: { clientPoolId: 'p' } },
+    401,
+    'missing_api_key',
+  ],
   [
     'token',
-    { httpMethod: 'POST', resource: '/pools/{clientPoolId}/oauth2/token', headers: { 'content-type': 'application/json' }, pathParameters: { clientPoolId: 'p' }, body: '{}' },
+    {
+      httpMethod: 'POST',
+      resource: '/pools/{clientPoolId}/oauth2/token',
+      headers: { 'content-type': 'application/json' },
+      pathParameters: { clientPoolId: 'p' },
+      body: '{}',
+    },
     400,
     'invalid_request',
   ],

@@ -1,5 +1,5 @@
-import { Validations, type Stack } from 'aws-cdk-lib';
 import type { PolicyViolation } from 'aws-cdk-lib';
+import { type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeviceIdpStack, type DeviceIdpStackProps } from '../../lib/idp-stack';
 import { newApp, synthIdp } from './support/synth-stack';

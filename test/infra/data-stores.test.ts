@@ -48,14 +48,20 @@ describe('certificate bucket', () => {
     });
   });
 
-  it.each([['certificate', true], ['access-log', false]])('%s bucket denies every request made without TLS', (_name, certificates) => {
+  it.each([
+    ['certificate', true],
+    ['access-log', false],
+  ])('%s bucket denies every request made without TLS', (_name, certificates) => {
     expect(policyOf(certificates ? bucketId : logBucketId).Statement).toContainEqual(
       expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     );
   });
 
   it('sends its S3 server access logs to the access-log bucket, which only S3 log delivery for this bucket and account may write', () => {
-    expect(json.Resources[bucketId].Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logBucketId }, LogFilePrefix: 'certificate-bucket/' });
+    expect(json.Resources[bucketId].Properties.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: logBucketId },
+      LogFilePrefix: 'certificate-bucket/',
+    });
     const allows = policyOf(logBucketId).Statement.filter((s: any) => s.Effect === 'Allow');
     expect(allows).toEqual([
       {

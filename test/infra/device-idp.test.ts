@@ -1,9 +1,9 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ENV } from '../../src/config-names';
 import type { IdpFunction } from '../../lib/constructs/idp-function';
 import { DeviceIdp, type DeviceIdpProps } from '../../lib/device-idp';
+import { ENV } from '../../src/config-names';
 import { logicalIdOf, newApp, synthIdp, type TemplateJson } from './support/synth-stack';
 
 /*
@@ -38,12 +38,24 @@ const idOf = logicalIdOf.bind(null, stack);
 
 describe('DeviceIdp embedded in another app', () => {
   it('exposes the API, tables, buckets, key, secret and functions it created', () => {
-    expect(resources('AWS::DynamoDB::Table').map(([id]) => id).sort()).toEqual([idOf(idp.table), idOf(idp.runtimeTable)].sort());
-    expect(resources('AWS::S3::Bucket').map(([id]) => id).sort()).toEqual([idOf(idp.certificateBucket), idOf(idp.accessLogBucket)].sort());
+    expect(
+      resources('AWS::DynamoDB::Table')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([idOf(idp.table), idOf(idp.runtimeTable)].sort());
+    expect(
+      resources('AWS::S3::Bucket')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([idOf(idp.certificateBucket), idOf(idp.accessLogBucket)].sort());
     expect(resources('AWS::KMS::Key').map(([id]) => id)).toEqual([idOf(idp.signingKey)]);
     expect(resources('AWS::SecretsManager::Secret').map(([id]) => id)).toEqual([idOf(idp.adminApiKeySecret)]);
     const functions = [idp.adminFunction, idp.certificatesFunction, idp.tokenFunction, idp.adminKeyRotationFunction].map((f) => idOf(f.function));
-    expect(resources('AWS::Lambda::Function').map(([id]) => id).sort()).toEqual(functions.sort());
+    expect(
+      resources('AWS::Lambda::Function')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(functions.sort());
     expect(stack.resolve(idp.apiUrl)).toEqual({
       'Fn::Join': ['', ['https://', { Ref: idOf(idp.restApi) }, '.execute-api.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/', { Ref: expect.any(String) }, '/']],
     });

@@ -35,9 +35,7 @@ describe('function defaults', () => {
     const role = props(props(fn[name]).Role['Fn::GetAtt'][0]);
     const logGroup = props(fn[name]).LoggingConfig.LogGroup.Ref as string;
     expect(role.ManagedPolicyArns).toBeUndefined();
-    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
-      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
-    ]);
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }]);
     expect(role.Policies).toEqual([
       {
         PolicyName: 'WriteOwnLogs',
@@ -47,7 +45,11 @@ describe('function defaults', () => {
         },
       },
     ]);
-    expect(roleStatements(json, fn[name]).flatMap((s) => s.actions).filter((a) => a.startsWith('logs:'))).toEqual([]);
+    expect(
+      roleStatements(json, fn[name])
+        .flatMap((s) => s.actions)
+        .filter((a) => a.startsWith('logs:')),
+    ).toEqual([]);
   });
 
   it('gives the certificates function as long as API Gateway waits (29 s): a 2 MiB CRL upload writes thousands of bucket items', () => {
@@ -131,7 +133,8 @@ describe('least-privilege grants', () => {
   it('token function may sign with the shared signing key, use the tables as test/infra/table-access.test.ts details, and nothing else', () => {
     for (const action of ['kms:Sign', 'kms:GetPublicKey', 'kms:DescribeKey']) expect(allows(token, action, ids.key)).toBe(true);
     for (const action of ['dynamodb:GetItem', 'dynamodb:Query']) expect(allows(token, action, ids.table)).toBe(true);
-    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan']) expect(allows(token, action, ids.table)).toBe(false);
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'])
+      expect(allows(token, action, ids.table)).toBe(false);
     expect(actionsWithPrefix(token, 's3:')).toEqual([]);
     expect(actionsWithPrefix(token, 'secretsmanager:')).toEqual([]);
     expect([...new Set(actionsWithPrefix(token, 'kms:'))].sort()).toEqual(['kms:DescribeKey', 'kms:GetPublicKey', 'kms:Sign']);

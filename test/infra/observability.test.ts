@@ -7,7 +7,10 @@ import { roleStatements } from './support/template-queries';
  * tells the Tracer so. Responses (tokens, new API keys) are never captured.
  */
 const functionsOf = (json: TemplateJson) => Object.entries(json.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
-const xrayActions = (json: TemplateJson, id: string) => roleStatements(json, id).flatMap((s) => s.actions).filter((a) => a.startsWith('xray:'));
+const xrayActions = (json: TemplateJson, id: string) =>
+  roleStatements(json, id)
+    .flatMap((s) => s.actions)
+    .filter((a) => a.startsWith('xray:'));
 
 describe('tracing off (default)', () => {
   const { json } = synthIdp();

@@ -152,9 +152,7 @@ describe('pool signing keys: IAM by tag', () => {
     const [target] = rules[0].Properties.Targets;
     expect(target.Arn).toEqual({ 'Fn::GetAtt': [fn.admin, 'Arn'] });
     expect(JSON.parse(target.Input)).toEqual(SIGNING_KEY_SWEEP_EVENT);
-    const permissions = Object.values(json.Resources).filter(
-      (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'events.amazonaws.com',
-    );
+    const permissions = Object.values(json.Resources).filter((r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'events.amazonaws.com');
     expect(permissions.map((p) => p.Properties.FunctionName)).toEqual([{ 'Fn::GetAtt': [fn.admin, 'Arn'] }]);
   });
 });

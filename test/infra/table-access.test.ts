@@ -85,7 +85,11 @@ describe('token function: DynamoDB least privilege', () => {
 
   it('never scans either table', () => {
     for (const table of ['config', 'runtime'] as const) expect(mayCall(fn.token, 'Scan', table, 'POOL#pool-abc')).toBe(false);
-    expect(statementsOf(json, fn.token).flatMap((s) => asArray(s.Action)).filter((a) => glob(a).test('dynamodb:Scan'))).toEqual([]);
+    expect(
+      statementsOf(json, fn.token)
+        .flatMap((s) => asArray(s.Action))
+        .filter((a) => glob(a).test('dynamodb:Scan')),
+    ).toEqual([]);
   });
 
   it('writes the replay cache and provisioning state of the runtime table, and deletes nothing there', () => {
@@ -97,9 +101,7 @@ describe('token function: DynamoDB least privilege', () => {
   });
 
   it('has no grant on the tables without a LeadingKeys condition (no grantReadWriteData left behind)', () => {
-    const unconditioned = statementsOf(json, fn.token).filter(
-      (s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')) && s.Condition === undefined,
-    );
+    const unconditioned = statementsOf(json, fn.token).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')) && s.Condition === undefined);
     expect(unconditioned).toEqual([]);
   });
 });

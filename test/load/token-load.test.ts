@@ -1,8 +1,9 @@
+import { accessTokenVerifier } from '../support/access-token-verifier';
 import { type DeviceAlg, tokenRequestBody } from '../support/device-client';
 import {
-  type EnrolledDevice,
   bindDevice,
   deviceAssertion,
+  type EnrolledDevice,
   getDevice,
   issueDevice,
   makeOrganisationPki,
@@ -11,11 +12,10 @@ import {
   sha256Hex,
   uploadRoot,
 } from '../support/device-fleet';
-import type { KeyAlgorithm } from '../support/pki';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../support/test-idp';
-import { accessTokenVerifier } from '../support/access-token-verifier';
 import { formatLatency, formatMemory, memorySnapshot, processRssMiB, runWithConcurrency, summarise, tally } from '../support/load-stats';
+import type { KeyAlgorithm } from '../support/pki';
 import { report } from '../support/report';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
 
 /*
  * docs/contract.md §4, §6 under load: 1,000 token requests, 32 in flight, each with its
@@ -85,7 +85,13 @@ describe('token endpoint: 1,000 distinct assertions at concurrency 32', () => {
     report(
       'load',
       [
-        formatLatency(`token load (c=${CONCURRENCY}, ${devices.length} devices)`, summarise(run.answers.map((a) => a.latencyMs), run.wallMs)),
+        formatLatency(
+          `token load (c=${CONCURRENCY}, ${devices.length} devices)`,
+          summarise(
+            run.answers.map((a) => a.latencyMs),
+            run.wallMs,
+          ),
+        ),
         `statuses: ${tally(run.answers, (a) => a.result.status)}`,
         formatMemory('load generator (jest) before', memoryBefore),
         formatMemory('load generator (jest) after ', memoryAfter),

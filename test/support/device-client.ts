@@ -1,4 +1,4 @@
-import { constants, createPrivateKey, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, type KeyObject, randomUUID, sign } from 'node:crypto';
 
 /**
  * A device's side of RFC 7523: builds and signs JWT-bearer assertions the way

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type KeyAlgorithm, type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from './pki';
+import { type AssertionSpec, type DeviceAlg, signAssertion, type TokenRequestForm, tokenRequestBody } from './device-client';
+import { type KeyAlgorithm, makeIntermediate, makeLeaf, makeRoot, type TestCertificate } from './pki';
 import type { EnvironmentInfo, TestIdp } from './test-idp';
-import { type AssertionSpec, type DeviceAlg, type TokenRequestForm, signAssertion, tokenRequestBody } from './device-client';
 
 /**
  * The platform team's side of the token flow against a running test IDP:
@@ -59,11 +59,7 @@ function devicePath(env: EnvironmentInfo, deviceId?: string): string {
 
 /** docs/contract.md §3.2 */
 export async function bindDevice(idp: TestIdp, env: EnvironmentInfo, deviceId: string, clientAppId: string, scopes: string[]): Promise<void> {
-  await expectStatus(
-    await idp.request(`${devicePath(env, deviceId)}/app`, { method: 'POST', json: { clientAppId, scopes } }),
-    [200, 201],
-    'binding',
-  );
+  await expectStatus(await idp.request(`${devicePath(env, deviceId)}/app`, { method: 'POST', json: { clientAppId, scopes } }), [200, 201], 'binding');
 }
 
 export async function unbindDevice(idp: TestIdp, env: EnvironmentInfo, deviceId: string, clientAppId: string): Promise<void> {

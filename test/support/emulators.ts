@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTable } from '../../local/emulators/create-table';
 import { localDynamoDbClientConfig } from '../../local/emulators/dynamodb-local';
-import { S3RVER_CREDENTIALS, ensureBucket, localS3ClientConfig } from '../../local/emulators/s3-local';
+import { ensureBucket, localS3ClientConfig, S3RVER_CREDENTIALS } from '../../local/emulators/s3-local';
 import { ENV } from '../../src/config-names';
 
 /*
@@ -33,7 +33,10 @@ function endpoint(variable: 'TEST_DYNAMODB_ENDPOINT' | 'TEST_S3_ENDPOINT'): stri
 export function uniqueName(maxLength: number): string {
   const testPath = (globalThis as { expect?: typeof expect }).expect?.getState().testPath;
   const file = testPath ? basename(testPath).replace(/\.test\.[cm]?[jt]sx?$/, '') : 'device-idp';
-  const slug = file.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = file
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   return `${slug.slice(0, maxLength - 9) || 'test'}-${randomUUID().slice(0, 8)}`;
 }
 

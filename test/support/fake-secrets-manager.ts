@@ -8,8 +8,8 @@ import {
   PutSecretValueCommand,
   ResourceExistsException,
   ResourceNotFoundException,
-  UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 
 export const CURRENT = 'AWSCURRENT';
@@ -67,7 +67,8 @@ export class FakeSecretsManager {
   /** What RotateSecret does before invoking the function: an empty version named by the token, labelled AWSPENDING. */
   startRotation(token: string): void {
     const pending = this.holderOf(PENDING);
-    if (pending !== undefined && pending !== this.holderOf(CURRENT)) throw new InvalidRequestException({ message: 'a previous rotation is still in progress', $metadata: {} });
+    if (pending !== undefined && pending !== this.holderOf(CURRENT))
+      throw new InvalidRequestException({ message: 'a previous rotation is still in progress', $metadata: {} });
     if (pending !== undefined) this.versions.get(pending)!.stages.delete(PENDING);
     this.versions.set(token, { stages: new Set([PENDING]) });
   }
@@ -98,8 +99,9 @@ export class FakeSecretsManager {
     await this.beforeCommand?.(call);
     const failure = this.failures.findIndex((f) => f.command === name);
     if (failure >= 0) throw this.failures.splice(failure, 1)[0].error;
-    if (command instanceof GetRandomPasswordCommand) return { RandomPassword: (this.randomPassword ?? ((i) => randomAlphanumeric(Number(i.PasswordLength ?? 32))))(input) };
-    if (input.SecretId !== this.arn) throw notFound('Secrets Manager can\'t find the specified secret.');
+    if (command instanceof GetRandomPasswordCommand)
+      return { RandomPassword: (this.randomPassword ?? ((i) => randomAlphanumeric(Number(i.PasswordLength ?? 32))))(input) };
+    if (input.SecretId !== this.arn) throw notFound("Secrets Manager can't find the specified secret.");
     if (command instanceof DescribeSecretCommand) return { ARN: this.arn, RotationEnabled: this.rotationEnabled, VersionIdsToStages: this.labels() };
     if (command instanceof GetSecretValueCommand) return this.getSecretValue(command.input);
     if (command instanceof PutSecretValueCommand) return this.putSecretValue(command.input);
@@ -111,7 +113,7 @@ export class FakeSecretsManager {
     const id = VersionId ?? this.holderOf(VersionStage ?? CURRENT);
     const version = id === undefined ? undefined : this.versions.get(id);
     if (!version || (VersionStage && !version.stages.has(VersionStage)) || version.value === undefined) {
-      throw notFound('Secrets Manager can\'t find the specified secret value for the version or staging label.');
+      throw notFound("Secrets Manager can't find the specified secret value for the version or staging label.");
     }
     return { ARN: this.arn, VersionId: id, SecretString: version.value, VersionStages: this.stagesOf(id!) };
   }
@@ -129,10 +131,15 @@ export class FakeSecretsManager {
     return { ARN: this.arn, VersionId: id, VersionStages: this.stagesOf(id) };
   }
 
-  private updateSecretVersionStage({ VersionStage: stage, MoveToVersionId: moveTo, RemoveFromVersionId: removeFrom }: UpdateSecretVersionStageCommand['input']) {
+  private updateSecretVersionStage({
+    VersionStage: stage,
+    MoveToVersionId: moveTo,
+    RemoveFromVersionId: removeFrom,
+  }: UpdateSecretVersionStageCommand['input']) {
     if (!stage) throw new InvalidParameterException({ message: 'VersionStage required', $metadata: {} });
     const holder = this.holderOf(stage);
-    if (removeFrom !== undefined && removeFrom !== holder) throw new InvalidParameterException({ message: `${stage} is not attached to ${removeFrom}`, $metadata: {} });
+    if (removeFrom !== undefined && removeFrom !== holder)
+      throw new InvalidParameterException({ message: `${stage} is not attached to ${removeFrom}`, $metadata: {} });
     if (moveTo !== undefined) {
       if (!this.versions.has(moveTo)) throw notFound(`no version ${moveTo}`);
       if (holder !== undefined && holder !== moveTo && removeFrom !== holder) {

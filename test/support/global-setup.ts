@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import type { GlobalConfig, ProjectConfig } from 'jest';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/emulators/dynamodb-local';
-import { startS3Local, type S3Local } from '../../local/emulators/s3-local';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/emulators/dynamodb-local';
+import { type S3Local, startS3Local } from '../../local/emulators/s3-local';
 
 /** Handles shared with global-teardown.ts, which runs in this same (parent) process. */
 export interface TestEmulators {
@@ -45,10 +45,7 @@ function selectsEmulatorTests(globalConfig: GlobalConfig, projectConfig: Project
 
 async function startEmulators(): Promise<TestEmulators> {
   const s3Directory = mkdtempSync(join(tmpdir(), 'idp-test-s3-'));
-  const [dynamoDb, s3] = await Promise.allSettled([
-    startDynamoDbLocal({ inMemory: true }),
-    startS3Local({ directory: s3Directory }),
-  ]);
+  const [dynamoDb, s3] = await Promise.allSettled([startDynamoDbLocal({ inMemory: true }), startS3Local({ directory: s3Directory })]);
   if (dynamoDb.status === 'rejected' || s3.status === 'rejected') {
     await Promise.all([dynamoDb, s3].map((started) => (started.status === 'fulfilled' ? started.value.stop() : undefined)));
     throw dynamoDb.status === 'rejected' ? dynamoDb.reason : (s3 as PromiseRejectedResult).reason;

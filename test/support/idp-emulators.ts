@@ -21,10 +21,7 @@ export interface IdpEmulators {
  * its own (about 3 s), whose endpoint goes into TEST_* until `stop` so
  * test/support/emulators.ts reads the same store as the IDP.
  */
-export async function idpEmulators(
-  given: { dynamodbEndpoint?: string; s3Endpoint?: string },
-  startMissing: boolean,
-): Promise<IdpEmulators> {
+export async function idpEmulators(given: { dynamodbEndpoint?: string; s3Endpoint?: string }, startMissing: boolean): Promise<IdpEmulators> {
   let dynamodbEndpoint = given.dynamodbEndpoint ?? process.env.TEST_DYNAMODB_ENDPOINT;
   let s3Endpoint = given.s3Endpoint ?? process.env.TEST_S3_ENDPOINT;
   const stops: Array<() => Promise<void>> = [];

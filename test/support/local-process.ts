@@ -30,11 +30,7 @@ export function childEnvironment(extra: Record<string, string>, drop: readonly s
  * what `npm start` runs) in its own process group, and resolves once its
  * banner is complete: the URL it listens on and the Ctrl-C hint.
  */
-export function startLocalIdpProcess(options: {
-  env: NodeJS.ProcessEnv;
-  command?: readonly string[];
-  timeoutMs?: number;
-}): Promise<LocalIdpProcess> {
+export function startLocalIdpProcess(options: { env: NodeJS.ProcessEnv; command?: readonly string[]; timeoutMs?: number }): Promise<LocalIdpProcess> {
   const [file, ...args] = options.command ?? ['npx', 'tsx', 'local/start.ts'];
   const child = spawn(file, args, { cwd: REPO_ROOT, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -57,7 +57,8 @@ export class OpenApiRecorder {
         problems.push(`a body that is not JSON: ${observed.text.slice(0, 200)}`);
       }
       const validate = this.validator(`${route} ${observed.status}`, response.content[mediaType].schema);
-      if (body !== undefined && !validate(body)) problems.push(...(validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
+      if (body !== undefined && !validate(body))
+        problems.push(...(validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
     }
     for (const [name, header] of Object.entries(response.headers ?? {})) {
       const value = observed.headers.get(name);
@@ -69,7 +70,9 @@ export class OpenApiRecorder {
       if (!validate(value)) problems.push(`header ${name}: ${JSON.stringify(value)} ${this.ajv.errorsText(validate.errors)}`);
     }
     if (problems.length > 0) {
-      throw new Error(`${route} → ${observed.status} does not match the OpenAPI description:\n  ${problems.join('\n  ')}\n  body: ${observed.text.slice(0, 500)}`);
+      throw new Error(
+        `${route} → ${observed.status} does not match the OpenAPI description:\n  ${problems.join('\n  ')}\n  body: ${observed.text.slice(0, 500)}`,
+      );
     }
     this.produced.add(`${route} ${observed.status}`);
     return { status: observed.status, headers: observed.headers, body };

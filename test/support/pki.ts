@@ -2,28 +2,20 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { encodeName, randomSerial, toPem, validityTime } from './pki-encoding';
 import {
-  EKU,
-  EXT,
-  type KeyUsageBit,
-  type RawExtensionSpec,
   authorityKeyIdentifierValue,
   basicConstraintsValue,
-  extKeyUsageValue,
+  EKU,
+  EXT,
   extension,
+  extKeyUsageValue,
+  type KeyUsageBit,
   keyIdentifier,
   keyUsageValue,
+  type RawExtensionSpec,
   subjectKeyIdentifierValue,
   toArrayBuffer,
 } from './pki-extensions';
-import {
-  type HashAlgorithm,
-  type KeyAlgorithm,
-  type SignatureScheme,
-  defaultScheme,
-  generateKeys,
-  signBytes,
-  signatureAlgorithmIdentifier,
-} from './pki-keys';
+import { defaultScheme, generateKeys, type HashAlgorithm, type KeyAlgorithm, type SignatureScheme, signatureAlgorithmIdentifier, signBytes } from './pki-keys';
 
 export * from './pki-encoding';
 export * from './pki-extensions';

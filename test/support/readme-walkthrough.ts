@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalIdpProcess, childEnvironment, startLocalIdpProcess } from './local-process';
+import { childEnvironment, type LocalIdpProcess, startLocalIdpProcess } from './local-process';
 
 /** Debian's python3, with PyJWT and cryptography: the README's Python runs with it. */
 export const README_PYTHON = '/usr/bin/python3';

@@ -4,5 +4,10 @@
  * output and never look like the IDP's JSON logs (silenced in test/support/jest-setup.ts).
  */
 export function report(tag: string, text: string): void {
-  process.stdout.write(`${text.split('\n').map((line) => `[${tag}] ${line}`).join('\n')}\n`);
+  process.stdout.write(
+    `${text
+      .split('\n')
+      .map((line) => `[${tag}] ${line}`)
+      .join('\n')}\n`,
+  );
 }

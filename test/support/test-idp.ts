@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localDynamoDbClientConfig } from '../../local/emulators/dynamodb-local';
-import { startLocalIdp, type LocalIdp, type LocalIdpOptions } from '../../local/local-idp';
+import { type LocalIdp, type LocalIdpOptions, startLocalIdp } from '../../local/local-idp';
 import { queryPoolPrefix } from '../../src/storage/table-operations';
 import { uniqueName } from './emulators';
 import { idpEmulators } from './idp-emulators';

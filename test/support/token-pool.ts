@@ -1,5 +1,5 @@
-import { startTestIdp, type EnvironmentInfo, type TestIdp } from './test-idp';
-import { type EnrolledDevice, bindDevice, getDevice, issueDevice, makeOrganisationPki, uploadRoot } from './device-fleet';
+import { bindDevice, type EnrolledDevice, getDevice, issueDevice, makeOrganisationPki, uploadRoot } from './device-fleet';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from './test-idp';
 
 export interface TokenPool {
   readonly idp: TestIdp;

@@ -1,6 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KeyObject } from 'node:crypto';
 import { encodePemCertificate } from '../../domain/chain/pem';
 import { DeviceClientError } from '../errors';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CA_FILES, type OutputFile, certificatesPem, privateKeyPem, writeOutputs } from './ca-files';
-import { type KeyType, generateKey } from './key-types';
+import { CA_FILES, certificatesPem, type OutputFile, privateKeyPem, writeOutputs } from './ca-files';
+import { generateKey, type KeyType } from './key-types';
 import { intermediateCertificate, rootCertificate } from './profiles';
 import { attributeValue, countryCode } from './x509-name';
 
@@ -39,10 +39,22 @@ export function initCa(options: CaInitOptions): CaInitResult {
   const now = options.now ?? new Date();
   const rootKey = generateKey(keyType);
   const intermediateKey = generateKey(keyType);
-  const root = rootCertificate(rootKey, [['C', country], ['O', organization], ['CN', `${organization} Root CA`]], { now, days: options.rootDays ?? 3650 });
+  const root = rootCertificate(
+    rootKey,
+    [
+      ['C', country],
+      ['O', organization],
+      ['CN', `${organization} Root CA`],
+    ],
+    { now, days: options.rootDays ?? 3650 },
+  );
   const intermediate = intermediateCertificate(
     intermediateKey,
-    [['C', country], ['O', organization], ['CN', `${organization} Device Intermediate CA`]],
+    [
+      ['C', country],
+      ['O', organization],
+      ['CN', `${organization} Device Intermediate CA`],
+    ],
     { certificate: root, key: rootKey },
     { now, days: options.intermediateDays ?? 1825 },
   );

@@ -1,4 +1,4 @@
-import { X509Certificate, createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
 import { attributeValues } from '../../domain/chain/distinguished-name';
 import { OID } from '../../domain/chain/oids';
 import { tryParseCertificate } from '../../domain/chain/parse-certificate';
@@ -6,10 +6,10 @@ import { decodePemCertificates } from '../../domain/chain/pem';
 import { isIdentifier } from '../../domain/identifiers';
 import { DeviceClientError } from '../errors';
 import { writePkcs12 } from '../pkcs12-writer';
-import { CA_FILES, DEVICE_FILES, type OutputFile, certificatesPem, privateKeyPem, readInput, writeOutputs } from './ca-files';
-import { type KeyType, generateKey } from './key-types';
+import { CA_FILES, certificatesPem, DEVICE_FILES, type OutputFile, privateKeyPem, readInput, writeOutputs } from './ca-files';
+import { generateKey, type KeyType } from './key-types';
 import { deviceCertificate } from './profiles';
-import { type NameAttributes, attributeValue, countryCode } from './x509-name';
+import { attributeValue, countryCode, type NameAttributes } from './x509-name';
 
 export interface CaIssueOptions {
   /** The directory `initCa` wrote (intermediate-ca.crt and .key, root-ca.crt). */
@@ -56,7 +56,8 @@ export function pkcs12Passphrase(value: string): string {
 function loadIntermediate(caDir: string): { certificate: Uint8Array; key: KeyObject; root: Uint8Array; country?: string } {
   const certificate = decodePemCertificates(readInput(caDir, CA_FILES.intermediateCertificate).toString('utf8'));
   const root = decodePemCertificates(readInput(caDir, CA_FILES.rootCertificate).toString('utf8'));
-  if (!certificate.ok || !root.ok) throw new DeviceClientError('ca_files_unreadable', `${CA_FILES.intermediateCertificate} or ${CA_FILES.rootCertificate} holds no PEM certificate`);
+  if (!certificate.ok || !root.ok)
+    throw new DeviceClientError('ca_files_unreadable', `${CA_FILES.intermediateCertificate} or ${CA_FILES.rootCertificate} holds no PEM certificate`);
   let key: KeyObject;
   try {
     key = createPrivateKey(readInput(caDir, CA_FILES.intermediateKey));
@@ -96,8 +97,18 @@ export function issueDevice(options: CaIssueOptions): CaIssueResult {
   const country = countryCode(options.country ?? ca.country ?? 'US');
   const subject: NameAttributes =
     shape === 'recipe'
-      ? [['C', country], ['ST', 'State'], ['L', 'City'], ['O', businessUnit], ['CN', deviceId]]
-      : [['C', country], ['O', businessUnit], ['CN', deviceId]];
+      ? [
+          ['C', country],
+          ['ST', 'State'],
+          ['L', 'City'],
+          ['O', businessUnit],
+          ['CN', deviceId],
+        ]
+      : [
+          ['C', country],
+          ['O', businessUnit],
+          ['CN', deviceId],
+        ];
   const key = generateKey(options.keyType ?? 'rsa-2048');
   const device = deviceCertificate(key, subject, { certificate: ca.certificate, key: ca.key }, { now: options.now ?? new Date(), days }, shape);
 

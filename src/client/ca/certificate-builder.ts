@@ -1,4 +1,4 @@
-import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { certificateSigner } from './key-types';
@@ -40,7 +40,10 @@ export function publicKeyInfo(key: KeyObject): pkijs.PublicKeyInfo {
  */
 export function buildCertificate(template: CertificateTemplate): Uint8Array {
   const signer = certificateSigner(template.signingKey);
-  const algorithm = new pkijs.AlgorithmIdentifier({ algorithmId: signer.algorithmOid, ...(signer.nullParameters ? { algorithmParams: new asn1js.Null() } : {}) });
+  const algorithm = new pkijs.AlgorithmIdentifier({
+    algorithmId: signer.algorithmOid,
+    ...(signer.nullParameters ? { algorithmParams: new asn1js.Null() } : {}),
+  });
   const certificate = new pkijs.Certificate();
   certificate.version = template.version === 1 ? 0 : 2;
   certificate.serialNumber = new asn1js.Integer({ valueHex: randomSerialNumber() });

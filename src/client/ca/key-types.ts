@@ -1,4 +1,4 @@
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { DeviceClientError } from '../errors';
 
 /** Keys the token endpoint accepts (docs/contract.md §4.3: RSA ≥ 2048, EC P-256/P-384). */

@@ -1,8 +1,16 @@
 import type { KeyObject } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { buildCertificate, publicKeyInfo } from './certificate-builder';
-import { authorityKeyIdentifier, basicConstraints, clientAuthExtendedKeyUsage, keyIdentifier, keyUsage, subjectKeyIdentifier, subjectKeyIdentifierOf } from './extensions';
-import { type NameAttributes, encodeName } from './x509-name';
+import {
+  authorityKeyIdentifier,
+  basicConstraints,
+  clientAuthExtendedKeyUsage,
+  keyIdentifier,
+  keyUsage,
+  subjectKeyIdentifier,
+  subjectKeyIdentifierOf,
+} from './extensions';
+import { encodeName, type NameAttributes } from './x509-name';
 
 const DAY_MS = 86_400_000;
 /** notBefore is set this far back, so a device whose clock runs a little late still sees its certificate as valid. */

@@ -15,7 +15,8 @@ export type NameAttributes = readonly (readonly [NameAttributeType, string])[];
  * anything longer; docs/contract.md §5). Returned upper-case.
  */
 export function countryCode(value: string): string {
-  if (!/^[A-Za-z]{2}$/.test(value)) throw new DeviceClientError('ca_input_invalid', `the country must be a two-letter ISO 3166 code such as US or DE, not "${value}"`);
+  if (!/^[A-Za-z]{2}$/.test(value))
+    throw new DeviceClientError('ca_input_invalid', `the country must be a two-letter ISO 3166 code such as US or DE, not "${value}"`);
   return value.toUpperCase();
 }
 

@@ -4,7 +4,7 @@ import { KEY_TYPES, parseKeyType } from '../ca/key-types';
 import { PASSPHRASE_ENV, resolvePassphrase } from '../credential-files';
 import { DeviceClientError } from '../errors';
 import type { CommandOutput } from './token-command';
-import { UsageError, callerPath, parseOptions, positiveInteger, refuseSecretArguments, required } from './usage';
+import { callerPath, parseOptions, positiveInteger, refuseSecretArguments, required, UsageError } from './usage';
 
 export const CA_INIT_USAGE = 'usage: device-idp ca init --out DIR [--organization NAME] [--country CC] [--key-type T] [--force]';
 export const CA_ISSUE_USAGE =

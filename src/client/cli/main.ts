@@ -1,7 +1,7 @@
 import { DeviceClientError, TokenEndpointError } from '../errors';
 import { describeTokenError } from '../oauth-error-messages';
 import { CA_INIT_HELP, CA_ISSUE_HELP, CA_USAGE, runCaInit, runCaIssue } from './ca-commands';
-import { type CommandOutput, TOKEN_HELP, parseTokenCommand, runTokenCommand } from './token-command';
+import { type CommandOutput, parseTokenCommand, runTokenCommand, TOKEN_HELP } from './token-command';
 import { EXIT, UsageError } from './usage';
 
 export const MAIN_HELP = `usage: device-idp <command> [options]
@@ -39,7 +39,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       return EXIT.ok;
     }
     if (command === 'ca' && (sub === undefined || sub === '--help')) return help(out, `${CA_USAGE}\n`);
-    throw new UsageError(`unknown command "${[command, sub].filter(Boolean).join(' ')}"`, 'usage: device-idp token|ca init|ca issue [options]; device-idp --help');
+    throw new UsageError(
+      `unknown command "${[command, sub].filter(Boolean).join(' ')}"`,
+      'usage: device-idp token|ca init|ca issue [options]; device-idp --help',
+    );
   } catch (error) {
     return failure(error, json, out);
   }

@@ -1,11 +1,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ALLOWED_ASSERTION_ALGS } from '../signing-algorithm';
-import { loadCredentials, PASSPHRASE_ENV, resolvePassphrase, type CredentialFiles } from '../credential-files';
+import { type CredentialFiles, loadCredentials, PASSPHRASE_ENV, resolvePassphrase } from '../credential-files';
 import { type DeviceToken, getDeviceToken } from '../device-token-client';
+import { ALLOWED_ASSERTION_ALGS } from '../signing-algorithm';
 import { FileTokenCache } from '../token-cache';
 import { TOKEN_REQUEST_FORMS, type TokenRequestForm } from '../token-endpoint';
-import { UsageError, callerPath, parseOptions, positiveInteger, refuseSecretArguments, required } from './usage';
+import { callerPath, parseOptions, positiveInteger, refuseSecretArguments, required, UsageError } from './usage';
 
 export const TOKEN_USAGE =
   'usage: device-idp token --token-endpoint URL --client-id ID (--key device.key --chain device.chain.crt | --p12 device.p12 [--passphrase-file F]) [--scope S] [--json] [--cache-dir DIR]';

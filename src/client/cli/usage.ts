@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 /** Exit statuses: sysexits' EX_USAGE is 64, but 2 is what this repository's CLIs and most Unix tools use for usage errors. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, temporarilyUnavailable: 75 } as const;

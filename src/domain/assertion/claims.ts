@@ -49,7 +49,7 @@ export function checkAssertionClaims(claims: Record<string, unknown>, expect: Cl
   if (aud === undefined) throw new DomainError('aud_missing', 'the aud claim is required');
   if (audiences === undefined) throw new DomainError('aud_invalid', 'aud must be a string or an array of strings');
   if (!audiences.some((value) => typeof value === 'string' && expect.audiences.includes(value))) {
-    throw new DomainError('aud_mismatch', 'aud must be this pool\'s token endpoint or issuer');
+    throw new DomainError('aud_mismatch', "aud must be this pool's token endpoint or issuer");
   }
 
   const exp = numericDate(claims, 'exp', 'exp_missing');

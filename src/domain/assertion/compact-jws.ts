@@ -99,6 +99,7 @@ function decodeX5cEntry(entry: unknown): Uint8Array {
   if (X5C_BASE64URL.test(compact) && /[-_]/.test(compact)) {
     throw new DomainError('x5c_base64url', 'x5c entries are standard base64 (RFC 7515 §4.1.6), not base64url: "-" and "_" are not allowed');
   }
-  if (compact.length === 0 || compact.length % 4 !== 0 || !BASE64.test(compact)) throw new DomainError('x5c_malformed', 'each x5c entry must be standard base64 DER');
+  if (compact.length === 0 || compact.length % 4 !== 0 || !BASE64.test(compact))
+    throw new DomainError('x5c_malformed', 'each x5c entry must be standard base64 DER');
   return new Uint8Array(Buffer.from(compact, 'base64'));
 }

@@ -1,4 +1,4 @@
-import { constants, verify, type KeyObject } from 'node:crypto';
+import { constants, type KeyObject, verify } from 'node:crypto';
 import { DomainError } from '../../errors';
 import type { AssertionAlg } from './compact-jws';
 

@@ -1,4 +1,4 @@
-import { Asn1Error, type Asn1Node, TAG, childrenOf, primitiveContent, rawDer, readOid, toHex } from './asn1';
+import { Asn1Error, type Asn1Node, childrenOf, primitiveContent, rawDer, readOid, TAG, toHex } from './asn1';
 import { LruCache } from './lru-cache';
 import { OID } from './oids';
 
@@ -22,13 +22,7 @@ export interface DistinguishedName {
  * RFC 5280 §4.1.2.4 DirectoryString choices: the only types compared
  * case-insensitively after normalisation (RFC 5280 §7.1, RFC 4518 in spirit).
  */
-const DIRECTORY_STRING_TAGS = new Set<number>([
-  TAG.utf8String,
-  TAG.printableString,
-  TAG.teletexString,
-  TAG.bmpString,
-  TAG.universalString,
-]);
+const DIRECTORY_STRING_TAGS = new Set<number>([TAG.utf8String, TAG.printableString, TAG.teletexString, TAG.bmpString, TAG.universalString]);
 
 const ASCII_TAGS = new Set<number>([TAG.printableString, TAG.ia5String, 18 /* Numeric */, 26 /* Visible */]);
 

@@ -2,7 +2,6 @@ import {
   Asn1Error,
   type Asn1Node,
   CONTEXT,
-  TAG,
   childrenOf,
   decodeDer,
   isTagged,
@@ -13,6 +12,7 @@ import {
   readOid,
   readSmallNonNegativeInteger,
   sequenceOf,
+  TAG,
 } from './asn1';
 import { type GeneralName, readGeneralName, readGeneralNames } from './general-names';
 import { type NameConstraints, readNameConstraints } from './name-constraints-extension';

@@ -11,41 +11,42 @@
  * Conformance runs: { chain: [peer, ...untrustedPool], anchors, intermediates: 'pool' } with a
  * ValidationPolicy built from the case (EKU, key usage, max depth, algorithms).
  */
-export { validateChain, type ChainValidationInput } from './validate-chain';
-export type { ChainValidationResult, ChainSuccess, ChainFailure } from './result';
+
+export type { DistinguishedName } from './distinguished-name';
 export { CHAIN_ERROR_CODES, type ChainErrorCode } from './error-codes';
+export { type BasicConstraints, type CertificateExtensions, KEY_USAGE_BITS, type KeyUsageName } from './extensions';
+export type { GeneralName } from './general-names';
+export type { GeneralSubtree, NameConstraints } from './name-constraints-extension';
 export {
-  devicePolicy,
-  DEVICE_EKU_POLICY,
+  CertificateParseError,
+  type ParseCertificateResult,
+  type ParsedCertificate,
+  parseCertificate,
+  tryParseCertificate,
+} from './parse-certificate';
+export { decodePemCertificates, encodePemCertificate, type PemDecodeResult } from './pem';
+export {
+  type AlgorithmPolicy,
   DEFAULT_ALGORITHM_POLICY,
   DEFAULT_PATH_BUILDING_LIMITS,
+  DEVICE_EKU_POLICY,
+  devicePolicy,
   EKU_ANY,
   EKU_CLIENT_AUTH,
   EKU_SERVER_AUTH,
-  type AlgorithmPolicy,
   type EkuPolicy,
   type PathBuildingLimits,
   type ValidationPolicy,
 } from './policy';
-export {
-  parseCertificate,
-  tryParseCertificate,
-  CertificateParseError,
-  type ParsedCertificate,
-  type ParseCertificateResult,
-} from './parse-certificate';
-export { publicKeyObject, jwsAlgorithmsFor, type JwsAlgorithm } from './public-key';
-export { decodePemCertificates, encodePemCertificate, type PemDecodeResult } from './pem';
-export { KEY_USAGE_BITS, type KeyUsageName, type CertificateExtensions, type BasicConstraints } from './extensions';
-export type { PublicKeyDescription, EcCurve } from './public-key-info';
-export { SIGNATURE_ALGORITHM_NAMES, type SignatureAlgorithmName, type SignatureAlgorithmInfo } from './signature-algorithm';
-export type { DistinguishedName } from './distinguished-name';
-export type { GeneralName } from './general-names';
-export type { GeneralSubtree, NameConstraints } from './name-constraints-extension';
 export { ANY_POLICY, type PolicyConstraints, type PolicyMapping } from './policy-extensions';
 export {
   DEFAULT_POLICY_INPUTS,
-  processCertificatePolicies,
   type PolicyProcessingInputs,
   type PolicyProcessingResult,
+  processCertificatePolicies,
 } from './policy-graph';
+export { type JwsAlgorithm, jwsAlgorithmsFor, publicKeyObject } from './public-key';
+export type { EcCurve, PublicKeyDescription } from './public-key-info';
+export type { ChainFailure, ChainSuccess, ChainValidationResult } from './result';
+export { SIGNATURE_ALGORITHM_NAMES, type SignatureAlgorithmInfo, type SignatureAlgorithmName } from './signature-algorithm';
+export { type ChainValidationInput, validateChain } from './validate-chain';

@@ -4,7 +4,6 @@ import {
   type Asn1Node,
   type BitString,
   CONTEXT,
-  TAG,
   childrenOf,
   decodeDer,
   isTagged,
@@ -14,14 +13,15 @@ import {
   readIntegerBytes,
   readSmallNonNegativeInteger,
   sequenceOf,
+  TAG,
   toHex,
 } from './asn1';
-import { type DistinguishedName, attributeValues, formatName, namesMatch, parseName } from './distinguished-name';
+import { attributeValues, type DistinguishedName, formatName, namesMatch, parseName } from './distinguished-name';
 import { type CertificateExtensions, parseExtensions } from './extensions';
 import { OID } from './oids';
 import { knownCertificate, recentlyParsed, rememberCertificate } from './parsed-certificates';
-import { type PublicKeyDescription, describePublicKey } from './public-key-info';
-import { type SignatureAlgorithmInfo, identifySignatureAlgorithm } from './signature-algorithm';
+import { describePublicKey, type PublicKeyDescription } from './public-key-info';
+import { identifySignatureAlgorithm, type SignatureAlgorithmInfo } from './signature-algorithm';
 import { parseTime } from './time';
 
 export interface ParsedCertificate {

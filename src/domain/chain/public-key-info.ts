@@ -1,4 +1,4 @@
-import { type Asn1Node, type BitString, TAG, decodeDer, isTagged, rawDer, readBitString, readIntegerBytes, readNull, readOid, sequenceOf } from './asn1';
+import { type Asn1Node, type BitString, decodeDer, isTagged, rawDer, readBitString, readIntegerBytes, readNull, readOid, sequenceOf, TAG } from './asn1';
 import { OID } from './oids';
 
 export type EcCurve = 'P-256' | 'P-384' | 'P-521';

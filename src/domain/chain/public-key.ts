@@ -1,5 +1,5 @@
-import { type JsonWebKey, type KeyObject, createPublicKey } from 'node:crypto';
-import { TAG, childrenOf, decodeDer, rawDer, readBitString, readIntegerBytes, sequenceOf } from './asn1';
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { childrenOf, decodeDer, rawDer, readBitString, readIntegerBytes, sequenceOf, TAG } from './asn1';
 import type { ParsedCertificate } from './parse-certificate';
 
 export type JwsAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';

@@ -1,4 +1,4 @@
-import { Asn1Error, type Asn1Node, CONTEXT, TAG, childrenOf, isTagged, rawDer, readIntegerBytes, readNull, readOid, sequenceOf } from './asn1';
+import { Asn1Error, type Asn1Node, CONTEXT, childrenOf, isTagged, rawDer, readIntegerBytes, readNull, readOid, sequenceOf, TAG } from './asn1';
 import { OID } from './oids';
 
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';

@@ -1,4 +1,4 @@
-import { Asn1Error, type Asn1Node, TAG, isTagged, primitiveContent } from './asn1';
+import { Asn1Error, type Asn1Node, isTagged, primitiveContent, TAG } from './asn1';
 
 /**
  * RFC 5280 §4.1.2.5: UTCTime is YYMMDDHHMMSSZ (YY >= 50 means 19YY) and

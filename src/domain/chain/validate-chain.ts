@@ -3,7 +3,7 @@ import { CERTIFICATE_PROFILE_CHECKS } from './checks/certificate-profile';
 import { runCertificateChecks } from './checks/check';
 import { checkNameChaining } from './checks/path-constraints';
 import { type ParsedCertificate, tryParseCertificate } from './parse-certificate';
-import { type ValidationPolicy, assertValidPolicy } from './policy';
+import { assertValidPolicy, type ValidationPolicy } from './policy';
 import { type ChainFailure, type ChainValidationResult, failure } from './result';
 import { SignatureCache } from './signature-cache';
 

@@ -19,11 +19,7 @@ import type { SignatureCache } from './signature-cache';
  * code, and all cheap structural checks run before any signature is verified.
  * Returns undefined when the path is valid.
  */
-export function validatePath(
-  path: readonly ParsedCertificate[],
-  policy: ValidationPolicy,
-  signatures: SignatureCache,
-): ChainFailure | undefined {
+export function validatePath(path: readonly ParsedCertificate[], policy: ValidationPolicy, signatures: SignatureCache): ChainFailure | undefined {
   return (
     runCertificateChecks(CERTIFICATE_PROFILE_CHECKS, path, policy) ??
     runCertificateChecks(ALGORITHM_POLICY_CHECKS, path, policy) ??

@@ -37,9 +37,7 @@ export function verifyCertificateSignature(subject: ParsedCertificate, issuer: P
   const keyObject = inherits ? publicKeyObjectWithParameters(issuer, inheritedDsaParameters as Uint8Array) : publicKeyObject(issuer);
   if (keyObject === undefined) return { ok: false, reason: "the issuer's public key cannot be loaded" };
   const options =
-    algorithm.scheme === 'rsa-pss'
-      ? { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: algorithm.saltLength }
-      : { key: keyObject };
+    algorithm.scheme === 'rsa-pss' ? { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: algorithm.saltLength } : { key: keyObject };
   try {
     const valid = verify(NODE_HASH[algorithm.hash], subject.tbsDer, options, subject.signatureValue.bytes);
     return valid ? { ok: true } : { ok: false, reason: 'signature does not verify' };

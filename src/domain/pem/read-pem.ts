@@ -109,8 +109,7 @@ const isSeparator = (c: number): boolean => c === 0x20 || c === 0x2d;
 /** RFC 7468 §3 W: space, tab, LF, VT, FF, CR. */
 const isWhitespace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 
-const isBase64 = (c: number): boolean =>
-  (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+const isBase64 = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
 
 /** Strict standard base64 (RFC 4648 §4) between `start` and `end`, whitespace ignored; a reason string when invalid. */
 function decodeBase64Body(text: string, start: number, end: number): Uint8Array | string {

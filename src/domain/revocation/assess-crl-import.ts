@@ -1,7 +1,7 @@
 import { CRL_CONTENT_CHECKS } from './checks/crl-content';
 import { type CrlIssuerInput, establishCrlIssuer } from './checks/crl-issuer';
-import type { CrlReason } from './crl-reasons';
 import { crlIssuerId } from './crl-issuer-id';
+import type { CrlReason } from './crl-reasons';
 import { crlRecordId, crlScopeId } from './crl-scope-id';
 import { CrlImportError } from './error-codes';
 import { parseCrl } from './parse-crl';
@@ -91,7 +91,9 @@ async function assess(input: CrlImportInput): Promise<ImportedCrl> {
     // [RFC 5280 §5.3.1](https://www.rfc-editor.org/rfc/rfc5280#section-5.3.1): removeFromCRL un-revokes; in a complete CRL it simply means "not revoked".
     entries: crl.entries
       .filter((entry) => entry.matchable && entry.reason !== 'removeFromCRL')
-      .map(({ serialNumberHex, revocationDate, reason }) => (reason === undefined ? { serialNumberHex, revocationDate } : { serialNumberHex, revocationDate, reason })),
+      .map(({ serialNumberHex, revocationDate, reason }) =>
+        reason === undefined ? { serialNumberHex, revocationDate } : { serialNumberHex, revocationDate, reason },
+      ),
     ignoredCount: crl.entries.reduce((count, entry) => (entry.matchable ? count : count + 1), 0),
   };
 }

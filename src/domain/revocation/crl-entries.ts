@@ -1,8 +1,8 @@
 import { toHex } from '../chain/asn1';
 import { serialNumberRefusal } from '../chain/checks/certificate-profile';
 import { type CrlReason, crlReasonOf } from './crl-reasons';
+import { content, DER, expectTlv, integerContent, malformed, oidText, readCriticalFlag, readTime, readTlv, type Tlv } from './der-reader';
 import { serialNumberKey } from './serial-number';
-import { DER, type Tlv, content, expectTlv, integerContent, malformed, oidText, readCriticalFlag, readTime, readTlv } from './der-reader';
 
 /** One entry of revokedCertificates, as encoded (removeFromCRL entries included). */
 export interface ParsedCrlEntry {

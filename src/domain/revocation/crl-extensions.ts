@@ -1,5 +1,5 @@
 import { Asn1Error, decodeDer, readIntegerBytes } from '../chain/asn1';
-import { type RawExtension, parseExtensions } from '../chain/extensions';
+import { parseExtensions, type RawExtension } from '../chain/extensions';
 import { OID } from '../chain/oids';
 
 /** CRL extension OIDs ([RFC 5280 §5.2](https://www.rfc-editor.org/rfc/rfc5280#section-5.2)). */

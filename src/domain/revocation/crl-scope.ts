@@ -1,4 +1,4 @@
-import { CONTEXT, TAG, childrenOf, decodeDer, isTagged } from '../chain/asn1';
+import { CONTEXT, childrenOf, decodeDer, isTagged, TAG } from '../chain/asn1';
 import { namesMatch, parseName } from '../chain/distinguished-name';
 import { OID } from '../chain/oids';
 import type { ParsedCertificate } from '../chain/parse-certificate';

@@ -1,4 +1,4 @@
-import { DerError, type Tlv, readDerTlv } from '../der/der-tlv';
+import { DerError, readDerTlv, type Tlv } from '../der/der-tlv';
 import { CrlImportError } from './error-codes';
 
 export type { Tlv } from '../der/der-tlv';

@@ -11,32 +11,33 @@
  *   const refusal = checkRevocation(result.path, view, { now, requireCrl });
  *   // refusal -> invalid_grant with refusal.code; view.crls(scopeId) = crlStatusOf(each stored CRL of the scope).
  */
+
+export { assessCrlImport, type CrlEntry, type CrlImportInput, type ImportedCrl } from './assess-crl-import';
+export { checkRevocation, type RevocationFailure, type RevocationOptions } from './check-revocation';
+export { CRL_CLOCK_SKEW_MS } from './checks/crl-content';
+export { type CrlIssuerInput, findCrlIssuer } from './checks/crl-issuer';
+export type { EntryExtension, ParsedCrlEntry } from './crl-entries';
+export type { CrlExtensions } from './crl-extensions';
+export { type CrlFreshness, isNewerCrl } from './crl-freshness';
+export { MAX_CRL_BYTES } from './crl-input';
+export { crlIssuerId, issuerSerialId } from './crl-issuer-id';
+export { CRL_REASONS, type CrlReason, isCrlReason } from './crl-reasons';
+export { crlRecordId, crlScopeId } from './crl-scope-id';
 export {
   CRL_IMPORT_ERROR_CODES,
-  REVOCATION_ERROR_CODES,
   CrlImportError,
   type CrlImportErrorCode,
+  REVOCATION_ERROR_CODES,
   type RevocationErrorCode,
 } from './error-codes';
-export { CRL_REASONS, isCrlReason, type CrlReason } from './crl-reasons';
-export { assessCrlImport, type CrlEntry, type CrlImportInput, type ImportedCrl } from './assess-crl-import';
-export { parseCrl, type ParsedCrl } from './parse-crl';
-export type { ParsedCrlEntry, EntryExtension } from './crl-entries';
-export type { CrlExtensions } from './crl-extensions';
-export { MAX_CRL_BYTES } from './crl-input';
-export { CRL_CLOCK_SKEW_MS } from './checks/crl-content';
-export { findCrlIssuer, type CrlIssuerInput } from './checks/crl-issuer';
-export { crlIssuerId, issuerSerialId } from './crl-issuer-id';
-export { crlRecordId, crlScopeId } from './crl-scope-id';
-export { revocationSubjects, subjectKey, type RevocationIdentity, type RevocationSubject } from './revocation-subjects';
+export { type ParsedCrl, parseCrl } from './parse-crl';
 export {
-  REVOCATION_MATCHES,
   certificateIdentities,
   fingerprintIdentities,
   matchesOf,
+  REVOCATION_MATCHES,
   type RevocationIdentities,
   type RevocationMatch,
 } from './revocation-identity';
-export { checkRevocation, type RevocationFailure, type RevocationOptions } from './check-revocation';
-export { crlStatusOf, revocationViewOf, type CrlStatus, type RevocationView } from './revocation-view';
-export { isNewerCrl, type CrlFreshness } from './crl-freshness';
+export { type RevocationIdentity, type RevocationSubject, revocationSubjects, subjectKey } from './revocation-subjects';
+export { type CrlStatus, crlStatusOf, type RevocationView, revocationViewOf } from './revocation-view';

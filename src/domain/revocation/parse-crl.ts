@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { Asn1Error, type BitString, decodeDer } from '../chain/asn1';
 import { type DistinguishedName, formatName, parseName } from '../chain/distinguished-name';
 import { tryParseCertificate } from '../chain/parse-certificate';
-import { type SignatureAlgorithmInfo, identifySignatureAlgorithm } from '../chain/signature-algorithm';
+import { identifySignatureAlgorithm, type SignatureAlgorithmInfo } from '../chain/signature-algorithm';
 import { type ParsedCrlEntry, parseEntries } from './crl-entries';
 import { type CrlExtensions, parseCrlExtensions } from './crl-extensions';
 import { decodeCrlInput } from './crl-input';
-import { DER, type Tlv, childrenOf, content, encoding, expectTlv, integerContent, malformed, readTime } from './der-reader';
+import { childrenOf, content, DER, encoding, expectTlv, integerContent, malformed, readTime, type Tlv } from './der-reader';
 import { CrlImportError } from './error-codes';
 
 /** A decoded CertificateList ([RFC 5280 §5.1](https://www.rfc-editor.org/rfc/rfc5280#section-5.1)); nothing about it is checked yet but its encoding. */

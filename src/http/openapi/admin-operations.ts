@@ -1,5 +1,5 @@
 import type { RouteKey } from '../routes';
-import { API_KEY_SECURITY, JSON_MEDIA_TYPE, NO_CONTENT, NO_SECURITY, adminRefusals, jsonResponse, ref, type SchemaName } from './responses';
+import { API_KEY_SECURITY, adminRefusals, JSON_MEDIA_TYPE, jsonResponse, NO_CONTENT, NO_SECURITY, ref, type SchemaName } from './responses';
 import type { OperationObject, RequestBodyObject } from './types';
 
 export type Operations<K extends RouteKey> = Record<K, OperationObject>;
@@ -52,7 +52,7 @@ export const ADMIN_OPERATIONS: Operations<AdminRoute> = {
     security: API_KEY_SECURITY,
     requestBody: jsonBody('EnvironmentInput'),
     responses: {
-      '201': jsonResponse('Created: the pool\'s issuer, token endpoint and JWKS URL.', ref('Environment')),
+      '201': jsonResponse("Created: the pool's issuer, token endpoint and JWKS URL.", ref('Environment')),
       ...adminRefusals({ 400: JSON_400, 403: ADMIN_ONLY, 404: '`org_not_found`', 409: '`env_exists`', 413: 'body over 16 KiB', 415: 'not JSON' }),
     },
   },
@@ -68,7 +68,7 @@ export const ADMIN_OPERATIONS: Operations<AdminRoute> = {
   },
   [`PATCH ${ORG}/{orgId}/env/{envId}`]: {
     operationId: 'updateEnvironment',
-    summary: 'Change an environment\'s name, description or pool settings',
+    summary: "Change an environment's name, description or pool settings",
     description: '`requireCrl` and `audiences` take effect from the very next token request.',
     tags: ['organisations'],
     security: API_KEY_SECURITY,
@@ -97,7 +97,7 @@ export const ADMIN_OPERATIONS: Operations<AdminRoute> = {
   },
   [`GET ${ORG}/{orgId}/api-keys`]: {
     operationId: 'listApiKeys',
-    summary: 'List an organisation\'s API keys',
+    summary: "List an organisation's API keys",
     tags: ['api-keys'],
     security: API_KEY_SECURITY,
     responses: {
@@ -116,13 +116,13 @@ export const ADMIN_OPERATIONS: Operations<AdminRoute> = {
       ...adminRefusals({
         400: '`malformed_key_id`, `invalid_identifier`',
         403: 'a key of another organisation',
-        404: '`api_key_not_found` (also for another organisation\'s key id), `org_not_found`',
+        404: "`api_key_not_found` (also for another organisation's key id), `org_not_found`",
       }),
     },
   },
   [`GET ${SIGNING_KEYS}`]: {
     operationId: 'listSigningKeys',
-    summary: 'List a pool\'s published signing keys',
+    summary: "List a pool's published signing keys",
     tags: ['signing-keys'],
     security: API_KEY_SECURITY,
     responses: {
@@ -132,7 +132,7 @@ export const ADMIN_OPERATIONS: Operations<AdminRoute> = {
   },
   [`POST ${SIGNING_KEYS}/rotate`]: {
     operationId: 'rotateSigningKey',
-    summary: 'Start a staged rotation of a pool\'s signing key',
+    summary: "Start a staged rotation of a pool's signing key",
     description: 'The new key is published at once and signs from `activatesAt` (now + 360 s).',
     tags: ['signing-keys'],
     security: API_KEY_SECURITY,
@@ -142,4 +142,3 @@ export const ADMIN_OPERATIONS: Operations<AdminRoute> = {
     },
   },
 };
-

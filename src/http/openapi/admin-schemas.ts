@@ -1,5 +1,5 @@
-import { DEVICE_STATUSES } from '../../domain/model';
 import { MAX_SCOPES } from '../../domain/identifiers';
+import { DEVICE_STATUSES } from '../../domain/model';
 import { IDENTIFIER_SCHEMA, ref } from './responses';
 import type { JsonSchema } from './types';
 
@@ -26,7 +26,7 @@ const scopes: JsonSchema = {
   minItems: 1,
   maxItems: MAX_SCOPES,
 };
-const status: JsonSchema = { type: 'string', enum: DEVICE_STATUSES, description: 'A disabled device\'s token requests are refused (`device_disabled`).' };
+const status: JsonSchema = { type: 'string', enum: DEVICE_STATUSES, description: "A disabled device's token requests are refused (`device_disabled`)." };
 
 const DEVICE_FIELDS: Record<string, JsonSchema> = {
   deviceId: IDENTIFIER_SCHEMA,
@@ -52,9 +52,20 @@ export const ADMIN_SCHEMAS = {
       {
         name: { type: 'string', minLength: 1, maxLength: 1024 },
         description: text,
-        requireCrl: { type: 'boolean', description: 'Every issuer on a device\'s path needs a current CRL in the pool (`crl_missing` otherwise).' },
-        audiences: { type: 'array', items: url, maxItems: 10, uniqueItems: true, description: 'Absolute https URLs a token request\'s `resource` may select as `aud`; `[]` removes them.' },
-        tokenLifetimeSeconds: { type: 'integer', minimum: 60, maximum: 86400, description: 'Lifetime of the pool\'s access tokens, in seconds; absent: the deployment\'s.' },
+        requireCrl: { type: 'boolean', description: "Every issuer on a device's path needs a current CRL in the pool (`crl_missing` otherwise)." },
+        audiences: {
+          type: 'array',
+          items: url,
+          maxItems: 10,
+          uniqueItems: true,
+          description: "Absolute https URLs a token request's `resource` may select as `aud`; `[]` removes them.",
+        },
+        tokenLifetimeSeconds: {
+          type: 'integer',
+          minimum: 60,
+          maximum: 86400,
+          description: "Lifetime of the pool's access tokens, in seconds; absent: the deployment's.",
+        },
       },
       [],
     ),
@@ -66,10 +77,10 @@ export const ADMIN_SCHEMAS = {
       envId: IDENTIFIER_SCHEMA,
       name: text,
       description: text,
-      clientPoolId: { type: 'string', description: 'The environment\'s pool: its token endpoint, roots, revocations and signing keys.' },
+      clientPoolId: { type: 'string', description: "The environment's pool: its token endpoint, roots, revocations and signing keys." },
       requireCrl: { type: 'boolean' },
       audiences: { type: 'array', items: url },
-      tokenLifetimeSeconds: { type: 'integer', minimum: 60, maximum: 86400, description: 'Present once set by PATCH: the pool\'s token lifetime in seconds.' },
+      tokenLifetimeSeconds: { type: 'integer', minimum: 60, maximum: 86400, description: "Present once set by PATCH: the pool's token lifetime in seconds." },
       issuer: url,
       tokenEndpoint: url,
       jwksUri: url,
@@ -78,7 +89,11 @@ export const ADMIN_SCHEMAS = {
     ['orgId', 'envId', 'name', 'clientPoolId', 'requireCrl', 'audiences', 'issuer', 'tokenEndpoint', 'jwksUri', 'createdAt'],
   ),
   ApiKeyCreated: object(
-    { id: { type: 'string', pattern: '^k[0-9a-f]{16}$' }, orgId: IDENTIFIER_SCHEMA, apiKey: { type: 'string', description: 'Shown this once; stored only as a SHA-256 hash.' } },
+    {
+      id: { type: 'string', pattern: '^k[0-9a-f]{16}$' },
+      orgId: IDENTIFIER_SCHEMA,
+      apiKey: { type: 'string', description: 'Shown this once; stored only as a SHA-256 hash.' },
+    },
     ['id', 'orgId', 'apiKey'],
   ),
   ApiKeyList: object(
@@ -108,15 +123,12 @@ export const ADMIN_SCHEMAS = {
           lastSeen: instant,
         },
         ['thumbprint', 'serial', 'issuer', 'notAfter', 'firstSeen', 'lastSeen'],
-        'The certificate of the device\'s last token and when it was first and last seen; absent until its first token.',
+        "The certificate of the device's last token and when it was first and last seen; absent until its first token.",
       ),
     },
     DEVICE_REQUIRED,
   ),
-  DeviceInput: object(
-    { id: IDENTIFIER_SCHEMA, name: text, description: text, metadata: DEVICE_FIELDS.metadata, tags: DEVICE_FIELDS.tags },
-    ['id'],
-  ),
+  DeviceInput: object({ id: IDENTIFIER_SCHEMA, name: text, description: text, metadata: DEVICE_FIELDS.metadata, tags: DEVICE_FIELDS.tags }, ['id']),
   DeviceChanges: { ...object({ status, name: text, description: text, metadata: DEVICE_FIELDS.metadata, tags: DEVICE_FIELDS.tags }, []), minProperties: 1 },
   DeviceList: object(
     {
@@ -146,7 +158,7 @@ export const ADMIN_SCHEMAS = {
             createdAt: instant,
             activatesAt: instant,
             retiresAt: instant,
-            shared: { const: true, description: 'The stack\'s legacy key, shared by pools not yet rotated.' },
+            shared: { const: true, description: "The stack's legacy key, shared by pools not yet rotated." },
           },
           ['kid', 'status', 'createdAt'],
         ),

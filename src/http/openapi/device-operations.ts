@@ -1,7 +1,7 @@
-import { INVENTORY_LIMIT, MAX_CURSOR_LENGTH } from '../../usecases/device-inventory';
 import { DEVICE_STATUSES } from '../../domain/model';
+import { INVENTORY_LIMIT, MAX_CURSOR_LENGTH } from '../../usecases/device-inventory';
 import { jsonBody, type Operations } from './admin-operations';
-import { API_KEY_SECURITY, NO_CONTENT, adminRefusals, jsonResponse, ref } from './responses';
+import { API_KEY_SECURITY, adminRefusals, jsonResponse, NO_CONTENT, ref } from './responses';
 
 const DEVICE = '/api/internal/org/{orgId}/env/{envId}/device';
 const OTHER_ORG = 'a key of another organisation';
@@ -30,7 +30,7 @@ export const DEVICE_OPERATIONS: Operations<DeviceRoute> = {
   },
   [`GET ${DEVICE}`]: {
     operationId: 'listDevices',
-    summary: 'Fleet inventory: one page of the environment\'s devices',
+    summary: "Fleet inventory: one page of the environment's devices",
     description:
       'Ordered by device id. Follow `nextCursor` until it is null; a page may hold fewer than `limit` devices, even none, while it is not ' +
       'null (each request reads a bounded number of records when `status` skips many). Listed records carry no provisioning state: GET the device for it.',
@@ -46,7 +46,7 @@ export const DEVICE_OPERATIONS: Operations<DeviceRoute> = {
       {
         name: 'cursor',
         in: 'query',
-        description: 'The `nextCursor` of the previous page of this environment\'s listing, unchanged.',
+        description: "The `nextCursor` of the previous page of this environment's listing, unchanged.",
         schema: { type: 'string', maxLength: MAX_CURSOR_LENGTH },
       },
       { name: 'status', in: 'query', description: 'Only devices with this status.', schema: { type: 'string', enum: DEVICE_STATUSES } },
@@ -54,7 +54,7 @@ export const DEVICE_OPERATIONS: Operations<DeviceRoute> = {
     responses: {
       '200': jsonResponse('One page.', ref('DeviceList')),
       ...adminRefusals({
-        400: '`invalid_limit`, `invalid_status`, `invalid_cursor` (altered, or from another environment\'s listing), `invalid_identifier`',
+        400: "`invalid_limit`, `invalid_status`, `invalid_cursor` (altered, or from another environment's listing), `invalid_identifier`",
         403: OTHER_ORG,
         404: NOT_FOUND,
       }),
@@ -73,7 +73,7 @@ export const DEVICE_OPERATIONS: Operations<DeviceRoute> = {
   [`PATCH ${DEVICE}/{deviceId}`]: {
     operationId: 'updateDevice',
     summary: 'Disable or re-enable a device, or change its name, description, metadata or tags',
-    description: 'A disabled device\'s very next token request is refused (`device_disabled`).',
+    description: "A disabled device's very next token request is refused (`device_disabled`).",
     tags: ['devices'],
     security: API_KEY_SECURITY,
     requestBody: jsonBody('DeviceChanges'),
@@ -101,7 +101,7 @@ export const DEVICE_OPERATIONS: Operations<DeviceRoute> = {
   },
   [`GET ${DEVICE}/{deviceId}/app`]: {
     operationId: 'listBindings',
-    summary: 'List a device\'s app bindings',
+    summary: "List a device's app bindings",
     tags: ['devices'],
     security: API_KEY_SECURITY,
     responses: {

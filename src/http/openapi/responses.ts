@@ -54,7 +54,11 @@ export function jsonResponse(description: string, schema: JsonSchema, headers?: 
 export const NO_CONTENT: ResponseObject = { description: 'Done; no body.' };
 
 const RETRY_AFTER: HeaderObject = { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } };
-const NO_STORE: HeaderObject = { description: 'RFC 6749 §5.1: token responses and their errors are never cached.', required: true, schema: { const: 'no-store' } };
+const NO_STORE: HeaderObject = {
+  description: 'RFC 6749 §5.1: token responses and their errors are never cached.',
+  required: true,
+  schema: { const: 'no-store' },
+};
 
 /** Statuses the admin API answers with `{"error", "message"}` besides 401 and 503, which every API-key route may answer. */
 export type AdminRefusalStatus = 400 | 403 | 404 | 409 | 413 | 415;
@@ -100,7 +104,12 @@ export function oauthRefusals(codes: Partial<Record<400 | 401 | 404, string>>): 
   const responses: Responses = {};
   for (const [status, detail] of Object.entries(codes) as Array<[string, string]>) {
     const headers: Record<string, HeaderObject> = { 'Cache-Control': NO_STORE };
-    if (status === '401') headers['WWW-Authenticate'] = { description: 'RFC 6749 §5.2: names the client authentication method to use.', required: true, schema: { type: 'string' } };
+    if (status === '401')
+      headers['WWW-Authenticate'] = {
+        description: 'RFC 6749 §5.2: names the client authentication method to use.',
+        required: true,
+        schema: { type: 'string' },
+      };
     responses[status] = jsonResponse(detail, ref('OAuthError'), headers);
   }
   responses['503'] = serviceUnavailable(ref('OAuthError'), '`temporarily_unavailable`', { 'Cache-Control': NO_STORE });

@@ -1,6 +1,6 @@
 import { JWKS_MAX_AGE_SECONDS } from '../../domain/signing-keys';
 import type { Operations } from './admin-operations';
-import { NO_SECURITY, NO_STORE_HEADER, jsonResponse, oauthRefusals, ref } from './responses';
+import { jsonResponse, NO_SECURITY, NO_STORE_HEADER, oauthRefusals, ref } from './responses';
 import type { HeaderObject } from './types';
 
 const POOL = '/pools/{clientPoolId}';
@@ -20,11 +20,11 @@ type TokenRoute =
 export const TOKEN_OPERATIONS: Operations<TokenRoute> = {
   [`POST ${POOL}/oauth2/token`]: {
     operationId: 'requestToken',
-    summary: 'Trade a device\'s signed JWT for an access token',
+    summary: "Trade a device's signed JWT for an access token",
     description:
       'RFC 7523: either `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer` with `assertion` (§2.1), or `grant_type=client_credentials` with ' +
-      '`client_assertion_type` and `client_assertion` (§2.2, `private_key_jwt`). The JWT carries the device\'s chain in `x5c`; the chain is validated ' +
-      'against the pool\'s roots, revocations and CRLs (RFC 5280 §6.1) and the device\'s binding is checked.',
+      "`client_assertion_type` and `client_assertion` (§2.2, `private_key_jwt`). The JWT carries the device's chain in `x5c`; the chain is validated " +
+      "against the pool's roots, revocations and CRLs (RFC 5280 §6.1) and the device's binding is checked.",
     tags: ['token'],
     security: NO_SECURITY,
     requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: ref('TokenRequest') } } },
@@ -41,14 +41,14 @@ export const TOKEN_OPERATIONS: Operations<TokenRoute> = {
   },
   [`GET ${POOL}/.well-known/jwks.json`]: {
     operationId: 'getJwks',
-    summary: 'The pool\'s public signing keys (RFC 7517)',
+    summary: "The pool's public signing keys (RFC 7517)",
     tags: ['discovery'],
     security: NO_SECURITY,
-    responses: { '200': jsonResponse('The pool\'s keys only.', ref('Jwks'), CACHEABLE), ...oauthRefusals({ 404: NO_POOL }) },
+    responses: { '200': jsonResponse("The pool's keys only.", ref('Jwks'), CACHEABLE), ...oauthRefusals({ 404: NO_POOL }) },
   },
   [`GET ${POOL}/.well-known/openid-configuration`]: {
     operationId: 'getServerMetadata',
-    summary: 'The pool\'s authorization server metadata (RFC 8414)',
+    summary: "The pool's authorization server metadata (RFC 8414)",
     tags: ['discovery'],
     security: NO_SECURITY,
     responses: { '200': jsonResponse('The metadata.', ref('ServerMetadata'), CACHEABLE), ...oauthRefusals({ 404: NO_POOL }) },
@@ -56,7 +56,7 @@ export const TOKEN_OPERATIONS: Operations<TokenRoute> = {
   [`GET /.well-known/oauth-authorization-server${POOL}`]: {
     operationId: 'getServerMetadataRfc8414',
     summary: 'The same metadata at the RFC 8414 §3 location',
-    description: 'That location only when the API\'s base URL has no path (a custom domain, or locally).',
+    description: "That location only when the API's base URL has no path (a custom domain, or locally).",
     tags: ['discovery'],
     security: NO_SECURITY,
     responses: { '200': jsonResponse('The metadata.', ref('ServerMetadata'), CACHEABLE), ...oauthRefusals({ 404: NO_POOL }) },

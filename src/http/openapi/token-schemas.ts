@@ -24,9 +24,18 @@ export const TOKEN_SCHEMAS = {
     {
       error: {
         type: 'string',
-        enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'invalid_scope', 'invalid_target', 'unsupported_grant_type', 'temporarily_unavailable', 'server_error'],
+        enum: [
+          'invalid_request',
+          'invalid_client',
+          'invalid_grant',
+          'invalid_scope',
+          'invalid_target',
+          'unsupported_grant_type',
+          'temporarily_unavailable',
+          'server_error',
+        ],
       },
-      error_description: { type: 'string', pattern: ERROR_DESCRIPTION, description: 'Starts with the rule\'s code, e.g. `certificate_revoked: …`.' },
+      error_description: { type: 'string', pattern: ERROR_DESCRIPTION, description: "Starts with the rule's code, e.g. `certificate_revoked: …`." },
     },
     ['error', 'error_description'],
     'RFC 6749 §5.2 error response.',
@@ -34,18 +43,18 @@ export const TOKEN_SCHEMAS = {
   TokenRequest: object(
     {
       grant_type: { type: 'string', enum: SUPPORTED_GRANT_TYPES },
-      assertion: { type: 'string', description: 'RFC 7523 §2.1: the device\'s signed JWT (with `urn:ietf:params:oauth:grant-type:jwt-bearer`).' },
+      assertion: { type: 'string', description: "RFC 7523 §2.1: the device's signed JWT (with `urn:ietf:params:oauth:grant-type:jwt-bearer`)." },
       client_assertion_type: { const: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' },
       client_assertion: { type: 'string', description: 'RFC 7523 §2.2: the same JWT as client authentication (with `client_credentials`).' },
-      client_id: { type: 'string', maxLength: 256, description: 'When sent, equal to the assertion\'s `iss`.' },
-      scope: { type: 'string', description: 'RFC 6749 §3.3: a subset of the binding\'s scopes; default all of them.' },
-      resource: { type: 'string', format: 'uri', description: 'RFC 8707: one of the pool\'s audiences, which becomes the token\'s `aud`.' },
+      client_id: { type: 'string', maxLength: 256, description: "When sent, equal to the assertion's `iss`." },
+      scope: { type: 'string', description: "RFC 6749 §3.3: a subset of the binding's scopes; default all of them." },
+      resource: { type: 'string', format: 'uri', description: "RFC 8707: one of the pool's audiences, which becomes the token's `aud`." },
     },
     ['grant_type'],
   ),
   TokenResponse: object(
     {
-      access_token: { type: 'string', description: 'An RFC 9068 JWT signed by the pool\'s KMS key.' },
+      access_token: { type: 'string', description: "An RFC 9068 JWT signed by the pool's KMS key." },
       token_type: { const: 'Bearer' },
       expires_in: { type: 'integer', minimum: 1, description: 'Seconds.' },
       scope: text,
@@ -57,7 +66,7 @@ export const TOKEN_SCHEMAS = {
     {
       keys: {
         type: 'array',
-        description: 'The pool\'s published keys only (RFC 7517 §5).',
+        description: "The pool's published keys only (RFC 7517 §5).",
         items: object(
           {
             kty: { type: 'string', enum: ['EC', 'RSA'] },

@@ -1,5 +1,5 @@
 import type { Operations } from './admin-operations';
-import { API_KEY_SECURITY, JSON_MEDIA_TYPE, NO_CONTENT, adminRefusals, jsonResponse, ref, type SchemaName } from './responses';
+import { API_KEY_SECURITY, adminRefusals, JSON_MEDIA_TYPE, jsonResponse, NO_CONTENT, ref, type SchemaName } from './responses';
 import type { RequestBodyObject } from './types';
 
 const POOL = '/api/internal/{clientPoolId}';
@@ -37,7 +37,7 @@ export const TRUST_OPERATIONS: Operations<TrustRoute> = {
   },
   [`GET ${POOL}/certificates`]: {
     operationId: 'listRoots',
-    summary: 'List the pool\'s roots',
+    summary: "List the pool's roots",
     tags: ['trust'],
     security: API_KEY_SECURITY,
     responses: { '200': jsonResponse('The roots.', ref('RootList')), ...adminRefusals({ 403: ADMIN_ONLY, 404: NO_POOL }) },
@@ -74,7 +74,7 @@ export const TRUST_OPERATIONS: Operations<TrustRoute> = {
   },
   [`GET ${POOL}/revocations`]: {
     operationId: 'listRevocations',
-    summary: 'List the pool\'s revocations',
+    summary: "List the pool's revocations",
     tags: ['revocation'],
     security: API_KEY_SECURITY,
     responses: { '200': jsonResponse('The revocations.', ref('RevocationList')), ...adminRefusals({ 403: ADMIN_ONLY, 404: NO_POOL }) },
@@ -91,8 +91,8 @@ export const TRUST_OPERATIONS: Operations<TrustRoute> = {
   },
   [`POST ${POOL}/crls`]: {
     operationId: 'uploadCrl',
-    summary: 'Upload a CA\'s CRL',
-    description: 'Must verify with its issuer\'s key, chain to a root of the pool and be newer than the stored one of that issuer.',
+    summary: "Upload a CA's CRL",
+    description: "Must verify with its issuer's key, chain to a root of the pool and be newer than the stored one of that issuer.",
     tags: ['revocation'],
     security: API_KEY_SECURITY,
     requestBody: multipart('CrlUpload', 'As `curl -F crl=@crl.pem [-F issuer=@intermediate-ca.crt]` sends it.'),
@@ -108,7 +108,7 @@ export const TRUST_OPERATIONS: Operations<TrustRoute> = {
   },
   [`GET ${POOL}/crls`]: {
     operationId: 'listCrls',
-    summary: 'List the pool\'s current CRLs',
+    summary: "List the pool's current CRLs",
     tags: ['revocation'],
     security: API_KEY_SECURITY,
     responses: { '200': jsonResponse('One current CRL per issuer.', ref('CrlList')), ...adminRefusals({ 403: ADMIN_ONLY, 404: NO_POOL }) },

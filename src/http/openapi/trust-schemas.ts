@@ -8,7 +8,7 @@ function object(properties: Record<string, JsonSchema>, required: readonly strin
 
 const text: JsonSchema = { type: 'string' };
 const instant: JsonSchema = { type: 'string', format: 'date-time' };
-const fingerprint: JsonSchema = { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'Lowercase hex SHA-256 of the certificate\'s DER.' };
+const fingerprint: JsonSchema = { type: 'string', pattern: '^[0-9a-f]{64}$', description: "Lowercase hex SHA-256 of the certificate's DER." };
 const file = (description: string): JsonSchema => ({ type: 'string', contentMediaType: 'application/octet-stream', description });
 
 const CRL_FIELDS: Record<string, JsonSchema> = {
@@ -61,7 +61,11 @@ export const TRUST_SCHEMAS = {
       {
         fingerprint,
         certificate: { type: 'string', description: 'One PEM certificate: also matches its issuer and serial, and for a CA its subject and key.' },
-        reason: { type: 'string', enum: CRL_REASONS.filter((reason) => reason !== 'removeFromCRL'), description: 'RFC 5280 §5.3.1 CRLReason; default unspecified.' },
+        reason: {
+          type: 'string',
+          enum: CRL_REASONS.filter((reason) => reason !== 'removeFromCRL'),
+          description: 'RFC 5280 §5.3.1 CRLReason; default unspecified.',
+        },
       },
       [],
     ),
@@ -84,22 +88,25 @@ export const TRUST_SCHEMAS = {
   CrlUpload: object(
     {
       crl: file('A complete CRL, PEM or DER, at most 2 MiB.'),
-      issuer: file('PEM certificate of the CRL\'s issuer when it is an intermediate, optionally followed by its chain up to a root of the pool.'),
+      issuer: file("PEM certificate of the CRL's issuer when it is an intermediate, optionally followed by its chain up to a root of the pool."),
     },
     ['crl'],
   ),
   CrlImported: object(
-    { ...CRL_FIELDS, ignoredCount: { type: 'integer', minimum: 1, description: 'Entries no certificate can match (serials out of RFC 5280 bounds), not stored.' } },
+    {
+      ...CRL_FIELDS,
+      ignoredCount: { type: 'integer', minimum: 1, description: 'Entries no certificate can match (serials out of RFC 5280 bounds), not stored.' },
+    },
     CRL_REQUIRED,
   ),
   CrlList: object(
     {
       crls: {
         type: 'array',
-        items: object({ ...CRL_FIELDS, stale: { type: 'boolean', description: 'Past its nextUpdate: its issuer\'s certificates are refused (`crl_expired`).' } }, [
-          ...CRL_REQUIRED,
-          'stale',
-        ]),
+        items: object(
+          { ...CRL_FIELDS, stale: { type: 'boolean', description: "Past its nextUpdate: its issuer's certificates are refused (`crl_expired`)." } },
+          [...CRL_REQUIRED, 'stale'],
+        ),
       },
     },
     ['crls'],

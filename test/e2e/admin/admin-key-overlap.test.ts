@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type TestIdp, startTestIdp } from '../../support/test-idp';
+import { startTestIdp, type TestIdp } from '../../support/test-idp';
 import { allItems, certificatesPath, errorOf } from './support';
 
 /*

@@ -1,9 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type EnrolledDevice, bindDevice, expectTokenError, issueDevice, requestToken, sha256Hex } from '../../support/device-fleet';
+import { bindDevice, type EnrolledDevice, expectTokenError, issueDevice, requestToken, sha256Hex } from '../../support/device-fleet';
 import { malleateEcdsaSignature } from '../../support/ecdsa-malleability';
 import { testDocumentClient } from '../../support/emulators';
-import { type TestCertificate, adoptCertificate, makeIntermediate, makeRoot } from '../../support/pki';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
+import { adoptCertificate, makeIntermediate, makeRoot, type TestCertificate } from '../../support/pki';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 import { bucketKeys, certificatesPath, storedRoots, uploadFile } from './support';
 
 /*
@@ -129,7 +129,9 @@ describe('trust anchors by subject and key at upload and delete (docs/contract.m
       }),
     );
     expect((await upload(env, reencoded)).status).toBe(201);
-    expect((await storedRoots(idp.tableName, env.clientPoolId)).map((record) => record.fingerprint).sort()).toEqual([legacyFingerprint, sha256Hex(reencoded.der)].sort());
+    expect((await storedRoots(idp.tableName, env.clientPoolId)).map((record) => record.fingerprint).sort()).toEqual(
+      [legacyFingerprint, sha256Hex(reencoded.der)].sort(),
+    );
 
     const intermediate = await makeIntermediate(root, { cn: 'Legacy Device CA', o: 'Anchor', basicConstraints: { ca: true, pathLen: 0 } });
     const device = await boundDevice(env, root, intermediate);

@@ -1,5 +1,5 @@
 import { type OpensslRecipe, runOpensslRecipe } from '../../support/pki-openssl';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 import { allItems, certificatesPath, errorOf, pemFingerprint, storedCertificateState, uploadFile } from './support';
 
 /*
@@ -88,7 +88,11 @@ describe('API key authentication and authorisation', () => {
       await expectError(idp.request(devices(theirs), { ...key, method: 'POST', json: { id: 'planted' } }), 403, 'forbidden');
       await expectError(idp.request(`${devices(theirs)}/their-device`, key), 403, 'forbidden');
       await expectError(idp.request(`${devices(theirs)}/their-device/app`, key), 403, 'forbidden');
-      await expectError(idp.request(`${devices(theirs)}/their-device/app`, { ...key, method: 'POST', json: { clientAppId: 'c', scopes: ['device'] } }), 403, 'forbidden');
+      await expectError(
+        idp.request(`${devices(theirs)}/their-device/app`, { ...key, method: 'POST', json: { clientAppId: 'c', scopes: ['device'] } }),
+        403,
+        'forbidden',
+      );
       await expectError(idp.request(`${devices(theirs)}/their-device/app/c`, { ...key, method: 'DELETE' }), 403, 'forbidden');
       await expectError(idp.request(`${devices(theirs)}/their-device`, { ...key, method: 'DELETE' }), 403, 'forbidden');
       const theirItems = (await allItems(idp.tableName)).filter((item) => item.pk === `POOL#${theirs.clientPoolId}` && item.sk !== 'POOL');
@@ -108,8 +112,12 @@ describe('API key authentication and authorisation', () => {
       expect((await idp.request(devices(mine), { ...key, method: 'POST', json: { id: 'till-1', tags: { business_unit_id: 'BU' } } })).status).toBe(201);
       expect((await idp.request(`${devices(mine)}/till-1`, key)).status).toBe(200);
       expect((await idp.request(`${devices(mine)}/till-1/app`, { ...key, method: 'POST', json: { clientAppId: 'pos', scopes: ['device'] } })).status).toBe(201);
-      expect((await idp.request(`${devices(mine)}/till-1/app`, { ...key, method: 'POST', json: { clientAppId: 'pos', scopes: ['device', 'x'] } })).status).toBe(200);
-      expect(await (await idp.request(`${devices(mine)}/till-1/app`, key)).json()).toMatchObject({ bindings: [{ clientAppId: 'pos', scopes: ['device', 'x'] }] });
+      expect((await idp.request(`${devices(mine)}/till-1/app`, { ...key, method: 'POST', json: { clientAppId: 'pos', scopes: ['device', 'x'] } })).status).toBe(
+        200,
+      );
+      expect(await (await idp.request(`${devices(mine)}/till-1/app`, key)).json()).toMatchObject({
+        bindings: [{ clientAppId: 'pos', scopes: ['device', 'x'] }],
+      });
       expect((await idp.request(`${devices(mine)}/till-1/app/pos`, { ...key, method: 'DELETE' })).status).toBe(204);
       expect((await idp.request(`${devices(mine)}/till-1`, { ...key, method: 'DELETE' })).status).toBe(204);
       expect((await idp.request(`${devices(mine)}/till-1`, key)).status).toBe(404);

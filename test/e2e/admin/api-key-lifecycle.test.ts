@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { generateApiKey } from '../../../src/domain/api-key-format';
 import { testDocumentClient } from '../../support/emulators';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 import { allItems, errorOf } from './support';
 
 /*
@@ -27,7 +27,11 @@ describe('org API key lifecycle: list, revoke, lastUsedAt', () => {
     return (await response.json()) as { apiKeys: Array<{ id: string; orgId: string; createdAt: string; lastUsedAt?: string }> };
   };
   const revoke = (orgId: string, keyId: string, apiKey?: string) => idp.request(`${keysPath(orgId)}/${keyId}`, { method: 'DELETE', apiKey });
-  const keyItems = async (keyId: string) => (await allItems(idp.tableName)).filter((item) => item.keyId === keyId).map((item) => `${item.pk} ${item.sk}`).sort();
+  const keyItems = async (keyId: string) =>
+    (await allItems(idp.tableName))
+      .filter((item) => item.keyId === keyId)
+      .map((item) => `${item.pk} ${item.sk}`)
+      .sort();
 
   beforeAll(async () => {
     idp = await startTestIdp();
@@ -110,12 +114,14 @@ describe('org API key lifecycle: list, revoke, lastUsedAt', () => {
     expect((await idp.request(keysPath('org-b'), { apiKey: keyB.apiKey })).status).toBe(200);
   });
 
-  it.each([['not a key id', 'nope'], ['upper-case hex', 'K0123456789ABCDEF'], ['too short', 'k0123'], ['the whole API key', 'idpk.k0123456789abcdef.x']])(
-    'answers 400 malformed_key_id for %s',
-    async (_name, keyId) => {
-      await expectError(revoke('org-a', encodeURIComponent(keyId)), 400, 'malformed_key_id');
-    },
-  );
+  it.each([
+    ['not a key id', 'nope'],
+    ['upper-case hex', 'K0123456789ABCDEF'],
+    ['too short', 'k0123'],
+    ['the whole API key', 'idpk.k0123456789abcdef.x'],
+  ])('answers 400 malformed_key_id for %s', async (_name, keyId) => {
+    await expectError(revoke('org-a', encodeURIComponent(keyId)), 400, 'malformed_key_id');
+  });
 
   it('shows lastUsedAt once a key is used, refreshed at most every 5 minutes', async () => {
     const used = await createKey('org-a');

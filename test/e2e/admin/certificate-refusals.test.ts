@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRoot } from '../../support/pki';
 import { type OpensslRecipe, openssl, runOpensslRecipe } from '../../support/pki-openssl';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
-import { type FormPart, certificatesPath, curlUpload, errorOf, storedCertificateState, uploadFile, uploadParts } from './support';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
+import { certificatesPath, curlUpload, errorOf, type FormPart, storedCertificateState, uploadFile, uploadParts } from './support';
 
 /*
  * docs/contract.md §3.1: every refused upload says which rule failed, with its status,
@@ -18,7 +18,27 @@ describe('refused root CA uploads (docs/contract.md §3.1)', () => {
   const opensslRoot = (name: string, keyBits: number, digest: string) => {
     openssl(['genrsa', '-out', `${name}.key`, String(keyBits)], recipe.dir);
     const subject = `/C=US/O=Organization/CN=${name}`;
-    openssl(['req', '-new', '-x509', `-${digest}`, '-days', '30', '-key', `${name}.key`, '-out', `${name}.crt`, '-subj', subject, '-extensions', 'v3_ca', '-config', './openssl.conf'], recipe.dir);
+    openssl(
+      [
+        'req',
+        '-new',
+        '-x509',
+        `-${digest}`,
+        '-days',
+        '30',
+        '-key',
+        `${name}.key`,
+        '-out',
+        `${name}.crt`,
+        '-subj',
+        subject,
+        '-extensions',
+        'v3_ca',
+        '-config',
+        './openssl.conf',
+      ],
+      recipe.dir,
+    );
     return file(`${name}.crt`);
   };
 
@@ -44,18 +64,33 @@ describe('refused root CA uploads (docs/contract.md §3.1)', () => {
       ['a certificate signing request', 400, 'csr_not_allowed', () => file('intermediate-ca.csr')],
       ['DER bytes', 400, 'pem_required', () => file('root-ca.der')],
       ['text that is not PEM', 400, 'pem_required', () => 'hello, I am a certificate'],
-      ['a PEM certificate block without its END line (text around a block is ignored: see certificate-upload.test.ts)', 400, 'pem_required', () => recipe.rootPem.replace('-----END CERTIFICATE-----', '')],
+      [
+        'a PEM certificate block without its END line (text around a block is ignored: see certificate-upload.test.ts)',
+        400,
+        'pem_required',
+        () => recipe.rootPem.replace('-----END CERTIFICATE-----', ''),
+      ],
       ['a PEM block whose body is not base64', 400, 'pem_required', () => '-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n'],
       ['PEM around bytes that are not a certificate', 400, 'malformed_certificate', () => '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'],
       ['several certificates in one file (the recipe ca-chain.crt)', 400, 'single_certificate_required', () => file('ca-chain.crt')],
       ['a non-CA certificate (the recipe device.crt)', 400, 'not_a_ca_certificate', () => file('device.crt')],
       ['a CA that is not self-signed (the recipe intermediate)', 400, 'not_self_signed', () => file('intermediate-ca.crt')],
-      ['an expired root', 400, 'certificate_expired', async () => (await makeRoot({ notBefore: new Date('2001-01-01Z'), notAfter: new Date('2002-01-01Z') })).pem],
+      [
+        'an expired root',
+        400,
+        'certificate_expired',
+        async () => (await makeRoot({ notBefore: new Date('2001-01-01Z'), notAfter: new Date('2002-01-01Z') })).pem,
+      ],
       ['a root not yet valid', 400, 'certificate_not_yet_valid', async () => (await makeRoot({ notBefore: new Date('2090-01-01Z') })).pem],
       ['a root with an RSA-1024 key', 400, 'weak_key', () => opensslRoot('weak-root', 1024, 'sha256')],
       ['a SHA-1-signed root', 400, 'weak_signature_algorithm', () => opensslRoot('sha1-root', 2048, 'sha1')],
       ['a root on the P-521 curve (docs/contract.md §3.1 allows P-256/P-384)', 400, 'weak_key', async () => (await makeRoot({ keyAlgorithm: 'EC-P521' })).pem],
-      ['a root whose keyUsage lacks keyCertSign', 400, 'missing_key_cert_sign', async () => (await makeRoot({ keyUsage: ['digitalSignature', 'cRLSign'] })).pem],
+      [
+        'a root whose keyUsage lacks keyCertSign',
+        400,
+        'missing_key_cert_sign',
+        async () => (await makeRoot({ keyUsage: ['digitalSignature', 'cRLSign'] })).pem,
+      ],
       [
         'a root with an unknown critical extension',
         400,
@@ -77,7 +112,11 @@ describe('refused root CA uploads (docs/contract.md §3.1)', () => {
 
   describe('form shape', () => {
     it('refuses a form without a "certificate" part with 400 missing_certificate_field', async () => {
-      await refuses(await uploadParts(idp, env.clientPoolId, [{ field: 'file', content: recipe.rootPem, filename: 'root-ca.crt' }]), 400, 'missing_certificate_field');
+      await refuses(
+        await uploadParts(idp, env.clientPoolId, [{ field: 'file', content: recipe.rootPem, filename: 'root-ca.crt' }]),
+        400,
+        'missing_certificate_field',
+      );
     });
 
     it('refuses "certificate" sent as a plain field instead of a file with 400 missing_certificate_field', async () => {
@@ -109,7 +148,11 @@ describe('refused root CA uploads (docs/contract.md §3.1)', () => {
     });
 
     it('refuses a raw PEM body (text/plain) with 400 multipart_required', async () => {
-      const response = await idp.request(certificatesPath(env.clientPoolId), { method: 'POST', body: recipe.rootPem, headers: { 'Content-Type': 'text/plain' } });
+      const response = await idp.request(certificatesPath(env.clientPoolId), {
+        method: 'POST',
+        body: recipe.rootPem,
+        headers: { 'Content-Type': 'text/plain' },
+      });
       await refuses(response, 400, 'multipart_required');
     });
 
@@ -121,7 +164,11 @@ describe('refused root CA uploads (docs/contract.md §3.1)', () => {
     });
 
     it('refuses multipart/form-data without a boundary with 400 malformed_multipart', async () => {
-      const response = await idp.request(certificatesPath(env.clientPoolId), { method: 'POST', body: recipe.rootPem, headers: { 'Content-Type': 'multipart/form-data' } });
+      const response = await idp.request(certificatesPath(env.clientPoolId), {
+        method: 'POST',
+        body: recipe.rootPem,
+        headers: { 'Content-Type': 'multipart/form-data' },
+      });
       await refuses(response, 400, 'malformed_multipart');
     });
   });
@@ -129,7 +176,9 @@ describe('refused root CA uploads (docs/contract.md §3.1)', () => {
   it('still accepts the good root after all of that (the refusals were about the input, not the pool)', async () => {
     const response = await uploadFile(idp, env.clientPoolId, recipe.rootPem);
     expect(response.status).toBe(201);
-    const remove = await idp.request(`${certificatesPath(env.clientPoolId)}/${((await response.json()) as { fingerprint: string }).fingerprint}`, { method: 'DELETE' });
+    const remove = await idp.request(`${certificatesPath(env.clientPoolId)}/${((await response.json()) as { fingerprint: string }).fingerprint}`, {
+      method: 'DELETE',
+    });
     expect(remove.status).toBe(204);
   });
 });

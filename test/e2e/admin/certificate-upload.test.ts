@@ -6,7 +6,7 @@ import { parseCertificate } from '../../../src/domain/chain';
 import { anchorIdentity } from '../../../src/domain/chain/anchor-identity';
 import { testS3Client } from '../../support/emulators';
 import { type OpensslRecipe, openssl, runOpensslRecipe } from '../../support/pki-openssl';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 import { bucketKeys, certificatesPath, curlUpload, errorOf, pemFingerprint, storedRoots, uploadFile } from './support';
 
 /*
@@ -55,7 +55,12 @@ describe('root CA upload, list and delete (docs/contract.md §3.1)', () => {
     const roots = await storedRoots(idp.tableName, env.clientPoolId);
     expect(roots).toHaveLength(1);
     // One record per trust anchor, keyed by its subject and key (RFC 5280 §6.1.1 (d)), answering to the fingerprint uploaded.
-    expect(roots[0]).toMatchObject({ sk: `ROOT#${anchorIdentity(parseCertificate(recipe.root))}`, fingerprint, fingerprints: [fingerprint], filename: 'root-ca.crt' });
+    expect(roots[0]).toMatchObject({
+      sk: `ROOT#${anchorIdentity(parseCertificate(recipe.root))}`,
+      fingerprint,
+      fingerprints: [fingerprint],
+      filename: 'root-ca.crt',
+    });
     expect(Buffer.from(String(roots[0].der), 'base64').equals(Buffer.from(recipe.root))).toBe(true);
     const key = String(roots[0].objectKey);
     expect(key).toMatch(new RegExp(`^pools/${env.clientPoolId}/roots/${fingerprint}/[0-9a-f-]{36}\\.pem$`));
@@ -160,10 +165,16 @@ describe('root CA upload, list and delete (docs/contract.md §3.1)', () => {
         return openssl(['pkcs12', '-in', 'root-ca.p12', '-nokeys', '-passin', 'pass:changeit'], recipe.dir);
       },
     ],
-    ['saved by Notepad (UTF-8 byte-order mark, CRLF line ends, trailing spaces)', 'root-ca-notepad.crt', () => `\ufeff${recipe.rootPem.replace(/\n/g, '  \r\n')}`],
+    [
+      'saved by Notepad (UTF-8 byte-order mark, CRLF line ends, trailing spaces)',
+      'root-ca-notepad.crt',
+      () => `\ufeff${recipe.rootPem.replace(/\n/g, '  \r\n')}`,
+    ],
   ])('accepts a root %s, uploaded with curl: 201, its fingerprint, the canonical PEM stored', async (_name, filename, make) => {
     const content = make();
-    expect(content).toMatch(filename === 'root-export.pem' ? /^Bag Attributes\n[\s\S]*subject=[\s\S]*-----BEGIN CERTIFICATE-----/ : /^\ufeff-----BEGIN CERTIFICATE-----  \r\n/);
+    expect(content).toMatch(
+      filename === 'root-export.pem' ? /^Bag Attributes\n[\s\S]*subject=[\s\S]*-----BEGIN CERTIFICATE-----/ : /^\ufeff-----BEGIN CERTIFICATE----- {2}\r\n/,
+    );
     writeFileSync(join(recipe.dir, filename), content);
     const pool = await idp.createEnvironment();
     const { status, body } = await curlUpload(`${idp.baseUrl}${certificatesPath(pool.clientPoolId)}`, idp.adminApiKey, filename, recipe.dir);

@@ -5,9 +5,9 @@ import { crlIssuerId, crlRecordId, crlScopeId } from '../../../src/domain/revoca
 import { crlAttribute } from '../../../src/storage/crl-items';
 import { type OpensslCa, opensslCa } from '../../support/openssl-ca';
 import { type OpensslRecipe, openssl, runOpensslRecipe } from '../../support/pki-openssl';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
-import { errorOf, uploadFile } from './support';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 import { crlsPath, curlCrl, orgApiKey, poolItems, revocationState, trustEpoch, uploadCrl, uploadCrlParts } from './revocation-support';
+import { errorOf, uploadFile } from './support';
 
 const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -63,7 +63,7 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
       expect(await list()).toEqual([]);
     });
 
-    it('accepts the intermediate\'s CRL listing the revoked device, sent with the README curl command and its issuer: 201 and the exact body', async () => {
+    it("accepts the intermediate's CRL listing the revoked device, sent with the README curl command and its issuer: 201 and the exact body", async () => {
       intermediateCa.revoke(recipe.devicePem, 'keyCompromise');
       firstIntermediateCrl = intermediateCa.gencrl();
       writeFileSync(join(recipe.dir, 'crl.pem'), firstIntermediateCrl);
@@ -91,7 +91,7 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
       expect(buckets[0].entries).toEqual({ [parseCertificate(recipe.device).serialNumberHex]: { d: expect.stringMatching(/Z$/), r: 'keyCompromise' } });
     });
 
-    it('accepts the root\'s CRL listing the revoked intermediate, as DER without an issuer part (the root is a pool anchor)', async () => {
+    it("accepts the root's CRL listing the revoked intermediate, as DER without an issuer part (the root is a pool anchor)", async () => {
       rootCa.revoke(recipe.intermediatePem, 'cACompromise');
       const response = await uploadCrl(idp, env.clientPoolId, rootCa.gencrl({ der: true }));
       expect(response.status).toBe(201);
@@ -110,7 +110,7 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
       }
     });
 
-    it('replaces the intermediate\'s CRL with a newer one (cRLNumber 4097), and the old buckets are gone', async () => {
+    it("replaces the intermediate's CRL with a newer one (cRLNumber 4097), and the old buckets are gone", async () => {
       const old = await storedCrl('intermediate');
       const response = await uploadCrl(idp, env.clientPoolId, intermediateCa.gencrl(), recipe.intermediatePem);
       expect(response.status).toBe(201);
@@ -139,7 +139,13 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
       ]);
       expect(response.status).toBe(201);
       const body = await response.json();
-      expect(body).toEqual({ id: ids().intermediate, issuer: expect.any(String), thisUpdate: expect.any(String), nextUpdate: expect.any(String), revokedCount: 1 });
+      expect(body).toEqual({
+        id: ids().intermediate,
+        issuer: expect.any(String),
+        thisUpdate: expect.any(String),
+        nextUpdate: expect.any(String),
+        revokedCount: 1,
+      });
       expect((await list()).find((c) => c.id === ids().intermediate)).not.toHaveProperty('crlNumber');
     });
 
@@ -209,7 +215,26 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
 
     it("refuses another pool's CA's CRL: a root unknown here, a root of the same name and another key, an intermediate not chaining here", async () => {
       openssl(['genrsa', '-out', 'stranger.key', '2048'], other.dir);
-      openssl(['req', '-new', '-x509', '-days', '30', '-key', 'stranger.key', '-out', 'stranger.crt', '-subj', '/C=US/O=Elsewhere/CN=Stranger Root CA', '-extensions', 'v3_ca', '-config', './openssl.conf'], other.dir);
+      openssl(
+        [
+          'req',
+          '-new',
+          '-x509',
+          '-days',
+          '30',
+          '-key',
+          'stranger.key',
+          '-out',
+          'stranger.crt',
+          '-subj',
+          '/C=US/O=Elsewhere/CN=Stranger Root CA',
+          '-extensions',
+          'v3_ca',
+          '-config',
+          './openssl.conf',
+        ],
+        other.dir,
+      );
       const stranger = opensslCa(other.dir, readFileSync(join(other.dir, 'stranger.crt')).toString(), readFileSync(join(other.dir, 'stranger.key')).toString());
       await refuses(post(stranger.gencrl()), 400, 'crl_issuer_unknown');
       const otherRoot = opensslCa(other.dir, other.rootPem, readFileSync(join(other.dir, 'root-ca.key')).toString());
@@ -219,9 +244,28 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
       await refuses(post(otherIntermediate.gencrl(), `${other.intermediatePem}${other.rootPem}`), 400, 'crl_issuer_untrusted');
     });
 
-    it('refuses a CRL signed by the wrong key (an impostor CA with the intermediate\'s name) with 400 crl_bad_signature', async () => {
+    it("refuses a CRL signed by the wrong key (an impostor CA with the intermediate's name) with 400 crl_bad_signature", async () => {
       openssl(['genrsa', '-out', 'impostor.key', '2048'], recipe.dir);
-      openssl(['req', '-new', '-x509', '-days', '30', '-key', 'impostor.key', '-out', 'impostor.crt', '-subj', '/C=US/ST=State/L=City/O=Organization/CN=Device Intermediate CA', '-extensions', 'v3_ca', '-config', './openssl.conf'], recipe.dir);
+      openssl(
+        [
+          'req',
+          '-new',
+          '-x509',
+          '-days',
+          '30',
+          '-key',
+          'impostor.key',
+          '-out',
+          'impostor.crt',
+          '-subj',
+          '/C=US/ST=State/L=City/O=Organization/CN=Device Intermediate CA',
+          '-extensions',
+          'v3_ca',
+          '-config',
+          './openssl.conf',
+        ],
+        recipe.dir,
+      );
       const impostor = opensslCa(recipe.dir, file('impostor.crt').toString(), file('impostor.key').toString());
       await refuses(post(impostor.gencrl(), recipe.intermediatePem), 400, 'crl_bad_signature');
     });

@@ -2,8 +2,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { openApiDocument } from '../../../src/http/openapi/document';
 import { keys } from '../../../src/storage/keys';
 import { testDocumentClient } from '../../support/emulators';
-import { OpenApiRecorder, type CheckedResponse } from '../../support/openapi-recorder';
-import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/test-idp';
+import { type CheckedResponse, OpenApiRecorder } from '../../support/openapi-recorder';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 import { orgApiKey } from './revocation-support';
 
 /*
@@ -65,7 +65,15 @@ describe('fleet inventory (GET .../device)', () => {
     await testDocumentClient().send(
       new PutCommand({
         TableName: idp.tableName,
-        Item: { ...keys.device(env.clientPoolId, 'd-07'), type: 'device', deviceId: 'd-07', orgId: env.orgId, envId: env.envId, preRegistered: true, createdAt: new Date().toISOString() },
+        Item: {
+          ...keys.device(env.clientPoolId, 'd-07'),
+          type: 'device',
+          deviceId: 'd-07',
+          orgId: env.orgId,
+          envId: env.envId,
+          preRegistered: true,
+          createdAt: new Date().toISOString(),
+        },
       }),
     );
     await register(other, 'o-01');
@@ -75,12 +83,22 @@ describe('fleet inventory (GET .../device)', () => {
   it('pages 7 devices 3 at a time, in device-id order, bindings never listed', async () => {
     expect(await walk(env, 'limit=3')).toEqual([['d-01', 'd-02', 'd-03'], ['d-04', 'd-05', 'd-06'], ['d-07']]);
     const first = await page(env, 'limit=3');
-    expect(first.devices[0]).toEqual({ deviceId: 'd-01', orgId: env.orgId, envId: env.envId, preRegistered: true, status: 'active', createdAt: expect.any(String) });
+    expect(first.devices[0]).toEqual({
+      deviceId: 'd-01',
+      orgId: env.orgId,
+      envId: env.envId,
+      preRegistered: true,
+      status: 'active',
+      createdAt: expect.any(String),
+    });
     expect(first.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 
   it('filters by status while still filling pages up to limit', async () => {
-    expect(await walk(env, 'limit=3&status=active')).toEqual([['d-01', 'd-02', 'd-03'], ['d-05', 'd-06', 'd-07']]);
+    expect(await walk(env, 'limit=3&status=active')).toEqual([
+      ['d-01', 'd-02', 'd-03'],
+      ['d-05', 'd-06', 'd-07'],
+    ]);
     expect(await walk(env, 'limit=3&status=disabled')).toEqual([['d-04']]);
     const disabled = await page(env, 'status=disabled');
     expect(disabled.devices.map((device) => [device.deviceId, device.status])).toEqual([['d-04', 'disabled']]);
@@ -100,7 +118,8 @@ describe('fleet inventory (GET .../device)', () => {
   });
 
   it('refuses an unknown status with 400 invalid_status', async () => {
-    for (const status of ['enabled', 'ACTIVE', '', 'active&status=disabled']) expect(await refusal(list(env, `status=${status}`))).toEqual([400, 'invalid_status']);
+    for (const status of ['enabled', 'ACTIVE', '', 'active&status=disabled'])
+      expect(await refusal(list(env, `status=${status}`))).toEqual([400, 'invalid_status']);
   });
 
   it('refuses altered cursors and cursors of another environment with 400 invalid_cursor', async () => {
@@ -154,6 +173,9 @@ describe('fleet inventory (GET .../device)', () => {
 
   it('no longer lists a device from the moment its DELETE answered', async () => {
     expect((await idp.request(devicePath(env, 'd-02'), { method: 'DELETE' })).status).toBe(204);
-    expect(await walk(env, 'limit=3')).toEqual([['d-01', 'd-03', 'd-04'], ['d-05', 'd-06', 'd-07']]);
+    expect(await walk(env, 'limit=3')).toEqual([
+      ['d-01', 'd-03', 'd-04'],
+      ['d-05', 'd-06', 'd-07'],
+    ]);
   });
 });

@@ -33,7 +33,11 @@ describe('device lifecycle', () => {
     expect(disabled.body).not.toHaveProperty('generation');
 
     const refused = await requestToken(device, pool.env);
-    expect({ status: refused.status, error: refused.body.error, code: codeOf(refused.body) }).toEqual({ status: 400, error: 'invalid_grant', code: 'device_disabled' });
+    expect({ status: refused.status, error: refused.body.error, code: codeOf(refused.body) }).toEqual({
+      status: 400,
+      error: 'invalid_grant',
+      code: 'device_disabled',
+    });
     const stored = (await (await pool.idp.request(devicePath(device.deviceId))).json()) as Record<string, unknown>;
     expect(stored.provisioning).toEqual(before.provisioning);
 
@@ -53,7 +57,14 @@ describe('device lifecycle', () => {
   it('changes name, description, metadata and tags', async () => {
     const device = await pool.boundDevice({ businessUnit: 'Stores North' });
     const updated = await patch(devicePath(device.deviceId), { name: 'Till 4', description: 'front desk', metadata: { model: 'T4' }, tags: { site: 'A' } });
-    expect({ status: updated.status, name: updated.body.name, description: updated.body.description, metadata: updated.body.metadata, tags: updated.body.tags, status2: updated.body.status }).toEqual({
+    expect({
+      status: updated.status,
+      name: updated.body.name,
+      description: updated.body.description,
+      metadata: updated.body.metadata,
+      tags: updated.body.tags,
+      status2: updated.body.status,
+    }).toEqual({
       status: 200,
       name: 'Till 4',
       description: 'front desk',
@@ -77,30 +88,43 @@ describe('device lifecycle', () => {
     expect(await (await pool.idp.request(devicePath(device.deviceId))).json()).toEqual(before);
   });
 
-  it.each(['__proto__', 'constructor', 'prototype'])('refuses a tags or metadata key named %s with 400 invalid_field, never a 5xx, storing nothing', async (name) => {
-    const device = await pool.boundDevice();
-    const before = await (await pool.idp.request(devicePath(device.deviceId))).json();
-    for (const field of ['tags', 'metadata']) {
-      // Raw JSON: an object literal would set the prototype instead of a key.
-      const response = await pool.idp.request(devicePath(device.deviceId), {
-        method: 'PATCH',
-        body: `{"${field}": {"${name}": "x", "site": "A"}}`,
-        headers: { 'Content-Type': 'application/json' },
-      });
-      expect({ status: response.status, error: ((await response.json()) as { error: string }).error }).toEqual({ status: 400, error: 'invalid_field' });
-    }
-    expect(await (await pool.idp.request(devicePath(device.deviceId))).json()).toEqual(before);
-  });
+  it.each(['__proto__', 'constructor', 'prototype'])(
+    'refuses a tags or metadata key named %s with 400 invalid_field, never a 5xx, storing nothing',
+    async (name) => {
+      const device = await pool.boundDevice();
+      const before = await (await pool.idp.request(devicePath(device.deviceId))).json();
+      for (const field of ['tags', 'metadata']) {
+        // Raw JSON: an object literal would set the prototype instead of a key.
+        const response = await pool.idp.request(devicePath(device.deviceId), {
+          method: 'PATCH',
+          body: `{"${field}": {"${name}": "x", "site": "A"}}`,
+          headers: { 'Content-Type': 'application/json' },
+        });
+        expect({ status: response.status, error: ((await response.json()) as { error: string }).error }).toEqual({ status: 400, error: 'invalid_field' });
+      }
+      expect(await (await pool.idp.request(devicePath(device.deviceId))).json()).toEqual(before);
+    },
+  );
 
-  it('refuses malformed JSON (400 invalid_json), an unknown device (404), a missing key (401) and another org\'s key (403)', async () => {
+  it("refuses malformed JSON (400 invalid_json), an unknown device (404), a missing key (401) and another org's key (403)", async () => {
     const device = await pool.boundDevice();
-    const malformed = await pool.idp.request(devicePath(device.deviceId), { method: 'PATCH', body: '{"status":', headers: { 'Content-Type': 'application/json' } });
+    const malformed = await pool.idp.request(devicePath(device.deviceId), {
+      method: 'PATCH',
+      body: '{"status":',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect({ status: malformed.status, error: ((await malformed.json()) as { error: string }).error }).toEqual({ status: 400, error: 'invalid_json' });
     expect(await patch(devicePath('no-such-device'), { status: 'disabled' })).toMatchObject({ status: 404, body: { error: 'device_not_found' } });
     expect((await patch(devicePath(device.deviceId), { status: 'disabled' }, null as unknown as string)).status).toBe(401);
     const other = await pool.idp.createEnvironment();
-    expect(await patch(devicePath(device.deviceId), { status: 'disabled' }, await orgKey(other.orgId))).toMatchObject({ status: 403, body: { error: 'forbidden' } });
-    expect(await patch(devicePath(device.deviceId), { status: 'disabled' }, await orgKey(pool.env.orgId))).toMatchObject({ status: 200, body: { status: 'disabled' } });
+    expect(await patch(devicePath(device.deviceId), { status: 'disabled' }, await orgKey(other.orgId))).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden' },
+    });
+    expect(await patch(devicePath(device.deviceId), { status: 'disabled' }, await orgKey(pool.env.orgId))).toMatchObject({
+      status: 200,
+      body: { status: 'disabled' },
+    });
   });
 
   it('deleting is final: 404 everywhere, the token refused, and a new registration starts without the old history', async () => {
@@ -125,10 +149,18 @@ describe('device lifecycle', () => {
     it('on: a device whose issuers have no CRL is refused with crl_missing from the very next request; off: accepted again', async () => {
       const device = await pool.boundDevice();
       const on = await patch(envPath(), { requireCrl: true });
-      expect({ status: on.status, requireCrl: on.body.requireCrl, clientPoolId: on.body.clientPoolId }).toEqual({ status: 200, requireCrl: true, clientPoolId: pool.env.clientPoolId });
+      expect({ status: on.status, requireCrl: on.body.requireCrl, clientPoolId: on.body.clientPoolId }).toEqual({
+        status: 200,
+        requireCrl: true,
+        clientPoolId: pool.env.clientPoolId,
+      });
       expect((await (await pool.idp.request(envPath())).json()) as Record<string, unknown>).toMatchObject({ requireCrl: true });
       const refused = await requestToken(device, pool.env);
-      expect({ status: refused.status, error: refused.body.error, code: codeOf(refused.body) }).toEqual({ status: 400, error: 'invalid_grant', code: 'crl_missing' });
+      expect({ status: refused.status, error: refused.body.error, code: codeOf(refused.body) }).toEqual({
+        status: 400,
+        error: 'invalid_grant',
+        code: 'crl_missing',
+      });
       expect((await patch(envPath(), { requireCrl: false })).body).toMatchObject({ requireCrl: false });
       expect((await requestToken(device, pool.env)).status).toBe(200);
     });

@@ -1,4 +1,4 @@
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 import { allItems, errorOf } from './support';
 
 /*
@@ -104,7 +104,11 @@ describe('device app bindings (docs/contract.md §3.2)', () => {
     });
 
     it('refuses malformed JSON with 400 invalid_json', async () => {
-      const response = await idp.request(`${device('unbound-device')}/app`, { method: 'POST', body: '{"clientAppId":', headers: { 'Content-Type': 'application/json' } });
+      const response = await idp.request(`${device('unbound-device')}/app`, {
+        method: 'POST',
+        body: '{"clientAppId":',
+        headers: { 'Content-Type': 'application/json' },
+      });
       expect(await errorOf(response)).toEqual({ status: 400, error: 'invalid_json' });
       expect(await itemsOf('unbound-device')).toEqual([]);
     });
@@ -138,9 +142,7 @@ describe('device app bindings (docs/contract.md §3.2)', () => {
       expect(first.status).toBe(204);
       const again = await idp.request(`${device('device-id-or-asset-id')}/app/telemetry`, { method: 'DELETE' });
       expect(await errorOf(again)).toEqual({ status: 404, error: 'binding_not_found' });
-      expect((await itemsOf('device-id-or-asset-id')).map((item) => item.sk)).toEqual(
-        expect.not.arrayContaining(['BINDING#device-id-or-asset-id#telemetry']),
-      );
+      expect((await itemsOf('device-id-or-asset-id')).map((item) => item.sk)).toEqual(expect.not.arrayContaining(['BINDING#device-id-or-asset-id#telemetry']));
     });
 
     it('answers 404 device_not_found for bindings of an unknown device', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type TestIdp, startTestIdp } from '../../support/test-idp';
+import { startTestIdp, type TestIdp } from '../../support/test-idp';
 import { allItems, errorOf } from './support';
 
 /* docs/contract.md §2/§3: organisations → environments (one pool each) → API keys and pre-registered devices. */
@@ -147,12 +147,26 @@ describe('organisations, environments, API keys and devices', () => {
     const devices = '/api/internal/org/acme/env/prod/device';
 
     it('pre-registers a device with name, description, metadata and tags: 201, readable back', async () => {
-      const input = { id: 'till-042', name: 'Till 42', description: 'front desk', metadata: { model: 'T-800', 'site.code': 'LDN-1' }, tags: { business_unit_id: 'BU-7' } };
+      const input = {
+        id: 'till-042',
+        name: 'Till 42',
+        description: 'front desk',
+        metadata: { model: 'T-800', 'site.code': 'LDN-1' },
+        tags: { business_unit_id: 'BU-7' },
+      };
       const response = await post(devices, input);
       expect(response.status).toBe(201);
       const expected = {
-        deviceId: 'till-042', orgId: 'acme', envId: 'prod', name: 'Till 42', description: 'front desk',
-        metadata: input.metadata, tags: input.tags, preRegistered: true, status: 'active', createdAt: expect.any(String),
+        deviceId: 'till-042',
+        orgId: 'acme',
+        envId: 'prod',
+        name: 'Till 42',
+        description: 'front desk',
+        metadata: input.metadata,
+        tags: input.tags,
+        preRegistered: true,
+        status: 'active',
+        createdAt: expect.any(String),
       };
       expect(await response.json()).toEqual(expected);
       const read = await idp.request(`${devices}/till-042`);

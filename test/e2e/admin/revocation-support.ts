@@ -33,8 +33,24 @@ export function uploadCrl(idp: TestIdp, clientPoolId: string, crl: string | Uint
 }
 
 /** The README's command: `curl -X POST … -F "crl=@crl.pem" [-F "issuer=@intermediate-ca.crt"]`, run in `cwd`. */
-export async function curlCrl(idp: TestIdp, clientPoolId: string, cwd: string, files: { crl: string; issuer?: string }): Promise<{ status: number; body: Record<string, unknown> }> {
-  const args = ['-s', '-w', '%{http_code}', '-X', 'POST', `${idp.baseUrl}${crlsPath(clientPoolId)}`, '-H', `X-API-Key: ${idp.adminApiKey}`, '-F', `crl=@${files.crl}`];
+export async function curlCrl(
+  idp: TestIdp,
+  clientPoolId: string,
+  cwd: string,
+  files: { crl: string; issuer?: string },
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const args = [
+    '-s',
+    '-w',
+    '%{http_code}',
+    '-X',
+    'POST',
+    `${idp.baseUrl}${crlsPath(clientPoolId)}`,
+    '-H',
+    `X-API-Key: ${idp.adminApiKey}`,
+    '-F',
+    `crl=@${files.crl}`,
+  ];
   if (files.issuer !== undefined) args.push('-F', `issuer=@${files.issuer}`);
   const { stdout } = await run('curl', args, { cwd });
   return { status: Number(stdout.slice(-3)), body: JSON.parse(stdout.slice(0, -3)) as Record<string, unknown> };
@@ -61,7 +77,9 @@ export async function poolItems(tableName: string, clientPoolId: string, prefix:
 }
 
 export async function trustEpoch(tableName: string, clientPoolId: string): Promise<number> {
-  const result = await testDocumentClient().send(new GetCommand({ TableName: tableName, Key: { pk: `POOL#${clientPoolId}`, sk: 'POOL' }, ConsistentRead: true }));
+  const result = await testDocumentClient().send(
+    new GetCommand({ TableName: tableName, Key: { pk: `POOL#${clientPoolId}`, sk: 'POOL' }, ConsistentRead: true }),
+  );
   return Number(result.Item?.trustEpoch ?? 0);
 }
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { parseCertificate } from '../../../src/domain/chain';
 import { crlIssuerId, issuerSerialId } from '../../../src/domain/revocation';
 import { type OpensslRecipe, openssl, runOpensslRecipe } from '../../support/pki-openssl';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
-import { errorOf, pemFingerprint, uploadFile } from './support';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 import { orgApiKey, poolItems, revocationIdentityItems, revocationState, revocationsPath, revoke, trustEpoch } from './revocation-support';
+import { errorOf, pemFingerprint, uploadFile } from './support';
 
 /*
  * docs/contract.md §3.4 individual revocations over HTTP: revoke by fingerprint or by
@@ -82,7 +82,9 @@ describe('certificate revocations (docs/contract.md §3.4)', () => {
       expect(device.subjectDn).toContain('CN=device-id-or-asset-id');
       expect(device.issuerDn).toContain('CN=Device Intermediate CA');
       // A device is not a CA: its key is not revoked (a renewal with the same key is another certificate).
-      expect(await revocationIdentityItems(idp.tableName, env.clientPoolId)).toEqual([[`REVOKEDSERIAL#${issuerSerialId(device)}`, [pemFingerprint(recipe.devicePem)]]]);
+      expect(await revocationIdentityItems(idp.tableName, env.clientPoolId)).toEqual([
+        [`REVOKEDSERIAL#${issuerSerialId(device)}`, [pemFingerprint(recipe.devicePem)]],
+      ]);
     });
 
     it('answers 200 with the stored record for the same certificate again, by PEM or by its fingerprint', async () => {
@@ -200,8 +202,16 @@ describe('certificate revocations (docs/contract.md §3.4)', () => {
       ['a certificate that is not a string', 'invalid_field', JSON.stringify({ certificate: { pem: 'x' } })],
       ['an empty certificate', 'invalid_field', JSON.stringify({ certificate: '  ' })],
       ['a certificate that is not PEM', 'pem_required', JSON.stringify({ certificate: 'MIIB...' })],
-      ['a PEM block whose body is not base64', 'pem_required', JSON.stringify({ certificate: '-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n' })],
-      ['PEM around bytes that are not a certificate', 'malformed_certificate', JSON.stringify({ certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' })],
+      [
+        'a PEM block whose body is not base64',
+        'pem_required',
+        JSON.stringify({ certificate: '-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n' }),
+      ],
+      [
+        'PEM around bytes that are not a certificate',
+        'malformed_certificate',
+        JSON.stringify({ certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' }),
+      ],
     ])('refuses %s with 400 %s', async (_name, error, body) => {
       await refuses(post(body), 400, error);
     });
@@ -226,7 +236,23 @@ describe('certificate revocations (docs/contract.md §3.4)', () => {
 
     it('refuses a re-issue of the root (same subject and key, other validity) with 400 cannot_revoke_root', async () => {
       openssl(
-        ['req', '-new', '-x509', '-days', '30', '-key', 'root-ca.key', '-out', 'root-reissued.crt', '-subj', '/C=US/ST=State/L=City/O=Organization/CN=Root CA', '-extensions', 'v3_ca', '-config', './openssl.conf'],
+        [
+          'req',
+          '-new',
+          '-x509',
+          '-days',
+          '30',
+          '-key',
+          'root-ca.key',
+          '-out',
+          'root-reissued.crt',
+          '-subj',
+          '/C=US/ST=State/L=City/O=Organization/CN=Root CA',
+          '-extensions',
+          'v3_ca',
+          '-config',
+          './openssl.conf',
+        ],
         recipe.dir,
       );
       expect(pemFingerprint(file('root-reissued.crt'))).not.toBe(pemFingerprint(recipe.rootPem));

@@ -1,11 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { type LocalIdpProcess, REPO_ROOT, childEnvironment, startLocalIdpProcess } from '../../support/local-process';
-import { type EnvironmentInfo, adminClient } from '../../support/test-idp';
+import { childEnvironment, type LocalIdpProcess, REPO_ROOT, startLocalIdpProcess } from '../../support/local-process';
+import { adminClient, type EnvironmentInfo } from '../../support/test-idp';
 
 /*
  * The device client and CA tooling as a platform team and a device use them:
@@ -85,16 +85,41 @@ describe('device-idp against npm start', () => {
     const [v3, recipe, stranger] = await Promise.all([
       cli(['ca', 'issue', '--ca', 'ca', '--device-id', 'till-1', '--business-unit', 'Store 12', '--out', 'till-1', '--passphrase-file', 'p12-pass.txt']),
       cli(['ca', 'issue', '--ca', 'ca', '--device-id', 'till-recipe', '--business-unit', 'Business Unit ID', '--out', 'till-recipe', '--recipe']),
-      cli(['ca', 'issue', '--ca', 'ca', '--device-id', 'till-stranger', '--business-unit', 'Store 12', '--out', 'till-stranger', '--key-type', 'ec-p256', '--passphrase-file', 'p12-pass.txt']),
+      cli([
+        'ca',
+        'issue',
+        '--ca',
+        'ca',
+        '--device-id',
+        'till-stranger',
+        '--business-unit',
+        'Store 12',
+        '--out',
+        'till-stranger',
+        '--key-type',
+        'ec-p256',
+        '--passphrase-file',
+        'p12-pass.txt',
+      ]),
     ]);
-    expect(v3).toEqual({ status: 0, stderr: '', stdout: ['device.key', 'device.crt', 'device.chain.crt', 'device.p12'].map((f) => `${join(work, 'till-1', f)}\n`).join('') });
+    expect(v3).toEqual({
+      status: 0,
+      stderr: '',
+      stdout: ['device.key', 'device.crt', 'device.chain.crt', 'device.p12'].map((f) => `${join(work, 'till-1', f)}\n`).join(''),
+    });
     expect(recipe.status).toBe(0);
     expect(recipe.stderr).toBe(`device-idp: the device.p12 passphrase was generated into ${join(work, 'till-recipe', 'device.p12.passphrase')}\n`);
     expect(stranger.status).toBe(0);
 
-    const p12Certificates = execFileSync('openssl', ['pkcs12', '-in', 'till-1/device.p12', '-nokeys', '-passin', 'file:p12-pass.txt'], { cwd: work, encoding: 'utf8' });
+    const p12Certificates = execFileSync('openssl', ['pkcs12', '-in', 'till-1/device.p12', '-nokeys', '-passin', 'file:p12-pass.txt'], {
+      cwd: work,
+      encoding: 'utf8',
+    });
     expect(p12Certificates.match(/-----BEGIN CERTIFICATE-----/g)).toHaveLength(3);
-    const generated = execFileSync('openssl', ['pkcs12', '-in', 'till-recipe/device.p12', '-nokeys', '-passin', 'file:till-recipe/device.p12.passphrase'], { cwd: work, encoding: 'utf8' });
+    const generated = execFileSync('openssl', ['pkcs12', '-in', 'till-recipe/device.p12', '-nokeys', '-passin', 'file:till-recipe/device.p12.passphrase'], {
+      cwd: work,
+      encoding: 'utf8',
+    });
     expect(generated.match(/-----BEGIN CERTIFICATE-----/g)).toHaveLength(3);
 
     const v3Text = execFileSync('openssl', ['x509', '-in', 'till-1/device.crt', '-noout', '-text'], { cwd: work, encoding: 'utf8' });
@@ -105,7 +130,9 @@ describe('device-idp against npm start', () => {
     expect(recipeText).toMatch(/Version: 1 \(0x0\)/);
     expect(recipeText).toMatch(/Subject: C = DE, ST = State, L = City, O = Business Unit ID, CN = till-recipe/);
     expect(recipeText).not.toMatch(/X509v3/);
-    expect(execFileSync('openssl', ['x509', '-in', 'ca/intermediate-ca.crt', '-noout', '-text'], { cwd: work, encoding: 'utf8' })).toMatch(/CA:TRUE, pathlen:0/);
+    expect(execFileSync('openssl', ['x509', '-in', 'ca/intermediate-ca.crt', '-noout', '-text'], { cwd: work, encoding: 'utf8' })).toMatch(
+      /CA:TRUE, pathlen:0/,
+    );
   });
 
   it('the platform team uploads root-ca.crt and binds two devices with the device scope', async () => {
@@ -135,10 +162,19 @@ describe('device-idp against npm start', () => {
   });
 
   it('token --p12 --passphrase-file --form client-credentials --json prints the token response', async () => {
-    const result = await cli(tokenArgs('--p12', 'till-1/device.p12', '--passphrase-file', 'p12-pass.txt', '--form', 'client-credentials', '--json', '--no-cache'));
+    const result = await cli(
+      tokenArgs('--p12', 'till-1/device.p12', '--passphrase-file', 'p12-pass.txt', '--form', 'client-credentials', '--json', '--no-cache'),
+    );
     expect(result).toMatchObject({ status: 0, stderr: '' });
     const json = JSON.parse(result.stdout);
-    expect(json).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: expect.any(Number), expires_at: expect.any(Number), scope: 'device', cached: false });
+    expect(json).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: expect.any(Number),
+      expires_at: expect.any(Number),
+      scope: 'device',
+      cached: false,
+    });
     expect(json.expires_in).toBeGreaterThan(3590);
     expect(json.expires_in).toBeLessThanOrEqual(3600);
     expect(await verifiedClaims(json.access_token)).toMatchObject({ sub: 'till-1', client_id: 'client' });
@@ -146,7 +182,10 @@ describe('device-idp against npm start', () => {
 
   it('the --recipe device (X.509 v1) gets a token too: its p12 passphrase from $DEVICE_IDP_PASSPHRASE, relative paths from INIT_CWD', async () => {
     const passphrase = readFileSync(join(work, 'till-recipe/device.p12.passphrase'), 'utf8').trim();
-    const result = await cli(tokenArgs('--p12', 'till-recipe/device.p12', '--no-cache'), { cwd: REPO_ROOT, env: { INIT_CWD: work, DEVICE_IDP_PASSPHRASE: passphrase } });
+    const result = await cli(tokenArgs('--p12', 'till-recipe/device.p12', '--no-cache'), {
+      cwd: REPO_ROOT,
+      env: { INIT_CWD: work, DEVICE_IDP_PASSPHRASE: passphrase },
+    });
     expect(result).toMatchObject({ status: 0, stderr: '' });
     expect(await verifiedClaims(result.stdout.trim())).toMatchObject({ sub: 'till-recipe', business_unit_id: 'Business Unit ID' });
   });
@@ -177,19 +216,43 @@ describe('device-idp against npm start', () => {
     const formOne = await cli(tokenArgs('--p12', 'till-stranger/device.p12', '--passphrase-file', 'p12-pass.txt', '--no-cache'));
     expect(formOne.status).toBe(1);
     expect(formOne.stdout).toBe('');
-    expect(formOne.stderr).toMatch(/^device-idp: token refused: invalid_grant \[binding_not_found\] \(HTTP 400\): the assertion was refused: [^\n]*Server: binding_not_found: [^\n]+\n$/);
+    expect(formOne.stderr).toMatch(
+      /^device-idp: token refused: invalid_grant \[binding_not_found\] \(HTTP 400\): the assertion was refused: [^\n]*Server: binding_not_found: [^\n]+\n$/,
+    );
 
-    const formTwo = await cli(tokenArgs('--p12', 'till-stranger/device.p12', '--passphrase-file', 'p12-pass.txt', '--no-cache', '--form', 'client-credentials', '--json'));
+    const formTwo = await cli(
+      tokenArgs('--p12', 'till-stranger/device.p12', '--passphrase-file', 'p12-pass.txt', '--no-cache', '--form', 'client-credentials', '--json'),
+    );
     expect(formTwo.status).toBe(1);
     expect(formTwo.stderr).toMatch(/^device-idp: token refused: invalid_client \[binding_not_found\] \(HTTP 401\): client authentication failed[^\n]+\n$/);
-    expect(JSON.parse(formTwo.stdout)).toEqual({ error: 'invalid_client', code: 'binding_not_found', error_description: expect.stringMatching(/^binding_not_found: /), status: 401 });
+    expect(JSON.parse(formTwo.stdout)).toEqual({
+      error: 'invalid_client',
+      code: 'binding_not_found',
+      error_description: expect.stringMatching(/^binding_not_found: /),
+      status: 401,
+    });
   });
 
   it('a wrong passphrase and a wrong client id are named as such', async () => {
     writeFileSync(join(work, 'wrong-pass.txt'), 'not it\n');
     const wrong = await cli(tokenArgs('--p12', 'till-1/device.p12', '--passphrase-file', 'wrong-pass.txt', '--no-cache'));
-    expect(wrong).toEqual({ status: 1, stdout: '', stderr: 'device-idp: p12_unreadable: the PKCS#12 file could not be read (wrong passphrase, or not PKCS#12): wrong passphrase (the MAC does not verify)\n' });
-    const otherClient = await cli(['token', '--token-endpoint', env.tokenEndpoint, '--client-id', 'billing', '--key', 'till-1/device.key', '--chain', 'till-1/device.chain.crt', '--no-cache']);
+    expect(wrong).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'device-idp: p12_unreadable: the PKCS#12 file could not be read (wrong passphrase, or not PKCS#12): wrong passphrase (the MAC does not verify)\n',
+    });
+    const otherClient = await cli([
+      'token',
+      '--token-endpoint',
+      env.tokenEndpoint,
+      '--client-id',
+      'billing',
+      '--key',
+      'till-1/device.key',
+      '--chain',
+      'till-1/device.chain.crt',
+      '--no-cache',
+    ]);
     expect(otherClient.status).toBe(1);
     expect(otherClient.stderr).toMatch(/^device-idp: token refused: invalid_grant \[binding_not_found\]/);
   });
@@ -206,6 +269,8 @@ describe('device-idp against npm start', () => {
     expect(cached).toEqual({ status: 0, stdout: `${cachedToken}\n`, stderr: '' });
     const uncached = await cli(tokenArgs('--key', 'till-1/device.key', '--chain', 'till-1/device.chain.crt', '--no-cache', '--max-attempts', '1'));
     expect(uncached.status).toBe(75);
-    expect(uncached.stderr).toMatch(/^device-idp: token_endpoint_unreachable: the token endpoint could not be reached: http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/);
+    expect(uncached.stderr).toMatch(
+      /^device-idp: token_endpoint_unreachable: the token endpoint could not be reached: http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/,
+    );
   });
 });

@@ -1,21 +1,21 @@
 import { performance } from 'node:perf_hooks';
+import { bucketKeys, deviceItem, poolItems } from '../../hostile/support/stored-state';
 import { tokenRequestBody } from '../../support/device-client';
 import {
-  type EnrolledDevice,
-  type HttpAnswer,
-  type TokenAnswer,
   bindDevice,
   deviceAssertion,
+  type EnrolledDevice,
+  type HttpAnswer,
   issueDevice,
   makeOrganisationPki,
   postToken,
   sha256Hex,
+  type TokenAnswer,
   uploadRoot,
 } from '../../support/device-fleet';
 import { malleateEcdsaSignature } from '../../support/ecdsa-malleability';
 import { adoptCertificate } from '../../support/pki';
-import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/test-idp';
-import { bucketKeys, deviceItem, poolItems } from '../../hostile/support/stored-state';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 
 /*
  * docs/contract.md §3.3: deleting a device, a binding or a root is final at the moment
@@ -192,7 +192,9 @@ describe('deletion races', () => {
       }
       // The anchor an upload re-created knows the fingerprints uploaded since the delete (maybe only the re-encoding's).
       if (records.length > 0) {
-        expect((await idp.request(`/api/internal/${racePool.clientPoolId}/certificates/${String(records[0].fingerprint)}`, { method: 'DELETE' })).status).toBe(204);
+        expect((await idp.request(`/api/internal/${racePool.clientPoolId}/certificates/${String(records[0].fingerprint)}`, { method: 'DELETE' })).status).toBe(
+          204,
+        );
       }
     }
   });

@@ -1,9 +1,9 @@
 import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process';
-import { REPO_ROOT, childEnvironment, startLocalIdpProcess } from '../../support/local-process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childEnvironment, REPO_ROOT, startLocalIdpProcess } from '../../support/local-process';
 
 /*
  * `npm start` as its own process (npx tsx local/start.ts, the way a service
@@ -13,7 +13,6 @@ import { join } from 'node:path';
  * same data directory is refused while the first runs.
  */
 jest.setTimeout(180_000);
-
 
 interface Started {
   child: ChildProcess;
@@ -101,7 +100,12 @@ describe('npm start: stopping and locking', () => {
     expect(printed?.[2]).toBe(readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim());
     expect(readFileSync(join(dataDir, 'lock'), 'utf8').trim()).toMatch(/^\d+$/);
 
-    const second = spawnSync('npx', ['tsx', 'local/start.ts'], { cwd: REPO_ROOT, env: childEnvironment({ PORT: '0', IDP_DATA_DIR: dataDir }, ['IDP_ADMIN_API_KEY']), encoding: 'utf8', timeout: 60_000 });
+    const second = spawnSync('npx', ['tsx', 'local/start.ts'], {
+      cwd: REPO_ROOT,
+      env: childEnvironment({ PORT: '0', IDP_DATA_DIR: dataDir }, ['IDP_ADMIN_API_KEY']),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(new RegExp(`Could not start the local IDP: the data directory ${dataDir} is in use by another local IDP \\(pid \\d+\\)`));
     expect(javaPids(dataDir)).toEqual(java);

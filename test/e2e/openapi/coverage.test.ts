@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../../local/emulators/dynamodb-local';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/emulators/dynamodb-local';
 import { openApiDocument } from '../../../src/http/openapi/document';
 import type { RouteKey } from '../../../src/http/routes';
 import { tokenRequestBody } from '../../support/device-client';
-import { deviceAssertion, issueDevice, makeOrganisationPki, sha256Hex, type EnrolledDevice } from '../../support/device-fleet';
-import { OpenApiRecorder, type CheckedResponse } from '../../support/openapi-recorder';
+import { deviceAssertion, type EnrolledDevice, issueDevice, makeOrganisationPki, sha256Hex } from '../../support/device-fleet';
+import { type CheckedResponse, OpenApiRecorder } from '../../support/openapi-recorder';
 import { opensslCa, privateKeyPem } from '../../support/openssl-ca';
 import type { TestCertificate } from '../../support/pki';
-import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/test-idp';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 
 /*
  * Drives every route of the API through every status its OpenAPI description
@@ -52,7 +52,13 @@ describe('every documented status of every route, checked against the OpenAPI de
       return encodeURIComponent(params[name]);
     });
     const headers: Record<string, string> = init.contentType ? { 'Content-Type': init.contentType } : {};
-    const response = await idp.request(`${path}${init.query ? `?${init.query}` : ''}`, { method, apiKey: init.apiKey, json: init.json, body: init.body, headers });
+    const response = await idp.request(`${path}${init.query ? `?${init.query}` : ''}`, {
+      method,
+      apiKey: init.apiKey,
+      json: init.json,
+      body: init.body,
+      headers,
+    });
     return recorder.record(route, response);
   }
 
@@ -318,7 +324,18 @@ describe('every documented status of every route, checked against the OpenAPI de
     await expectAnswer(UPLOAD, pool, { ...crlForm(), apiKey: null }, 401, 'missing_api_key');
     await expectAnswer(UPLOAD, pool, { ...crlForm(), apiKey: orgKey }, 403, 'forbidden');
     await expectAnswer(UPLOAD, NO_POOL, crlForm(), 404, 'pool_not_found');
-    await expectAnswer(UPLOAD, pool, { body: form([['crl', crl, 'crl.pem'], ['issuer', 'x'.repeat(65 * 1024), 'issuer.crt']]) }, 413, 'file_too_large');
+    await expectAnswer(
+      UPLOAD,
+      pool,
+      {
+        body: form([
+          ['crl', crl, 'crl.pem'],
+          ['issuer', 'x'.repeat(65 * 1024), 'issuer.crt'],
+        ]),
+      },
+      413,
+      'file_too_large',
+    );
 
     const LIST = 'GET /api/internal/{clientPoolId}/crls';
     await expectAnswer(LIST, pool, {}, 200);

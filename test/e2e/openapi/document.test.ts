@@ -47,7 +47,9 @@ describe('the OpenAPI description at GET /api/openapi.json', () => {
     const undescribed = structuredClone(served);
     delete (undescribed.paths[OPENAPI_RESOURCE].get!.responses['200'] as { description?: string }).description;
     const optionalPathParameter = structuredClone(served);
-    optionalPathParameter.paths['/health/{clientPoolId}'] = { parameters: [{ ...served.paths['/pools/{clientPoolId}/oauth2/token'].parameters![0], required: false }] };
+    optionalPathParameter.paths['/health/{clientPoolId}'] = {
+      parameters: [{ ...served.paths['/pools/{clientPoolId}/oauth2/token'].parameters![0], required: false }],
+    };
     const danglingRef = structuredClone(served);
     delete (danglingRef.components.schemas as Record<string, unknown>).Device;
     const verdicts = await Promise.all([served, undescribed, optionalPathParameter, danglingRef].map(validateOpenApi));
@@ -56,7 +58,11 @@ describe('the OpenAPI description at GET /api/openapi.json', () => {
   });
 
   it('describes exactly the routes of src/http/routes.ts, which include the description itself', () => {
-    expect(operations(served).map(([key]) => key).sort()).toEqual(ROUTES.map(routeKey).sort());
+    expect(
+      operations(served)
+        .map(([key]) => key)
+        .sort(),
+    ).toEqual(ROUTES.map(routeKey).sort());
     expect(ROUTES.filter((route) => route.resource === OPENAPI_RESOURCE)).toEqual([{ method: 'GET', resource: OPENAPI_RESOURCE, function: 'admin' }]);
   });
 
@@ -93,7 +99,16 @@ describe('the OpenAPI description at GET /api/openapi.json', () => {
   });
 
   it('holds no secret and no deployment detail', () => {
-    const secrets = [idp.adminApiKey, idp.tableName, idp.runtimeTableName, idp.bucketName, process.env[ENV.kmsKeyId], idp.endpoints.dynamodb, idp.endpoints.s3, idp.endpoints.kms];
+    const secrets = [
+      idp.adminApiKey,
+      idp.tableName,
+      idp.runtimeTableName,
+      idp.bucketName,
+      process.env[ENV.kmsKeyId],
+      idp.endpoints.dynamodb,
+      idp.endpoints.s3,
+      idp.endpoints.kms,
+    ];
     for (const secret of secrets) {
       expect(secret).toBeTruthy();
       expect(text.includes(String(secret))).toBe(false);

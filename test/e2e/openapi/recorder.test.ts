@@ -30,7 +30,12 @@ describe('OpenApiRecorder', () => {
     ['a body on a 204', 'DELETE /api/internal/org/{orgId}/api-keys/{keyId}', json(204, {}), /a body where none is documented/],
     ['a 503 without Retry-After', ORG, json(503, { error: 'service_unavailable', message: 'm' }), /missing header Retry-After/],
     ['an admin error shaped as an OAuth one', ORG, json(400, { error: 'invalid_request', error_description: 'd' }), /additional properties/],
-    ['a token answer that may be cached', 'POST /pools/{clientPoolId}/oauth2/token', json(200, { access_token: 'a', token_type: 'Bearer', expires_in: 60, scope: 'device' }, { 'Cache-Control': 'max-age=60' }), /header Cache-Control/],
+    [
+      'a token answer that may be cached',
+      'POST /pools/{clientPoolId}/oauth2/token',
+      json(200, { access_token: 'a', token_type: 'Bearer', expires_in: 60, scope: 'device' }, { 'Cache-Control': 'max-age=60' }),
+      /header Cache-Control/,
+    ],
   ])('refuses %s', (_what, route, observed, message) => {
     expect(() => recorder.check(route, observed)).toThrow(message);
   });

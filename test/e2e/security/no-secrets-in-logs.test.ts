@@ -1,9 +1,9 @@
 // First: logging on before src/observability.ts builds its Logger.
 import '../../support/logs-on';
-import { captureOutput, type CapturedOutput } from '../../support/captured-output';
-import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/test-idp';
+import { type CapturedOutput, captureOutput } from '../../support/captured-output';
 import { tokenRequestBody } from '../../support/device-client';
 import { bindDevice, deviceAssertion, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../../support/device-fleet';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 
 /*
  * docs/contract.md §6: no plaintext secret is logged — API keys, assertions and tokens

@@ -1,6 +1,6 @@
 import { tokenRequestBody } from '../../support/device-client';
 import { bindDevice, deviceAssertion, issueDevice, makeOrganisationPki } from '../../support/device-fleet';
-import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/test-idp';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 
 /*
  * Names chosen by the caller (header names, query parameters, form and
@@ -9,7 +9,11 @@ import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/
  * answers exactly as it does without them.
  */
 const PROTO_QUERY = '?__proto__=1&constructor=2&toString=3';
-const PROTO_HEADERS: Array<[string, string]> = [['__proto__', 'x'], ['constructor', 'y'], ['hasOwnProperty', 'z']];
+const PROTO_HEADERS: Array<[string, string]> = [
+  ['__proto__', 'x'],
+  ['constructor', 'y'],
+  ['hasOwnProperty', 'z'],
+];
 
 describe('inputs named like Object.prototype members', () => {
   let idp: TestIdp;
@@ -79,6 +83,10 @@ describe('inputs named like Object.prototype members', () => {
       body: body.toString(),
     });
     const json = (await answer.json()) as Record<string, unknown>;
-    expect({ status: answer.status, tokenType: json.token_type, hasToken: typeof json.access_token === 'string' }).toEqual({ status: 200, tokenType: 'Bearer', hasToken: true });
+    expect({ status: answer.status, tokenType: json.token_type, hasToken: typeof json.access_token === 'string' }).toEqual({
+      status: 200,
+      tokenType: 'Bearer',
+      hasToken: true,
+    });
   });
 });

@@ -1,5 +1,3 @@
-import { makeCertificate, makeIntermediate, makeLeaf, subjectNameOf } from '../../support/pki';
-import { useTokenPool } from '../../support/token-pool';
 import { signAssertion, tokenRequestBody } from '../../support/device-client';
 import {
   bindDevice,
@@ -12,6 +10,8 @@ import {
   requestToken,
   uploadRoot,
 } from '../../support/device-fleet';
+import { makeCertificate, makeIntermediate, makeLeaf, subjectNameOf } from '../../support/pki';
+import { useTokenPool } from '../../support/token-pool';
 
 /*
  * docs/contract.md §4.3 and §5: the hostile chains the pkijs engine lets through, refused
@@ -26,7 +26,14 @@ describe('token endpoint: hostile chains', () => {
       const deviceId = nextId('forged');
       await bindDevice(pool.idp, pool.env, deviceId, 'client', ['device']);
       const forgery = await makeCertificate('self-signed', { cn: deviceId, o: 'Business Unit 1', version: 1 });
-      const { jwt } = await signAssertion({ alg: 'ES256', privateKey: forgery.keys.privateKey, x5c: [forgery.der, pool.pki.intermediate.der], iss: 'client', sub: deviceId, aud: pool.env.tokenEndpoint });
+      const { jwt } = await signAssertion({
+        alg: 'ES256',
+        privateKey: forgery.keys.privateKey,
+        x5c: [forgery.der, pool.pki.intermediate.der],
+        iss: 'client',
+        sub: deviceId,
+        aud: pool.env.tokenEndpoint,
+      });
       expectTokenError(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt)), 400, 'invalid_grant', 'issuer_name_mismatch');
       await expectNotProvisioned(deviceId);
     });
@@ -35,7 +42,14 @@ describe('token endpoint: hostile chains', () => {
       const deviceId = nextId('forged');
       await bindDevice(pool.idp, pool.env, deviceId, 'client', ['device']);
       const forgery = await makeCertificate('self-signed', { cn: deviceId, o: 'Business Unit 1', issuerName: subjectNameOf(pool.pki.intermediate) });
-      const { jwt } = await signAssertion({ alg: 'ES256', privateKey: forgery.keys.privateKey, x5c: [forgery.der, pool.pki.intermediate.der], iss: 'client', sub: deviceId, aud: pool.env.tokenEndpoint });
+      const { jwt } = await signAssertion({
+        alg: 'ES256',
+        privateKey: forgery.keys.privateKey,
+        x5c: [forgery.der, pool.pki.intermediate.der],
+        iss: 'client',
+        sub: deviceId,
+        aud: pool.env.tokenEndpoint,
+      });
       expectTokenError(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt)), 400, 'invalid_grant', 'bad_signature');
       await expectNotProvisioned(deviceId);
     });
@@ -45,7 +59,14 @@ describe('token endpoint: hostile chains', () => {
       const victim = nextId('victim');
       await bindDevice(pool.idp, pool.env, victim, 'client', ['device']);
       const fake = await makeLeaf(device.device, { cn: victim });
-      const { jwt } = await signAssertion({ alg: 'ES256', privateKey: fake.keys.privateKey, x5c: [fake.der, device.device.der, pool.pki.intermediate.der], iss: 'client', sub: victim, aud: pool.env.tokenEndpoint });
+      const { jwt } = await signAssertion({
+        alg: 'ES256',
+        privateKey: fake.keys.privateKey,
+        x5c: [fake.der, device.device.der, pool.pki.intermediate.der],
+        iss: 'client',
+        sub: victim,
+        aud: pool.env.tokenEndpoint,
+      });
       expectTokenError(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt)), 400, 'invalid_grant', 'issuer_not_ca');
       await expectNotProvisioned(victim);
     });
@@ -55,7 +76,14 @@ describe('token endpoint: hostile chains', () => {
       const deviceId = nextId('rogue');
       await bindDevice(pool.idp, pool.env, deviceId, 'client', ['device']);
       const leaf = await makeLeaf(subCa, { cn: deviceId });
-      const { jwt } = await signAssertion({ alg: 'ES256', privateKey: leaf.keys.privateKey, x5c: [leaf.der, subCa.der, pool.pki.intermediate.der], iss: 'client', sub: deviceId, aud: pool.env.tokenEndpoint });
+      const { jwt } = await signAssertion({
+        alg: 'ES256',
+        privateKey: leaf.keys.privateKey,
+        x5c: [leaf.der, subCa.der, pool.pki.intermediate.der],
+        iss: 'client',
+        sub: deviceId,
+        aud: pool.env.tokenEndpoint,
+      });
       expectTokenError(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt)), 400, 'invalid_grant', 'path_length_exceeded');
       await expectNotProvisioned(deviceId);
     });
@@ -64,12 +92,26 @@ describe('token endpoint: hostile chains', () => {
       const deviceId = nextId('expired');
       await bindDevice(pool.idp, pool.env, deviceId, 'client', ['device']);
       const expired = await makeLeaf(pool.pki.intermediate, { cn: deviceId, notAfter: new Date(Date.now() - 86_400_000) });
-      const { jwt } = await signAssertion({ alg: 'ES256', privateKey: expired.keys.privateKey, x5c: [expired.der, pool.pki.intermediate.der], iss: 'client', sub: deviceId, aud: pool.env.tokenEndpoint });
+      const { jwt } = await signAssertion({
+        alg: 'ES256',
+        privateKey: expired.keys.privateKey,
+        x5c: [expired.der, pool.pki.intermediate.der],
+        iss: 'client',
+        sub: deviceId,
+        aud: pool.env.tokenEndpoint,
+      });
       expectTokenError(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt)), 400, 'invalid_grant', 'certificate_expired');
       await expectNotProvisioned(deviceId);
 
       const renewed = await makeLeaf(pool.pki.intermediate, { cn: deviceId });
-      const ok = await signAssertion({ alg: 'ES256', privateKey: renewed.keys.privateKey, x5c: [renewed.der, pool.pki.intermediate.der], iss: 'client', sub: deviceId, aud: pool.env.tokenEndpoint });
+      const ok = await signAssertion({
+        alg: 'ES256',
+        privateKey: renewed.keys.privateKey,
+        x5c: [renewed.der, pool.pki.intermediate.der],
+        iss: 'client',
+        sub: deviceId,
+        aud: pool.env.tokenEndpoint,
+      });
       expect((await postToken(pool.env.tokenEndpoint, tokenRequestBody(ok.jwt))).status).toBe(200);
     });
 
@@ -88,7 +130,12 @@ describe('token endpoint: hostile chains', () => {
       expect((await requestToken(foreign, otherEnv)).status).toBe(200);
 
       expectTokenError(await requestToken(foreign, pool.env), 400, 'invalid_grant', 'untrusted_root');
-      expectTokenError(await requestToken(foreign, pool.env, { x5c: [foreign.device.der, other.intermediate.der, other.root.der] }), 400, 'invalid_grant', 'untrusted_root');
+      expectTokenError(
+        await requestToken(foreign, pool.env, { x5c: [foreign.device.der, other.intermediate.der, other.root.der] }),
+        400,
+        'invalid_grant',
+        'untrusted_root',
+      );
       expect(await getDevice(pool.idp, pool.env, foreign.deviceId)).toBeUndefined();
     });
   });
@@ -98,7 +145,17 @@ describe('token endpoint: hostile chains', () => {
     const expired = await makeLeaf(pool.pki.intermediate, { cn: deviceId, notAfter: new Date(Date.now() - 86_400_000) });
     const valid = await issueDevice(pool.pki.root, pool.pki.intermediate, { deviceId });
     const attempts: [string, Promise<string>][] = [
-      ['certificate_expired', signAssertion({ alg: 'ES256', privateKey: expired.keys.privateKey, x5c: [expired.der, pool.pki.intermediate.der], iss: 'client', sub: deviceId, aud: pool.env.tokenEndpoint }).then((a) => a.jwt)],
+      [
+        'certificate_expired',
+        signAssertion({
+          alg: 'ES256',
+          privateKey: expired.keys.privateKey,
+          x5c: [expired.der, pool.pki.intermediate.der],
+          iss: 'client',
+          sub: deviceId,
+          aud: pool.env.tokenEndpoint,
+        }).then((a) => a.jwt),
+      ],
       ['untrusted_root', deviceAssertion(valid, pool.env, { x5c: [valid.device.der] }).then((a) => a.jwt)],
       ['assertion_signature_invalid', deviceAssertion(valid, pool.env, { privateKey: expired.keys.privateKey }).then((a) => a.jwt)],
       ['aud_mismatch', deviceAssertion(valid, pool.env, { aud: 'https://elsewhere.example' }).then((a) => a.jwt)],
@@ -109,5 +166,4 @@ describe('token endpoint: hostile chains', () => {
     }
     expect(await getDevice(pool.idp, pool.env, deviceId)).toBeUndefined();
   });
-
 });

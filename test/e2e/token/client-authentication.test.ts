@@ -1,7 +1,16 @@
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { type TokenRequestForm, tokenRequestBody } from '../../support/device-client';
+import {
+  bindDevice,
+  deviceAssertion,
+  type EnrolledDevice,
+  expectTokenError,
+  getDevice,
+  issueDevice,
+  makeOrganisationPki,
+  postToken,
+} from '../../support/device-fleet';
 import { useTokenPool } from '../../support/token-pool';
-import { tokenRequestBody, type TokenRequestForm } from '../../support/device-client';
-import { type EnrolledDevice, bindDevice, deviceAssertion, expectTokenError, getDevice, issueDevice, makeOrganisationPki, postToken } from '../../support/device-fleet';
 
 /*
  * docs/contract.md §4.1 as off-the-shelf private_key_jwt clients use it: both assertion
@@ -25,8 +34,15 @@ describe('token endpoint: OAuth client shapes', () => {
     return device;
   }
 
-  async function post(device: EnrolledDevice, options: { form?: TokenRequestForm; iss?: string; clientId?: string; resource?: string; aud?: string; sub?: string } = {}) {
-    const { jwt } = await deviceAssertion(device, pool.env, { clientAppId: options.iss, aud: options.aud ?? pool.env.tokenEndpoint, ...(options.sub ? { sub: options.sub } : {}) });
+  async function post(
+    device: EnrolledDevice,
+    options: { form?: TokenRequestForm; iss?: string; clientId?: string; resource?: string; aud?: string; sub?: string } = {},
+  ) {
+    const { jwt } = await deviceAssertion(device, pool.env, {
+      clientAppId: options.iss,
+      aud: options.aud ?? pool.env.tokenEndpoint,
+      ...(options.sub ? { sub: options.sub } : {}),
+    });
     const body = tokenRequestBody(jwt, { form: options.form });
     if (options.clientId !== undefined) body.set('client_id', options.clientId);
     if (options.resource !== undefined) body.set('resource', options.resource);
@@ -34,43 +50,57 @@ describe('token endpoint: OAuth client shapes', () => {
   }
 
   describe('assertion shapes', () => {
-    it.each<TokenRequestForm>(['client-credentials', 'jwt-bearer'])('iss = sub = deviceId with client_id = deviceId (%s): the binding with clientAppId = deviceId', async (form) => {
-      const device = await selfClientDevice();
-      const result = await post(device, { form, iss: device.deviceId, clientId: device.deviceId, aud: pool.env.issuer });
-      expect(result.status).toBe(200);
-      expect(decodeJwt(result.body.access_token!)).toMatchObject({ sub: device.deviceId, client_id: device.deviceId, aud: pool.env.issuer });
-      expect((await getDevice(pool.idp, pool.env, device.deviceId))?.provisioning).toBeDefined();
-    });
+    it.each<TokenRequestForm>(['client-credentials', 'jwt-bearer'])(
+      'iss = sub = deviceId with client_id = deviceId (%s): the binding with clientAppId = deviceId',
+      async (form) => {
+        const device = await selfClientDevice();
+        const result = await post(device, { form, iss: device.deviceId, clientId: device.deviceId, aud: pool.env.issuer });
+        expect(result.status).toBe(200);
+        expect(decodeJwt(result.body.access_token!)).toMatchObject({ sub: device.deviceId, client_id: device.deviceId, aud: pool.env.issuer });
+        expect((await getDevice(pool.idp, pool.env, device.deviceId))?.provisioning).toBeDefined();
+      },
+    );
 
-    it.each<TokenRequestForm>(['client-credentials', 'jwt-bearer'])('iss = clientAppId, sub = deviceId keeps working, with or without client_id (%s)', async (form) => {
-      const device = await pool.boundDevice();
-      expect((await post(device, { form })).status).toBe(200);
-      const withClientId = await post(device, { form, clientId: 'client' });
-      expect(withClientId.status).toBe(200);
-      expect(decodeJwt(withClientId.body.access_token!)).toMatchObject({ sub: device.deviceId, client_id: 'client' });
-    });
+    it.each<TokenRequestForm>(['client-credentials', 'jwt-bearer'])(
+      'iss = clientAppId, sub = deviceId keeps working, with or without client_id (%s)',
+      async (form) => {
+        const device = await pool.boundDevice();
+        expect((await post(device, { form })).status).toBe(200);
+        const withClientId = await post(device, { form, clientId: 'client' });
+        expect(withClientId.status).toBe(200);
+        expect(decodeJwt(withClientId.body.access_token!)).toMatchObject({ sub: device.deviceId, client_id: 'client' });
+      },
+    );
 
     it('iss = sub = deviceId without a binding for clientAppId = deviceId is an unknown client', async () => {
       const device = await pool.boundDevice();
-      expectTokenError(await post(device, { form: 'client-credentials', iss: device.deviceId, clientId: device.deviceId }), 401, 'invalid_client', 'binding_not_found');
+      expectTokenError(
+        await post(device, { form: 'client-credentials', iss: device.deviceId, clientId: device.deviceId }),
+        401,
+        'invalid_client',
+        'binding_not_found',
+      );
       expectTokenError(await post(device, { form: 'jwt-bearer', iss: device.deviceId }), 400, 'invalid_grant', 'binding_not_found');
       await pool.expectNotProvisioned(device.deviceId);
     });
   });
 
   describe('client_id', () => {
-    it.each<TokenRequestForm>(['client-credentials', 'jwt-bearer'])('differing from iss: 400 invalid_request client_id_mismatch, nothing spent (%s)', async (form) => {
-      const device = await selfClientDevice();
-      const { jwt } = await deviceAssertion(device, pool.env, { clientAppId: device.deviceId });
-      const body = tokenRequestBody(jwt, { form });
-      body.set('client_id', 'someone-else');
-      const refused = await postToken(pool.env.tokenEndpoint, body);
-      expectTokenError(refused, 400, 'invalid_request', 'client_id_mismatch');
-      expect(refused.headers.get('www-authenticate')).toBeNull();
-      await pool.expectNotProvisioned(device.deviceId);
-      body.set('client_id', device.deviceId);
-      expect((await postToken(pool.env.tokenEndpoint, body)).status).toBe(200);
-    });
+    it.each<TokenRequestForm>(['client-credentials', 'jwt-bearer'])(
+      'differing from iss: 400 invalid_request client_id_mismatch, nothing spent (%s)',
+      async (form) => {
+        const device = await selfClientDevice();
+        const { jwt } = await deviceAssertion(device, pool.env, { clientAppId: device.deviceId });
+        const body = tokenRequestBody(jwt, { form });
+        body.set('client_id', 'someone-else');
+        const refused = await postToken(pool.env.tokenEndpoint, body);
+        expectTokenError(refused, 400, 'invalid_request', 'client_id_mismatch');
+        expect(refused.headers.get('www-authenticate')).toBeNull();
+        await pool.expectNotProvisioned(device.deviceId);
+        body.set('client_id', device.deviceId);
+        expect((await postToken(pool.env.tokenEndpoint, body)).status).toBe(200);
+      },
+    );
   });
 
   describe('refusals: form 2 is client authentication', () => {
@@ -126,7 +156,13 @@ describe('token endpoint: OAuth client shapes', () => {
     });
 
     it('PATCH env audiences: validated strictly, shown in the environment view, then selected by resource', async () => {
-      for (const bad of [['http://api.example.com'], 'https://api.example.com', [API, API], Array.from({ length: 11 }, (_, i) => `https://a${i}.example.com`), ['https://api.example.com/#x']]) {
+      for (const bad of [
+        ['http://api.example.com'],
+        'https://api.example.com',
+        [API, API],
+        Array.from({ length: 11 }, (_, i) => `https://a${i}.example.com`),
+        ['https://api.example.com/#x'],
+      ]) {
         expect(await patchEnv({ audiences: bad })).toMatchObject({ status: 400, body: { error: 'invalid_field' } });
       }
       const patched = await patchEnv({ audiences: [API, PAY] });
@@ -134,14 +170,22 @@ describe('token endpoint: OAuth client shapes', () => {
       expect(await (await pool.idp.request(envPath())).json()).toMatchObject({ audiences: [API, PAY] });
 
       const device = await pool.boundDevice();
-      for (const [form, resource] of [['client-credentials', PAY], ['jwt-bearer', API]] as const) {
+      for (const [form, resource] of [
+        ['client-credentials', PAY],
+        ['jwt-bearer', API],
+      ] as const) {
         const result = await post(device, { form, resource });
         expect(result.status).toBe(200);
         const { payload } = await jwtVerify(result.body.access_token!, jwks(), { issuer: pool.env.issuer, audience: resource, typ: 'at+jwt' });
         expect(payload.aud).toBe(resource);
       }
       expect(decodeJwt((await post(device)).body.access_token!).aud).toBe(pool.env.issuer);
-      expectTokenError(await post(device, { form: 'client-credentials', resource: 'https://other.example.com' }), 400, 'invalid_target', 'resource_not_allowed');
+      expectTokenError(
+        await post(device, { form: 'client-credentials', resource: 'https://other.example.com' }),
+        400,
+        'invalid_target',
+        'resource_not_allowed',
+      );
       expectTokenError(await post(device, { resource: `${API}/` }), 400, 'invalid_target', 'resource_not_allowed');
 
       expect(await patchEnv({ audiences: [] })).toMatchObject({ status: 200, body: { audiences: [] } });

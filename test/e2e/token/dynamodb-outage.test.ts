@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../../local/emulators/dynamodb-local';
-import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/test-idp';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/emulators/dynamodb-local';
 import { tokenRequestBody } from '../../support/device-client';
 import { bindDevice, deviceAssertion, getDevice, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../../support/device-fleet';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 
 /*
  * docs/contract.md §4.4: DynamoDB unreachable → 503 with Retry-After and no token. This

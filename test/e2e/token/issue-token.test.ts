@@ -1,11 +1,9 @@
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import type { KeyAlgorithm } from '../../support/pki';
-import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/test-idp';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { type DeviceAlg, type TokenRequestForm, tokenRequestBody } from '../../support/device-client';
 import {
-  type EnrolledDevice,
   bindDevice,
   deviceAssertion,
+  type EnrolledDevice,
   getDevice,
   issueDevice,
   makeOrganisationPki,
@@ -16,6 +14,8 @@ import {
   sha256Hex,
   uploadRoot,
 } from '../../support/device-fleet';
+import type { KeyAlgorithm } from '../../support/pki';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 
 /*
  * docs/contract.md §4: the token endpoint over real HTTP, default ES256 signing key. Every
@@ -140,7 +140,12 @@ describe('token endpoint: issuing access tokens', () => {
 
   it('accepts x5c entries wrapped at 64 columns with CRLF, as MSAL and other libraries send them (docs/contract.md §4.2)', async () => {
     const device = await enrol();
-    const wrapped = [device.device.der, pki.intermediate.der].map((der) => `${Buffer.from(der).toString('base64').replace(/.{1,64}/g, '$&\r\n')}`);
+    const wrapped = [device.device.der, pki.intermediate.der].map(
+      (der) =>
+        `${Buffer.from(der)
+          .toString('base64')
+          .replace(/.{1,64}/g, '$&\r\n')}`,
+    );
     expect(wrapped[0]).toMatch(/^[A-Za-z0-9+/]{64}\r\n/);
     const result = await requestToken(device, env, { x5c: wrapped });
     expect(result.status).toBe(200);
@@ -154,7 +159,9 @@ describe('token endpoint: issuing access tokens', () => {
     const start = new Date();
     expect((await requestToken(device, env)).status).toBe(200);
     const first = await getDevice(idp, env, device.deviceId);
-    const serial = Buffer.from(device.device.certificate.serialNumber.valueBlock.valueHexView).toString('hex').replace(/^00(?=.)/, '');
+    const serial = Buffer.from(device.device.certificate.serialNumber.valueBlock.valueHexView)
+      .toString('hex')
+      .replace(/^00(?=.)/, '');
     expect(first).toMatchObject({ deviceId: device.deviceId, preRegistered: false });
     expect(first?.provisioning).toEqual({
       thumbprint: sha256Hex(device.device.der),

@@ -1,13 +1,6 @@
-import { useTokenPool } from '../../support/token-pool';
 import { tokenRequestBody } from '../../support/device-client';
-import {
-  type HttpAnswer,
-  type TokenAnswer,
-  deviceAssertion,
-  getDevice,
-  issueDevice,
-  postToken,
-} from '../../support/device-fleet';
+import { deviceAssertion, getDevice, type HttpAnswer, issueDevice, postToken, type TokenAnswer } from '../../support/device-fleet';
+import { useTokenPool } from '../../support/token-pool';
 
 /*
  * docs/contract.md §4.4: KMS unreachable → 503 with Retry-After, no token, no

@@ -1,8 +1,8 @@
-import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { useTokenPool } from '../../support/token-pool';
+import * as client from 'openid-client';
 import { base64Der } from '../../support/device-client';
-import { type EnrolledDevice, bindDevice, getDevice, issueDevice } from '../../support/device-fleet';
+import { bindDevice, type EnrolledDevice, getDevice, issueDevice } from '../../support/device-fleet';
+import { useTokenPool } from '../../support/token-pool';
 
 /*
  * docs/contract.md §4.1 with an off-the-shelf OAuth client, panva's openid-client, used
@@ -38,25 +38,32 @@ describe('token endpoint: openid-client (private_key_jwt)', () => {
     return device;
   }
 
-  it.each<'oauth2' | 'oidc'>(['oauth2', 'oidc'])('discovers the pool (%s well-known) and gets a token that jose verifies against the JWKS', async (algorithm) => {
-    const device = await selfClientDevice();
-    const config = await configure(device, algorithm);
-    const metadata = config.serverMetadata();
-    expect(metadata).toMatchObject({ issuer: pool.env.issuer, token_endpoint: pool.env.tokenEndpoint, jwks_uri: pool.env.jwksUri });
-    expect(metadata.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
+  it.each<'oauth2' | 'oidc'>(['oauth2', 'oidc'])(
+    'discovers the pool (%s well-known) and gets a token that jose verifies against the JWKS',
+    async (algorithm) => {
+      const device = await selfClientDevice();
+      const config = await configure(device, algorithm);
+      const metadata = config.serverMetadata();
+      expect(metadata).toMatchObject({ issuer: pool.env.issuer, token_endpoint: pool.env.tokenEndpoint, jwks_uri: pool.env.jwksUri });
+      expect(metadata.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
 
-    const tokens = await client.clientCredentialsGrant(config, { scope: 'device' });
-    expect({ token_type: tokens.token_type, scope: tokens.scope, expires_in: tokens.expires_in }).toEqual({ token_type: 'bearer', scope: 'device', expires_in: 3600 });
+      const tokens = await client.clientCredentialsGrant(config, { scope: 'device' });
+      expect({ token_type: tokens.token_type, scope: tokens.scope, expires_in: tokens.expires_in }).toEqual({
+        token_type: 'bearer',
+        scope: 'device',
+        expires_in: 3600,
+      });
 
-    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(metadata.jwks_uri!)), {
-      issuer: pool.env.issuer,
-      audience: pool.env.issuer,
-      typ: 'at+jwt',
-    });
-    expect(protectedHeader.alg).toBe('ES256');
-    expect(payload).toMatchObject({ sub: device.deviceId, client_id: device.deviceId, scope: 'device', org_id: pool.env.orgId, env_id: pool.env.envId });
-    expect((await getDevice(pool.idp, pool.env, device.deviceId))?.provisioning).toBeDefined();
-  });
+      const { payload, protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(metadata.jwks_uri!)), {
+        issuer: pool.env.issuer,
+        audience: pool.env.issuer,
+        typ: 'at+jwt',
+      });
+      expect(protectedHeader.alg).toBe('ES256');
+      expect(payload).toMatchObject({ sub: device.deviceId, client_id: device.deviceId, scope: 'device', org_id: pool.env.orgId, env_id: pool.env.envId });
+      expect((await getDevice(pool.idp, pool.env, device.deviceId))?.provisioning).toBeDefined();
+    },
+  );
 
   it('asks for a configured audience with resource (RFC 8707)', async () => {
     const resource = 'https://api.example.com';

@@ -1,7 +1,7 @@
 import { DescribeKeyCommand, KMSClient, ListResourceTagsCommand } from '@aws-sdk/client-kms';
-import { calculateJwkThumbprint, createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
-import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/test-idp';
-import { type EnrolledDevice, bindDevice, issueDevice, makeOrganisationPki, requestToken, uploadRoot } from '../../support/device-fleet';
+import { calculateJwkThumbprint, createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, type JWK, jwtVerify } from 'jose';
+import { bindDevice, type EnrolledDevice, issueDevice, makeOrganisationPki, requestToken, uploadRoot } from '../../support/device-fleet';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 import { errorOf } from '../admin/support';
 
 /*
@@ -121,8 +121,14 @@ describe('per-pool signing keys over HTTP', () => {
       const created = await idp.request('/api/internal/org/tenant-b/api-keys', { method: 'POST' });
       const { apiKey } = (await created.json()) as { apiKey: string };
       expect(await errorOf(await rotate(tenants.b.env, apiKey))).toEqual({ status: 403, error: 'forbidden' });
-      expect(await errorOf(await idp.request(`/api/internal/${tenants.b.env.clientPoolId}/signing-keys`, { apiKey }))).toEqual({ status: 403, error: 'forbidden' });
-      expect(await errorOf(await idp.request('/api/internal/pool-nope/signing-keys/rotate', { method: 'POST' }))).toEqual({ status: 404, error: 'pool_not_found' });
+      expect(await errorOf(await idp.request(`/api/internal/${tenants.b.env.clientPoolId}/signing-keys`, { apiKey }))).toEqual({
+        status: 403,
+        error: 'forbidden',
+      });
+      expect(await errorOf(await idp.request('/api/internal/pool-nope/signing-keys/rotate', { method: 'POST' }))).toEqual({
+        status: 404,
+        error: 'pool_not_found',
+      });
       expect((await jwksOf(tenants.b.env)).keys).toHaveLength(1);
     });
   });

@@ -1,15 +1,6 @@
-import { useTokenPool } from '../../support/token-pool';
 import { base64urlJson, signRaw, tokenRequestBody } from '../../support/device-client';
-import {
-  bindDevice,
-  deviceAssertion,
-  expectTokenError,
-  getDevice,
-  issueDevice,
-  postToken,
-  preRegisterDevice,
-  requestToken,
-} from '../../support/device-fleet';
+import { bindDevice, deviceAssertion, expectTokenError, getDevice, issueDevice, postToken, preRegisterDevice, requestToken } from '../../support/device-fleet';
+import { useTokenPool } from '../../support/token-pool';
 
 /*
  * docs/contract.md §4.2/§4.4 refusals over real HTTP: exact status, RFC 6749 error, the
@@ -31,7 +22,12 @@ describe('token endpoint: refusals', () => {
     it('a signature made with another key than the device certificate: assertion_signature_invalid', async () => {
       const device = await boundDevice();
       const stranger = await issueDevice(pool.pki.root, pool.pki.intermediate, { deviceId: device.deviceId });
-      expectTokenError(await requestToken(device, pool.env, { privateKey: stranger.device.keys.privateKey }), 400, 'invalid_grant', 'assertion_signature_invalid');
+      expectTokenError(
+        await requestToken(device, pool.env, { privateKey: stranger.device.keys.privateKey }),
+        400,
+        'invalid_grant',
+        'assertion_signature_invalid',
+      );
       await expectNotProvisioned(device.deviceId);
     });
 
@@ -110,8 +106,18 @@ describe('token endpoint: refusals', () => {
     it('an unknown pool: 404 invalid_request pool_not_found', async () => {
       const device = await boundDevice();
       const { jwt } = await deviceAssertion(device, pool.env);
-      expectTokenError(await postToken(`${pool.idp.baseUrl}/pools/pool-doesnotexist/oauth2/token`, tokenRequestBody(jwt)), 404, 'invalid_request', 'pool_not_found');
-      expectTokenError(await postToken(`${pool.idp.baseUrl}/pools/${'x'.repeat(65)}/oauth2/token`, tokenRequestBody(jwt)), 404, 'invalid_request', 'pool_not_found');
+      expectTokenError(
+        await postToken(`${pool.idp.baseUrl}/pools/pool-doesnotexist/oauth2/token`, tokenRequestBody(jwt)),
+        404,
+        'invalid_request',
+        'pool_not_found',
+      );
+      expectTokenError(
+        await postToken(`${pool.idp.baseUrl}/pools/${'x'.repeat(65)}/oauth2/token`, tokenRequestBody(jwt)),
+        404,
+        'invalid_request',
+        'pool_not_found',
+      );
       // The refused request did not consume the jti: it is still good at the right pool.
       expect((await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt))).status).toBe(200);
     });
@@ -130,20 +136,44 @@ describe('token endpoint: refusals', () => {
     it('an unknown grant: 400 unsupported_grant_type', async () => {
       const body = new URLSearchParams({ grant_type: 'password', username: 'a', password: 'b' });
       expectTokenError(await postToken(pool.env.tokenEndpoint, body), 400, 'unsupported_grant_type', 'unsupported_grant_type');
-      expectTokenError(await postToken(pool.env.tokenEndpoint, new URLSearchParams({ grant_type: 'authorization_code', code: 'x' })), 400, 'unsupported_grant_type', 'unsupported_grant_type');
+      expectTokenError(
+        await postToken(pool.env.tokenEndpoint, new URLSearchParams({ grant_type: 'authorization_code', code: 'x' })),
+        400,
+        'unsupported_grant_type',
+        'unsupported_grant_type',
+      );
     });
 
     it('missing, empty and duplicated parameters: 400 invalid_request', async () => {
       const grant = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
       expectTokenError(await postToken(pool.env.tokenEndpoint, ''), 400, 'invalid_request', 'missing_parameter');
       expectTokenError(await postToken(pool.env.tokenEndpoint, new URLSearchParams({ grant_type: grant })), 400, 'invalid_request', 'missing_parameter');
-      expectTokenError(await postToken(pool.env.tokenEndpoint, new URLSearchParams({ grant_type: grant, assertion: '' })), 400, 'invalid_request', 'missing_parameter');
-      expectTokenError(await postToken(pool.env.tokenEndpoint, `grant_type=${encodeURIComponent(grant)}&assertion=${assertion}&assertion=${assertion}`), 400, 'invalid_request', 'duplicate_parameter');
-      expectTokenError(await postToken(pool.env.tokenEndpoint, `grant_type=${encodeURIComponent(grant)}&grant_type=client_credentials&assertion=${assertion}`), 400, 'invalid_request', 'duplicate_parameter');
+      expectTokenError(
+        await postToken(pool.env.tokenEndpoint, new URLSearchParams({ grant_type: grant, assertion: '' })),
+        400,
+        'invalid_request',
+        'missing_parameter',
+      );
+      expectTokenError(
+        await postToken(pool.env.tokenEndpoint, `grant_type=${encodeURIComponent(grant)}&assertion=${assertion}&assertion=${assertion}`),
+        400,
+        'invalid_request',
+        'duplicate_parameter',
+      );
+      expectTokenError(
+        await postToken(pool.env.tokenEndpoint, `grant_type=${encodeURIComponent(grant)}&grant_type=client_credentials&assertion=${assertion}`),
+        400,
+        'invalid_request',
+        'duplicate_parameter',
+      );
     });
 
     it('client_credentials with a wrong or missing client_assertion_type: 400 invalid_request', async () => {
-      const wrong = new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer', client_assertion: assertion });
+      const wrong = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer',
+        client_assertion: assertion,
+      });
       expectTokenError(await postToken(pool.env.tokenEndpoint, wrong), 400, 'invalid_request', 'malformed_request');
       const missing = new URLSearchParams({ grant_type: 'client_credentials', client_assertion: assertion });
       expectTokenError(await postToken(pool.env.tokenEndpoint, missing), 400, 'invalid_request', 'missing_parameter');

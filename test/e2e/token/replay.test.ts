@@ -1,14 +1,6 @@
-import { useTokenPool } from '../../support/token-pool';
 import { tokenRequestBody } from '../../support/device-client';
-import {
-  bindDevice,
-  deviceAssertion,
-  expectTokenError,
-  getDevice,
-  postToken,
-  requestToken,
-  uploadRoot,
-} from '../../support/device-fleet';
+import { bindDevice, deviceAssertion, expectTokenError, getDevice, postToken, requestToken, uploadRoot } from '../../support/device-fleet';
+import { useTokenPool } from '../../support/token-pool';
 
 /*
  * docs/contract.md §6: a jti is accepted once per pool until its exp, enforced by a
@@ -24,7 +16,12 @@ describe('token endpoint: assertion replay', () => {
     expect((await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt))).status).toBe(200);
     expectTokenError(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt)), 400, 'invalid_grant', 'assertion_replayed');
     // The other request form carries the same assertion: still a replay, answered as failed client authentication (RFC 7523 §3.2).
-    expectTokenError(await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt, { form: 'client-credentials' })), 401, 'invalid_client', 'assertion_replayed');
+    expectTokenError(
+      await postToken(pool.env.tokenEndpoint, tokenRequestBody(jwt, { form: 'client-credentials' })),
+      401,
+      'invalid_client',
+      'assertion_replayed',
+    );
   });
 
   it('keys replay on the jti: a freshly signed assertion reusing a jti is refused', async () => {

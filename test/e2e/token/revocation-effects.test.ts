@@ -2,10 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificate } from '../../../src/domain/chain';
-import { type EnrolledDevice, type HttpAnswer, type TokenAnswer, bindDevice, expectTokenError, issueDevice, requestToken, sha256Hex } from '../../support/device-fleet';
+import {
+  bindDevice,
+  type EnrolledDevice,
+  expectTokenError,
+  type HttpAnswer,
+  issueDevice,
+  requestToken,
+  sha256Hex,
+  type TokenAnswer,
+} from '../../support/device-fleet';
 import { malleateEcdsaSignature } from '../../support/ecdsa-malleability';
 import { type OpensslCa, opensslCa, privateKeyPem } from '../../support/openssl-ca';
-import { type TestCertificate, makeIntermediate } from '../../support/pki';
+import { makeIntermediate, type TestCertificate } from '../../support/pki';
 import { useTokenPool } from '../../support/token-pool';
 import { makeCrl } from '../../unit/revocation/crl-builder';
 import { crlsPath, revocationsPath, revoke, uploadCrl } from '../admin/revocation-support';
@@ -27,7 +36,11 @@ describe('revocation at the token endpoint (docs/contract.md §3.4)', () => {
   let intermediateCa: OpensslCa;
 
   const expectToken = (answer: HttpAnswer<TokenAnswer>) => {
-    expect({ status: answer.status, error: answer.body?.error, description: answer.body?.error_description }).toEqual({ status: 200, error: undefined, description: undefined });
+    expect({ status: answer.status, error: answer.body?.error, description: answer.body?.error_description }).toEqual({
+      status: 200,
+      error: undefined,
+      description: undefined,
+    });
     expect(typeof answer.body.access_token).toBe('string');
   };
   const expectRefused = (answer: HttpAnswer<TokenAnswer>, code: string) => expectTokenError(answer, 400, 'invalid_grant', code);
@@ -66,7 +79,11 @@ describe('revocation at the token endpoint (docs/contract.md §3.4)', () => {
     });
 
     it('revoking the intermediate refuses every device below it, not a device under another intermediate; lifting restores them', async () => {
-      const [first, second, elsewhere] = await Promise.all([deviceUnder(pool.pki.intermediate), deviceUnder(pool.pki.intermediate), deviceUnder(otherIntermediate)]);
+      const [first, second, elsewhere] = await Promise.all([
+        deviceUnder(pool.pki.intermediate),
+        deviceUnder(pool.pki.intermediate),
+        deviceUnder(otherIntermediate),
+      ]);
       for (const device of [first, second, elsewhere]) expectToken(await requestToken(device, pool.env));
       expect((await revoke(pool.idp, pool.env.clientPoolId, { certificate: pool.pki.intermediate.pem, reason: 'cACompromise' })).status).toBe(201);
       expectRefused(await requestToken(first, pool.env), 'certificate_revoked');
@@ -93,7 +110,10 @@ describe('revocation at the token endpoint (docs/contract.md §3.4)', () => {
 
         // The PEM adds the certificate's identity to that record (200): every encoding of it is refused.
         const byPem = await revoke(pool.idp, pool.env.clientPoolId, { certificate: device.device.pem });
-        expect({ status: byPem.status, body: await byPem.json() }).toMatchObject({ status: 200, body: { id: fingerprint, reason: 'keyCompromise', matches: ['fingerprint', 'issuerAndSerial'] } });
+        expect({ status: byPem.status, body: await byPem.json() }).toMatchObject({
+          status: 200,
+          body: { id: fingerprint, reason: 'keyCompromise', matches: ['fingerprint', 'issuerAndSerial'] },
+        });
         expectRefused(await requestToken(device, pool.env), 'certificate_revoked');
         expectRefused(await asTwin(), 'certificate_revoked');
       } finally {
@@ -106,7 +126,12 @@ describe('revocation at the token endpoint (docs/contract.md §3.4)', () => {
       const [direct, viaTwin] = await Promise.all([deviceUnder(pool.pki.intermediate), deviceUnder(pool.pki.intermediate)]);
       const asTwin = () => requestToken(viaTwin, pool.env, { x5c: [viaTwin.device.der, malleateEcdsaSignature(pool.pki.intermediate.der)] });
       // A normal CA renewal: the root issues the intermediate's subject and key a new certificate (new serial, new validity).
-      const renewal = await makeIntermediate(pool.pki.root, { cn: 'Acme Device CA', o: 'Acme', basicConstraints: { ca: true, pathLen: 0 }, keys: pool.pki.intermediate.keys });
+      const renewal = await makeIntermediate(pool.pki.root, {
+        cn: 'Acme Device CA',
+        o: 'Acme',
+        basicConstraints: { ca: true, pathLen: 0 },
+        keys: pool.pki.intermediate.keys,
+      });
       expect(parseCertificate(renewal.der).serialNumberHex).not.toBe(parseCertificate(pool.pki.intermediate.der).serialNumberHex);
       const renewed = await deviceUnder(renewal);
       const elsewhere = await deviceUnder(otherIntermediate);
@@ -172,7 +197,11 @@ describe('revocation at the token endpoint (docs/contract.md §3.4)', () => {
 
     it('fails closed on a stale CRL: crl_expired for every certificate of its issuer until a fresh CRL is uploaded', async () => {
       const otherCa = opensslCa(workDir, otherIntermediate.pem, await privateKeyPem(otherIntermediate.keys.privateKey));
-      const [first, second, elsewhere] = await Promise.all([deviceUnder(otherIntermediate), deviceUnder(otherIntermediate), deviceUnder(pool.pki.intermediate)]);
+      const [first, second, elsewhere] = await Promise.all([
+        deviceUnder(otherIntermediate),
+        deviceUnder(otherIntermediate),
+        deviceUnder(pool.pki.intermediate),
+      ]);
       const uploadedAt = Date.now();
       await upload(otherCa.gencrl({ crlsec: 3 }), otherIntermediate.pem);
       expectToken(await requestToken(first, pool.env));

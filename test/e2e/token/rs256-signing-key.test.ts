@@ -1,6 +1,6 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/test-idp';
 import { bindDevice, issueDevice, makeOrganisationPki, requestToken, sha256Base64Url, uploadRoot } from '../../support/device-fleet';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 
 /* docs/contract.md §4.5: RS256 with an RSA_2048 KMS key is a stack option; the same contract holds. */
 describe('token endpoint with an RSA_2048 signing key', () => {

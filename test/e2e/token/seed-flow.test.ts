@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEVICE_PY, RECIPE, VERIFY_PY } from '../../support/device-seed-kit';
-import { type LocalIdpProcess, childEnvironment, startLocalIdpProcess } from '../../support/local-process';
+import { childEnvironment, type LocalIdpProcess, startLocalIdpProcess } from '../../support/local-process';
 
 /*
  * The canonical flow, driven exactly as a platform team and a device drive it:
@@ -44,7 +44,14 @@ describe('seed flow: npm start, the openssl recipe, curl and a PyJWT device', ()
   }
 
   const admin = (method: string, path: string, json?: unknown): CurlAnswer =>
-    curl(['-X', method, `${baseUrl}${path}`, '-H', `X-API-Key: ${adminKey}`, ...(json === undefined ? [] : ['-H', 'Content-Type: application/json', '-d', JSON.stringify(json)])]);
+    curl([
+      '-X',
+      method,
+      `${baseUrl}${path}`,
+      '-H',
+      `X-API-Key: ${adminKey}`,
+      ...(json === undefined ? [] : ['-H', 'Content-Type: application/json', '-d', JSON.stringify(json)]),
+    ]);
 
   function python(script: string, args: string[]): { status: number; stdout: string; stderr: string } {
     const { PYTHONPATH: _p, PYTHONHOME: _h, ...clean } = process.env;
@@ -99,7 +106,15 @@ describe('seed flow: npm start, the openssl recipe, curl and a PyJWT device', ()
     env = created.body as typeof env;
     expect(env).toMatchObject({ orgId: 'acme', envId: 'prod', issuer: `${baseUrl}/pools/${env.clientPoolId}` });
 
-    const upload = curl(['-X', 'POST', `${baseUrl}/api/internal/${env.clientPoolId}/certificates`, '-H', `X-API-Key: ${adminKey}`, '-F', 'certificate=@root-ca.crt']);
+    const upload = curl([
+      '-X',
+      'POST',
+      `${baseUrl}/api/internal/${env.clientPoolId}/certificates`,
+      '-H',
+      `X-API-Key: ${adminKey}`,
+      '-F',
+      'certificate=@root-ca.crt',
+    ]);
     expect(upload.status).toBe(201);
     expect(upload.body).toMatchObject({ success: true, message: 'Certificate uploaded successfully', clientPoolId: env.clientPoolId, filename: 'root-ca.crt' });
 
@@ -150,7 +165,9 @@ describe('seed flow: npm start, the openssl recipe, curl and a PyJWT device', ()
   it('the device record was provisioned from the certificate', () => {
     const answer = admin('GET', `/api/internal/org/acme/env/prod/device/${DEVICE_ID}`);
     expect(answer.status).toBe(200);
-    const serial = execFileSync('openssl', ['x509', '-in', 'device.crt', '-noout', '-serial'], { cwd: work, encoding: 'utf8' }).trim().replace(/^serial=/, '');
+    const serial = execFileSync('openssl', ['x509', '-in', 'device.crt', '-noout', '-serial'], { cwd: work, encoding: 'utf8' })
+      .trim()
+      .replace(/^serial=/, '');
     expect(answer.body.provisioning).toEqual({
       thumbprint: createHash('sha256').update(deviceDer()).digest('hex'),
       serial: serial.toLowerCase().replace(/^00(?=.)/, ''),
@@ -173,7 +190,11 @@ describe('seed flow: npm start, the openssl recipe, curl and a PyJWT device', ()
 
   it('stops cleanly on Ctrl-C (SIGINT to the process group), taking its child processes with it', async () => {
     const pgid = idp!.child.pid!;
-    const group = (): string[] => spawnSync('pgrep', ['-g', String(pgid), '-a'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    const group = (): string[] =>
+      spawnSync('pgrep', ['-g', String(pgid), '-a'], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n')
+        .filter(Boolean);
     const before = group();
     expect(before.some((line) => / -jar .*DynamoDBLocal\.jar/.test(line))).toBe(true);
     expect(before.some((line) => /local\/start\.ts/.test(line))).toBe(true);
@@ -182,7 +203,11 @@ describe('seed flow: npm start, the openssl recipe, curl and a PyJWT device', ()
     const timeout = new Promise<'timeout'>((resolveTimeout) => setTimeout(() => resolveTimeout('timeout'), 20_000).unref());
     const outcome = await Promise.race([idp!.exited, timeout]);
     // The npx wrapper reports the interrupt its own way (exit 0, 130 or SIGINT); the IDP itself must shut down in order.
-    expect([{ code: 0, signal: null }, { code: 130, signal: null }, { code: null, signal: 'SIGINT' }]).toContainEqual(outcome);
+    expect([
+      { code: 0, signal: null },
+      { code: 130, signal: null },
+      { code: null, signal: 'SIGINT' },
+    ]).toContainEqual(outcome);
     expect(idp!.output()).toContain('SIGINT: stopping');
     expect(idp!.output()).not.toMatch(/Could not start|unexpected error/i);
     expect(secrets.length).toBeGreaterThanOrEqual(3);

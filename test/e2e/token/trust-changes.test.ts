@@ -1,8 +1,7 @@
-import { startTestIdp, type EnvironmentInfo, type TestIdp } from '../../support/test-idp';
 import {
-  type EnrolledDevice,
   bindDevice,
   deleteRoot,
+  type EnrolledDevice,
   expectTokenError,
   getDevice,
   issueDevice,
@@ -12,6 +11,7 @@ import {
   unbindDevice,
   uploadRoot,
 } from '../../support/device-fleet';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 
 /*
  * docs/contract.md §6: the token function reads the pool's trust list and the binding on

@@ -1,4 +1,4 @@
-import { Agent, type IncomingMessage, type ServerResponse, createServer, request as httpRequest } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -43,18 +43,15 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let rule: FaultRule | undefined;
 
   const relay = (req: IncomingMessage, res: ServerResponse, body: Buffer, action: 'forward' | 'reset-after') => {
-    const forwarded = httpRequest(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => {
-          if (action === 'reset-after') return void req.socket.destroy();
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          res.end(Buffer.concat(chunks));
-        });
-      },
-    );
+    const forwarded = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('end', () => {
+        if (action === 'reset-after') return void req.socket.destroy();
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        res.end(Buffer.concat(chunks));
+      });
+    });
     // Upstream down: the caller sees a reset connection, as with the emulator itself gone.
     forwarded.on('error', () => req.socket.destroy());
     forwarded.end(body);
@@ -65,7 +62,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const operation =
+        String(req.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
       const call = { method: req.method ?? 'GET', path: req.url ?? '/', operation, body: body.toString('utf8') };
       const action = rule?.(call) ?? 'forward';
       if (action !== 'forward') {

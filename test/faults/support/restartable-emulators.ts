@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../../local/emulators/dynamodb-local';
-import { startS3Local, type S3Local } from '../../../local/emulators/s3-local';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/emulators/dynamodb-local';
+import { type S3Local, startS3Local } from '../../../local/emulators/s3-local';
 
 /**
  * An emulator a fault test can take away and bring back: stopped for real

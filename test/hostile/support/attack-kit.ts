@@ -1,5 +1,5 @@
 import { createHmac, sign as nodeSign } from 'node:crypto';
-import { assertionClaims, base64Der, base64urlJson, signRaw, toKeyObject, type DeviceAlg } from '../../support/device-client';
+import { assertionClaims, base64Der, base64urlJson, type DeviceAlg, signRaw, toKeyObject } from '../../support/device-client';
 import type { EnrolledDevice } from '../../support/device-fleet';
 import type { EnvironmentInfo } from '../../support/test-idp';
 
@@ -27,7 +27,13 @@ export function headerFor(device: EnrolledDevice, overrides: Record<string, unkn
 }
 
 /** A JWS over arbitrary header/claims values, signed by the device key as `alg` (default the device's own). */
-export function signedBy(device: EnrolledDevice, header: unknown, claims: unknown, alg: DeviceAlg = device.alg, key = device.device.keys.privateKey): Promise<string> {
+export function signedBy(
+  device: EnrolledDevice,
+  header: unknown,
+  claims: unknown,
+  alg: DeviceAlg = device.alg,
+  key = device.device.keys.privateKey,
+): Promise<string> {
   return signRaw(alg, key, base64urlJson(header), base64urlJson(claims));
 }
 

@@ -1,7 +1,7 @@
 import { CHAIN_ERROR_CODES } from '../../../src/domain/chain/error-codes';
 import type { HttpAnswer, TokenAnswer } from '../../support/device-fleet';
 import type { TestIdp } from '../../support/test-idp';
-import { bucketKeys, scanTable, type StoredItem } from './stored-state';
+import { bucketKeys, type StoredItem, scanTable } from './stored-state';
 
 /**
  * Oracles shared by the fuzz suites. A fuzzed token request may only ever
@@ -39,7 +39,11 @@ export interface StoredState {
 
 /** Everything the IDP stored for `clientPoolId`, read from DynamoDB Local and s3rver directly. */
 export async function storedState(idp: TestIdp, clientPoolId: string): Promise<StoredState> {
-  const [items, runtime, objects] = await Promise.all([scanTable(idp), scanTable({ tableName: idp.runtimeTableName }), bucketKeys(idp, `pools/${clientPoolId}/`)]);
+  const [items, runtime, objects] = await Promise.all([
+    scanTable(idp),
+    scanTable({ tableName: idp.runtimeTableName }),
+    bucketKeys(idp, `pools/${clientPoolId}/`),
+  ]);
   return {
     // The pool item's trustEpoch counts trust changes (src/storage/keys.ts); a delete that restores the content moves it on purpose.
     pool: items

@@ -51,7 +51,13 @@ export function render(upload: MultipartUpload): { contentType: string; body: Bu
   for (const part of upload.parts) {
     const disposition = part.brokenDisposition
       ? 'Content-Disposition form-data'
-      : ['Content-Disposition: form-data', part.name === undefined ? undefined : `name="${part.name}"`, part.filename === undefined ? undefined : `filename="${part.filename}"`].filter(Boolean).join('; ');
+      : [
+          'Content-Disposition: form-data',
+          part.name === undefined ? undefined : `name="${part.name}"`,
+          part.filename === undefined ? undefined : `filename="${part.filename}"`,
+        ]
+          .filter(Boolean)
+          .join('; ');
     const headers = [disposition, ...(part.contentType === undefined ? [] : [`Content-Type: ${part.contentType}`]), ...part.extraHeaders];
     chunks.push(Buffer.from(`--${upload.bodyBoundary}${nl}${headers.join(nl)}${nl}${nl}`), part.content, Buffer.from(nl));
   }
@@ -74,41 +80,93 @@ const partChange: fc.Arbitrary<(part: Part) => Part> = fc.oneof(
   fc.constant((part: Part) => ({ ...part, name: undefined })),
   fc.constant((part: Part) => ({ ...part, brokenDisposition: true })),
   fc.string({ maxLength: 12 }).map((name) => (part: Part) => ({ ...part, name })),
-  fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('', '../../etc/passwd', 'C:\\root.crt', 'a"b.crt', '\u0000.crt', 'é€.crt', 'x'.repeat(400))).map((filename) => (part: Part) => ({ ...part, filename })),
+  fc
+    .oneof(fc.string({ maxLength: 40 }), fc.constantFrom('', '../../etc/passwd', 'C:\\root.crt', 'a"b.crt', '\u0000.crt', 'é€.crt', 'x'.repeat(400)))
+    .map((filename) => (part: Part) => ({ ...part, filename })),
   fc.constantFrom('text/plain', 'application/octet-stream', '', 'multipart/mixed; boundary=x').map((contentType) => (part: Part) => ({ ...part, contentType })),
   fc.integer({ min: 1, max: 100 * 1024 }).map((size) => (part: Part) => ({ ...part, extraHeaders: [...part.extraHeaders, `X-Pad: ${'a'.repeat(size)}`] })),
-  fc.integer({ min: 1, max: 60 }).map((count) => (part: Part) => ({ ...part, extraHeaders: [...part.extraHeaders, ...Array.from({ length: count }, (_, i) => `X-H${i}: v`)] })),
-  fc.constantFrom('Content-Transfer-Encoding: base64', 'Content-Disposition: form-data; name="other"; filename="b.crt"', 'no colon here', ': empty name').map((line) => (part: Part) => ({ ...part, extraHeaders: [...part.extraHeaders, line] })),
-  fc.oneof(fc.constant(Buffer.alloc(0)), fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)), fc.constant(Buffer.alloc(70 * 1024, 0x41))).map((content) => (part: Part) => ({ ...part, content })),
+  fc
+    .integer({ min: 1, max: 60 })
+    .map((count) => (part: Part) => ({ ...part, extraHeaders: [...part.extraHeaders, ...Array.from({ length: count }, (_, i) => `X-H${i}: v`)] })),
+  fc
+    .constantFrom('Content-Transfer-Encoding: base64', 'Content-Disposition: form-data; name="other"; filename="b.crt"', 'no colon here', ': empty name')
+    .map((line) => (part: Part) => ({ ...part, extraHeaders: [...part.extraHeaders, line] })),
+  fc
+    .oneof(
+      fc.constant(Buffer.alloc(0)),
+      fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)),
+      fc.constant(Buffer.alloc(70 * 1024, 0x41)),
+    )
+    .map((content) => (part: Part) => ({ ...part, content })),
 );
 
 export const uploadChange: fc.Arbitrary<Change> = fc.oneof(
   // boundary corruption
-  boundaryText.map((boundary): Change => (u) => ({ ...u, headerBoundary: boundary })),
-  boundaryText.map((boundary): Change => (u) => ({ ...u, bodyBoundary: boundary })),
-  boundaryText.map((boundary): Change => (u) => ({ ...u, headerBoundary: boundary, bodyBoundary: boundary })),
+  boundaryText.map(
+    (boundary): Change =>
+      (u) => ({ ...u, headerBoundary: boundary }),
+  ),
+  boundaryText.map(
+    (boundary): Change =>
+      (u) => ({ ...u, bodyBoundary: boundary }),
+  ),
+  boundaryText.map(
+    (boundary): Change =>
+      (u) => ({ ...u, headerBoundary: boundary, bodyBoundary: boundary }),
+  ),
   fc.constant<Change>((u) => ({ ...u, headerBoundary: null })),
   fc.constant<Change>((u) => ({ ...u, quoteHeaderBoundary: true })),
-  fc.constantFrom('multipart/mixed', 'multipart/form-data ', 'MULTIPART/FORM-DATA', 'multipart/related', 'application/x-www-form-urlencoded').map((mediaType): Change => (u) => ({ ...u, mediaType })),
+  fc.constantFrom('multipart/mixed', 'multipart/form-data ', 'MULTIPART/FORM-DATA', 'multipart/related', 'application/x-www-form-urlencoded').map(
+    (mediaType): Change =>
+      (u) => ({ ...u, mediaType }),
+  ),
   fc.constant<Change>((u) => ({ ...u, closing: false })),
   fc.constant<Change>((u) => ({ ...u, newline: '\n' })),
-  fc.string({ maxLength: 64 }).map((preamble): Change => (u) => ({ ...u, preamble })),
-  fc.string({ maxLength: 64 }).map((epilogue): Change => (u) => ({ ...u, epilogue })),
+  fc.string({ maxLength: 64 }).map(
+    (preamble): Change =>
+      (u) => ({ ...u, preamble }),
+  ),
+  fc.string({ maxLength: 64 }).map(
+    (epilogue): Change =>
+      (u) => ({ ...u, epilogue }),
+  ),
   // duplicate and extra parts
   fc.constant<Change>((u) => ({ ...u, parts: [...u.parts, ...u.parts] })),
   fc.constant<Change>((u) => ({ ...u, parts: [] })),
-  fc.integer({ min: 1, max: 12 }).map((count): Change => (u) => ({ ...u, parts: [...u.parts, ...Array.from({ length: count }, (_, i) => ({ name: `field${i}`, extraHeaders: [], content: Buffer.from('v') }))] })),
-  fc.integer({ min: 1, max: 6 }).map((count): Change => (u) => ({ ...u, parts: [...Array.from({ length: count }, (_, i) => ({ name: `file${i}`, filename: `f${i}.txt`, extraHeaders: [], content: Buffer.from('x') })), ...u.parts] })),
+  fc.integer({ min: 1, max: 12 }).map(
+    (count): Change =>
+      (u) => ({ ...u, parts: [...u.parts, ...Array.from({ length: count }, (_, i) => ({ name: `field${i}`, extraHeaders: [], content: Buffer.from('v') }))] }),
+  ),
+  fc.integer({ min: 1, max: 6 }).map(
+    (count): Change =>
+      (u) => ({
+        ...u,
+        parts: [
+          ...Array.from({ length: count }, (_, i) => ({ name: `file${i}`, filename: `f${i}.txt`, extraHeaders: [], content: Buffer.from('x') })),
+          ...u.parts,
+        ],
+      }),
+  ),
   // one part's headers, name, filename or content
-  fc.tuple(fc.nat(), partChange).map(([index, change]): Change => (u) => ({ ...u, parts: u.parts.map((part, i) => (i === index % Math.max(1, u.parts.length) ? change(part) : part)) })),
+  fc.tuple(fc.nat(), partChange).map(
+    ([index, change]): Change =>
+      (u) => ({ ...u, parts: u.parts.map((part, i) => (i === index % Math.max(1, u.parts.length) ? change(part) : part)) }),
+  ),
 );
 
-export type ByteChange = { kind: 'none' } | { kind: 'truncate'; keep: number } | { kind: 'insert'; position: number; bytes: Uint8Array } | { kind: 'flip'; position: number; bit: number };
+export type ByteChange =
+  | { kind: 'none' }
+  | { kind: 'truncate'; keep: number }
+  | { kind: 'insert'; position: number; bytes: Uint8Array }
+  | { kind: 'flip'; position: number; bit: number };
 
 export const byteChange: fc.Arbitrary<ByteChange> = fc.oneof(
   { weight: 6, arbitrary: fc.constant<ByteChange>({ kind: 'none' }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), keep: fc.nat({ max: 1 << 20 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('insert' as const), position: fc.nat({ max: 1 << 20 }), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('insert' as const), position: fc.nat({ max: 1 << 20 }), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('flip' as const), position: fc.nat({ max: 1 << 20 }), bit: fc.integer({ min: 0, max: 7 }) }) },
 );
 

@@ -20,14 +20,32 @@ export type PemMutation =
   | { kind: 'bytes'; prefix: Uint8Array }
   | { kind: 'der'; mutation: Parameters<typeof mutateDer>[1] };
 
-const LABELS = ['X509 CERTIFICATE', 'TRUSTED CERTIFICATE', 'CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST', 'PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'PUBLIC KEY', 'PKCS7', 'certificate', 'CERTIFICATE ', ' CERTIFICATE', ''];
+const LABELS = [
+  'X509 CERTIFICATE',
+  'TRUSTED CERTIFICATE',
+  'CERTIFICATE REQUEST',
+  'NEW CERTIFICATE REQUEST',
+  'PRIVATE KEY',
+  'EC PRIVATE KEY',
+  'ENCRYPTED PRIVATE KEY',
+  'PUBLIC KEY',
+  'PKCS7',
+  'certificate',
+  'CERTIFICATE ',
+  ' CERTIFICATE',
+  '',
+];
 const GARBAGE = fc.oneof(
   fc.constantFrom('!', '-', '_', '=', '.', '*', '\u0000', '\u00e9', '\u20ac', '\t', ' ', '-----', '==', 'A', '\ufeff'),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }),
 );
 
 export const pemMutation: fc.Arbitrary<PemMutation> = fc.oneof(
-  fc.record({ kind: fc.constant('label' as const), where: fc.constantFrom('begin' as const, 'end' as const, 'both' as const), label: fc.oneof(fc.constantFrom(...LABELS), fc.stringMatching(/^[A-Z0-9 ]{1,20}$/)) }),
+  fc.record({
+    kind: fc.constant('label' as const),
+    where: fc.constantFrom('begin' as const, 'end' as const, 'both' as const),
+    label: fc.oneof(fc.constantFrom(...LABELS), fc.stringMatching(/^[A-Z0-9 ]{1,20}$/)),
+  }),
   fc.record({ kind: fc.constant('garbage' as const), position: fc.nat({ max: 4096 }), text: GARBAGE }),
   fc.record({
     kind: fc.constant('extra-block' as const),
@@ -38,9 +56,20 @@ export const pemMutation: fc.Arbitrary<PemMutation> = fc.oneof(
   fc.record({ kind: fc.constant('line-endings' as const), style: fc.constantFrom('crlf' as const, 'cr' as const, 'none' as const, 'unwrapped' as const) }),
   fc.record({ kind: fc.constant('drop' as const), what: fc.constantFrom('begin' as const, 'end' as const, 'both-boundaries' as const, 'dashes' as const) }),
   fc.record({ kind: fc.constant('truncate' as const), keep: fc.nat({ max: 4096 }) }),
-  fc.record({ kind: fc.constant('text-outside' as const), where: fc.constantFrom('before' as const, 'after' as const), text: fc.oneof(fc.constantFrom('subject=CN=Root\n', '\n\n', '   ', 'Bag Attributes\n', '-----'), fc.string({ maxLength: 40 })) }),
+  fc.record({
+    kind: fc.constant('text-outside' as const),
+    where: fc.constantFrom('before' as const, 'after' as const),
+    text: fc.oneof(fc.constantFrom('subject=CN=Root\n', '\n\n', '   ', 'Bag Attributes\n', '-----'), fc.string({ maxLength: 40 })),
+  }),
   fc.record({ kind: fc.constant('padding' as const), change: fc.constantFrom('strip' as const, 'add' as const, 'double' as const) }),
-  fc.record({ kind: fc.constant('bytes' as const), prefix: fc.oneof(fc.constant(Uint8Array.from([0xef, 0xbb, 0xbf])), fc.constant(Uint8Array.from([0xff, 0xfe])), fc.uint8Array({ minLength: 1, maxLength: 8 })) }),
+  fc.record({
+    kind: fc.constant('bytes' as const),
+    prefix: fc.oneof(
+      fc.constant(Uint8Array.from([0xef, 0xbb, 0xbf])),
+      fc.constant(Uint8Array.from([0xff, 0xfe])),
+      fc.uint8Array({ minLength: 1, maxLength: 8 }),
+    ),
+  }),
   fc.record({ kind: fc.constant('der' as const), mutation: derMutation }),
 );
 

@@ -1,15 +1,15 @@
 import { tokenRequestBody } from '../../support/device-client';
 import {
   type EnrolledDevice,
-  type HttpAnswer,
-  type TokenAnswer,
   expectTokenError,
+  type HttpAnswer,
   makeOrganisationPki,
   postToken,
+  type TokenAnswer,
   uploadRoot,
 } from '../../support/device-fleet';
-import { type KeyAlgorithm, generateKeys, makeLeaf } from '../../support/pki';
-import { type EnvironmentInfo, type TestIdp, startTestIdp } from '../../support/test-idp';
+import { generateKeys, type KeyAlgorithm, makeLeaf } from '../../support/pki';
+import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 import { type RejectionWatch, watchUnhandledRejections } from './rejection-watch';
 import { deviceItem, jtiItems } from './stored-state';
 

@@ -35,7 +35,11 @@ export async function poolItems(idp: Pick<TestIdp, 'tableName'>, clientPoolId: s
  * provisioning state of its generation from the runtime table merged in, or
  * undefined.
  */
-export async function deviceItem(idp: Pick<TestIdp, 'tableName' | 'runtimeTableName'>, clientPoolId: string, deviceId: string): Promise<StoredItem | undefined> {
+export async function deviceItem(
+  idp: Pick<TestIdp, 'tableName' | 'runtimeTableName'>,
+  clientPoolId: string,
+  deviceId: string,
+): Promise<StoredItem | undefined> {
   const key = { pk: `POOL#${clientPoolId}`, sk: `DEVICE#${deviceId}` };
   const item = (await testDocumentClient().send(new GetCommand({ TableName: idp.tableName, Key: key, ConsistentRead: true }))).Item as StoredItem | undefined;
   if (!item) return undefined;

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { type Metafile, build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { ESM_REQUIRE_BANNER } from '../../../lib/constructs/idp-function';
 
 const ROOT = resolve(__dirname, '..', '..', '..');

@@ -1,14 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { IConstruct } from 'constructs';
-import { DeviceIdpStack, DeviceIdpStackProps } from '../../../lib/idp-stack';
+import type { IConstruct } from 'constructs';
+import { DeviceIdpStack, type DeviceIdpStackProps } from '../../../lib/idp-stack';
 
 /** The feature flags `cdk synth` uses, so tests see the template a deploy would. */
-const CDK_JSON_CONTEXT = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'cdk.json'), 'utf8'),
-).context as Record<string, unknown>;
+const CDK_JSON_CONTEXT = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 
 export interface SynthesizedIdp {
   readonly stack: DeviceIdpStack;

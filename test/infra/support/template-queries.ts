@@ -1,4 +1,4 @@
-import { TemplateJson } from './synth-stack';
+import type { TemplateJson } from './synth-stack';
 
 export interface Statement {
   readonly effect: string;
@@ -49,9 +49,7 @@ export function routeTable(json: TemplateJson): Map<string, string> {
     if (r.Type !== 'AWS::ApiGateway::Method') continue;
     const p = r.Properties;
     const uri = JSON.stringify(p.Integration?.Uri ?? '');
-    const target = Object.entries(json.Resources).find(
-      ([id, res]) => res.Type === 'AWS::Lambda::Function' && uri.includes(`"${id}"`),
-    );
+    const target = Object.entries(json.Resources).find(([id, res]) => res.Type === 'AWS::Lambda::Function' && uri.includes(`"${id}"`));
     routes.set(`${p.HttpMethod} ${pathOf(p.ResourceId) || '/'}`, target ? target[0] : `<no function: ${p.Integration?.Type}>`);
   }
   return routes;

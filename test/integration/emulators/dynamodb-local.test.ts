@@ -1,9 +1,4 @@
-import {
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  ListTablesCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createTable } from '../../../local/emulators/create-table';
 import { TABLE_SCHEMA } from '../../../src/storage/table-schema';
@@ -68,9 +63,7 @@ describe('DynamoDB Local started by the global setup', () => {
       $metadata: expect.objectContaining({ httpStatusCode: 400 }),
     });
 
-    const stored = await testDocumentClient().send(
-      new GetCommand({ TableName: tableName, Key: { pk: 'DEVICE#d-1', sk: 'PROFILE' } }),
-    );
+    const stored = await testDocumentClient().send(new GetCommand({ TableName: tableName, Key: { pk: 'DEVICE#d-1', sk: 'PROFILE' } }));
     expect(stored.Item).toEqual({ pk: 'DEVICE#d-1', sk: 'PROFILE', owner: 'first' });
   });
 });

@@ -1,11 +1,5 @@
 import { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ensureBucket } from '../../../local/emulators/s3-local';
 import { createTestBucket, testS3Client } from '../../support/emulators';
 
@@ -26,9 +20,7 @@ describe('local S3 store started by the global setup', () => {
 
   it('round-trips put, head, get, list and delete with the exact bytes', async () => {
     const key = 'pools/p-1/anchors/root ca.der';
-    await testS3Client().send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: ALL_BYTES, ContentType: 'application/pkix-cert' }),
-    );
+    await testS3Client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: ALL_BYTES, ContentType: 'application/pkix-cert' }));
 
     const head = await testS3Client().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     expect(head.ContentLength).toBe(256);

@@ -39,9 +39,7 @@ describe('ensureSigningKey', () => {
   it('refuses an alias that points to a key of another spec', async () => {
     await withServer(async (kms) => {
       await ensureSigningKey(kms, { keySpec: 'ECC_NIST_P256' });
-      await expect(ensureSigningKey(kms, { keySpec: 'RSA_2048' })).rejects.toThrow(
-        /points to a ECC_NIST_P256\/SIGN_VERIFY key, expected RSA_2048/,
-      );
+      await expect(ensureSigningKey(kms, { keySpec: 'RSA_2048' })).rejects.toThrow(/points to a ECC_NIST_P256\/SIGN_VERIFY key, expected RSA_2048/);
     });
   });
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { CreateAliasCommand, CreateKeyCommand, GetPublicKeyCommand, SignCommand, type KeySpec, type KMSClient } from '@aws-sdk/client-kms';
+import { CreateAliasCommand, CreateKeyCommand, GetPublicKeyCommand, type KeySpec, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { jwkThumbprint } from '../../../src/crypto/jwk-thumbprint';
 import { KmsJwtSigner } from '../../../src/crypto/kms-signer';
 import { SigningError } from '../../../src/crypto/signing-error';
-import { localKmsClient, startLocalKms, type LocalKms } from './local-kms';
+import { type LocalKms, localKmsClient, startLocalKms } from './local-kms';
 
 const ISSUER = 'https://idp.example.test/pools/pool-1';
 let local: LocalKms;

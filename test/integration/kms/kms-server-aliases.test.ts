@@ -1,4 +1,5 @@
 import {
+  type AliasListEntry,
   AlreadyExistsException,
   CreateAliasCommand,
   CreateKeyCommand,
@@ -10,9 +11,8 @@ import {
   ScheduleKeyDeletionCommand,
   SignCommand,
   UpdateAliasCommand,
-  type AliasListEntry,
 } from '@aws-sdk/client-kms';
-import { localKmsClient, rejection, startLocalKms, type LocalKms } from './local-kms';
+import { type LocalKms, localKmsClient, rejection, startLocalKms } from './local-kms';
 
 let local: LocalKms;
 beforeEach(async () => {

@@ -2,17 +2,17 @@ import {
   AlreadyExistsException,
   CreateAliasCommand,
   CreateKeyCommand,
+  type CreateKeyCommandInput,
   DescribeKeyCommand,
   EncryptCommand,
   GetPublicKeyCommand,
   InvalidKeyUsageException,
   NotFoundException,
   SignCommand,
-  UnsupportedOperationException,
-  type CreateKeyCommandInput,
   type SigningAlgorithmSpec,
+  UnsupportedOperationException,
 } from '@aws-sdk/client-kms';
-import { startLocalKms, type LocalKms } from './local-kms';
+import { type LocalKms, startLocalKms } from './local-kms';
 
 let local: LocalKms;
 let p256: string;

@@ -1,12 +1,5 @@
-import {
-  CreateKeyCommand,
-  DescribeKeyCommand,
-  GetPublicKeyCommand,
-  KMSServiceException,
-  ScheduleKeyDeletionCommand,
-  SignCommand,
-} from '@aws-sdk/client-kms';
-import { localKmsClient, rejection, startLocalKms, type LocalKms } from './local-kms';
+import { CreateKeyCommand, DescribeKeyCommand, GetPublicKeyCommand, KMSServiceException, ScheduleKeyDeletionCommand, SignCommand } from '@aws-sdk/client-kms';
+import { type LocalKms, localKmsClient, rejection, startLocalKms } from './local-kms';
 
 let local: LocalKms;
 let keyId: string;
@@ -72,7 +65,13 @@ describe('fault injection (server.injectFault)', () => {
     await expect(local.kms.send(new DescribeKeyCommand({ KeyId: keyId }))).resolves.toBeDefined();
     await expect(local.kms.send(new GetPublicKeyCommand({ KeyId: keyId }))).resolves.toBeDefined();
     const names = [];
-    for (let i = 0; i < 4; i++) names.push(await sign().then(() => 'ok', (error: Error) => error.name));
+    for (let i = 0; i < 4; i++)
+      names.push(
+        await sign().then(
+          () => 'ok',
+          (error: Error) => error.name,
+        ),
+      );
     expect(names).toEqual(['ThrottlingException', 'DependencyTimeoutException', 'DependencyTimeoutException', 'ok']);
   });
 

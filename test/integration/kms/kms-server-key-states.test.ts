@@ -3,17 +3,17 @@ import {
   CreateAliasCommand,
   CreateKeyCommand,
   DescribeKeyCommand,
-  DisableKeyCommand,
   DisabledException,
+  DisableKeyCommand,
   EnableKeyCommand,
   GetPublicKeyCommand,
+  type KeyMetadata,
   KMSInvalidStateException,
   NotFoundException,
   ScheduleKeyDeletionCommand,
   SignCommand,
-  type KeyMetadata,
 } from '@aws-sdk/client-kms';
-import { rejection, startLocalKms, type LocalKms } from './local-kms';
+import { type LocalKms, rejection, startLocalKms } from './local-kms';
 
 let local: LocalKms;
 beforeAll(async () => {

@@ -1,15 +1,15 @@
-import { constants, createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { constants, createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
 import {
   CreateAliasCommand,
   CreateKeyCommand,
   DescribeKeyCommand,
   GetPublicKeyCommand,
-  SignCommand,
   type KeySpec,
+  SignCommand,
   type SigningAlgorithmSpec,
 } from '@aws-sdk/client-kms';
 import { derToJose } from '../../../src/crypto/ecdsa-der-to-jose';
-import { localKmsClient, startLocalKms, type LocalKms } from './local-kms';
+import { type LocalKms, localKmsClient, startLocalKms } from './local-kms';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RSA_ALGORITHMS = [
@@ -40,9 +40,7 @@ afterAll(() => local.stop());
 describe('CreateKey, DescribeKey and GetPublicKey', () => {
   it.each(CASES)('$keySpec', async ({ keySpec, algorithms, details }) => {
     const before = Date.now();
-    const created = await local.kms.send(
-      new CreateKeyCommand({ KeySpec: keySpec, KeyUsage: 'SIGN_VERIFY', Description: `test ${keySpec}` }),
-    );
+    const created = await local.kms.send(new CreateKeyCommand({ KeySpec: keySpec, KeyUsage: 'SIGN_VERIFY', Description: `test ${keySpec}` }));
     const metadata = created.KeyMetadata!;
     expect(metadata.KeyId).toMatch(UUID);
     expect(metadata).toMatchObject({
@@ -127,15 +125,11 @@ describe('CreateAlias', () => {
     await local.kms.send(new CreateAliasCommand({ AliasName: 'alias/test-signing', TargetKeyId: key.arn }));
 
     const byAlias = await local.kms.send(new DescribeKeyCommand({ KeyId: 'alias/test-signing' }));
-    const byAliasArn = await local.kms.send(
-      new DescribeKeyCommand({ KeyId: 'arn:aws:kms:us-east-1:000000000000:alias/test-signing' }),
-    );
+    const byAliasArn = await local.kms.send(new DescribeKeyCommand({ KeyId: 'arn:aws:kms:us-east-1:000000000000:alias/test-signing' }));
     expect(byAlias.KeyMetadata!.KeyId).toBe(key.keyId);
     expect(byAliasArn.KeyMetadata!.KeyId).toBe(key.keyId);
 
-    const signed = await local.kms.send(
-      new SignCommand({ KeyId: 'alias/test-signing', SigningAlgorithm: 'ECDSA_SHA_256', Message: Buffer.from('x') }),
-    );
+    const signed = await local.kms.send(new SignCommand({ KeyId: 'alias/test-signing', SigningAlgorithm: 'ECDSA_SHA_256', Message: Buffer.from('x') }));
     expect(signed.KeyId).toBe(key.arn);
     expect(verify('sha256', Buffer.from('x'), key.publicKey, Buffer.from(signed.Signature!))).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CancelKeyDeletionCommand,
@@ -7,6 +7,7 @@ import {
   DeleteAliasCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
+  type KMSClient,
   ListAliasesCommand,
   ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
@@ -14,7 +15,6 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   UpdateAliasCommand,
-  type KMSClient,
 } from '@aws-sdk/client-kms';
 import { startKmsServer } from '../../../local/kms/kms-server';
 import { localKmsClient, rejection, tempDataDir } from './local-kms';
@@ -42,7 +42,10 @@ describe('persistence of tags, aliases and key states across restarts', () => {
 
   it('keeps everything the new operations change; every file stays 0600 and no temporary file is left', async () => {
     const before = await withServer(async (kms) => {
-      const tagged = await createKey(kms, [{ TagKey: 'pool', TagValue: 'pool-1' }, { TagKey: 'gone', TagValue: 'x' }]);
+      const tagged = await createKey(kms, [
+        { TagKey: 'pool', TagValue: 'pool-1' },
+        { TagKey: 'gone', TagValue: 'x' },
+      ]);
       await kms.send(new TagResourceCommand({ KeyId: tagged.KeyId, Tags: [{ TagKey: 'stage', TagValue: 'next' }] }));
       await kms.send(new UntagResourceCommand({ KeyId: tagged.KeyId, TagKeys: ['gone'] }));
       const disabled = await createKey(kms);

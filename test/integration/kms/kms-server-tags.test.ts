@@ -6,12 +6,12 @@ import {
   ListResourceTagsCommand,
   NotFoundException,
   ScheduleKeyDeletionCommand,
+  type Tag,
   TagException,
   TagResourceCommand,
   UntagResourceCommand,
-  type Tag,
 } from '@aws-sdk/client-kms';
-import { rejection, startLocalKms, type LocalKms } from './local-kms';
+import { type LocalKms, rejection, startLocalKms } from './local-kms';
 
 let local: LocalKms;
 beforeAll(async () => {
@@ -47,9 +47,24 @@ describe('CreateKey with Tags and ListResourceTags', () => {
   });
 
   it.each([
-    ['a 129-character key', [{ TagKey: 'k'.repeat(129), TagValue: 'v' }], "at 'tags.1.member.tagKey' failed to satisfy constraint: Member must have length less than or equal to 128"],
-    ['an empty key', [{ TagKey: '', TagValue: 'v' }], "at 'tags.1.member.tagKey' failed to satisfy constraint: Member must have length greater than or equal to 1"],
-    ['a 257-character value', [{ TagKey: 'ok', TagValue: 'x' }, { TagKey: 'k', TagValue: 'v'.repeat(257) }], "at 'tags.2.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256"],
+    [
+      'a 129-character key',
+      [{ TagKey: 'k'.repeat(129), TagValue: 'v' }],
+      "at 'tags.1.member.tagKey' failed to satisfy constraint: Member must have length less than or equal to 128",
+    ],
+    [
+      'an empty key',
+      [{ TagKey: '', TagValue: 'v' }],
+      "at 'tags.1.member.tagKey' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    ],
+    [
+      'a 257-character value',
+      [
+        { TagKey: 'ok', TagValue: 'x' },
+        { TagKey: 'k', TagValue: 'v'.repeat(257) },
+      ],
+      "at 'tags.2.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256",
+    ],
     ['a missing value', [{ TagKey: 'k' } as Tag], "Value null at 'tags.1.member.tagValue' failed to satisfy constraint: Member must not be null"],
   ])('%s is ValidationException, as KMS reports model constraints', async (_name, tags, message) => {
     const error = await rejection(createKey(tags));
@@ -59,7 +74,14 @@ describe('CreateKey with Tags and ListResourceTags', () => {
   });
 
   it.each([
-    ['duplicate tag keys', [{ TagKey: 'a', TagValue: '1' }, { TagKey: 'a', TagValue: '2' }], 'Duplicate tag keys'],
+    [
+      'duplicate tag keys',
+      [
+        { TagKey: 'a', TagValue: '1' },
+        { TagKey: 'a', TagValue: '2' },
+      ],
+      'Duplicate tag keys',
+    ],
     ['the reserved aws: prefix', [{ TagKey: 'aws:pool', TagValue: '1' }], 'Tags beginning with aws: are reserved'],
     ['the reserved prefix in capitals', [{ TagKey: 'AWS:pool', TagValue: '1' }], 'Tags beginning with aws: are reserved'],
     ['51 tags', manyTags(51), 'Too many tags'],
@@ -87,8 +109,19 @@ describe('CreateKey with Tags and ListResourceTags', () => {
 
 describe('TagResource and UntagResource', () => {
   it('adds new tags after the existing ones and replaces the value of an existing key in place', async () => {
-    const key = await createKey([{ TagKey: 'a', TagValue: '1' }, { TagKey: 'b', TagValue: '2' }]);
-    await local.kms.send(new TagResourceCommand({ KeyId: key.KeyId, Tags: [{ TagKey: 'c', TagValue: '3' }, { TagKey: 'a', TagValue: 'one' }] }));
+    const key = await createKey([
+      { TagKey: 'a', TagValue: '1' },
+      { TagKey: 'b', TagValue: '2' },
+    ]);
+    await local.kms.send(
+      new TagResourceCommand({
+        KeyId: key.KeyId,
+        Tags: [
+          { TagKey: 'c', TagValue: '3' },
+          { TagKey: 'a', TagValue: 'one' },
+        ],
+      }),
+    );
     expect(await tagsOf(key.KeyId!)).toEqual([
       { TagKey: 'a', TagValue: 'one' },
       { TagKey: 'b', TagValue: '2' },
@@ -97,7 +130,11 @@ describe('TagResource and UntagResource', () => {
   });
 
   it('removes the named keys and ignores keys the key does not have', async () => {
-    const key = await createKey([{ TagKey: 'a', TagValue: '1' }, { TagKey: 'b', TagValue: '2' }, { TagKey: 'c', TagValue: '3' }]);
+    const key = await createKey([
+      { TagKey: 'a', TagValue: '1' },
+      { TagKey: 'b', TagValue: '2' },
+      { TagKey: 'c', TagValue: '3' },
+    ]);
     await local.kms.send(new UntagResourceCommand({ KeyId: key.Arn, TagKeys: ['a', 'c', 'never-there'] }));
     expect(await tagsOf(key.KeyId!)).toEqual([{ TagKey: 'b', TagValue: '2' }]);
     await local.kms.send(new UntagResourceCommand({ KeyId: key.KeyId, TagKeys: ['never-there'] }));
@@ -110,7 +147,17 @@ describe('TagResource and UntagResource', () => {
     expect(tooMany).toBeInstanceOf(TagException);
     // Replacing a value keeps the count at 50.
     await local.kms.send(new TagResourceCommand({ KeyId: key.KeyId, Tags: [{ TagKey: 'k0', TagValue: 'new' }] }));
-    const reserved = await rejection(local.kms.send(new TagResourceCommand({ KeyId: key.KeyId, Tags: [{ TagKey: 'k1', TagValue: 'x' }, { TagKey: 'aws:x', TagValue: 'y' }] })));
+    const reserved = await rejection(
+      local.kms.send(
+        new TagResourceCommand({
+          KeyId: key.KeyId,
+          Tags: [
+            { TagKey: 'k1', TagValue: 'x' },
+            { TagKey: 'aws:x', TagValue: 'y' },
+          ],
+        }),
+      ),
+    );
     expect(reserved).toBeInstanceOf(TagException);
     expect(await tagsOf(key.KeyId!)).toEqual([{ TagKey: 'k0', TagValue: 'new' }, ...manyTags(50).slice(1)]);
   });

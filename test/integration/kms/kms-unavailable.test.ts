@@ -1,10 +1,10 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { rm } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { createLocalJWKSet, jwtVerify } from 'jose';
+import { startKmsServer } from '../../../local/kms/kms-server';
 import { AWS_CLIENT_DEFAULTS as KMS_CLIENT_DEFAULTS } from '../../../src/aws-client-defaults';
 import { KmsJwtSigner } from '../../../src/crypto/kms-signer';
-import { startKmsServer } from '../../../local/kms/kms-server';
 import { localKmsClient, tempDataDir } from './local-kms';
 
 /** The recommended settings, with shorter timeouts so the test stays fast. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
-import { startKmsServer, type KmsServer } from '../../../local/kms/kms-server';
+import { type KmsServer, startKmsServer } from '../../../local/kms/kms-server';
 
 /** A real SDK client pointed at the local KMS endpoint. */
 export function localKmsClient(url: string, overrides: KMSClientConfig = {}): KMSClient {

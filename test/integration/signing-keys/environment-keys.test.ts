@@ -1,11 +1,11 @@
 import { ListResourceTagsCommand } from '@aws-sdk/client-kms';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DependencyError, DomainError } from '../../../src/errors';
 import type { Environment, PoolSigningKey } from '../../../src/domain/model';
+import { DependencyError, DomainError } from '../../../src/errors';
 import { DynamoApiKeyRepository } from '../../../src/storage/dynamo-api-key-repository';
 import { OrganisationService } from '../../../src/usecases/organisations';
 import type { DirectoryRepository } from '../../../src/usecases/ports';
-import { STACK_TAG, type SigningKeyWorld, startSigningKeyWorld } from './support';
+import { type SigningKeyWorld, STACK_TAG, startSigningKeyWorld } from './support';
 
 /*
  * docs/contract.md §4.6 + "nothing half-written": creating an environment creates its

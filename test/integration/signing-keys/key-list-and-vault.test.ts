@@ -1,11 +1,17 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { KmsJwtSigner } from '../../../src/crypto/kms-signer';
 import type { PoolSigningKey } from '../../../src/domain/model';
-import { STACK_TAG, type SigningKeyWorld, startSigningKeyWorld } from './support';
+import { type SigningKeyWorld, STACK_TAG, startSigningKeyWorld } from './support';
 
 /* The two adapters of per-pool keys: the pool item's conditional list (DynamoDB Local) and the KMS vault (local KMS). */
 const T0 = Date.parse('2031-06-01T08:00:00.000Z');
-const key = (kid: string): PoolSigningKey => ({ keyArn: `arn:${kid}`, kid, alg: 'ES256', createdAt: new Date(T0).toISOString(), activatesAt: new Date(T0).toISOString() });
+const key = (kid: string): PoolSigningKey => ({
+  keyArn: `arn:${kid}`,
+  kid,
+  alg: 'ES256',
+  createdAt: new Date(T0).toISOString(),
+  activatesAt: new Date(T0).toISOString(),
+});
 
 describe('DynamoSigningKeyRepository and KmsSigningKeyVault', () => {
   let world: SigningKeyWorld;
@@ -14,13 +20,22 @@ describe('DynamoSigningKeyRepository and KmsSigningKeyVault', () => {
     world = await startSigningKeyWorld({ lifetimeSeconds: 3600, start: T0 });
     await world.directory.createOrg({ orgId: 'acme', name: 'Acme', createdAt: new Date(T0).toISOString() });
     await world.directory.createEnvironment({ orgId: 'acme', envId: 'old', name: 'old', clientPoolId: 'pool-old', createdAt: new Date(T0).toISOString() });
-    await world.directory.createEnvironment({ orgId: 'acme', envId: 'new', name: 'new', clientPoolId: 'pool-new', createdAt: new Date(T0).toISOString() }, [key('k1')]);
+    await world.directory.createEnvironment({ orgId: 'acme', envId: 'new', name: 'new', clientPoolId: 'pool-new', createdAt: new Date(T0).toISOString() }, [
+      key('k1'),
+    ]);
   });
   afterAll(() => world?.stop());
 
   describe('the pool item list', () => {
     it('is read back exactly as written by createEnvironment, next to the other pool attributes', async () => {
-      expect(await world.directory.getPool('pool-new')).toEqual({ clientPoolId: 'pool-new', orgId: 'acme', envId: 'new', trustEpoch: 0, requireCrl: false, signingKeys: [key('k1')] });
+      expect(await world.directory.getPool('pool-new')).toEqual({
+        clientPoolId: 'pool-new',
+        orgId: 'acme',
+        envId: 'new',
+        trustEpoch: 0,
+        requireCrl: false,
+        signingKeys: [key('k1')],
+      });
       expect(await world.directory.getPool('pool-old')).toEqual({ clientPoolId: 'pool-old', orgId: 'acme', envId: 'old', trustEpoch: 0, requireCrl: false });
     });
 
@@ -39,7 +54,12 @@ describe('DynamoSigningKeyRepository and KmsSigningKeyVault', () => {
       expect(await keyList.replaceSigningKeys('pool-nope', undefined, [key('x')])).toBe(false);
       expect((await world.client.send(new GetCommand({ TableName: world.tableName, Key: { pk: 'POOL#pool-nope', sk: 'POOL' } }))).Item).toBeUndefined();
       await world.client.send(
-        new UpdateCommand({ TableName: world.tableName, Key: { pk: 'POOL#pool-old', sk: 'POOL' }, UpdateExpression: 'SET trustEpoch = :e, requireCrl = :t', ExpressionAttributeValues: { ':e': 4, ':t': true } }),
+        new UpdateCommand({
+          TableName: world.tableName,
+          Key: { pk: 'POOL#pool-old', sk: 'POOL' },
+          UpdateExpression: 'SET trustEpoch = :e, requireCrl = :t',
+          ExpressionAttributeValues: { ':e': 4, ':t': true },
+        }),
       );
       const results = await Promise.all(Array.from({ length: 8 }, (_, i) => keyList.replaceSigningKeys('pool-old', undefined, [key(`m${i}`)])));
       expect(results.filter(Boolean)).toHaveLength(1);
@@ -49,7 +69,13 @@ describe('DynamoSigningKeyRepository and KmsSigningKeyVault', () => {
     });
 
     it('lists pool ids with and without a list (Scan)', async () => {
-      await world.directory.createEnvironment({ orgId: 'acme', envId: 'legacy', name: 'l', clientPoolId: 'pool-legacy', createdAt: new Date(T0).toISOString() });
+      await world.directory.createEnvironment({
+        orgId: 'acme',
+        envId: 'legacy',
+        name: 'l',
+        clientPoolId: 'pool-legacy',
+        createdAt: new Date(T0).toISOString(),
+      });
       const ids = async (which: 'with-signing-keys' | 'without-signing-keys') => {
         const found: string[] = [];
         for await (const id of world.keyList.poolIds(which)) found.push(id);
@@ -74,7 +100,12 @@ describe('DynamoSigningKeyRepository and KmsSigningKeyVault', () => {
 
     it('describes the shared legacy key, and never schedules it for deletion', async () => {
       const legacy = await world.vault.legacyKey();
-      expect(legacy).toEqual({ keyArn: world.legacyKeyArn, kid: (await new KmsJwtSigner(world.kms.kms, world.legacyKeyArn).describe()).kid, alg: 'ES256', createdAt: expect.any(String) });
+      expect(legacy).toEqual({
+        keyArn: world.legacyKeyArn,
+        kid: (await new KmsJwtSigner(world.kms.kms, world.legacyKeyArn).describe()).kid,
+        alg: 'ES256',
+        createdAt: expect.any(String),
+      });
       await expect(world.vault.scheduleDeletion(world.legacyKeyArn)).rejects.toThrow(/never scheduled for deletion/);
       expect(await world.keyState(world.legacyKeyArn)).toBe('Enabled');
     });

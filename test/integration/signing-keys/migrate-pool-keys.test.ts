@@ -4,7 +4,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { ENV } from '../../../src/config-names';
 import type { Pool } from '../../../src/domain/model';
 import { ROTATION_MARGIN_SECONDS } from '../../../src/domain/signing-keys';
-import { STACK_TAG, type SigningKeyWorld, startSigningKeyWorld } from './support';
+import { type SigningKeyWorld, STACK_TAG, startSigningKeyWorld } from './support';
 
 /*
  * README "Migrating existing pools": `npm run -s migrate-pool-keys` (run here
@@ -41,7 +41,9 @@ describe('migrate-pool-keys', () => {
       [ENV.tokenTtlSeconds]: String(LIFETIME),
     };
     const { status, stdout, stderr } = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-      const child = execFile(process.execPath, script, { cwd: ROOT, env, timeout: 60_000 }, (_error, stdout, stderr) => done({ status: child.exitCode, stdout, stderr }));
+      const child = execFile(process.execPath, script, { cwd: ROOT, env, timeout: 60_000 }, (_error, stdout, stderr) =>
+        done({ status: child.exitCode, stdout, stderr }),
+      );
     });
     const lines = stdout
       .split('\n')
@@ -58,7 +60,9 @@ describe('migrate-pool-keys', () => {
     for (const envId of ['old-1', 'old-2']) {
       await world.directory.createEnvironment({ orgId: 'acme', envId, name: envId, clientPoolId: `pool-${envId}`, createdAt });
     }
-    await world.directory.createEnvironment({ orgId: 'acme', envId: 'new', name: 'new', clientPoolId: 'pool-new', createdAt }, [await world.service.provision('pool-new')]);
+    await world.directory.createEnvironment({ orgId: 'acme', envId: 'new', name: 'new', clientPoolId: 'pool-new', createdAt }, [
+      await world.service.provision('pool-new'),
+    ]);
   });
   afterAll(() => world?.stop());
 
@@ -82,7 +86,7 @@ describe('migrate-pool-keys', () => {
     expect((await pool('pool-old-1')).signingKeys).toBeUndefined();
   });
 
-  it('rotates every legacy pool once: the shared key recorded as active (shared), the pool\'s own key next', async () => {
+  it("rotates every legacy pool once: the shared key recorded as active (shared), the pool's own key next", async () => {
     const legacyToken = await sign('pool-old-1');
     const legacyJwks = await world.signer.jwks(await pool('pool-old-1'));
     const newPoolBefore = (await pool('pool-new')).signingKeys;

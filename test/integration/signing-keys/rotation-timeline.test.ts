@@ -1,5 +1,5 @@
 import { ListAliasesCommand } from '@aws-sdk/client-kms';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, type JWK, jwtVerify } from 'jose';
 import { JWKS_MAX_AGE_SECONDS } from '../../../src/domain/signing-keys';
 import { DomainError } from '../../../src/errors';
 import { type SigningKeyWorld, startSigningKeyWorld } from './support';
@@ -42,7 +42,9 @@ describe('rotation timeline against DynamoDB Local and the local KMS', () => {
     await world.directory.createOrg({ orgId: 'acme', name: 'Acme', createdAt: new Date(T0).toISOString() });
     const first = await world.service.provision('pool-new');
     publishedAt.set(first.kid, T0);
-    await world.directory.createEnvironment({ orgId: 'acme', envId: 'new', name: 'new', clientPoolId: 'pool-new', createdAt: new Date(T0).toISOString() }, [first]);
+    await world.directory.createEnvironment({ orgId: 'acme', envId: 'new', name: 'new', clientPoolId: 'pool-new', createdAt: new Date(T0).toISOString() }, [
+      first,
+    ]);
     // A pool created before per-pool keys: no list, the shared key.
     await world.directory.createEnvironment({ orgId: 'acme', envId: 'old', name: 'old', clientPoolId: 'pool-old', createdAt: new Date(T0).toISOString() });
 
@@ -51,7 +53,11 @@ describe('rotation timeline against DynamoDB Local and the local KMS', () => {
       world.setNow(now);
       // pool-new: a rotation attempt every 20 minutes (some land while a key is pending);
       // pool-old: migrated after 40 minutes, rotated every 50 after that.
-      const attempts = [step % 20 === 5 ? 'pool-new' : undefined, step >= 40 && step % 50 === 40 ? 'pool-old' : undefined, step % 20 === 6 ? 'pool-new' : undefined];
+      const attempts = [
+        step % 20 === 5 ? 'pool-new' : undefined,
+        step >= 40 && step % 50 === 40 ? 'pool-old' : undefined,
+        step % 20 === 6 ? 'pool-new' : undefined,
+      ];
       for (const pool of attempts.filter((p): p is string => p !== undefined)) {
         try {
           const rotation = await world.service.rotate({ kind: 'admin' }, pool);
@@ -67,7 +73,11 @@ describe('rotation timeline against DynamoDB Local and the local KMS', () => {
         const jwks = await world.signer.jwks(pool);
         snapshots.set(poolId, [...(snapshots.get(poolId) ?? []), { at: now, jwks: structuredClone(jwks) as { keys: JWK[] } }]);
         const iat = Math.floor(now / 1000);
-        const token = await world.signer.sign(pool, { typ: 'at+jwt' }, { iss: `https://idp.example.com/pools/${poolId}`, aud: AUDIENCE, sub: 'till-1', iat, exp: iat + LIFETIME });
+        const token = await world.signer.sign(
+          pool,
+          { typ: 'at+jwt' },
+          { iss: `https://idp.example.com/pools/${poolId}`, aud: AUDIENCE, sub: 'till-1', iat, exp: iat + LIFETIME },
+        );
         issued.push({ pool: poolId, token, kid: decodeProtectedHeader(token).kid!, iat: iat * 1000, exp: (iat + LIFETIME) * 1000 });
       }
     }
@@ -88,7 +98,9 @@ describe('rotation timeline against DynamoDB Local and the local KMS', () => {
         if (snapshot.at + MAX_AGE_MS <= token.iat || snapshot.at >= token.exp) continue;
         const currentDate = new Date(Math.max(snapshot.at, token.iat));
         await jwtVerify(token.token, createLocalJWKSet(snapshot.jwks), { audience: AUDIENCE, typ: 'at+jwt', currentDate }).catch((error: Error) => {
-          throw new Error(`${token.pool} token of ${token.kid} (iat ${new Date(token.iat).toISOString()}) vs JWKS of ${new Date(snapshot.at).toISOString()}: ${error.message}`);
+          throw new Error(
+            `${token.pool} token of ${token.kid} (iat ${new Date(token.iat).toISOString()}) vs JWKS of ${new Date(snapshot.at).toISOString()}: ${error.message}`,
+          );
         });
         verified++;
       }
@@ -96,7 +108,7 @@ describe('rotation timeline against DynamoDB Local and the local KMS', () => {
     expect(verified).toBeGreaterThan(issued.length * 10);
   });
 
-  it('no token is signed by a key published less than max-age earlier (each pool\'s first key excepted)', () => {
+  it("no token is signed by a key published less than max-age earlier (each pool's first key excepted)", () => {
     const firstKids = new Set([issued.find((t) => t.pool === 'pool-new')!.kid, issued.find((t) => t.pool === 'pool-old')!.kid]);
     for (const token of issued) {
       if (firstKids.has(token.kid)) continue;
@@ -104,7 +116,7 @@ describe('rotation timeline against DynamoDB Local and the local KMS', () => {
     }
   });
 
-  it("no token of one pool verifies against any JWKS the other pool ever served, though they share aud (after the migration)", async () => {
+  it('no token of one pool verifies against any JWKS the other pool ever served, though they share aud (after the migration)', async () => {
     const legacyKid = issued.find((t) => t.pool === 'pool-old')!.kid;
     const allKids = (pool: string) => new Set(snapshots.get(pool)!.flatMap((s) => s.jwks.keys.map((k) => k.kid!)));
     const newKids = allKids('pool-new');
@@ -117,7 +129,9 @@ describe('rotation timeline against DynamoDB Local and the local KMS', () => {
   });
 
   it('retired keys left the pool items and are pending deletion in KMS; the shared key is untouched', async () => {
-    const listed = new Set([...(await world.directory.getPool('pool-new'))!.signingKeys!, ...(await world.directory.getPool('pool-old'))!.signingKeys!].map((k) => k.keyArn));
+    const listed = new Set(
+      [...(await world.directory.getPool('pool-new'))!.signingKeys!, ...(await world.directory.getPool('pool-old'))!.signingKeys!].map((k) => k.keyArn),
+    );
     expect(listed.has(world.legacyKeyArn)).toBe(false);
     expect(await world.keyState(world.legacyKeyArn)).toBe('Enabled');
     let pending = 0;

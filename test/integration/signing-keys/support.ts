@@ -7,8 +7,8 @@ import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory
 import { DynamoSigningKeyRepository } from '../../../src/storage/dynamo-signing-key-repository';
 import { SigningKeyService } from '../../../src/usecases/signing-keys';
 import { createTestTable, testDocumentClient } from '../../support/emulators';
-import { startLocalKms, type LocalKms } from '../kms/local-kms';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
+import { type LocalKms, startLocalKms } from '../kms/local-kms';
 
 export const STACK_TAG = 'it-stack';
 

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DependencyError } from '../../../src/errors';
 import { DynamoApiKeyRepository } from '../../../src/storage/dynamo-api-key-repository';
 import { createTestTable, testDocumentClient } from '../../support/emulators';
@@ -17,7 +17,10 @@ describe('DynamoApiKeyRepository', () => {
   };
   const item = async (pk: string, sk: string) =>
     (await testDocumentClient().send(new GetCommand({ TableName: tableName, Key: { pk, sk }, ConsistentRead: true }))).Item;
-  const stored = async (orgId: string, keyId: string) => ({ record: await item(`APIKEY#${keyId}`, 'APIKEY'), index: await item(`ORG#${orgId}`, `APIKEY#${keyId}`) });
+  const stored = async (orgId: string, keyId: string) => ({
+    record: await item(`APIKEY#${keyId}`, 'APIKEY'),
+    index: await item(`ORG#${orgId}`, `APIKEY#${keyId}`),
+  });
 
   beforeAll(async () => {
     tableName = await createTestTable();
@@ -117,7 +120,10 @@ describe('DynamoApiKeyRepository', () => {
       expect(await apiKeys.recordUse(summary('usage-2', keyId), '2030-05-01T00:05:00.000Z', '2030-05-01T00:00:00.000Z')).toBe(false);
       expect((await stored('usage-2', keyId)).index?.lastUsedAt).toBe('2030-05-01T00:00:00.000Z');
       expect(await apiKeys.recordUse(summary('usage-2', keyId), '2030-05-01T00:05:01.000Z', '2030-05-01T00:00:01.000Z')).toBe(true);
-      expect(await stored('usage-2', keyId)).toMatchObject({ record: { lastUsedAt: '2030-05-01T00:05:01.000Z' }, index: { lastUsedAt: '2030-05-01T00:05:01.000Z' } });
+      expect(await stored('usage-2', keyId)).toMatchObject({
+        record: { lastUsedAt: '2030-05-01T00:05:01.000Z' },
+        index: { lastUsedAt: '2030-05-01T00:05:01.000Z' },
+      });
     });
 
     it('never brings a revoked key back, nor writes for a key claimed under another org', async () => {
@@ -132,7 +138,9 @@ describe('DynamoApiKeyRepository', () => {
     it('leaves nothing behind when uses race a revocation (several rounds)', async () => {
       for (let round = 0; round < 5; round++) {
         const keyId = await create('race-use');
-        const uses = Array.from({ length: 10 }, (_, i) => apiKeys.recordUse(summary('race-use', keyId), `2030-05-01T00:00:0${i}.000Z`, '2030-04-30T23:55:00.000Z'));
+        const uses = Array.from({ length: 10 }, (_, i) =>
+          apiKeys.recordUse(summary('race-use', keyId), `2030-05-01T00:00:0${i}.000Z`, '2030-04-30T23:55:00.000Z'),
+        );
         const [deleted] = await Promise.all([apiKeys.deleteApiKey('race-use', keyId), ...uses]);
         expect(deleted).toBe(true);
         expect(await stored('race-use', keyId)).toEqual({ record: undefined, index: undefined });
@@ -149,13 +157,22 @@ describe('DynamoApiKeyRepository', () => {
       const found = await apiKeys.findApiKey(keyId);
       expect(found).toEqual({ keyId, orgId: 'legacy', secretHash: HASH, createdAt: '2029-06-01T00:00:00.000Z' });
       expect(await apiKeys.listApiKeys('legacy')).toEqual([]);
-      expect(await apiKeys.recordUse({ keyId, orgId: 'legacy', createdAt: found!.createdAt }, '2030-05-01T00:00:00.000Z', '2030-04-30T23:55:00.000Z')).toBe(true);
-      expect(await apiKeys.listApiKeys('legacy')).toEqual([{ keyId, orgId: 'legacy', createdAt: '2029-06-01T00:00:00.000Z', lastUsedAt: '2030-05-01T00:00:00.000Z' }]);
+      expect(await apiKeys.recordUse({ keyId, orgId: 'legacy', createdAt: found!.createdAt }, '2030-05-01T00:00:00.000Z', '2030-04-30T23:55:00.000Z')).toBe(
+        true,
+      );
+      expect(await apiKeys.listApiKeys('legacy')).toEqual([
+        { keyId, orgId: 'legacy', createdAt: '2029-06-01T00:00:00.000Z', lastUsedAt: '2030-05-01T00:00:00.000Z' },
+      ]);
     });
 
     it('can be revoked before it was ever indexed', async () => {
       const keyId = newKeyId();
-      await testDocumentClient().send(new PutCommand({ TableName: tableName, Item: { pk: `APIKEY#${keyId}`, sk: 'APIKEY', type: 'apiKey', keyId, orgId: 'legacy', secretHash: HASH, createdAt: T0 } }));
+      await testDocumentClient().send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: `APIKEY#${keyId}`, sk: 'APIKEY', type: 'apiKey', keyId, orgId: 'legacy', secretHash: HASH, createdAt: T0 },
+        }),
+      );
       expect(await apiKeys.deleteApiKey('legacy', keyId)).toBe(true);
       expect(await stored('legacy', keyId)).toEqual({ record: undefined, index: undefined });
     });

@@ -1,10 +1,10 @@
-import { DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Binding, Device } from '../../../src/domain/model';
 import { DomainError, InvalidDependencyRequestError } from '../../../src/errors';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
-import { createTestTables, testDocumentClient } from '../../support/emulators';
-import type { Tables } from '../../../src/storage/keys';
 import { DynamoTokenDecisionReader } from '../../../src/storage/dynamo-token-decision-reader';
+import type { Tables } from '../../../src/storage/keys';
+import { createTestTables, testDocumentClient } from '../../support/emulators';
 
 /* Devices and their app bindings under a pool's partition, against DynamoDB Local. */
 describe('DynamoDeviceRepository', () => {

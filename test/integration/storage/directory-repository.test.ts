@@ -78,7 +78,14 @@ describe('DynamoDirectoryRepository', () => {
     const prod = (await directory.getEnvironment('acme', 'prod'))!;
     const updated = await directory.updateEnvironment(prod, { audiences }, '2030-01-03T00:00:00.000Z');
     expect(updated).toMatchObject({ audiences, updatedAt: '2030-01-03T00:00:00.000Z' });
-    expect(await directory.getPool('pool-prod')).toEqual({ clientPoolId: 'pool-prod', orgId: 'acme', envId: 'prod', trustEpoch: 0, requireCrl: false, audiences });
+    expect(await directory.getPool('pool-prod')).toEqual({
+      clientPoolId: 'pool-prod',
+      orgId: 'acme',
+      envId: 'prod',
+      trustEpoch: 0,
+      requireCrl: false,
+      audiences,
+    });
 
     await directory.updateEnvironment(prod, { audiences: [], requireCrl: true }, '2030-01-04T00:00:00.000Z');
     expect(await directory.getPool('pool-prod')).toEqual({ clientPoolId: 'pool-prod', orgId: 'acme', envId: 'prod', trustEpoch: 1, requireCrl: true });

@@ -19,7 +19,14 @@ describe('DynamoIssuanceLedger', () => {
   let ledger: DynamoIssuanceLedger;
   let devices: DynamoDeviceRepository;
   const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
-  const newDevice = (deviceId: string): Device => ({ deviceId, orgId: 'acme', envId: 'prod', preRegistered: false, status: 'active', createdAt: now.toISOString() });
+  const newDevice = (deviceId: string): Device => ({
+    deviceId,
+    orgId: 'acme',
+    envId: 'prod',
+    preRegistered: false,
+    status: 'active',
+    createdAt: now.toISOString(),
+  });
 
   async function bound(deviceId: string) {
     const { binding } = await devices.putBinding(POOL, newDevice(deviceId), {
@@ -33,7 +40,11 @@ describe('DynamoIssuanceLedger', () => {
     return { generation: record?.generation, deviceRevision: record?.revision, revision: binding.revision };
   }
 
-  function commit(deviceId: string, read: { generation?: string; deviceRevision?: string; revision?: string }, extra: Partial<IssuanceCommit> = {}): IssuanceCommit {
+  function commit(
+    deviceId: string,
+    read: { generation?: string; deviceRevision?: string; revision?: string },
+    extra: Partial<IssuanceCommit> = {},
+  ): IssuanceCommit {
     return {
       deviceId,
       deviceGeneration: read.generation,
@@ -43,7 +54,14 @@ describe('DynamoIssuanceLedger', () => {
       jti: `jti-${deviceId}`,
       jtiExpiresAt: seconds(now) + 360,
       attemptId: `attempt-${deviceId}`,
-      provisioning: { thumbprint: 'aa', serial: '01', issuer: 'CN=Intermediate', notAfter: '2031-01-01T00:00:00.000Z', businessUnit: 'BU', lastSeen: now.toISOString() },
+      provisioning: {
+        thumbprint: 'aa',
+        serial: '01',
+        issuer: 'CN=Intermediate',
+        notAfter: '2031-01-01T00:00:00.000Z',
+        businessUnit: 'BU',
+        lastSeen: now.toISOString(),
+      },
       ...extra,
     };
   }
@@ -58,8 +76,13 @@ describe('DynamoIssuanceLedger', () => {
     const read = await bound('dev-1');
     expect(await ledger.commit(POOL, commit('dev-1', read))).toEqual({ committed: true });
     expect((await devices.getDevice(POOL, 'dev-1'))?.provisioning).toEqual({
-      thumbprint: 'aa', serial: '01', issuer: 'CN=Intermediate', notAfter: '2031-01-01T00:00:00.000Z', businessUnit: 'BU',
-      firstSeen: now.toISOString(), lastSeen: now.toISOString(),
+      thumbprint: 'aa',
+      serial: '01',
+      issuer: 'CN=Intermediate',
+      notAfter: '2031-01-01T00:00:00.000Z',
+      businessUnit: 'BU',
+      firstSeen: now.toISOString(),
+      lastSeen: now.toISOString(),
     });
     expect(await ledger.commit(POOL, commit('dev-1', read, { attemptId: 'another' }))).toEqual({ committed: false, refusal: 'assertion_replayed' });
   });
@@ -77,7 +100,14 @@ describe('DynamoIssuanceLedger', () => {
     const raw = await testDocumentClient().send(new GetCommand({ TableName: tables.config, Key: keys.device(POOL, 'dev-deleted'), ConsistentRead: true }));
     expect(raw.Item).toBeUndefined();
     // The jti was not spent: nothing of the transaction was written.
-    const jti = await testDocumentClient().send(new ScanCommand({ TableName: tables.runtime, ConsistentRead: true, FilterExpression: 'attemptId = :a', ExpressionAttributeValues: { ':a': 'attempt-dev-deleted' } }));
+    const jti = await testDocumentClient().send(
+      new ScanCommand({
+        TableName: tables.runtime,
+        ConsistentRead: true,
+        FilterExpression: 'attemptId = :a',
+        ExpressionAttributeValues: { ':a': 'attempt-dev-deleted' },
+      }),
+    );
     expect(jti.Items).toEqual([]);
   });
 
@@ -117,14 +147,27 @@ describe('DynamoIssuanceLedger', () => {
     const read = await bound('dev-order');
     const later = new Date(now.getTime() + 60_000).toISOString();
     const base = commit('dev-order', read);
-    expect(await ledger.commit(POOL, { ...base, jti: 'newer', provisioning: { ...base.provisioning, lastSeen: later, thumbprint: 'new' } })).toEqual({ committed: true });
+    expect(await ledger.commit(POOL, { ...base, jti: 'newer', provisioning: { ...base.provisioning, lastSeen: later, thumbprint: 'new' } })).toEqual({
+      committed: true,
+    });
     expect(await ledger.commit(POOL, { ...base, jti: 'older', provisioning: { ...base.provisioning, thumbprint: 'old' } })).toEqual({ committed: true });
     expect((await devices.getDevice(POOL, 'dev-order'))?.provisioning).toMatchObject({ lastSeen: later, thumbprint: 'new' });
     expect(await ledger.commit(POOL, { ...base, jti: 'older', attemptId: 'x' })).toEqual({ committed: false, refusal: 'assertion_replayed' });
   });
 
   it('stores only a hash of the jti, with its TTL, scoped to the pool', async () => {
-    const items = (await testDocumentClient().send(new ScanCommand({ TableName: tables.runtime, ConsistentRead: true, FilterExpression: '#t = :jti', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':jti': 'jti' } }))).Items ?? [];
+    const items =
+      (
+        await testDocumentClient().send(
+          new ScanCommand({
+            TableName: tables.runtime,
+            ConsistentRead: true,
+            FilterExpression: '#t = :jti',
+            ExpressionAttributeNames: { '#t': 'type' },
+            ExpressionAttributeValues: { ':jti': 'jti' },
+          }),
+        )
+      ).Items ?? [];
     expect(items.length).toBeGreaterThan(0);
     expect(JSON.stringify(items)).not.toContain('jti-dev-1');
     for (const item of items) {
@@ -139,15 +182,23 @@ describe('DynamoIssuanceLedger', () => {
     expect(await ledger.commit(POOL, commit('dev-expiry', read, { jtiExpiresAt: expiresAt }))).toEqual({ committed: true });
     const clock = now;
     now = new Date((expiresAt + 1) * 1000);
-    expect(await ledger.commit(POOL, commit('dev-expiry', read, { attemptId: 'late', provisioning: { ...commit('dev-expiry', read).provisioning, lastSeen: now.toISOString() } }))).toEqual({ committed: true });
+    expect(
+      await ledger.commit(
+        POOL,
+        commit('dev-expiry', read, { attemptId: 'late', provisioning: { ...commit('dev-expiry', read).provisioning, lastSeen: now.toISOString() } }),
+      ),
+    ).toEqual({ committed: true });
     now = clock;
   });
 
-  it('keeps replay per device: two devices may use the same jti, and neither can spend the other\'s', async () => {
+  it("keeps replay per device: two devices may use the same jti, and neither can spend the other's", async () => {
     const [a, b] = [await bound('dev-share-a'), await bound('dev-share-b')];
     expect(await ledger.commit(POOL, commit('dev-share-a', a, { jti: 'shared-jti', attemptId: 'a' }))).toEqual({ committed: true });
     expect(await ledger.commit(POOL, commit('dev-share-b', b, { jti: 'shared-jti', attemptId: 'b' }))).toEqual({ committed: true });
-    expect(await ledger.commit(POOL, commit('dev-share-a', a, { jti: 'shared-jti', attemptId: 'a2' }))).toEqual({ committed: false, refusal: 'assertion_replayed' });
+    expect(await ledger.commit(POOL, commit('dev-share-a', a, { jti: 'shared-jti', attemptId: 'a2' }))).toEqual({
+      committed: false,
+      refusal: 'assertion_replayed',
+    });
   });
 
   it('hashes the exact form of the jti: strings that differ only in lone surrogates or framing never collide', async () => {
@@ -157,7 +208,10 @@ describe('DynamoIssuanceLedger', () => {
     const read = await bound('dev-surrogate');
     expect(await ledger.commit(POOL, commit('dev-surrogate', read, { jti: '\ud800', attemptId: 's1' }))).toEqual({ committed: true });
     expect(await ledger.commit(POOL, commit('dev-surrogate', read, { jti: '\udc00', attemptId: 's2' }))).toEqual({ committed: true });
-    expect(await ledger.commit(POOL, commit('dev-surrogate', read, { jti: '\ud800', attemptId: 's3' }))).toEqual({ committed: false, refusal: 'assertion_replayed' });
+    expect(await ledger.commit(POOL, commit('dev-surrogate', read, { jti: '\ud800', attemptId: 's3' }))).toEqual({
+      committed: false,
+      refusal: 'assertion_replayed',
+    });
   });
 
   it('writes only the runtime table: the configuration items are exactly as before the commit', async () => {
@@ -176,7 +230,9 @@ describe('DynamoIssuanceLedger', () => {
     const read = await bound('dev-burst');
     for (let round = 0; round < 10; round++) {
       const ledgers = Array.from({ length: 16 }, () => new DynamoIssuanceLedger(testDocumentClient(), tables, () => now));
-      const outcomes = await Promise.all(ledgers.map((l, i) => l.commit(POOL, commit('dev-burst', read, { jti: `burst-${round}`, attemptId: `a-${round}-${i}` }))));
+      const outcomes = await Promise.all(
+        ledgers.map((l, i) => l.commit(POOL, commit('dev-burst', read, { jti: `burst-${round}`, attemptId: `a-${round}-${i}` }))),
+      );
       expect(outcomes.filter((o) => o.committed)).toHaveLength(1);
       expect(outcomes.filter((o) => !o.committed)).toEqual(Array(15).fill({ committed: false, refusal: 'assertion_replayed' }));
     }

@@ -5,7 +5,7 @@ import type { CrlEntry, RevocationIdentities, RevocationSubject } from '../../..
 import { crlRecordId, isNewerCrl } from '../../../src/domain/revocation';
 import { DependencyError } from '../../../src/errors';
 import { WRITE_CONCURRENCY } from '../../../src/storage/batch-operations';
-import { MAX_BUCKET_ITEM_BYTES, bucketOf, itemBytes } from '../../../src/storage/crl-buckets';
+import { bucketOf, itemBytes, MAX_BUCKET_ITEM_BYTES } from '../../../src/storage/crl-buckets';
 import { crlAttribute } from '../../../src/storage/crl-items';
 import { MAX_CRLS_PER_SCOPE } from '../../../src/storage/dynamo-crl-store';
 import { DynamoRevocationRepository } from '../../../src/storage/dynamo-revocation-repository';

@@ -7,7 +7,7 @@ import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory
 import { DynamoRevocationRepository } from '../../../src/storage/dynamo-revocation-repository';
 import { DynamoTokenDecisionReader } from '../../../src/storage/dynamo-token-decision-reader';
 import { DynamoTrustStoreRepository } from '../../../src/storage/dynamo-trust-store-repository';
-import { POOL_ANCHORS, type Tables, keys } from '../../../src/storage/keys';
+import { keys, POOL_ANCHORS, type Tables } from '../../../src/storage/keys';
 import type { RevocationKeys, ScopedCrl } from '../../../src/usecases/ports';
 import { createTestTables, testDocumentClient } from '../../support/emulators';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';

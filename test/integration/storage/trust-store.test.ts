@@ -1,10 +1,10 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { POOL_ANCHORS, keys } from '../../../src/storage/keys';
 import type { RootCertificate } from '../../../src/domain/model';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
 import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
 import { DynamoTrustStoreRepository } from '../../../src/storage/dynamo-trust-store-repository';
+import { keys, POOL_ANCHORS } from '../../../src/storage/keys';
 import { S3CertificateObjectStore } from '../../../src/storage/s3-certificate-object-store';
 import { createTestBucket, createTestTable, testDocumentClient, testS3Client } from '../../support/emulators';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
@@ -35,7 +35,10 @@ describe('DynamoTrustStoreRepository', () => {
     store = new DynamoTrustStoreRepository(testDocumentClient(), tableName, TEST_TRUST_WINDOW);
     directory = new DynamoDirectoryRepository(testDocumentClient(), tableName, TEST_TRUST_WINDOW);
     await directory.createOrg({ orgId: 'o', name: 'o', createdAt: '2030-01-01T00:00:00.000Z' });
-    for (const [envId, clientPoolId] of [['e', 'pool-a'], ['z', 'pool-z']]) {
+    for (const [envId, clientPoolId] of [
+      ['e', 'pool-a'],
+      ['z', 'pool-z'],
+    ]) {
       await directory.createEnvironment({ orgId: 'o', envId, name: envId, clientPoolId, createdAt: '2030-01-01T00:00:00.000Z' });
     }
   });
@@ -45,7 +48,7 @@ describe('DynamoTrustStoreRepository', () => {
   const rawItem = async (key: { pk: string; sk: string }) =>
     (await testDocumentClient().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
 
-  it('puts a root once (true) and reads it back whole, its DER in the pool item\'s trust list in the same write', async () => {
+  it("puts a root once (true) and reads it back whole, its DER in the pool item's trust list in the same write", async () => {
     expect(await anchorsOf('pool-a')).toEqual({});
     expect(await store.createRoot('pool-a', root(fp('a')))).toBe(true);
     expect(await store.getRoot('pool-a', fp('a'))).toEqual(root(fp('a')));
@@ -95,7 +98,7 @@ describe('DynamoTrustStoreRepository', () => {
     expect(await store.getRoot('pool-a', fp('9'))).toBeUndefined();
   });
 
-  it('a root deleted between the first write\'s listing of records and its write never re-enters a pool\'s new trust list', async () => {
+  it("a root deleted between the first write's listing of records and its write never re-enters a pool's new trust list", async () => {
     const legacyPool = { ...keys.pool('pool-torn'), type: 'pool', clientPoolId: 'pool-torn', orgId: 'o', envId: 'torn' };
     await testDocumentClient().send(new PutCommand({ TableName: tableName, Item: legacyPool }));
     await testDocumentClient().send(new PutCommand({ TableName: tableName, Item: { ...keys.root('pool-torn', fp('5')), type: 'root', ...root(fp('5')) } }));
@@ -124,14 +127,17 @@ describe('DynamoTrustStoreRepository', () => {
       send: {
         value: async (command: { constructor: { name: string } }) => {
           const answer = await testDocumentClient().send(command as never);
-          if (command.constructor.name === 'TransactWriteCommand') throw Object.assign(new Error('socket hang up after the request was sent'), { name: 'TimeoutError' });
+          if (command.constructor.name === 'TransactWriteCommand')
+            throw Object.assign(new Error('socket hang up after the request was sent'), { name: 'TimeoutError' });
           return answer;
         },
       },
     }) as ReturnType<typeof testDocumentClient>;
     await store.createRoot('pool-a', root(fp('7')));
     const started = performance.now();
-    await expect(new DynamoTrustStoreRepository(lost, tableName, TEST_TRUST_WINDOW).deleteRoots('pool-a', [root(fp('7'))])).rejects.toMatchObject({ name: 'DependencyError' });
+    await expect(new DynamoTrustStoreRepository(lost, tableName, TEST_TRUST_WINDOW).deleteRoots('pool-a', [root(fp('7'))])).rejects.toMatchObject({
+      name: 'DependencyError',
+    });
     expect(performance.now() - started).toBeGreaterThanOrEqual(TEST_TRUST_WINDOW.settleMs);
     // It did commit: the root is gone.
     expect(await store.getRoot('pool-a', fp('7'))).toBeUndefined();
@@ -164,7 +170,9 @@ describe('DynamoTrustStoreRepository', () => {
 
   it('reads a record written before anchors were keyed by identity as an anchor with its one fingerprint', async () => {
     const { fingerprints: _fingerprints, anchorId, ...legacy } = root(fp('e'));
-    await testDocumentClient().send(new PutCommand({ TableName: tableName, Item: { pk: 'POOL#pool-legacy', sk: `ROOT#${anchorId}`, type: 'root', ...legacy } }));
+    await testDocumentClient().send(
+      new PutCommand({ TableName: tableName, Item: { pk: 'POOL#pool-legacy', sk: `ROOT#${anchorId}`, type: 'root', ...legacy } }),
+    );
     expect(await store.listRoots('pool-legacy')).toEqual([root(fp('e'))]);
   });
 
@@ -219,6 +227,9 @@ describe('S3CertificateObjectStore', () => {
   });
 
   it('reports a missing bucket as a dependency failure (503), not a crash', async () => {
-    await expect(new S3CertificateObjectStore(testS3Client(), 'no-such-bucket-here').put('k', PEM)).rejects.toMatchObject({ name: 'DependencyError', dependency: 's3' });
+    await expect(new S3CertificateObjectStore(testS3Client(), 'no-such-bucket-here').put('k', PEM)).rejects.toMatchObject({
+      name: 'DependencyError',
+      dependency: 's3',
+    });
   });
 });

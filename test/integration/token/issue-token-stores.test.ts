@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { KmsJwtSigner } from '../../../src/crypto/kms-signer';
 import type { Device } from '../../../src/domain/model';
@@ -16,9 +16,9 @@ import { IssueToken } from '../../../src/usecases/issue-token';
 import type { IssuanceOutcome } from '../../../src/usecases/ports';
 import { signAssertion } from '../../support/device-client';
 import { createTestTables, testDocumentClient } from '../../support/emulators';
-import { TEST_NOW, type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
-import { type LocalKms, startLocalKms } from '../kms/local-kms';
+import { makeIntermediate, makeLeaf, makeRoot, TEST_NOW, type TestCertificate } from '../../support/pki';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
+import { type LocalKms, startLocalKms } from '../kms/local-kms';
 
 const sha256Hex = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
@@ -239,12 +239,23 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
     await client.send(
       new PutCommand({
         TableName: tableName,
-        Item: { ...keys.binding(POOL, 'legacy-1', 'client'), type: 'binding', deviceId: 'legacy-1', clientAppId: 'client', scopes: ['device'], createdAt: at, updatedAt: at },
+        Item: {
+          ...keys.binding(POOL, 'legacy-1', 'client'),
+          type: 'binding',
+          deviceId: 'legacy-1',
+          clientAppId: 'client',
+          scopes: ['device'],
+          createdAt: at,
+          updatedAt: at,
+        },
       }),
     );
     expect(await codeOf(await assertion({ jti: 'legacy-jti' }, legacy, 'legacy-1'))).toBe('issued');
     expect(outcomes).toEqual([{ committed: true }]);
-    expect(await rawItem(keys.provisioning(POOL, 'legacy-1', undefined), tables.runtime)).toMatchObject({ lastSeen: TEST_NOW.toISOString(), certThumbprint: sha256Hex(legacy.der) });
+    expect(await rawItem(keys.provisioning(POOL, 'legacy-1', undefined), tables.runtime)).toMatchObject({
+      lastSeen: TEST_NOW.toISOString(),
+      certThumbprint: sha256Hex(legacy.der),
+    });
     expect((await rawItem(keys.device(POOL, 'legacy-1')))?.generation).toBeUndefined();
   });
 
@@ -383,7 +394,12 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       const strict = await enrol('strict-1');
       const setRequireCrl = (value: boolean) =>
         client.send(
-          new UpdateCommand({ TableName: tableName, Key: keys.pool(POOL), UpdateExpression: 'SET requireCrl = :v', ExpressionAttributeValues: { ':v': value } }),
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.pool(POOL),
+            UpdateExpression: 'SET requireCrl = :v',
+            ExpressionAttributeValues: { ':v': value },
+          }),
         );
       await setRequireCrl(true);
       try {

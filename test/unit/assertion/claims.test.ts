@@ -1,4 +1,4 @@
-import { CLOCK_SKEW_SECONDS, MAX_ASSERTION_LIFETIME_SECONDS, checkAssertionClaims } from '../../../src/domain/assertion/claims';
+import { CLOCK_SKEW_SECONDS, checkAssertionClaims, MAX_ASSERTION_LIFETIME_SECONDS } from '../../../src/domain/assertion/claims';
 import { DomainError } from '../../../src/errors';
 
 /* RFC 7523 §3 as tightened by docs/contract.md §4.2, at a frozen clock. */
@@ -49,9 +49,8 @@ describe('checkAssertionClaims', () => {
 
   describe('iss (clientAppId)', () => {
     it('is required (iss_missing)', () => expect(codeOf({ iss: undefined })).toBe('iss_missing'));
-    it.each([[''], [42], [null], [['client']], ['has space'], ['a/b'], ['a#b'], ['-leading-dash'], ['x'.repeat(129)]])(
-      'refuses iss %p (iss_invalid)',
-      (iss) => expect(codeOf({ iss })).toBe('iss_invalid'),
+    it.each([[''], [42], [null], [['client']], ['has space'], ['a/b'], ['a#b'], ['-leading-dash'], ['x'.repeat(129)]])('refuses iss %p (iss_invalid)', (iss) =>
+      expect(codeOf({ iss })).toBe('iss_invalid'),
     );
     it.each([['client'], ['app.v2'], ['svc:reader@acme'], ['x'.repeat(128)]])('accepts iss %p', (iss) => expect(codeOf({ iss })).toBe('accepted'));
   });

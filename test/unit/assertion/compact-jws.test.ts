@@ -156,7 +156,14 @@ describe('parseCompactJws', () => {
     it.each([
       ['base64url', [Buffer.from([0xfb, 0xff, 0xfe]).toString('base64url')]],
       ['padded base64url', [Buffer.from([0xfb, 0xff]).toString('base64url') + '=']],
-      ['base64url wrapped at 64 columns', [`${Buffer.from(new Uint8Array(96).fill(0xff)).toString('base64url').replace(/.{1,64}/g, '$&\r\n')}`]],
+      [
+        'base64url wrapped at 64 columns',
+        [
+          `${Buffer.from(new Uint8Array(96).fill(0xff))
+            .toString('base64url')
+            .replace(/.{1,64}/g, '$&\r\n')}`,
+        ],
+      ],
       ['base64url in a second entry', [X5C[0], Buffer.from([0xfb, 0xff, 0xfe]).toString('base64url')]],
     ])('refuses x5c as %s with its own code (x5c_base64url)', (_name, x5c) => {
       expect(codeOf(jws({ alg: 'ES256', x5c }))).toBe('x5c_base64url');
@@ -169,7 +176,10 @@ describe('parseCompactJws', () => {
       ['a tab every 64 columns', '\t'],
     ])('ignores whitespace inside an entry: %s', (_name, separator) => {
       const der = new Uint8Array(200).map((_, i) => (i * 37) & 0xff);
-      const wrap = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64').replace(/.{1,64}/g, `$&${separator}`);
+      const wrap = (bytes: Uint8Array): string =>
+        Buffer.from(bytes)
+          .toString('base64')
+          .replace(/.{1,64}/g, `$&${separator}`);
       expect(wrap(der)).toContain(separator);
       const parsed = parseCompactJws(jws({ alg: 'ES256', x5c: [wrap(der), ` ${X5C[1]}\r\n`] }));
       expect(parsed.header.x5c).toEqual([der, DER_B]);

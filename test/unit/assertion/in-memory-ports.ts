@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseCertificate } from '../../../src/domain/chain';
 import type { Binding, Device, RootCertificate } from '../../../src/domain/model';
-import { type CrlEntry, type CrlStatus, type RevocationView, crlScopeId } from '../../../src/domain/revocation';
+import { type CrlEntry, type CrlStatus, crlScopeId, type RevocationView } from '../../../src/domain/revocation';
 import type { IssueTokenDeps } from '../../../src/usecases/issue-token';
 import type { IssuanceCommit, IssuanceOutcome, RevocationKeys } from '../../../src/usecases/ports';
 import { TEST_NOW, type TestCertificate } from '../../support/pki';
@@ -121,10 +121,7 @@ export class World {
   }
 
   /** putCrl: the issuer's current CRL (its scope under the first trusted root) replaced and the epoch moved, in one step. */
-  publishCrl(
-    issuer: TestCertificate,
-    crl: { thisUpdate: Date; nextUpdate: Date; revoked?: { certificate: TestCertificate; revocationDate: Date }[] },
-  ): void {
+  publishCrl(issuer: TestCertificate, crl: { thisUpdate: Date; nextUpdate: Date; revoked?: { certificate: TestCertificate; revocationDate: Date }[] }): void {
     const entries = new Map<string, CrlEntry>(
       (crl.revoked ?? []).map(({ certificate, revocationDate }) => [serialOf(certificate), { serialNumberHex: serialOf(certificate), revocationDate }]),
     );
@@ -218,7 +215,10 @@ export class World {
             jtiSpentUntil: spent,
             revocationFor: (subjects) => {
               if (!this.readCoversRevocation) return undefined;
-              this.viewRequests.push({ poolId, subjects: subjects.map(({ scopeId, serialNumberHex, fingerprint }) => ({ scopeId, serialNumberHex, fingerprint })) });
+              this.viewRequests.push({
+                poolId,
+                subjects: subjects.map(({ scopeId, serialNumberHex, fingerprint }) => ({ scopeId, serialNumberHex, fingerprint })),
+              });
               return revocation(subjects);
             },
           };
@@ -227,7 +227,10 @@ export class World {
       revocations: {
         revocationView: async (poolId, subjects) => {
           this.events.push('revocationView');
-          this.viewRequests.push({ poolId, subjects: subjects.map(({ scopeId, serialNumberHex, fingerprint }) => ({ scopeId, serialNumberHex, fingerprint })) });
+          this.viewRequests.push({
+            poolId,
+            subjects: subjects.map(({ scopeId, serialNumberHex, fingerprint }) => ({ scopeId, serialNumberHex, fingerprint })),
+          });
           return this.revocationSnapshot(poolId)(subjects);
         },
       },

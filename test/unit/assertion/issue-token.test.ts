@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { DependencyError, DomainError } from '../../../src/errors';
 import { IssueToken, type TokenResponse } from '../../../src/usecases/issue-token';
 import { type AssertionSpec, signAssertion } from '../../support/device-client';
-import { TEST_NOW, type TestCertificate, makeCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
-import { BASE, DEADLINE_MS, POOL, World, fingerprintOf, scopeIdOf, serialOf } from './in-memory-ports';
+import { makeCertificate, makeIntermediate, makeLeaf, makeRoot, TEST_NOW, type TestCertificate } from '../../support/pki';
+import { BASE, DEADLINE_MS, fingerprintOf, POOL, scopeIdOf, serialOf, World } from './in-memory-ports';
 
 const sha256Base64Url = (der: Uint8Array) => createHash('sha256').update(der).digest('base64url');
 
@@ -213,7 +213,10 @@ describe('IssueToken', () => {
 
     it('an assertion signed by another key: assertion_signature_invalid', async () => {
       const stranger = await makeCertificate('self-signed', { cn: 'x' });
-      await refused(async () => new IssueToken(world.deps()).execute(POOL, { assertion: await assertion({ privateKey: stranger.keys.privateKey }) }), 'assertion_signature_invalid');
+      await refused(
+        async () => new IssueToken(world.deps()).execute(POOL, { assertion: await assertion({ privateKey: stranger.keys.privateKey }) }),
+        'assertion_signature_invalid',
+      );
     });
 
     it('no binding for (device, iss): binding_not_found', async () => {
@@ -244,7 +247,10 @@ describe('IssueToken', () => {
     });
 
     it('a requested scope outside the binding: scope_not_granted', async () => {
-      await refused(async () => new IssueToken(world.deps()).execute(POOL, { assertion: await assertion(), requestedScopes: ['device', 'admin'] }), 'scope_not_granted');
+      await refused(
+        async () => new IssueToken(world.deps()).execute(POOL, { assertion: await assertion(), requestedScopes: ['device', 'admin'] }),
+        'scope_not_granted',
+      );
     });
 
     it('a pre-registered device pinned to another business unit: business_unit_mismatch', async () => {

@@ -1,4 +1,4 @@
-import { constants, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { constants, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import type { AssertionAlg } from '../../../src/domain/assertion/compact-jws';
 import { verifyAssertionSignature } from '../../../src/domain/assertion/signature';
 import { DomainError } from '../../../src/errors';

@@ -1,4 +1,4 @@
-import { JWT_BEARER_CLIENT_ASSERTION, JWT_BEARER_GRANT, checkClientId, parseTokenRequest } from '../../../src/domain/token-request';
+import { checkClientId, JWT_BEARER_CLIENT_ASSERTION, JWT_BEARER_GRANT, parseTokenRequest } from '../../../src/domain/token-request';
 import { DependencyError, DomainError } from '../../../src/errors';
 import { oauthErrorResponse } from '../../../src/http/error-responses';
 
@@ -28,7 +28,14 @@ describe('parseTokenRequest', () => {
 
   describe('form 1: RFC 7523 §2.1 assertion grant', () => {
     it('reads the assertion, with no scope', () => {
-      expect(parseTokenRequest(form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT]]))).toEqual({
+      expect(
+        parseTokenRequest(
+          form([
+            ['grant_type', JWT_BEARER_GRANT],
+            ['assertion', JWT],
+          ]),
+        ),
+      ).toEqual({
         form: 'assertion_grant',
         assertion: JWT,
         requestedScopes: undefined,
@@ -38,39 +45,105 @@ describe('parseTokenRequest', () => {
     });
 
     it('reads a space-delimited scope', () => {
-      expect(parseTokenRequest(form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT], ['scope', 'device read']]))).toMatchObject({
+      expect(
+        parseTokenRequest(
+          form([
+            ['grant_type', JWT_BEARER_GRANT],
+            ['assertion', JWT],
+            ['scope', 'device read'],
+          ]),
+        ),
+      ).toMatchObject({
         assertion: JWT,
         requestedScopes: ['device', 'read'],
       });
     });
 
     it('decodes "+" as a space, as form encoding does', () => {
-      expect(parseTokenRequest(`grant_type=${encodeURIComponent(JWT_BEARER_GRANT)}&assertion=${JWT}&scope=device+read`).requestedScopes).toEqual(['device', 'read']);
+      expect(parseTokenRequest(`grant_type=${encodeURIComponent(JWT_BEARER_GRANT)}&assertion=${JWT}&scope=device+read`).requestedScopes).toEqual([
+        'device',
+        'read',
+      ]);
     });
 
     it('requires the assertion (missing_parameter), also when empty', () => {
       expect(codeOf(form([['grant_type', JWT_BEARER_GRANT]]))).toBe('missing_parameter');
-      expect(codeOf(form([['grant_type', JWT_BEARER_GRANT], ['assertion', '']]))).toBe('missing_parameter');
-      expect(codeOf(form([['grant_type', JWT_BEARER_GRANT], ['client_assertion', JWT]]))).toBe('missing_parameter');
+      expect(
+        codeOf(
+          form([
+            ['grant_type', JWT_BEARER_GRANT],
+            ['assertion', ''],
+          ]),
+        ),
+      ).toBe('missing_parameter');
+      expect(
+        codeOf(
+          form([
+            ['grant_type', JWT_BEARER_GRANT],
+            ['client_assertion', JWT],
+          ]),
+        ),
+      ).toBe('missing_parameter');
     });
   });
 
   describe('form 2: client_credentials with RFC 7523 §2.2 client authentication', () => {
     it('reads the client assertion', () => {
-      const body = form([['grant_type', 'client_credentials'], ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION], ['client_assertion', JWT], ['scope', 'device']]);
-      expect(parseTokenRequest(body)).toEqual({ form: 'client_authentication', assertion: JWT, requestedScopes: ['device'], clientId: undefined, resource: undefined });
+      const body = form([
+        ['grant_type', 'client_credentials'],
+        ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION],
+        ['client_assertion', JWT],
+        ['scope', 'device'],
+      ]);
+      expect(parseTokenRequest(body)).toEqual({
+        form: 'client_authentication',
+        assertion: JWT,
+        requestedScopes: ['device'],
+        clientId: undefined,
+        resource: undefined,
+      });
     });
 
     it('requires client_assertion_type and client_assertion (missing_parameter)', () => {
-      expect(codeOf(form([['grant_type', 'client_credentials'], ['client_assertion', JWT]]))).toBe('missing_parameter');
-      expect(codeOf(form([['grant_type', 'client_credentials'], ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION]]))).toBe('missing_parameter');
-      expect(codeOf(form([['grant_type', 'client_credentials'], ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION], ['assertion', JWT]]))).toBe('missing_parameter');
+      expect(
+        codeOf(
+          form([
+            ['grant_type', 'client_credentials'],
+            ['client_assertion', JWT],
+          ]),
+        ),
+      ).toBe('missing_parameter');
+      expect(
+        codeOf(
+          form([
+            ['grant_type', 'client_credentials'],
+            ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION],
+          ]),
+        ),
+      ).toBe('missing_parameter');
+      expect(
+        codeOf(
+          form([
+            ['grant_type', 'client_credentials'],
+            ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION],
+            ['assertion', JWT],
+          ]),
+        ),
+      ).toBe('missing_parameter');
     });
 
     it.each([['urn:ietf:params:oauth:client-assertion-type:saml2-bearer'], [JWT_BEARER_GRANT], [JWT_BEARER_CLIENT_ASSERTION.toUpperCase()]])(
       'refuses client_assertion_type %s (malformed_request)',
       (type) => {
-        expect(codeOf(form([['grant_type', 'client_credentials'], ['client_assertion_type', type], ['client_assertion', JWT]]))).toBe('malformed_request');
+        expect(
+          codeOf(
+            form([
+              ['grant_type', 'client_credentials'],
+              ['client_assertion_type', type],
+              ['client_assertion', JWT],
+            ]),
+          ),
+        ).toBe('malformed_request');
       },
     );
   });
@@ -79,31 +152,100 @@ describe('parseTokenRequest', () => {
     it('is required (missing_parameter)', () => {
       expect(codeOf('')).toBe('missing_parameter');
       expect(codeOf(form([['assertion', JWT]]))).toBe('missing_parameter');
-      expect(codeOf(form([['grant_type', ''], ['assertion', JWT]]))).toBe('missing_parameter');
+      expect(
+        codeOf(
+          form([
+            ['grant_type', ''],
+            ['assertion', JWT],
+          ]),
+        ),
+      ).toBe('missing_parameter');
     });
 
-    it.each([['password'], ['authorization_code'], ['refresh_token'], ['urn:ietf:params:oauth:grant-type:saml2-bearer'], ['CLIENT_CREDENTIALS'], [`${JWT_BEARER_GRANT} `]])(
-      'refuses %p (unsupported_grant_type)',
-      (grant) => {
-        expect(codeOf(form([['grant_type', grant], ['assertion', JWT]]))).toBe('unsupported_grant_type');
-      },
-    );
+    it.each([
+      ['password'],
+      ['authorization_code'],
+      ['refresh_token'],
+      ['urn:ietf:params:oauth:grant-type:saml2-bearer'],
+      ['CLIENT_CREDENTIALS'],
+      [`${JWT_BEARER_GRANT} `],
+    ])('refuses %p (unsupported_grant_type)', (grant) => {
+      expect(
+        codeOf(
+          form([
+            ['grant_type', grant],
+            ['assertion', JWT],
+          ]),
+        ),
+      ).toBe('unsupported_grant_type');
+    });
   });
 
   describe('repeated parameters (RFC 6749 §3.2)', () => {
     it.each([
-      ['assertion', [['grant_type', JWT_BEARER_GRANT], ['assertion', JWT], ['assertion', JWT]]],
-      ['grant_type', [['grant_type', JWT_BEARER_GRANT], ['grant_type', JWT_BEARER_GRANT], ['assertion', JWT]]],
-      ['grant_type (conflicting)', [['grant_type', 'client_credentials'], ['grant_type', JWT_BEARER_GRANT], ['assertion', JWT]]],
-      ['scope', [['grant_type', JWT_BEARER_GRANT], ['assertion', JWT], ['scope', 'device'], ['scope', 'admin']]],
-      ['an empty repeat', [['grant_type', JWT_BEARER_GRANT], ['assertion', JWT], ['assertion', '']]],
-      ['client_assertion', [['grant_type', 'client_credentials'], ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION], ['client_assertion', JWT], ['client_assertion', 'x.y.z']]],
+      [
+        'assertion',
+        [
+          ['grant_type', JWT_BEARER_GRANT],
+          ['assertion', JWT],
+          ['assertion', JWT],
+        ],
+      ],
+      [
+        'grant_type',
+        [
+          ['grant_type', JWT_BEARER_GRANT],
+          ['grant_type', JWT_BEARER_GRANT],
+          ['assertion', JWT],
+        ],
+      ],
+      [
+        'grant_type (conflicting)',
+        [
+          ['grant_type', 'client_credentials'],
+          ['grant_type', JWT_BEARER_GRANT],
+          ['assertion', JWT],
+        ],
+      ],
+      [
+        'scope',
+        [
+          ['grant_type', JWT_BEARER_GRANT],
+          ['assertion', JWT],
+          ['scope', 'device'],
+          ['scope', 'admin'],
+        ],
+      ],
+      [
+        'an empty repeat',
+        [
+          ['grant_type', JWT_BEARER_GRANT],
+          ['assertion', JWT],
+          ['assertion', ''],
+        ],
+      ],
+      [
+        'client_assertion',
+        [
+          ['grant_type', 'client_credentials'],
+          ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION],
+          ['client_assertion', JWT],
+          ['client_assertion', 'x.y.z'],
+        ],
+      ],
     ] as [string, [string, string][]][])('refuses a repeated %s (duplicate_parameter)', (_name, params) => {
       expect(codeOf(form(params))).toBe('duplicate_parameter');
     });
 
     it('checks repeats before anything else (even with an unknown grant)', () => {
-      expect(codeOf(form([['grant_type', 'password'], ['grant_type', 'password']]))).toBe('duplicate_parameter');
+      expect(
+        codeOf(
+          form([
+            ['grant_type', 'password'],
+            ['grant_type', 'password'],
+          ]),
+        ),
+      ).toBe('duplicate_parameter');
     });
   });
 
@@ -113,12 +255,27 @@ describe('parseTokenRequest', () => {
 
     it('is read in both forms, as off-the-shelf private_key_jwt clients send it', () => {
       expect(parseTokenRequest(clientCredentials([['client_id', 'device-7']])).clientId).toBe('device-7');
-      expect(parseTokenRequest(form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT], ['client_id', 'pos-app']])).clientId).toBe('pos-app');
+      expect(
+        parseTokenRequest(
+          form([
+            ['grant_type', JWT_BEARER_GRANT],
+            ['assertion', JWT],
+            ['client_id', 'pos-app'],
+          ]),
+        ).clientId,
+      ).toBe('pos-app');
     });
 
     it('treats an empty client_id as absent, refuses a repeated one and an over-long one', () => {
       expect(parseTokenRequest(clientCredentials([['client_id', '']])).clientId).toBeUndefined();
-      expect(codeOf(clientCredentials([['client_id', 'a'], ['client_id', 'a']]))).toBe('duplicate_parameter');
+      expect(
+        codeOf(
+          clientCredentials([
+            ['client_id', 'a'],
+            ['client_id', 'a'],
+          ]),
+        ),
+      ).toBe('duplicate_parameter');
       expect(codeOf(clientCredentials([['client_id', 'x'.repeat(257)]]))).toBe('malformed_request');
     });
 
@@ -132,17 +289,28 @@ describe('parseTokenRequest', () => {
   });
 
   describe('resource (RFC 8707 §2)', () => {
-    const withResource = (...values: string[]) => form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT], ...values.map((v): [string, string] => ['resource', v])]);
+    const withResource = (...values: string[]) =>
+      form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT], ...values.map((v): [string, string] => ['resource', v])]);
 
     it('reads one absolute URI, exactly as sent', () => {
       expect(parseTokenRequest(withResource('https://api.example.com')).resource).toBe('https://api.example.com');
       expect(parseTokenRequest(withResource('https://api.example.com/v1?x=1')).resource).toBe('https://api.example.com/v1?x=1');
-      expect(parseTokenRequest(form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT]])).resource).toBeUndefined();
+      expect(
+        parseTokenRequest(
+          form([
+            ['grant_type', JWT_BEARER_GRANT],
+            ['assertion', JWT],
+          ]),
+        ).resource,
+      ).toBeUndefined();
     });
 
-    it.each([[''], ['api.example.com'], ['/relative'], ['https://api.example.com/#frag'], [`https://a.example/${'x'.repeat(2048)}`]])('refuses %p (resource_invalid)', (value) => {
-      expect(codeOf(withResource(value))).toBe('resource_invalid');
-    });
+    it.each([[''], ['api.example.com'], ['/relative'], ['https://api.example.com/#frag'], [`https://a.example/${'x'.repeat(2048)}`]])(
+      'refuses %p (resource_invalid)',
+      (value) => {
+        expect(codeOf(withResource(value))).toBe('resource_invalid');
+      },
+    );
 
     it('refuses several resources (multiple_resources): a token has one audience', () => {
       expect(codeOf(withResource('https://a.example.com', 'https://b.example.com'))).toBe('multiple_resources');
@@ -150,7 +318,12 @@ describe('parseTokenRequest', () => {
   });
 
   describe('scope (RFC 6749 §3.3)', () => {
-    const withScope = (scope: string) => form([['grant_type', JWT_BEARER_GRANT], ['assertion', JWT], ['scope', scope]]);
+    const withScope = (scope: string) =>
+      form([
+        ['grant_type', JWT_BEARER_GRANT],
+        ['assertion', JWT],
+        ['scope', scope],
+      ]);
 
     it('collapses repeated scope tokens', () => {
       expect(parseTokenRequest(withScope('device read device')).requestedScopes).toEqual(['device', 'read']);
@@ -199,15 +372,21 @@ describe('OAuth error mapping of token endpoint codes (RFC 6749 §5.2)', () => {
   describe('form 2: the JWT is client authentication (RFC 7523 §3.2)', () => {
     const asClient = (code: string) => oauthErrorResponse(new DomainError(code, 'why', { clientAuthentication: true }));
 
-    it.each([['untrusted_root'], ['assertion_signature_invalid'], ['aud_mismatch'], ['sub_mismatch'], ['binding_not_found'], ['device_disabled'], ['assertion_replayed'], ['certificate_revoked']])(
-      '%s → 401 invalid_client with WWW-Authenticate, the code kept as prefix',
-      (code) => {
-        const response = asClient(code);
-        expect(response.statusCode).toBe(401);
-        expect(JSON.parse(response.body)).toEqual({ error: 'invalid_client', error_description: `${code}: why` });
-        expect(response.headers).toMatchObject({ 'Cache-Control': 'no-store', 'WWW-Authenticate': 'private_key_jwt error="invalid_client"' });
-      },
-    );
+    it.each([
+      ['untrusted_root'],
+      ['assertion_signature_invalid'],
+      ['aud_mismatch'],
+      ['sub_mismatch'],
+      ['binding_not_found'],
+      ['device_disabled'],
+      ['assertion_replayed'],
+      ['certificate_revoked'],
+    ])('%s → 401 invalid_client with WWW-Authenticate, the code kept as prefix', (code) => {
+      const response = asClient(code);
+      expect(response.statusCode).toBe(401);
+      expect(JSON.parse(response.body)).toEqual({ error: 'invalid_client', error_description: `${code}: why` });
+      expect(response.headers).toMatchObject({ 'Cache-Control': 'no-store', 'WWW-Authenticate': 'private_key_jwt error="invalid_client"' });
+    });
 
     it.each([
       ['scope_not_granted', 400, 'invalid_scope'],

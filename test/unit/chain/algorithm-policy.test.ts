@@ -4,12 +4,12 @@ import { DEFAULT_ALGORITHM_POLICY, parseCertificate } from '../../../src/domain/
 import {
   type HashAlgorithm,
   type KeyAlgorithm,
-  type SignatureScheme,
-  type TestCertificate,
   makeIntermediate,
   makeLeaf,
   makeRoot,
+  type SignatureScheme,
   signatureAlgorithmIdentifier,
+  type TestCertificate,
 } from '../../support/pki';
 import { expectCode, validate } from './helpers';
 
@@ -87,7 +87,10 @@ describe('algorithm policy', () => {
     });
 
     it('refuses md5WithRSAEncryption before verifying anything', async () => {
-      const md5 = new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.4', algorithmParams: signatureAlgorithmIdentifier('pkcs1', 'SHA-256').algorithmParams });
+      const md5 = new pkijs.AlgorithmIdentifier({
+        algorithmId: '1.2.840.113549.1.1.4',
+        algorithmParams: signatureAlgorithmIdentifier('pkcs1', 'SHA-256').algorithmParams,
+      });
       const leaf = await makeLeaf(rsaRoot, {
         tamper: (c) => {
           c.signature = md5;

@@ -1,4 +1,4 @@
-import { TEST_NOW, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { makeIntermediate, makeLeaf, makeRoot, TEST_NOW } from '../../support/pki';
 import { expectCode, validate } from './helpers';
 
 /*

@@ -1,5 +1,5 @@
 import { ANY_POLICY, DEFAULT_POLICY_INPUTS, parseCertificate, processCertificatePolicies } from '../../../src/domain/chain';
-import { type RawExtensionSpec, TEST_NOW, type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { makeIntermediate, makeLeaf, makeRoot, type RawExtensionSpec, TEST_NOW, type TestCertificate } from '../../support/pki';
 import { certificatePolicies, inhibitAnyPolicy, policyConstraints, policyMappings } from './extension-builders';
 import { DEVICE_POLICY, expectCode, validate } from './helpers';
 

@@ -1,14 +1,5 @@
 import * as asn1js from 'asn1js';
-import {
-  EXT,
-  type TestCertificate,
-  der,
-  dnsSubjectAltNameValue,
-  makeIntermediate,
-  makeLeaf,
-  makeRoot,
-  signatureAlgorithmIdentifier,
-} from '../../support/pki';
+import { der, dnsSubjectAltNameValue, EXT, makeIntermediate, makeLeaf, makeRoot, signatureAlgorithmIdentifier, type TestCertificate } from '../../support/pki';
 import { expectCode, validate } from './helpers';
 
 /* RFC 5280 §4.1 / §4.2 certificate profile rules, each broken on its own. */
@@ -85,7 +76,10 @@ describe('certificate profile checks', () => {
 
   describe('structure', () => {
     it('refuses extensions in an X.509 v1 certificate', async () => {
-      const leaf = await makeLeaf(intermediate, { version: 1, extensions: [{ oid: EXT.subjectAltName, critical: false, value: dnsSubjectAltNameValue('a.example') }] });
+      const leaf = await makeLeaf(intermediate, {
+        version: 1,
+        extensions: [{ oid: EXT.subjectAltName, critical: false, value: dnsSubjectAltNameValue('a.example') }],
+      });
       await expectCode(validate([leaf, intermediate], [root]), 'malformed_certificate');
     });
 

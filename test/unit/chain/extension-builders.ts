@@ -1,5 +1,5 @@
 import * as asn1js from 'asn1js';
-import { type RawExtensionSpec, der, encodeName } from '../../support/pki';
+import { der, encodeName, type RawExtensionSpec } from '../../support/pki';
 
 /*
  * DER encoders for the extensions the name-constraint and policy tests put in

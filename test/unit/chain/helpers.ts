@@ -1,10 +1,4 @@
-import {
-  type ChainErrorCode,
-  type ChainValidationResult,
-  type ValidationPolicy,
-  devicePolicy,
-  validateChain,
-} from '../../../src/domain/chain';
+import { type ChainErrorCode, type ChainValidationResult, devicePolicy, type ValidationPolicy, validateChain } from '../../../src/domain/chain';
 import { TEST_NOW, type TestCertificate } from '../../support/pki';
 
 export const DEVICE_POLICY = devicePolicy(TEST_NOW);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { validateChain } from '../../../src/domain/chain';
-import { type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { makeIntermediate, makeLeaf, makeRoot, type TestCertificate } from '../../support/pki';
 import { DEVICE_POLICY, expectCode, validate } from './helpers';
 
 // Key generation (RSA-4096, OpenSSL) and child processes are slow on a loaded machine.

@@ -1,5 +1,5 @@
 import { EKU_ANY, EKU_CLIENT_AUTH, EKU_SERVER_AUTH, type EkuPolicy } from '../../../src/domain/chain';
-import { EKU, type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { EKU, makeIntermediate, makeLeaf, makeRoot, type TestCertificate } from '../../support/pki';
 import { expectCode, validate } from './helpers';
 
 /* The end entity: docs/contract.md §4.3 device rules, and the EKU policy parameter used by conformance runs. */

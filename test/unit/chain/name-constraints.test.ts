@@ -1,5 +1,5 @@
-import { type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
-import { type GeneralNameSpec, OIDS, type SubtreeSpec, nameConstraints, subjectAltName } from './extension-builders';
+import { makeIntermediate, makeLeaf, makeRoot, type TestCertificate } from '../../support/pki';
+import { type GeneralNameSpec, nameConstraints, OIDS, type SubtreeSpec, subjectAltName } from './extension-builders';
 import { expectCode, validate } from './helpers';
 
 /*

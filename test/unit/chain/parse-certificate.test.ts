@@ -10,7 +10,7 @@ import {
   publicKeyObject,
   tryParseCertificate,
 } from '../../../src/domain/chain';
-import { type TestCertificate, der, makeLeaf, makeRoot } from '../../support/pki';
+import { der, makeLeaf, makeRoot, type TestCertificate } from '../../support/pki';
 import { expectCode, validate } from './helpers';
 
 describe('parseCertificate', () => {
@@ -22,7 +22,11 @@ describe('parseCertificate', () => {
 
   it('exposes the fields the token endpoint and the device record use', async () => {
     const leaf = await makeLeaf(root, {
-      subject: [['C', 'US'], ['O', 'Retail EU'], ['CN', 'till-0042']],
+      subject: [
+        ['C', 'US'],
+        ['O', 'Retail EU'],
+        ['CN', 'till-0042'],
+      ],
       serialNumber: new Uint8Array([0x00, 0x9f, 0x01]),
       keyAlgorithm: 'EC-P256',
     });
@@ -46,12 +50,22 @@ describe('parseCertificate', () => {
   });
 
   it('leaves subjectCN undefined when it is ambiguous', async () => {
-    const leaf = await makeLeaf(root, { subject: [['CN', 'device-a'], ['CN', 'device-b']] });
+    const leaf = await makeLeaf(root, {
+      subject: [
+        ['CN', 'device-a'],
+        ['CN', 'device-b'],
+      ],
+    });
     expect(parseCertificate(leaf.der).subjectCN).toBeUndefined();
   });
 
   it('escapes RFC 4514 special characters in DN strings', async () => {
-    const leaf = await makeLeaf(root, { subject: [['O', 'Smith, Jones + Co'], ['CN', '#1 device ']] });
+    const leaf = await makeLeaf(root, {
+      subject: [
+        ['O', 'Smith, Jones + Co'],
+        ['CN', '#1 device '],
+      ],
+    });
     expect(parseCertificate(leaf.der).subjectDn).toBe('CN=\\#1 device\\ ,O=Smith\\, Jones \\+ Co');
   });
 
@@ -70,7 +84,18 @@ describe('parseCertificate', () => {
   it('refuses invalid UTF-8 in a name (the CN becomes an identity)', async () => {
     const badName = der(
       new asn1js.Sequence({
-        value: [new asn1js.Set({ value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: '2.5.4.3' }), new asn1js.Primitive({ idBlock: { tagClass: 1, tagNumber: 12 }, valueHex: new Uint8Array([0xc3, 0x28]) })] })] })],
+        value: [
+          new asn1js.Set({
+            value: [
+              new asn1js.Sequence({
+                value: [
+                  new asn1js.ObjectIdentifier({ value: '2.5.4.3' }),
+                  new asn1js.Primitive({ idBlock: { tagClass: 1, tagNumber: 12 }, valueHex: new Uint8Array([0xc3, 0x28]) }),
+                ],
+              }),
+            ],
+          }),
+        ],
       }),
     );
     const leaf = await makeLeaf(root, { tamper: (c) => void (c.subject = pkijs.RelativeDistinguishedNames.fromBER(badName)) });
@@ -78,12 +103,21 @@ describe('parseCertificate', () => {
   });
 
   it('compares names per RFC 5280 §7.1: case and white space in PrintableString/UTF8String do not matter', async () => {
-    const ca = await makeRoot({ subject: [['C', 'US'], ['CN', 'Device  CA']] });
+    const ca = await makeRoot({
+      subject: [
+        ['C', 'US'],
+        ['CN', 'Device  CA'],
+      ],
+    });
     const issuerName = der(
       new asn1js.Sequence({
         value: [
-          new asn1js.Set({ value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: '2.5.4.6' }), new asn1js.Utf8String({ value: 'us' })] })] }),
-          new asn1js.Set({ value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: '2.5.4.3' }), new asn1js.PrintableString({ value: ' DEVICE CA ' })] })] }),
+          new asn1js.Set({
+            value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: '2.5.4.6' }), new asn1js.Utf8String({ value: 'us' })] })],
+          }),
+          new asn1js.Set({
+            value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: '2.5.4.3' }), new asn1js.PrintableString({ value: ' DEVICE CA ' })] })],
+          }),
         ],
       }),
     );
@@ -115,8 +149,19 @@ describe('the leaf key, for verifying the assertion signature', () => {
       expect(jwsAlgorithmsFor(parsed)).toEqual(algs);
       const key = publicKeyObject(parsed);
       expect(key?.asymmetricKeyType).toBe(keyAlgorithm.startsWith('EC') ? 'ec' : 'rsa');
-      const signature = new Uint8Array(await crypto.subtle.sign(keyAlgorithm.startsWith('EC') ? { name: 'ECDSA', hash: 'SHA-256' } : 'RSASSA-PKCS1-v1_5', leaf.keys.privateKey, Buffer.from('header.payload')));
-      const verified = verify('sha256', Buffer.from('header.payload'), keyAlgorithm.startsWith('EC') ? { key: key!, dsaEncoding: 'ieee-p1363' } : key!, signature);
+      const signature = new Uint8Array(
+        await crypto.subtle.sign(
+          keyAlgorithm.startsWith('EC') ? { name: 'ECDSA', hash: 'SHA-256' } : 'RSASSA-PKCS1-v1_5',
+          leaf.keys.privateKey,
+          Buffer.from('header.payload'),
+        ),
+      );
+      const verified = verify(
+        'sha256',
+        Buffer.from('header.payload'),
+        keyAlgorithm.startsWith('EC') ? { key: key!, dsaEncoding: 'ieee-p1363' } : key!,
+        signature,
+      );
       expect(verified).toBe(true);
     }
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type TestCertificate, makeCertificate, makeIntermediate, makeLeaf, makeRoot, subjectNameOf } from '../../support/pki';
+import { makeCertificate, makeIntermediate, makeLeaf, makeRoot, subjectNameOf, type TestCertificate } from '../../support/pki';
 import { expectCode, validate } from './helpers';
 
 /* RFC 5280 §6.1.3 / §6.1.4: names, signatures, trust anchors and issuer constraints along the path. */

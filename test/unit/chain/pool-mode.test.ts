@@ -1,4 +1,4 @@
-import { type TestCertificate, FAR_PAST, TEST_NOW, makeCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { FAR_PAST, makeCertificate, makeIntermediate, makeLeaf, makeRoot, TEST_NOW, type TestCertificate } from '../../support/pki';
 import { expectCode, outcome, validate } from './helpers';
 
 // Key generation (RSA-4096, OpenSSL) and child processes are slow on a loaded machine.

@@ -118,6 +118,12 @@ describe('the docs/contract.md §5 OpenSSL recipe', () => {
   });
 
   function deviceSubject(): [string, string][] {
-    return [['C', 'US'], ['ST', 'State'], ['L', 'City'], ['O', 'Business Unit ID'], ['CN', 'device-id-or-asset-id']];
+    return [
+      ['C', 'US'],
+      ['ST', 'State'],
+      ['L', 'City'],
+      ['O', 'Business Unit ID'],
+      ['CN', 'device-id-or-asset-id'],
+    ];
   }
 });

@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TEST_NOW, type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { makeIntermediate, makeLeaf, makeRoot, TEST_NOW, type TestCertificate } from '../../support/pki';
 import { type OpensslRecipe, runOpensslRecipe } from '../../support/pki-openssl';
 import { makeCrl, toPemCrl } from '../revocation/crl-builder';
-import { certificatePolicies, nameConstraints, policyConstraints } from './extension-builders';
 import { type OpensslCa, startOpensslCa } from '../revocation/openssl-ca';
+import { certificatePolicies, nameConstraints, policyConstraints } from './extension-builders';
 
 // Key generation (RSA-4096, OpenSSL) and child processes are slow on a loaded machine.
 jest.setTimeout(60_000);
@@ -86,7 +86,10 @@ describe('bin/validate-chain.ts', () => {
   it('exits 1 with the error code for an invalid chain', async () => {
     const rogue = await makeLeaf(await makeLeaf(intermediate, { basicConstraints: 'absent' }));
     const chain = file('untrusted.pem', rogue.pem);
-    expect(cli('--trusted', file('root2.pem', root.pem), '--chain', chain, '--at', at)).toMatchObject({ status: 1, json: { valid: false, code: 'untrusted_root' } });
+    expect(cli('--trusted', file('root2.pem', root.pem), '--chain', chain, '--at', at)).toMatchObject({
+      status: 1,
+      json: { valid: false, code: 'untrusted_root' },
+    });
   });
 
   it('reports name-constraint and policy refusals with their codes', async () => {
@@ -99,7 +102,10 @@ describe('bin/validate-chain.ts', () => {
       status: 1,
       json: { valid: false, code: 'name_not_permitted', detail: expect.stringContaining("subject 'CN=device-001,O=Store 7'") },
     });
-    const explicit = await makeIntermediate(root, { cn: 'Explicit CA', extensions: [certificatePolicies(['1.3.6.1.4.1.55555.1']), policyConstraints({ requireExplicitPolicy: 0 })] });
+    const explicit = await makeIntermediate(root, {
+      cn: 'Explicit CA',
+      extensions: [certificatePolicies(['1.3.6.1.4.1.55555.1']), policyConstraints({ requireExplicitPolicy: 0 })],
+    });
     const noPolicy = file('no-policy.pem', (await makeLeaf(explicit)).pem + explicit.pem);
     expect(cli('--trusted', trusted, '--chain', noPolicy, '--at', at)).toMatchObject({ status: 1, json: { valid: false, code: 'no_valid_policy' } });
   });
@@ -119,11 +125,14 @@ describe('bin/validate-chain.ts', () => {
     expect(cli('--trusted', 'x.pem', '--help')).toMatchObject({ status: 0, json: {} });
   });
 
-  it('reads relative paths from the caller\'s directory (INIT_CWD), not from the package root', () => {
+  it("reads relative paths from the caller's directory (INIT_CWD), not from the package root", () => {
     const relative = (name: string) => join('.', name);
     writeFileSync(join(dir, 'relative-root.pem'), readFileSync(join(recipe.dir, 'root-ca.crt')));
     writeFileSync(join(dir, 'relative-chain.pem'), readFileSync(join(recipe.dir, 'device.chain.crt')));
-    expect(cliFrom(dir, '--trusted', relative('relative-root.pem'), '--chain', relative('relative-chain.pem'))).toMatchObject({ status: 0, json: { valid: true } });
+    expect(cliFrom(dir, '--trusted', relative('relative-root.pem'), '--chain', relative('relative-chain.pem'))).toMatchObject({
+      status: 0,
+      json: { valid: true },
+    });
     // The package root has no such files: without INIT_CWD the same arguments are read from the process directory.
     expect(cli('--trusted', relative('relative-root.pem'), '--chain', relative('relative-chain.pem'))).toMatchObject({
       status: 2,
@@ -149,7 +158,21 @@ describe('bin/validate-chain.ts', () => {
     it('builds the path through intermediates given in any order, across files, with unrelated ones among them', async () => {
       const stranger = await makeIntermediate(await makeRoot({ cn: 'Stranger Root' }), { cn: 'Stranger CA' });
       const pool = file('pool.pem', intermediate.pem + stranger.pem);
-      expect(cliFrom(dir, '--trusted', 'pooled-root.pem', '--chain', 'pooled-device.pem', '--untrusted', 'pool.pem', '--untrusted', file('deep.pem', deep.pem), '--at', at)).toMatchObject({
+      expect(
+        cliFrom(
+          dir,
+          '--trusted',
+          'pooled-root.pem',
+          '--chain',
+          'pooled-device.pem',
+          '--untrusted',
+          'pool.pem',
+          '--untrusted',
+          file('deep.pem', deep.pem),
+          '--at',
+          at,
+        ),
+      ).toMatchObject({
         status: 0,
         json: { valid: true, detail: expect.stringContaining('(4 certificates)') },
       });
@@ -160,26 +183,57 @@ describe('bin/validate-chain.ts', () => {
     });
 
     it('refuses when the pool lacks an intermediate of the path, and checks CRLs of the pooled issuers', async () => {
-      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', file('half-pool.pem', deep.pem), '--at', at)).toMatchObject({ status: 1, json: { valid: false } });
+      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', file('half-pool.pem', deep.pem), '--at', at)).toMatchObject({
+        status: 1,
+        json: { valid: false },
+      });
       const pool = file('full-pool.pem', deep.pem + intermediate.pem);
       const serial = device.certificate.serialNumber.valueBlock.valueHexView;
       const deepCrl = file('deep.crl', toPemCrl(await makeCrl({ issuer: deep, entries: [{ serial, reason: 1 }] })));
       const intermediateCrl = file('pooled-intermediate.crl', toPemCrl(await makeCrl({ issuer: intermediate })));
       const rootCrl = file('pooled-root.crl', toPemCrl(await makeCrl({ issuer: root })));
-      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', pool, '--crl', deepCrl, '--crl', intermediateCrl, '--crl', rootCrl, '--require-crl', '--at', at)).toMatchObject({
+      expect(
+        cli(
+          '--trusted',
+          trusted,
+          '--chain',
+          deviceFile,
+          '--untrusted',
+          pool,
+          '--crl',
+          deepCrl,
+          '--crl',
+          intermediateCrl,
+          '--crl',
+          rootCrl,
+          '--require-crl',
+          '--at',
+          at,
+        ),
+      ).toMatchObject({
         status: 1,
         json: { valid: false, code: 'certificate_revoked', detail: expect.stringContaining('reason keyCompromise') },
       });
-      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', pool, '--crl', intermediateCrl, '--crl', rootCrl, '--require-crl', '--at', at)).toMatchObject({
+      expect(
+        cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', pool, '--crl', intermediateCrl, '--crl', rootCrl, '--require-crl', '--at', at),
+      ).toMatchObject({
         status: 1,
         json: { code: 'crl_missing' },
       });
-      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', pool, '--crl', intermediateCrl, '--crl', rootCrl, '--at', at)).toMatchObject({ status: 0 });
+      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', pool, '--crl', intermediateCrl, '--crl', rootCrl, '--at', at)).toMatchObject({
+        status: 0,
+      });
     });
 
     it('exits 2 on an unreadable --untrusted file or one without certificates', () => {
-      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', join(dir, 'absent.pem'))).toMatchObject({ status: 2, json: { code: 'usage', detail: expect.stringContaining('ENOENT') } });
-      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', join(recipe.dir, 'device.key'))).toMatchObject({ status: 2, json: { code: 'usage' } });
+      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', join(dir, 'absent.pem'))).toMatchObject({
+        status: 2,
+        json: { code: 'usage', detail: expect.stringContaining('ENOENT') },
+      });
+      expect(cli('--trusted', trusted, '--chain', deviceFile, '--untrusted', join(recipe.dir, 'device.key'))).toMatchObject({
+        status: 2,
+        json: { code: 'usage' },
+      });
     });
   });
 
@@ -250,7 +304,7 @@ describe('bin/validate-chain.ts', () => {
       }
     });
 
-    it('imports an intermediate\'s CRL with the chain above it, and a root\'s CRL, from the files given', async () => {
+    it("imports an intermediate's CRL with the chain above it, and a root's CRL, from the files given", async () => {
       const leaf = await makeLeaf(intermediate, { cn: 'device-on-intermediate' });
       const serial = leaf.certificate.serialNumber.valueBlock.valueHexView;
       const chainFile = file('intermediate-chain.pem', leaf.pem + intermediate.pem);
@@ -290,7 +344,10 @@ describe('bin/validate-chain.ts', () => {
 
   it('exits 2 on an unreadable file, a non-certificate PEM or a bad --at', () => {
     const chain = file('c.pem', root.pem);
-    expect(cli('--trusted', join(dir, 'missing.pem'), '--chain', chain)).toMatchObject({ status: 2, json: { code: 'usage', detail: expect.stringContaining('ENOENT') } });
+    expect(cli('--trusted', join(dir, 'missing.pem'), '--chain', chain)).toMatchObject({
+      status: 2,
+      json: { code: 'usage', detail: expect.stringContaining('ENOENT') },
+    });
     expect(cli('--trusted', join(recipe.dir, 'device.key'), '--chain', chain)).toMatchObject({ status: 2, json: { code: 'usage' } });
     expect(cli('--trusted', chain, '--chain', chain, '--at', 'yesterday')).toMatchObject({ status: 2, json: { code: 'usage' } });
   });

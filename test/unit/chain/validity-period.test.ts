@@ -1,4 +1,4 @@
-import { type TestCertificate, TEST_NOW, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { makeIntermediate, makeLeaf, makeRoot, TEST_NOW, type TestCertificate } from '../../support/pki';
 import { expectCode, validate } from './helpers';
 
 /* RFC 5280 §6.1.3 (a)(2): every certificate of the path, anchor included, is valid at the injected time. */

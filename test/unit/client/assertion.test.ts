@@ -1,4 +1,4 @@
-import { X509Certificate, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { buildAssertion } from '../../../src/client/assertion';
 import { signingAlgorithm } from '../../../src/client/signing-algorithm';
@@ -33,7 +33,11 @@ describe('buildAssertion', () => {
     const built = await buildAssertion(credentials, { clientId: 'client', audience: TOKEN_ENDPOINT, now: NOW });
     const parsed = parseCompactJws(built.jwt);
     expect(parsed.header.alg).toBe('RS256');
-    expect(checkAssertionClaims(parsed.claims, { now: NOW, audiences: [TOKEN_ENDPOINT] })).toMatchObject({ clientAppId: 'client', subject: 'device-1', expiresAt: T + 300 });
+    expect(checkAssertionClaims(parsed.claims, { now: NOW, audiences: [TOKEN_ENDPOINT] })).toMatchObject({
+      clientAppId: 'client',
+      subject: 'device-1',
+      expiresAt: T + 300,
+    });
     const deviceKey = new X509Certificate(parsed.header.x5c[0]).publicKey;
     expect(() => verifyAssertionSignature(parsed.header.alg, deviceKey, parsed.signingInput, parsed.signature)).not.toThrow();
   });
@@ -62,8 +66,12 @@ describe('buildAssertion', () => {
     expect(parsed.header.alg).toBe('PS256');
     const key = new X509Certificate(parsed.header.x5c[0]).publicKey;
     expect(() => verifyAssertionSignature('PS256', key, parsed.signingInput, parsed.signature)).not.toThrow();
-    await expect(buildAssertion(p384.credentials, { clientId: 'c', audience: TOKEN_ENDPOINT, alg: 'ES256' })).rejects.toMatchObject({ code: 'unsupported_key_type' });
-    await expect(buildAssertion(rsa.credentials, { clientId: 'c', audience: TOKEN_ENDPOINT, alg: 'HS256' })).rejects.toMatchObject({ code: 'unsupported_key_type' });
+    await expect(buildAssertion(p384.credentials, { clientId: 'c', audience: TOKEN_ENDPOINT, alg: 'ES256' })).rejects.toMatchObject({
+      code: 'unsupported_key_type',
+    });
+    await expect(buildAssertion(rsa.credentials, { clientId: 'c', audience: TOKEN_ENDPOINT, alg: 'HS256' })).rejects.toMatchObject({
+      code: 'unsupported_key_type',
+    });
   });
 
   it('refuses an Ed25519 key and EC curves the token endpoint does not accept', () => {

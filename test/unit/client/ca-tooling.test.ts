@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initCa } from '../../../src/client/ca/ca-init';
@@ -39,7 +39,9 @@ describe('CA tooling', () => {
     expect(mode(ca)).toBe(0o700);
     expect([mode(join(ca, 'root-ca.key')), mode(join(ca, 'intermediate-ca.key'))]).toEqual([0o600, 0o600]);
     expect([mode(join(ca, 'root-ca.crt')), mode(join(ca, 'intermediate-ca.crt')), mode(join(ca, 'ca-chain.crt'))]).toEqual([0o644, 0o644, 0o644]);
-    expect(pem(join(ca, 'ca-chain.crt')).map((c) => Buffer.from(c))).toEqual([...pem(join(ca, 'intermediate-ca.crt')), ...pem(join(ca, 'root-ca.crt'))].map((c) => Buffer.from(c)));
+    expect(pem(join(ca, 'ca-chain.crt')).map((c) => Buffer.from(c))).toEqual(
+      [...pem(join(ca, 'intermediate-ca.crt')), ...pem(join(ca, 'root-ca.crt'))].map((c) => Buffer.from(c)),
+    );
   });
 
   it('ca init: a self-signed CA root and a pathlen:0 intermediate with keyCertSign, a two-letter country', () => {
@@ -59,26 +61,51 @@ describe('CA tooling', () => {
   it('ca issue (v3): digitalSignature, clientAuth, not a CA; the token endpoint validator accepts the chain, OpenSSL verifies it', async () => {
     const out = join(work, 'v3');
     writeFileSync(join(work, 'pass.txt'), 'given pass\n');
-    const result = issueDevice({ caDir: ca, deviceId: 'till-0042', businessUnit: 'Store 12', outDir: out, keyType: 'ec-p256', passphrase: 'given pass', now: NOW });
+    const result = issueDevice({
+      caDir: ca,
+      deviceId: 'till-0042',
+      businessUnit: 'Store 12',
+      outDir: out,
+      keyType: 'ec-p256',
+      passphrase: 'given pass',
+      now: NOW,
+    });
     expect(result.passphraseFile).toBeUndefined();
     expect(readdirSync(out).sort()).toEqual(['device.chain.crt', 'device.crt', 'device.key', 'device.p12']);
     expect([mode(join(out, 'device.key')), mode(join(out, 'device.p12')), mode(join(out, 'device.crt'))]).toEqual([0o600, 0o600, 0o644]);
 
     const chain = pem(join(out, 'device.chain.crt'));
     expect(chain).toHaveLength(3);
-    await expect(validateChain({ chain: chain.slice(0, 2), anchors: [chain[2]] }, devicePolicy(new Date(NOW.getTime() + 60_000)))).resolves.toMatchObject({ valid: true });
+    await expect(validateChain({ chain: chain.slice(0, 2), anchors: [chain[2]] }, devicePolicy(new Date(NOW.getTime() + 60_000)))).resolves.toMatchObject({
+      valid: true,
+    });
     const device = parseCertificate(chain[0]);
     expect(device).toMatchObject({ version: 3, subjectCN: 'till-0042', subjectO: 'Store 12', subjectDn: 'CN=till-0042,O=Store 12,C=DE', isCA: false });
     expect([...device.extensions.keyUsage!]).toEqual(['digitalSignature']);
     expect(device.extensions.extKeyUsage).toEqual(['1.3.6.1.5.5.7.3.2']);
     expect(new X509Certificate(chain[0]).checkPrivateKey(createPrivateKey(readFileSync(join(out, 'device.key'))))).toBe(true);
 
-    const verify = execFileSync('openssl', ['verify', '-attime', String(NOW.getTime() / 1000 + 60), '-CAfile', join(ca, 'root-ca.crt'), '-untrusted', join(ca, 'intermediate-ca.crt'), join(out, 'device.crt')], { encoding: 'utf8' });
+    const verify = execFileSync(
+      'openssl',
+      [
+        'verify',
+        '-attime',
+        String(NOW.getTime() / 1000 + 60),
+        '-CAfile',
+        join(ca, 'root-ca.crt'),
+        '-untrusted',
+        join(ca, 'intermediate-ca.crt'),
+        join(out, 'device.crt'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(verify.trim()).toBe(`${join(out, 'device.crt')}: OK`);
 
     const p12 = readPkcs12(readFileSync(join(out, 'device.p12')), 'given pass');
     expect(p12.certificates.map((c) => Buffer.from(c))).toEqual(chain.map((c) => Buffer.from(c)));
-    const certificates = execFileSync('openssl', ['pkcs12', '-in', join(out, 'device.p12'), '-nokeys', '-passin', `file:${join(work, 'pass.txt')}`], { encoding: 'utf8' });
+    const certificates = execFileSync('openssl', ['pkcs12', '-in', join(out, 'device.p12'), '-nokeys', '-passin', `file:${join(work, 'pass.txt')}`], {
+      encoding: 'utf8',
+    });
     expect(certificates.match(/BEGIN CERTIFICATE/g)).toHaveLength(3);
   });
 
@@ -91,7 +118,9 @@ describe('CA tooling', () => {
     expect(parsed.extensions.all).toEqual([]);
     expect(parsed.publicKey).toMatchObject({ kind: 'rsa', modulusBits: 2048 });
     expect(parsed.notAfter.getTime() - NOW.getTime()).toBe(365 * 86_400_000);
-    await expect(validateChain({ chain: [device, intermediate], anchors: [root] }, devicePolicy(new Date(NOW.getTime() + 60_000)))).resolves.toMatchObject({ valid: true });
+    await expect(validateChain({ chain: [device, intermediate], anchors: [root] }, devicePolicy(new Date(NOW.getTime() + 60_000)))).resolves.toMatchObject({
+      valid: true,
+    });
     const text = execFileSync('openssl', ['x509', '-in', join(out, 'device.crt'), '-noout', '-text'], { encoding: 'utf8' });
     expect(text).toMatch(/Version: 1 \(0x0\)/);
     expect(text).not.toMatch(/X509v3/);
@@ -136,6 +165,8 @@ describe('CA tooling', () => {
     const mixed = join(work, 'mixed-ca');
     initCa({ outDir: mixed, keyType: 'ec-p256' });
     writeFileSync(join(mixed, 'intermediate-ca.key'), readFileSync(join(other, 'intermediate-ca.key')));
-    expect(codeOf(() => issueDevice({ caDir: mixed, deviceId: 'd', businessUnit: 'BU', outDir: join(work, 'mixed-out'), passphrase: '' }))).toBe('ca_files_unreadable');
+    expect(codeOf(() => issueDevice({ caDir: mixed, deviceId: 'd', businessUnit: 'BU', outDir: join(work, 'mixed-out'), passphrase: '' }))).toBe(
+      'ca_files_unreadable',
+    );
   });
 });

@@ -37,8 +37,16 @@ describe('device-idp CLI', () => {
     ['--min-ttl soon', [...TOKEN, '--p12', 'p', '--min-ttl', 'soon'], '--min-ttl must be a whole number of seconds'],
     ['an unknown option', [...TOKEN, '--p12', 'p', '--colour'], "Unknown option '--colour'"],
     ['ca init without --out', ['ca', 'init'], '--out is required'],
-    ['an unknown --key-type', ['ca', 'init', '--out', 'x', '--key-type', 'dsa-1024'], '--key-type must be one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384'],
-    ['--days 0', ['ca', 'issue', '--ca', 'c', '--device-id', 'd', '--business-unit', 'b', '--out', 'o', '--days', '0'], '--days must be a whole number from 1 to 3650'],
+    [
+      'an unknown --key-type',
+      ['ca', 'init', '--out', 'x', '--key-type', 'dsa-1024'],
+      '--key-type must be one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384',
+    ],
+    [
+      '--days 0',
+      ['ca', 'issue', '--ca', 'c', '--device-id', 'd', '--business-unit', 'b', '--out', 'o', '--days', '0'],
+      '--days must be a whole number from 1 to 3650',
+    ],
     ['ca sign', ['ca', 'sign'], 'unknown command "ca sign"'],
     ['login', ['login'], 'unknown command "login"'],
   ])('%s is a usage error: exit 2, the reason and the usage line on stderr', async (_name, argv, reason) => {
@@ -49,18 +57,20 @@ describe('device-idp CLI', () => {
     expect(result.stderr.split('\n')[1]).toMatch(/^usage: device-idp /);
   });
 
-  it.each([
-    ['--passphrase', 'hunter2'],
-    ['--passphrase=hunter2'],
-    ['--password', 'hunter2'],
-  ])('refuses a passphrase given as an argument (%s), without echoing it', async (...secretArgs) => {
-    for (const command of [[...TOKEN, '--p12', 'p'], ['ca', 'issue', '--ca', 'c', '--device-id', 'd', '--business-unit', 'b', '--out', 'o']]) {
-      const result = await run([...command, ...secretArgs]);
-      expect(result.status).toBe(2);
-      expect(result.stderr).toMatch(/is not accepted: give the passphrase in a file \(--passphrase-file\) or in \$DEVICE_IDP_PASSPHRASE/);
-      expect(result.stderr).not.toContain('hunter2');
-    }
-  });
+  it.each([['--passphrase', 'hunter2'], ['--passphrase=hunter2'], ['--password', 'hunter2']])(
+    'refuses a passphrase given as an argument (%s), without echoing it',
+    async (...secretArgs) => {
+      for (const command of [
+        [...TOKEN, '--p12', 'p'],
+        ['ca', 'issue', '--ca', 'c', '--device-id', 'd', '--business-unit', 'b', '--out', 'o'],
+      ]) {
+        const result = await run([...command, ...secretArgs]);
+        expect(result.status).toBe(2);
+        expect(result.stderr).toMatch(/is not accepted: give the passphrase in a file \(--passphrase-file\) or in \$DEVICE_IDP_PASSPHRASE/);
+        expect(result.stderr).not.toContain('hunter2');
+      }
+    },
+  );
 
   it('resolves relative paths against INIT_CWD (where npm was run), and the cache under XDG_CACHE_HOME', () => {
     const command = parseTokenCommand([...TOKEN.slice(1), '--key', 'device.key', '--chain', '../pki/device.chain.crt', '--passphrase-file', 'pass.txt'], {
@@ -74,12 +84,19 @@ describe('device-idp CLI', () => {
       form: 'jwt-bearer',
       json: false,
     });
-    expect(parseTokenCommand([...TOKEN.slice(1), '--p12', '/abs/device.p12', '--no-cache'], { INIT_CWD: '/x' })).toMatchObject({ files: { kind: 'pkcs12', p12: '/abs/device.p12' }, cacheDir: undefined });
+    expect(parseTokenCommand([...TOKEN.slice(1), '--p12', '/abs/device.p12', '--no-cache'], { INIT_CWD: '/x' })).toMatchObject({
+      files: { kind: 'pkcs12', p12: '/abs/device.p12' },
+      cacheDir: undefined,
+    });
   });
 
   it('a file it cannot read is one line with its code, exit 1; with --json also a JSON error on stdout', async () => {
     const plain = await run([...TOKEN, '--p12', '/nonexistent/device.p12']);
-    expect(plain).toEqual({ status: 1, stdout: '', stderr: 'device-idp: p12_unreadable: the PKCS#12 file could not be read (wrong passphrase, or not PKCS#12): /nonexistent/device.p12: ENOENT\n' });
+    expect(plain).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'device-idp: p12_unreadable: the PKCS#12 file could not be read (wrong passphrase, or not PKCS#12): /nonexistent/device.p12: ENOENT\n',
+    });
     const json = await run([...TOKEN, '--p12', '/nonexistent/device.p12', '--json']);
     expect(json.status).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({ error: 'p12_unreadable', error_description: expect.stringContaining('ENOENT') });

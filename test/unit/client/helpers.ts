@@ -1,12 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { DeviceClientError } from '../../../src/client/errors';
 import type { AddressInfo } from 'node:net';
-import { type DeviceCredentials, credentialsFromParts } from '../../../src/client/device-credentials';
+import { credentialsFromParts, type DeviceCredentials } from '../../../src/client/device-credentials';
+import { DeviceClientError } from '../../../src/client/errors';
 import { toKeyObject } from '../../support/device-client';
-import { type KeyAlgorithm, type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { type KeyAlgorithm, makeIntermediate, makeLeaf, makeRoot, type TestCertificate } from '../../support/pki';
 
 /** A device PKI of the test support (valid 2000..2099) and the credentials the client builds from it. */
-export async function testDevice(keyAlgorithm: KeyAlgorithm = 'EC-P256', cn = 'device-1'): Promise<{
+export async function testDevice(
+  keyAlgorithm: KeyAlgorithm = 'EC-P256',
+  cn = 'device-1',
+): Promise<{
   root: TestCertificate;
   intermediate: TestCertificate;
   device: TestCertificate;
@@ -58,7 +61,11 @@ export async function startScriptedTokenServer(replies: Reply[]): Promise<{ url:
   };
 }
 
-export const TOKEN_REPLY: Reply = { status: 200, headers: { 'Cache-Control': 'no-store' }, body: { access_token: 'token-1', token_type: 'Bearer', expires_in: 3600, scope: 'device' } };
+export const TOKEN_REPLY: Reply = {
+  status: 200,
+  headers: { 'Cache-Control': 'no-store' },
+  body: { access_token: 'token-1', token_type: 'Bearer', expires_in: 3600, scope: 'device' },
+};
 
 /** The DeviceClientError code `run` throws, or 'no error'; any other error propagates. */
 export function codeOf(run: () => unknown): string {

@@ -1,5 +1,5 @@
 import { TokenEndpointError } from '../../../src/client/errors';
-import { OAUTH_ERROR_MESSAGES, describeTokenError } from '../../../src/client/oauth-error-messages';
+import { describeTokenError, OAUTH_ERROR_MESSAGES } from '../../../src/client/oauth-error-messages';
 import { postTokenRequest } from '../../../src/client/token-endpoint';
 import { DependencyError, DomainError } from '../../../src/errors';
 import { oauthErrorResponse } from '../../../src/http/error-responses';
@@ -18,7 +18,12 @@ const CASES: [string, unknown, string, string | undefined][] = [
   ['an unknown pool', new DomainError('pool_not_found', 'no such pool'), 'invalid_request', 'pool_not_found'],
   ['another grant type', new DomainError('unsupported_grant_type', 'grant_type must be ...'), 'unsupported_grant_type', 'unsupported_grant_type'],
   ['no binding (form 1)', new DomainError('binding_not_found', 'no binding for this device and client'), 'invalid_grant', 'binding_not_found'],
-  ['no binding (form 2)', new DomainError('binding_not_found', 'no binding for this device and client', { clientAuthentication: true }), 'invalid_client', 'binding_not_found'],
+  [
+    'no binding (form 2)',
+    new DomainError('binding_not_found', 'no binding for this device and client', { clientAuthentication: true }),
+    'invalid_client',
+    'binding_not_found',
+  ],
   ['an untrusted root', new DomainError('untrusted_root', 'the path does not end at a root of this pool'), 'invalid_grant', 'untrusted_root'],
   ['no device scope', new DomainError('device_scope_missing', 'the binding lacks the device scope'), 'invalid_scope', 'device_scope_missing'],
   ['a resource outside the audiences', new DomainError('resource_not_allowed', 'not one of the pool audiences'), 'invalid_target', 'resource_not_allowed'],
@@ -48,9 +53,16 @@ describe('one-line messages for the token endpoint refusals', () => {
 
   it('covers every OAuth error the server emits', () => {
     const emitted = new Set(CASES.map(([, thrown]) => JSON.parse(oauthErrorResponse(thrown).body).error as string));
-    expect([...emitted].sort()).toEqual(
-      ['invalid_client', 'invalid_grant', 'invalid_request', 'invalid_scope', 'invalid_target', 'server_error', 'temporarily_unavailable', 'unsupported_grant_type'],
-    );
+    expect([...emitted].sort()).toEqual([
+      'invalid_client',
+      'invalid_grant',
+      'invalid_request',
+      'invalid_scope',
+      'invalid_target',
+      'server_error',
+      'temporarily_unavailable',
+      'unsupported_grant_type',
+    ]);
     for (const error of emitted) expect(OAUTH_ERROR_MESSAGES[error]).toEqual(expect.any(String));
   });
 

@@ -21,26 +21,34 @@ describe('PKCS#12', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(['RSA-2048', 'EC-P256'] as const)('writes a %s file that OpenSSL 3 reads: SHA-256 MAC, PBES2 AES-256-CBC key, three certificates', async (keyAlgorithm) => {
-    const { device, intermediate, root, credentials } = await testDevice(keyAlgorithm);
-    const p12 = writePkcs12({ privateKey: credentials.privateKey, certificates: [device.der, intermediate.der, root.der], passphrase: 'p12 pass', friendlyName: 'device-1' });
-    writeFileSync(join(dir, 'device.p12'), p12);
-    writeFileSync(join(dir, 'pass.txt'), 'p12 pass\n');
+  it.each(['RSA-2048', 'EC-P256'] as const)(
+    'writes a %s file that OpenSSL 3 reads: SHA-256 MAC, PBES2 AES-256-CBC key, three certificates',
+    async (keyAlgorithm) => {
+      const { device, intermediate, root, credentials } = await testDevice(keyAlgorithm);
+      const p12 = writePkcs12({
+        privateKey: credentials.privateKey,
+        certificates: [device.der, intermediate.der, root.der],
+        passphrase: 'p12 pass',
+        friendlyName: 'device-1',
+      });
+      writeFileSync(join(dir, 'device.p12'), p12);
+      writeFileSync(join(dir, 'pass.txt'), 'p12 pass\n');
 
-    // -info prints the structure on stderr.
-    const info = spawnSync('openssl', ['pkcs12', '-in', 'device.p12', '-info', '-noout', '-passin', 'file:pass.txt'], { cwd: dir, encoding: 'utf8' });
-    expect(info.status).toBe(0);
-    expect(info.stderr).toMatch(/MAC: sha256, Iteration 2048/);
-    expect(info.stderr).toMatch(/Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256/);
-    const certificates = openssl(['pkcs12', '-in', 'device.p12', '-nokeys', '-passin', 'file:pass.txt'], dir);
-    expect(certificates.match(/-----BEGIN CERTIFICATE-----/g)).toHaveLength(3);
-    expect(certificates).toContain(device.pem.trim());
-    const key = openssl(['pkcs12', '-in', 'device.p12', '-nocerts', '-nodes', '-passin', 'file:pass.txt'], dir);
-    expect(createPrivateKey(key).export({ format: 'jwk' })).toEqual(credentials.privateKey.export({ format: 'jwk' }));
+      // -info prints the structure on stderr.
+      const info = spawnSync('openssl', ['pkcs12', '-in', 'device.p12', '-info', '-noout', '-passin', 'file:pass.txt'], { cwd: dir, encoding: 'utf8' });
+      expect(info.status).toBe(0);
+      expect(info.stderr).toMatch(/MAC: sha256, Iteration 2048/);
+      expect(info.stderr).toMatch(/Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256/);
+      const certificates = openssl(['pkcs12', '-in', 'device.p12', '-nokeys', '-passin', 'file:pass.txt'], dir);
+      expect(certificates.match(/-----BEGIN CERTIFICATE-----/g)).toHaveLength(3);
+      expect(certificates).toContain(device.pem.trim());
+      const key = openssl(['pkcs12', '-in', 'device.p12', '-nocerts', '-nodes', '-passin', 'file:pass.txt'], dir);
+      expect(createPrivateKey(key).export({ format: 'jwk' })).toEqual(credentials.privateKey.export({ format: 'jwk' }));
 
-    writeFileSync(join(dir, 'wrong.txt'), 'other pass\n');
-    expect(() => openssl(['pkcs12', '-in', 'device.p12', '-nokeys', '-passin', 'file:wrong.txt'], dir)).toThrow(/Mac verify error: invalid password/);
-  });
+      writeFileSync(join(dir, 'wrong.txt'), 'other pass\n');
+      expect(() => openssl(['pkcs12', '-in', 'device.p12', '-nokeys', '-passin', 'file:wrong.txt'], dir)).toThrow(/Mac verify error: invalid password/);
+    },
+  );
 
   it('reads back what it wrote, byte for byte, and refuses the wrong passphrase as such', async () => {
     const { device, intermediate, credentials } = await testDevice('EC-P384');

@@ -1,10 +1,10 @@
-import { lstatSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getDeviceToken } from '../../../src/client/device-token-client';
 import type { DeviceCredentials } from '../../../src/client/device-credentials';
-import { type CachedToken, FileTokenCache, type TokenCacheKey, isFresh, refreshMarginSeconds } from '../../../src/client/token-cache';
-import { TOKEN_REPLY, startScriptedTokenServer, testDevice } from './helpers';
+import { getDeviceToken } from '../../../src/client/device-token-client';
+import { type CachedToken, FileTokenCache, isFresh, refreshMarginSeconds, type TokenCacheKey } from '../../../src/client/token-cache';
+import { startScriptedTokenServer, TOKEN_REPLY, testDevice } from './helpers';
 
 /* Tokens on disk: 0600 files in a 0700 directory, reused until shortly before they expire. */
 
@@ -35,9 +35,14 @@ describe('FileTokenCache', () => {
   it('keys a token by endpoint, client, device certificate, scope and resource; the file name reveals none of them', () => {
     const cache = new FileTokenCache(dir);
     const paths = new Set(
-      [KEY, { ...KEY, tokenEndpoint: 'https://other/pools/p/oauth2/token' }, { ...KEY, clientId: 'other' }, { ...KEY, certificateThumbprint: 'renewed' }, { ...KEY, scope: 'device' }, { ...KEY, resource: 'https://api' }].map((key) =>
-        cache.pathOf(key),
-      ),
+      [
+        KEY,
+        { ...KEY, tokenEndpoint: 'https://other/pools/p/oauth2/token' },
+        { ...KEY, clientId: 'other' },
+        { ...KEY, certificateThumbprint: 'renewed' },
+        { ...KEY, scope: 'device' },
+        { ...KEY, resource: 'https://api' },
+      ].map((key) => cache.pathOf(key)),
     );
     expect(paths.size).toBe(6);
     for (const path of paths) expect(path).toMatch(/\/[0-9a-f]{64}\.json$/);
@@ -119,7 +124,9 @@ describe('getDeviceToken with a cache', () => {
   it('caches nothing when a request is refused', async () => {
     const server = await startScriptedTokenServer([{ status: 400, body: { error: 'invalid_grant', error_description: 'untrusted_root: no root' } }]);
     try {
-      await expect(getDeviceToken({ tokenEndpoint: server.url, clientId: 'client', credentials, cache: new FileTokenCache(dir) })).rejects.toMatchObject({ code: 'untrusted_root' });
+      await expect(getDeviceToken({ tokenEndpoint: server.url, clientId: 'client', credentials, cache: new FileTokenCache(dir) })).rejects.toMatchObject({
+        code: 'untrusted_root',
+      });
       expect(readdirSync(dir)).toEqual([]);
     } finally {
       await server.close();

@@ -1,8 +1,8 @@
 import { decodeJwt } from 'jose';
+import type { DeviceCredentials } from '../../../src/client/device-credentials';
 import { getDeviceToken } from '../../../src/client/device-token-client';
 import { DeviceClientError, TokenEndpointError } from '../../../src/client/errors';
-import type { DeviceCredentials } from '../../../src/client/device-credentials';
-import { TOKEN_REPLY, startScriptedTokenServer, testDevice } from './helpers';
+import { startScriptedTokenServer, TOKEN_REPLY, testDevice } from './helpers';
 
 /*
  * Token requests against a real HTTP endpoint started here: both docs/contract.md §4.1
@@ -10,7 +10,11 @@ import { TOKEN_REPLY, startScriptedTokenServer, testDevice } from './helpers';
  * The waits are recorded, not slept.
  */
 
-const UNAVAILABLE = { status: 503, headers: { 'Retry-After': '5' }, body: { error: 'temporarily_unavailable', error_description: 'a backing service is unavailable; retry later' } };
+const UNAVAILABLE = {
+  status: 503,
+  headers: { 'Retry-After': '5' },
+  body: { error: 'temporarily_unavailable', error_description: 'a backing service is unavailable; retry later' },
+};
 
 describe('token requests', () => {
   let credentials: DeviceCredentials;
@@ -21,7 +25,15 @@ describe('token requests', () => {
   function run(url: string, options: { form?: 'jwt-bearer' | 'client-credentials'; scope?: string; resource?: string; maxAttempts?: number } = {}) {
     const waits: number[] = [];
     const promise = getDeviceToken(
-      { tokenEndpoint: url, clientId: 'client', credentials, form: options.form, scope: options.scope, resource: options.resource, retry: options.maxAttempts ? { maxAttempts: options.maxAttempts } : undefined },
+      {
+        tokenEndpoint: url,
+        clientId: 'client',
+        credentials,
+        form: options.form,
+        scope: options.scope,
+        resource: options.resource,
+        retry: options.maxAttempts ? { maxAttempts: options.maxAttempts } : undefined,
+      },
       { sleep: async (ms) => void waits.push(ms), random: () => 0.5 },
     );
     return { promise, waits };

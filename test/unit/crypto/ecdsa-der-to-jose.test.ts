@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import fc from 'fast-check';
-import { derToJose, joseToDer, JOSE_SIGNATURE_LENGTH, type EcdsaJoseAlg } from '../../../src/crypto/ecdsa-der-to-jose';
+import { derToJose, type EcdsaJoseAlg, JOSE_SIGNATURE_LENGTH, joseToDer } from '../../../src/crypto/ecdsa-der-to-jose';
 import { SigningError } from '../../../src/crypto/signing-error';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');

@@ -14,7 +14,13 @@ describe('PoolTokenSigner', () => {
   let now = T0;
   const signers = vault.signers();
   const signer = new PoolTokenSigner({ signers, legacyKeyArn: LEGACY.keyArn, tokenLifetimeSeconds: LIFETIME, clock: () => new Date(now) });
-  const pool = (signingKeys?: PoolSigningKey[]): Pool => ({ clientPoolId: 'pool-a', orgId: 'o', envId: 'e', trustEpoch: 0, ...(signingKeys ? { signingKeys } : {}) });
+  const pool = (signingKeys?: PoolSigningKey[]): Pool => ({
+    clientPoolId: 'pool-a',
+    orgId: 'o',
+    envId: 'e',
+    trustEpoch: 0,
+    ...(signingKeys ? { signingKeys } : {}),
+  });
   const entry = async (activatesAt: number, overrides: Partial<PoolSigningKey> = {}): Promise<PoolSigningKey> => {
     const created = await vault.createKey('pool-a', vault.created.length + 1);
     return { ...created, createdAt: new Date(activatesAt - 360_000).toISOString(), activatesAt: new Date(activatesAt).toISOString(), ...overrides };
@@ -37,7 +43,7 @@ describe('PoolTokenSigner', () => {
     expect((await signer.jwks(pool(keys))).keys.map((key) => key.kid)).toEqual([second.kid]);
   });
 
-  it('refuses an empty list (never falls back to the shared key), a recorded kid that is not the key\'s, and a payload without iat', async () => {
+  it("refuses an empty list (never falls back to the shared key), a recorded kid that is not the key's, and a payload without iat", async () => {
     await expect(signer.sign(pool([]), {}, { iat: T0 / 1000 })).rejects.toBeInstanceOf(SigningError);
     const wrongKid = await entry(T0, { kid: 'not-the-thumbprint' });
     await expect(signer.sign(pool([wrongKid]), {}, { iat: T0 / 1000 })).rejects.toMatchObject({ code: 'invalid_kms_response' });

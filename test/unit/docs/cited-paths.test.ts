@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /*
@@ -8,7 +8,13 @@ import { join, relative } from 'node:path';
  * in a Markdown link of README.md, SECURITY.md and docs/*.md must exist.
  */
 const ROOT = join(__dirname, '..', '..', '..');
-const DOCUMENTS = ['README.md', 'SECURITY.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => join('docs', name))];
+const DOCUMENTS = [
+  'README.md',
+  'SECURITY.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => join('docs', name)),
+];
 /** Top-level folders and files of the repository a citation can start with. */
 const ROOTS = ['src/', 'test/', 'functions/', 'lib/', 'local/', 'bin/', 'scripts/', 'bench/', 'docs/', '.ci/'];
 

@@ -1,5 +1,5 @@
-import { DomainError } from '../../../src/errors';
 import { optionalStringMap, optionalText, rejectUnknownFields, requireObject, requireText } from '../../../src/domain/fields';
+import { DomainError } from '../../../src/errors';
 
 const refusal = (run: () => unknown) => {
   try {

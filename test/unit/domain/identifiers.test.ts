@@ -1,5 +1,5 @@
+import { isIdentifier, isScopeToken, MAX_SCOPES, parseScopeParameter, requireIdentifier, requireScopes } from '../../../src/domain/identifiers';
 import { DomainError } from '../../../src/errors';
-import { MAX_SCOPES, isIdentifier, isScopeToken, parseScopeParameter, requireIdentifier, requireScopes } from '../../../src/domain/identifiers';
 
 const codeOf = (run: () => unknown): string | undefined => {
   try {
@@ -105,10 +105,14 @@ describe('parseScopeParameter (space-delimited request parameter)', () => {
     expect(parseScopeParameter('device payments:read device')).toEqual(['device', 'payments:read']);
   });
 
-  it.each([['double space', 'a  b'], ['leading space', ' a'], ['trailing space', 'a '], ['empty', ''], ['tab', 'a\tb'], ['quote', 'a "b"']])(
-    'refuses %s with malformed_scope',
-    (_name, value) => {
-      expect(codeOf(() => parseScopeParameter(value))).toBe('malformed_scope');
-    },
-  );
+  it.each([
+    ['double space', 'a  b'],
+    ['leading space', ' a'],
+    ['trailing space', 'a '],
+    ['empty', ''],
+    ['tab', 'a\tb'],
+    ['quote', 'a "b"'],
+  ])('refuses %s with malformed_scope', (_name, value) => {
+    expect(codeOf(() => parseScopeParameter(value))).toBe('malformed_scope');
+  });
 });

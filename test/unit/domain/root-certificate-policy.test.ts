@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AcceptedRoot, assessRootCertificateUpload } from '../../../src/domain/root-certificate-policy';
 import { DomainError } from '../../../src/errors';
-import { type CertificateSpec, type TestCertificate, TEST_NOW, makeIntermediate, makeLeaf, makeRoot, toPem } from '../../support/pki';
+import { type CertificateSpec, makeIntermediate, makeLeaf, makeRoot, TEST_NOW, type TestCertificate, toPem } from '../../support/pki';
 import { openssl } from '../../support/pki-openssl';
 
 /* docs/contract.md §3.1: each upload rule on its own, with its own code; time frozen at TEST_NOW. */
@@ -23,7 +23,13 @@ describe('assessRootCertificateUpload', () => {
   let csrPem: string;
 
   beforeAll(async () => {
-    root = await makeRoot({ subject: [['C', 'US'], ['O', 'Organization'], ['CN', 'Root CA']] });
+    root = await makeRoot({
+      subject: [
+        ['C', 'US'],
+        ['O', 'Organization'],
+        ['CN', 'Root CA'],
+      ],
+    });
     const dir = mkdtempSync(join(tmpdir(), 'root-policy-'));
     try {
       openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'k.pem', '-out', 'r.csr', '-subj', '/CN=x'], dir);
@@ -125,7 +131,16 @@ describe('assessRootCertificateUpload', () => {
     it('not_self_signed: an intermediate, and a self-issued forgery signed by another key', async () => {
       expect(assess((await makeIntermediate(root)).pem)).toBe('not_self_signed');
       const other = await makeRoot({ cn: 'Other' });
-      expect(await codeFor({ subject: [['C', 'US'], ['O', 'Organization'], ['CN', 'Root CA']], signWith: other.keys })).toBe('not_self_signed');
+      expect(
+        await codeFor({
+          subject: [
+            ['C', 'US'],
+            ['O', 'Organization'],
+            ['CN', 'Root CA'],
+          ],
+          signWith: other.keys,
+        }),
+      ).toBe('not_self_signed');
     });
 
     it('certificate_expired and certificate_not_yet_valid', async () => {

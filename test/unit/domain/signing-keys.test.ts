@@ -1,12 +1,12 @@
 import type { PoolSigningKey } from '../../../src/domain/model';
 import {
-  JWKS_MAX_AGE_SECONDS,
-  ROTATION_MARGIN_SECONDS,
   activeSigningKey,
+  JWKS_MAX_AGE_SECONDS,
   nextActivation,
   nextAliasNumber,
   pendingSigningKey,
   publishedSigningKeys,
+  ROTATION_MARGIN_SECONDS,
   removableSigningKeys,
   signingKeyStates,
 } from '../../../src/domain/signing-keys';

@@ -1,5 +1,5 @@
-import { DomainError } from '../../../src/errors';
 import { keyRetentionSeconds, parseTokenLifetime, tokenLifetimeOf } from '../../../src/domain/token-lifetime';
+import { DomainError } from '../../../src/errors';
 
 describe('a pool token lifetime (docs/contract.md §3.5)', () => {
   it.each([60, 61, 3600, 86_400])('accepts %i seconds', (value) => {

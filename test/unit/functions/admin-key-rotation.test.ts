@@ -17,7 +17,8 @@ const WRITES = ['PutSecretValue', 'UpdateSecretVersionStage'];
 describe('admin key rotation function', () => {
   let secrets: FakeSecretsManager;
   let rotate: ReturnType<typeof createRotationHandler>;
-  const step = (Step: SecretsManagerRotationEventStep, token = 'v2') => rotate({ Step, SecretId: secrets.arn, ClientRequestToken: token } as SecretsManagerRotationEvent);
+  const step = (Step: SecretsManagerRotationEventStep, token = 'v2') =>
+    rotate({ Step, SecretId: secrets.arn, ClientRequestToken: token } as SecretsManagerRotationEvent);
   const writes = () => secrets.calls.filter((c) => WRITES.includes(c.command));
   const fullRotation = async (token: string) => {
     if (!secrets.stagesOf(token).includes(PENDING)) secrets.startRotation(token);
@@ -33,7 +34,9 @@ describe('admin key rotation function', () => {
   describe('createSecret', () => {
     it('puts a new 48-letter-and-digit key as AWSPENDING under the token, made like the deploy-time key, leaving AWSCURRENT alone', async () => {
       await step('createSecret');
-      expect(secrets.callsOf('GetRandomPassword')).toEqual([{ PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false, RequireEachIncludedType: true }]);
+      expect(secrets.callsOf('GetRandomPassword')).toEqual([
+        { PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false, RequireEachIncludedType: true },
+      ]);
       const pending = secrets.valueOf(PENDING)!;
       expect(pending).toMatch(/^[A-Za-z0-9]{48}$/);
       expect(pending).not.toBe(KEY_A);
@@ -189,7 +192,9 @@ describe('admin key rotation function', () => {
     });
 
     it('refuses another secret (the fake answers ResourceNotFoundException, as IAM would deny)', async () => {
-      await expect(rotate({ Step: 'createSecret', SecretId: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:other', ClientRequestToken: 'v2' })).rejects.toMatchObject({
+      await expect(
+        rotate({ Step: 'createSecret', SecretId: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:other', ClientRequestToken: 'v2' }),
+      ).rejects.toMatchObject({
         name: 'ResourceNotFoundException',
       });
     });

@@ -1,5 +1,5 @@
-import { adminErrorResponse, oauthErrorResponse } from '../../../src/http/error-responses';
 import { DependencyError, DomainError } from '../../../src/errors';
+import { adminErrorResponse, oauthErrorResponse } from '../../../src/http/error-responses';
 
 const body = (response: { body: string }) => JSON.parse(response.body) as Record<string, unknown>;
 
@@ -62,7 +62,9 @@ describe('adminErrorResponse (one table: code → HTTP status)', () => {
   });
 
   it('turns a dependency failure into 503 with Retry-After and no internals', () => {
-    const cause = Object.assign(new Error('arn:aws:dynamodb:eu-west-1:123456789012:table/secret-table throttled'), { name: 'ProvisionedThroughputExceededException' });
+    const cause = Object.assign(new Error('arn:aws:dynamodb:eu-west-1:123456789012:table/secret-table throttled'), {
+      name: 'ProvisionedThroughputExceededException',
+    });
     const response = adminErrorResponse(new DependencyError('dynamodb', cause));
     expect(response.statusCode).toBe(503);
     expect(response.headers).toMatchObject({ 'Retry-After': '5', 'Content-Type': 'application/json' });

@@ -2,10 +2,11 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { DomainError } from '../../../src/errors';
 import { parseMultipart } from '../../../src/http/multipart';
 import { ADMIN_BODY_LIMIT, bodyBytes, header, jsonBody, pathParameter } from '../../../src/http/request';
-import { createRouter } from '../../../src/http/router';
 import { json } from '../../../src/http/responses';
+import { createRouter } from '../../../src/http/router';
 
-const event = (overrides: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent => ({ headers: {}, body: null, isBase64Encoded: false, ...overrides }) as APIGatewayProxyEvent;
+const event = (overrides: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent =>
+  ({ headers: {}, body: null, isBase64Encoded: false, ...overrides }) as APIGatewayProxyEvent;
 const codeOf = async (run: () => unknown): Promise<string> => {
   try {
     await run();
@@ -69,14 +70,17 @@ describe('parseMultipart', () => {
     Buffer.concat([
       ...parts.map((part) =>
         Buffer.concat([
-          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.field}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}\r\n\r\n`),
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="${part.field}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}\r\n\r\n`,
+          ),
           Buffer.from(part.content),
           Buffer.from('\r\n'),
         ]),
       ),
       Buffer.from(`--${boundary}--\r\n`),
     ]);
-  const parse = (body: Buffer, maxFileBytes = 10) => parseMultipart(body, `multipart/form-data; boundary=${boundary}`, { maxFileBytes, maxFiles: 2, maxFields: 2 });
+  const parse = (body: Buffer, maxFileBytes = 10) =>
+    parseMultipart(body, `multipart/form-data; boundary=${boundary}`, { maxFileBytes, maxFiles: 2, maxFields: 2 });
 
   it('returns file parts with their field, filename and bytes; plain fields are not files', async () => {
     const files = await parse(form({ field: 'certificate', content: 'PEM', filename: 'root-ca.crt' }, { field: 'note', content: 'hi' }));
@@ -89,7 +93,9 @@ describe('parseMultipart', () => {
   });
 
   it('keeps an empty file part (so the policy can say empty_file)', async () => {
-    expect(await parse(form({ field: 'certificate', content: '', filename: 'empty.crt' }))).toEqual([{ field: 'certificate', filename: 'empty.crt', data: Buffer.alloc(0) }]);
+    expect(await parse(form({ field: 'certificate', content: '', filename: 'empty.crt' }))).toEqual([
+      { field: 'certificate', filename: 'empty.crt', data: Buffer.alloc(0) },
+    ]);
   });
 
   it('refuses more files than allowed with too_many_files', async () => {
@@ -98,9 +104,11 @@ describe('parseMultipart', () => {
   });
 
   it('refuses a missing boundary and a malformed body with malformed_multipart', async () => {
-    expect(await codeOf(() => parseMultipart(Buffer.from('x'), 'multipart/form-data', { maxFileBytes: 10, maxFiles: 1, maxFields: 1 }))).toBe('malformed_multipart');
-    expect(await codeOf(() => parse(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="certificate"; filename="a"\r\n\r\nunterminated`)))).toBe(
+    expect(await codeOf(() => parseMultipart(Buffer.from('x'), 'multipart/form-data', { maxFileBytes: 10, maxFiles: 1, maxFields: 1 }))).toBe(
       'malformed_multipart',
     );
+    expect(
+      await codeOf(() => parse(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="certificate"; filename="a"\r\n\r\nunterminated`))),
+    ).toBe('malformed_multipart');
   });
 });

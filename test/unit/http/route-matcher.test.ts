@@ -1,5 +1,5 @@
-import { ROUTES, type RouteDefinition } from '../../../src/http/routes';
 import { matchRoute } from '../../../local/route-matcher';
+import { ROUTES, type RouteDefinition } from '../../../src/http/routes';
 
 /* The local stand-in for API Gateway's REST resource matching. */
 describe('matchRoute over the real route table', () => {
@@ -78,7 +78,10 @@ describe('matchRoute precedence (static beats variable, leftmost first)', () => 
   afterEach(() => jest.dontMock('../../../src/http/routes'));
 
   it('prefers the static segment whichever order the table lists them in', () => {
-    for (const routes of [[variable, fixed], [fixed, variable]]) {
+    for (const routes of [
+      [variable, fixed],
+      [fixed, variable],
+    ]) {
       expect(withRoutes(routes)('GET', '/api/internal/org')).toEqual({ found: { route: fixed, pathParameters: {} } });
       expect(withRoutes(routes)('GET', '/api/internal/pool-1')).toEqual({ found: { route: variable, pathParameters: { clientPoolId: 'pool-1' } } });
     }
@@ -87,7 +90,10 @@ describe('matchRoute precedence (static beats variable, leftmost first)', () => 
   it('decides at the leftmost differing segment', () => {
     const left: RouteDefinition = { method: 'GET', resource: '/a/static/{x}', function: 'admin' };
     const right: RouteDefinition = { method: 'GET', resource: '/a/{y}/static', function: 'token' };
-    for (const routes of [[left, right], [right, left]]) {
+    for (const routes of [
+      [left, right],
+      [right, left],
+    ]) {
       expect(withRoutes(routes)('GET', '/a/static/static')).toEqual({ found: { route: left, pathParameters: { x: 'static' } } });
     }
   });

@@ -1,13 +1,14 @@
 // First: sets the Powertools variables before src/observability.ts is loaded.
-import { TEST_NAMESPACE } from './powertools-env';
+import './powertools-env';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createCertificateHandler } from '../../../functions/certificates/app';
 import { DependencyError } from '../../../src/errors';
-import { ApiKeyAuthenticator, type AdminKeys } from '../../../src/usecases/authenticate';
+import { type AdminKeys, ApiKeyAuthenticator } from '../../../src/usecases/authenticate';
 import type { CertificateService } from '../../../src/usecases/certificates';
 import type { RevocationService } from '../../../src/usecases/revocations';
-import { captureOutput, type CapturedOutput } from '../../support/captured-output';
+import { type CapturedOutput, captureOutput } from '../../support/captured-output';
 import { apiGatewayEvent, lambdaContext } from './lambda-events';
+import { TEST_NAMESPACE } from './powertools-env';
 
 /*
  * The admin-side chain (API-key authentication inside the shared chain), with
@@ -36,14 +37,28 @@ describe('certificates function observability', () => {
       revocations: {} as RevocationService,
     });
   const listCertificates = (apiKey: string, requestId: string) =>
-    apiGatewayEvent({ method: 'GET', resource: RESOURCE, path: `/api/internal/${POOL}/certificates`, pathParameters: { clientPoolId: POOL }, headers: { 'X-API-Key': apiKey }, requestId });
+    apiGatewayEvent({
+      method: 'GET',
+      resource: RESOURCE,
+      path: `/api/internal/${POOL}/certificates`,
+      pathParameters: { clientPoolId: POOL },
+      headers: { 'X-API-Key': apiKey },
+      requestId,
+    });
 
   it('a wrong API key: 401 and one INFO line with code invalid_api_key, the request id and the pool; neither key printed', async () => {
     adminKeys = async () => ({ current: ADMIN_KEY });
     const response = (await handler()(listCertificates(WRONG_KEY, 'req-key-0001'), lambdaContext('device-idp-certificates') as never)) as APIGatewayProxyResult;
     expect(response.statusCode).toBe(401);
     expect(output.json()).toEqual([
-      expect.objectContaining({ level: 'INFO', message: 'request refused', code: 'invalid_api_key', correlation_id: 'req-key-0001', clientPoolId: POOL, route: `GET ${RESOURCE}` }),
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'request refused',
+        code: 'invalid_api_key',
+        correlation_id: 'req-key-0001',
+        clientPoolId: POOL,
+        route: `GET ${RESOURCE}`,
+      }),
     ]);
     const printed = output.lines().join('\n');
     expect(printed).not.toContain(WRONG_KEY);
@@ -54,7 +69,10 @@ describe('certificates function observability', () => {
     adminKeys = async () => {
       throw new DependencyError('secrets', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     };
-    const response = (await handler()(listCertificates(ADMIN_KEY, 'req-secrets-0001'), lambdaContext('device-idp-certificates') as never)) as APIGatewayProxyResult;
+    const response = (await handler()(
+      listCertificates(ADMIN_KEY, 'req-secrets-0001'),
+      lambdaContext('device-idp-certificates') as never,
+    )) as APIGatewayProxyResult;
     expect(response.statusCode).toBe(503);
     const lines = output.json();
     expect(lines.filter((line) => !('_aws' in line))).toEqual([
@@ -62,7 +80,9 @@ describe('certificates function observability', () => {
     ]);
     expect(lines.filter((line) => '_aws' in line)).toEqual([
       expect.objectContaining({
-        _aws: expect.objectContaining({ CloudWatchMetrics: [{ Namespace: TEST_NAMESPACE, Dimensions: [['service', 'dependency']], Metrics: [{ Name: 'DependencyFailures', Unit: 'Count' }] }] }),
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [{ Namespace: TEST_NAMESPACE, Dimensions: [['service', 'dependency']], Metrics: [{ Name: 'DependencyFailures', Unit: 'Count' }] }],
+        }),
         dependency: 'secrets',
         DependencyFailures: 1,
       }),

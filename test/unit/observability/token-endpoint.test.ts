@@ -1,14 +1,15 @@
 // First: sets the Powertools variables before src/observability.ts is loaded.
-import { TEST_NAMESPACE, TEST_SERVICE } from './powertools-env';
+import './powertools-env';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createTokenHandler } from '../../../functions/token/app';
 import { DependencyError } from '../../../src/errors';
 import { IssueToken } from '../../../src/usecases/issue-token';
-import { captureOutput, type CapturedOutput } from '../../support/captured-output';
+import { type CapturedOutput, captureOutput } from '../../support/captured-output';
 import { signAssertion, tokenRequestBody } from '../../support/device-client';
-import { TEST_NOW, type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { makeIntermediate, makeLeaf, makeRoot, TEST_NOW, type TestCertificate } from '../../support/pki';
 import { BASE, POOL, World } from '../assertion/in-memory-ports';
 import { apiGatewayEvent, lambdaContext } from './lambda-events';
+import { TEST_NAMESPACE, TEST_SERVICE } from './powertools-env';
 
 /*
  * The token function's logs and metrics, as CloudWatch would receive them:
@@ -86,7 +87,8 @@ describe('token function observability', () => {
   const logLines = () => output.json().filter((line) => !isEmf(line));
   const emf = () => output.json().filter(isEmf);
   const metricNames = (document: EmfDocument) => document._aws.CloudWatchMetrics.flatMap((set) => set.Metrics.map((metric) => metric.Name));
-  const invoke = async (event: ReturnType<typeof tokenEvent>, run = handler()) => (await run(event, lambdaContext('device-idp-token'))) as APIGatewayProxyResult;
+  const invoke = async (event: ReturnType<typeof tokenEvent>, run = handler()) =>
+    (await run(event, lambdaContext('device-idp-token'))) as APIGatewayProxyResult;
 
   it('an issued token: an INFO line with the request id, pool, device and route, and TokensIssued; never the assertion or the token', async () => {
     const jwt = await assertion('jti-issued');
@@ -112,7 +114,9 @@ describe('token function observability', () => {
     ]);
     const [document, ...others] = emf();
     expect(others).toEqual([]);
-    expect(document._aws.CloudWatchMetrics).toEqual([{ Namespace: TEST_NAMESPACE, Dimensions: [['service']], Metrics: [{ Name: 'TokensIssued', Unit: 'Count' }] }]);
+    expect(document._aws.CloudWatchMetrics).toEqual([
+      { Namespace: TEST_NAMESPACE, Dimensions: [['service']], Metrics: [{ Name: 'TokensIssued', Unit: 'Count' }] },
+    ]);
     expect(document).toMatchObject({ service: TEST_SERVICE, TokensIssued: 1 });
 
     const printed = output.lines().join('\n');
@@ -132,12 +136,21 @@ describe('token function observability', () => {
 
     const lines = logLines();
     expect(lines).toEqual([
-      expect.objectContaining({ level: 'INFO', message: 'request refused', code: 'assertion_replayed', correlation_id: 'req-replay-0002', clientPoolId: POOL, route: TOKEN_ROUTE }),
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'request refused',
+        code: 'assertion_replayed',
+        correlation_id: 'req-replay-0002',
+        clientPoolId: POOL,
+        route: TOKEN_ROUTE,
+      }),
     ]);
     expect(typeof lines[0].timestamp).toBe('string');
     const [document, ...others] = emf();
     expect(others).toEqual([]);
-    expect(document._aws.CloudWatchMetrics).toEqual([{ Namespace: TEST_NAMESPACE, Dimensions: [['service', 'code']], Metrics: [{ Name: 'TokenRefusals', Unit: 'Count' }] }]);
+    expect(document._aws.CloudWatchMetrics).toEqual([
+      { Namespace: TEST_NAMESPACE, Dimensions: [['service', 'code']], Metrics: [{ Name: 'TokenRefusals', Unit: 'Count' }] },
+    ]);
     expect(document).toMatchObject({ service: TEST_SERVICE, code: 'assertion_replayed', TokenRefusals: 1 });
 
     const printed = output.lines().join('\n');
@@ -164,7 +177,14 @@ describe('token function observability', () => {
     expect(response.statusCode).toBe(503);
 
     expect(logLines()).toEqual([
-      expect.objectContaining({ level: 'ERROR', message: 'dependency failure', dependency: 'kms', cause: 'TimeoutError', correlation_id: 'req-kms-0001', clientPoolId: POOL }),
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'dependency failure',
+        dependency: 'kms',
+        cause: 'TimeoutError',
+        correlation_id: 'req-kms-0001',
+        clientPoolId: POOL,
+      }),
     ]);
     const [document, ...others] = emf();
     expect(others).toEqual([]);
@@ -191,9 +211,15 @@ describe('token function observability', () => {
     expect((await invoke(tokenEvent('grant_type=password', 'req-pool-0001'), run)).statusCode).toBe(400);
     expect(logLines()).toEqual([expect.objectContaining({ correlation_id: 'req-pool-0001', clientPoolId: POOL })]);
     output.clear();
-    const health = await run(apiGatewayEvent({ method: 'GET', resource: '/health', path: '/health', requestId: 'req-health-0002' }), lambdaContext('device-idp-token'));
+    const health = await run(
+      apiGatewayEvent({ method: 'GET', resource: '/health', path: '/health', requestId: 'req-health-0002' }),
+      lambdaContext('device-idp-token'),
+    );
     expect((health as APIGatewayProxyResult).statusCode).toBe(200);
-    const probe = (await run(apiGatewayEvent({ method: 'DELETE', resource: '/health', path: '/health', requestId: 'req-health-0003' }), lambdaContext('device-idp-token'))) as APIGatewayProxyResult;
+    const probe = (await run(
+      apiGatewayEvent({ method: 'DELETE', resource: '/health', path: '/health', requestId: 'req-health-0003' }),
+      lambdaContext('device-idp-token'),
+    )) as APIGatewayProxyResult;
     expect(probe.statusCode).toBe(405);
     const [line, ...others] = logLines();
     expect(others).toEqual([]);

@@ -25,12 +25,7 @@ describe('.gitignore', () => {
   });
 
   it('keeps the certificate test fixtures and the sources visible', () => {
-    const kept = [
-      'test/conformance/pkits/data/certs/BadSignedCACert.crt',
-      'test/fixtures/certs/root.crt',
-      'src/domain/chain/validate-chain.ts',
-      'README.md',
-    ];
+    const kept = ['test/conformance/pkits/data/certs/BadSignedCACert.crt', 'test/fixtures/certs/root.crt', 'src/domain/chain/validate-chain.ts', 'README.md'];
     expect(ignored(kept)).toEqual([]);
   });
 

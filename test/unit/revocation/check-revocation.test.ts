@@ -1,7 +1,7 @@
-import { type ParsedCertificate, devicePolicy, parseCertificate, validateChain } from '../../../src/domain/chain';
-import { type ImportedCrl, checkRevocation, revocationViewOf } from '../../../src/domain/revocation';
+import { devicePolicy, type ParsedCertificate, parseCertificate, validateChain } from '../../../src/domain/chain';
+import { checkRevocation, type ImportedCrl, revocationViewOf } from '../../../src/domain/revocation';
 import { malleateEcdsaSignature } from '../../support/ecdsa-malleability';
-import { TEST_NOW, type TestCertificate, adoptCertificate, makeIntermediate, makeLeaf, subjectNameOf } from '../../support/pki';
+import { adoptCertificate, makeIntermediate, makeLeaf, subjectNameOf, TEST_NOW, type TestCertificate } from '../../support/pki';
 import { makeCrl, sequence, tlv } from './crl-builder';
 import { type Hierarchy, importCrl, makeHierarchy } from './fixtures';
 
@@ -15,7 +15,11 @@ const validPath = async (...chain: TestCertificate[]): Promise<readonly ParsedCe
   if (!result.valid) throw new Error(`fixture chain invalid: ${result.code} ${result.detail}`);
   return result.path;
 };
-const crlOf = (issuer: TestCertificate, entries: Parameters<typeof makeCrl>[0]['entries'] = [], extra: Partial<Parameters<typeof makeCrl>[0]> = {}): Promise<ImportedCrl> =>
+const crlOf = (
+  issuer: TestCertificate,
+  entries: Parameters<typeof makeCrl>[0]['entries'] = [],
+  extra: Partial<Parameters<typeof makeCrl>[0]> = {},
+): Promise<ImportedCrl> =>
   makeCrl({ issuer, entries, ...extra }).then((der) => importCrl(der, pki, { issuerChain: issuer === pki.root ? undefined : [issuer] }));
 const check = (crls: ImportedCrl[], requireCrl = false, revokedFingerprints: string[] = [], p = path) =>
   checkRevocation(p, revocationViewOf({ crls, revokedFingerprints }), { now: TEST_NOW, requireCrl });
@@ -28,11 +32,11 @@ beforeAll(async () => {
 });
 
 describe('checkRevocation: every certificate of the path except the anchor, device first', () => {
-  it('passes a path whose issuers\' current CRLs do not list it', async () => {
+  it("passes a path whose issuers' current CRLs do not list it", async () => {
     expect(check([await crlOf(pki.intermediate, [{ serial: 0x11 }]), await crlOf(pki.root)], true)).toBeUndefined();
   });
 
-  it('refuses a device listed on its issuer\'s CRL, naming subject, serial and reason: certificate_revoked', async () => {
+  it("refuses a device listed on its issuer's CRL, naming subject, serial and reason: certificate_revoked", async () => {
     const crl = await crlOf(pki.intermediate, [{ serial: path[0].serialNumber, reason: 1 }]);
     expect(check([crl])).toEqual({
       valid: false,
@@ -41,9 +45,12 @@ describe('checkRevocation: every certificate of the path except the anchor, devi
     });
   });
 
-  it('refuses an intermediate listed on the root\'s CRL: certificate_revoked', async () => {
+  it("refuses an intermediate listed on the root's CRL: certificate_revoked", async () => {
     const refusal = check([await crlOf(pki.root, [{ serial: path[1].serialNumber, reason: 2 }])]);
-    expect(refusal).toMatchObject({ code: 'certificate_revoked', detail: expect.stringContaining(`intermediate #1 'CN=CRL Test Intermediate' (serial ${intermediateSerial})`) });
+    expect(refusal).toMatchObject({
+      code: 'certificate_revoked',
+      detail: expect.stringContaining(`intermediate #1 'CN=CRL Test Intermediate' (serial ${intermediateSerial})`),
+    });
     expect(refusal?.detail).toContain('reason cACompromise');
   });
 
@@ -53,7 +60,10 @@ describe('checkRevocation: every certificate of the path except the anchor, devi
   });
 
   it('refuses a certificate the operator revoked by fingerprint, without any CRL: certificate_revoked', () => {
-    expect(check([], false, [path[1].sha256Hex.toUpperCase()])).toMatchObject({ code: 'certificate_revoked', detail: expect.stringContaining('revoked by the operator') });
+    expect(check([], false, [path[1].sha256Hex.toUpperCase()])).toMatchObject({
+      code: 'certificate_revoked',
+      detail: expect.stringContaining('revoked by the operator'),
+    });
     // The anchor's own fingerprint is not checked: trusting it is the operator's choice.
     expect(check([], false, [path[2].sha256Hex])).toBeUndefined();
   });
@@ -62,7 +72,10 @@ describe('checkRevocation: every certificate of the path except the anchor, devi
     const byPem = (p: readonly ParsedCertificate[], ...revoked: TestCertificate[]) =>
       checkRevocation(p, revocationViewOf({ revokedCertificates: revoked.map((c) => parseCertificate(c.der)) }), { now: TEST_NOW, requireCrl: false });
     const byFingerprint = (p: readonly ParsedCertificate[], ...revoked: TestCertificate[]) =>
-      checkRevocation(p, revocationViewOf({ revokedFingerprints: revoked.map((c) => parseCertificate(c.der).sha256Hex) }), { now: TEST_NOW, requireCrl: false });
+      checkRevocation(p, revocationViewOf({ revokedFingerprints: revoked.map((c) => parseCertificate(c.der).sha256Hex) }), {
+        now: TEST_NOW,
+        requireCrl: false,
+      });
     const twin = (certificate: TestCertificate) => adoptCertificate(malleateEcdsaSignature(certificate.der), certificate.keys);
 
     it('refuses a device whose ECDSA signature was turned into (r, n−s): another fingerprint, same issuer and serial', async () => {
@@ -80,7 +93,10 @@ describe('checkRevocation: every certificate of the path except the anchor, devi
 
     it('refuses every device below an intermediate revoked by PEM when the intermediate is presented malleated', async () => {
       const malleated = await validPath(pki.device, twin(pki.intermediate));
-      expect(byPem(malleated, pki.intermediate)).toMatchObject({ code: 'certificate_revoked', detail: expect.stringContaining("intermediate #1 'CN=CRL Test Intermediate'") });
+      expect(byPem(malleated, pki.intermediate)).toMatchObject({
+        code: 'certificate_revoked',
+        detail: expect.stringContaining("intermediate #1 'CN=CRL Test Intermediate'"),
+      });
       expect(byFingerprint(malleated, pki.intermediate)).toBeUndefined();
     });
 
@@ -108,14 +124,25 @@ describe('checkRevocation: every certificate of the path except the anchor, devi
     const stale = await crlOf(pki.intermediate, [], { thisUpdate: new Date('2030-06-01T00:00:00Z'), nextUpdate: new Date('2030-06-20T00:00:00Z') });
     const at = (now: string) => checkRevocation(path, revocationViewOf({ crls: [stale] }), { now: new Date(now), requireCrl: false });
     expect(at('2030-06-20T00:00:00Z')).toBeUndefined();
-    expect(at('2030-06-20T00:00:01Z')).toEqual({ valid: false, code: 'crl_expired', detail: expect.stringContaining("the CRL of 'CN=CRL Test Intermediate' expired at 2030-06-20T00:00:00.000Z") });
+    expect(at('2030-06-20T00:00:01Z')).toEqual({
+      valid: false,
+      code: 'crl_expired',
+      detail: expect.stringContaining("the CRL of 'CN=CRL Test Intermediate' expired at 2030-06-20T00:00:00.000Z"),
+    });
   });
 
   it('does not check a certificate whose issuer has no CRL, unless the pool requires one: crl_missing', async () => {
     expect(check([])).toBeUndefined();
-    expect(check([], true)).toEqual({ valid: false, code: 'crl_missing', detail: expect.stringContaining("no CRL of 'CN=CRL Test Intermediate' is in the pool") });
+    expect(check([], true)).toEqual({
+      valid: false,
+      code: 'crl_missing',
+      detail: expect.stringContaining("no CRL of 'CN=CRL Test Intermediate' is in the pool"),
+    });
     // The device is covered; the intermediate's issuer (the root) is not.
-    expect(check([await crlOf(pki.intermediate)], true)).toMatchObject({ code: 'crl_missing', detail: expect.stringContaining("no CRL of 'CN=CRL Test Root'") });
+    expect(check([await crlOf(pki.intermediate)], true)).toMatchObject({
+      code: 'crl_missing',
+      detail: expect.stringContaining("no CRL of 'CN=CRL Test Root'"),
+    });
   });
 
   it('treats certificateHold as revoked until a newer CRL omits it', async () => {
@@ -129,10 +156,13 @@ describe('checkRevocation: every certificate of the path except the anchor, devi
     const serial255 = await makeLeaf(pki.intermediate, { serialNumber: new Uint8Array([0x00, 0xff]) });
     const p = [parseCertificate(serial255.der), ...path.slice(1)];
     expect(check([await crlOf(pki.intermediate, [{ serial: new Uint8Array([0xff]) }])], false, [], p)).toBeUndefined();
-    expect(check([await crlOf(pki.intermediate, [{ serial: 255 }])], false, [], p)).toMatchObject({ code: 'certificate_revoked', detail: expect.stringContaining('(serial ff)') });
+    expect(check([await crlOf(pki.intermediate, [{ serial: 255 }])], false, [], p)).toMatchObject({
+      code: 'certificate_revoked',
+      detail: expect.stringContaining('(serial ff)'),
+    });
   });
 
-  it('does not let the issuer\'s CRL vouch for a certificate that names another CRL issuer (cRLDistributionPoints cRLIssuer)', async () => {
+  it("does not let the issuer's CRL vouch for a certificate that names another CRL issuer (cRLDistributionPoints cRLIssuer)", async () => {
     const crlIssuer = (name: Uint8Array) => [{ oid: '2.5.29.31', critical: false, value: sequence(sequence(tlv(0xa2, tlv(0xa4, name)))) }];
     const delegated = await makeLeaf(pki.intermediate, { cn: 'device-2', extensions: crlIssuer(subjectNameOf(pki.root)) });
     const own = await makeLeaf(pki.intermediate, { cn: 'device-3', extensions: crlIssuer(subjectNameOf(pki.intermediate)) });

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { CrlEntry } from '../../../src/domain/revocation';
-import { MAX_BUCKET_ITEM_BYTES, MAX_SERIAL_KEY_CHARS, UnstorableCrlError, bucketOf, entryBytes, itemBytes, planBuckets } from '../../../src/storage/crl-buckets';
+import {
+  bucketOf,
+  entryBytes,
+  itemBytes,
+  MAX_BUCKET_ITEM_BYTES,
+  MAX_SERIAL_KEY_CHARS,
+  planBuckets,
+  UnstorableCrlError,
+} from '../../../src/storage/crl-buckets';
 import { keys } from '../../../src/storage/keys';
 
 /* How a CRL's entries are spread over DynamoDB items (src/storage/crl-buckets.ts). */
@@ -8,7 +16,12 @@ describe('planBuckets', () => {
   const date = new Date('2030-01-01T00:00:00Z');
   const entry = (serialNumberHex: string, reason?: CrlEntry['reason']): CrlEntry => ({ serialNumberHex, revocationDate: date, ...(reason ? { reason } : {}) });
   /** An empty bucket item as the repository measures it. */
-  const EMPTY = itemBytes({ ...keys.crlEntries('pool-0123456789abcdef', 'a'.repeat(64), `${'0'.repeat(12)}${'1'.repeat(16)}`, 999_999), type: 'crlEntries', crlId: 'x'.repeat(28), entries: {} });
+  const EMPTY = itemBytes({
+    ...keys.crlEntries('pool-0123456789abcdef', 'a'.repeat(64), `${'0'.repeat(12)}${'1'.repeat(16)}`, 999_999),
+    type: 'crlEntries',
+    crlId: 'x'.repeat(28),
+    entries: {},
+  });
   const itemOf = (bucket: Record<string, unknown>) => EMPTY + itemBytes({ entries: bucket }) - itemBytes({ entries: {} });
 
   it('keeps every bucket item of a 2 MiB CRL (50,000 20-octet serials, the longest reason) within one 4 KB read unit', () => {
@@ -31,7 +44,9 @@ describe('planBuckets', () => {
     const plan = planBuckets([entry('0A', 'keyCompromise')], EMPTY);
     expect(plan.buckets).toEqual([{ '0a': { d: '2030-01-01T00:00:00.000Z', r: 'keyCompromise' } }]);
     expect(plan.largestItemBytes - EMPTY).toBe(1 + 2 + 3 + (1 + 1 + 24) + (1 + 1 + 13));
-    expect(entryBytes('0a', { d: '2030-01-01T00:00:00.000Z' })).toBe(itemBytes({ entries: { '0a': { d: '2030-01-01T00:00:00.000Z' } } }) - itemBytes({ entries: {} }));
+    expect(entryBytes('0a', { d: '2030-01-01T00:00:00.000Z' })).toBe(
+      itemBytes({ entries: { '0a': { d: '2030-01-01T00:00:00.000Z' } } }) - itemBytes({ entries: {} }),
+    );
   });
 
   it('stores one empty bucket for an empty CRL, and never more buckets than entries (rounded up to a power of two)', () => {

@@ -1,13 +1,13 @@
 import {
+  authorityKeyIdentifierValue,
+  defaultScheme,
   FAR_FUTURE,
   type HashAlgorithm,
   type SignatureScheme,
-  type TestCertificate,
-  authorityKeyIdentifierValue,
-  defaultScheme,
-  signBytes,
   signatureAlgorithmIdentifier,
+  signBytes,
   subjectNameOf,
+  type TestCertificate,
 } from '../../support/pki';
 
 /**
@@ -108,13 +108,23 @@ function crlExtensions(spec: CrlSpec): ExtensionSpec[] {
 
 function encodeEntry(entry: EntrySpec, time: (d: Date) => Uint8Array): Uint8Array {
   const serial = typeof entry.serial === 'number' ? bigIntegerOctets(BigInt(entry.serial)) : entry.serial;
-  const extensions = [...(entry.reason === undefined ? [] : [{ oid: OIDS.reasonCode, value: tlv(0x0a, new Uint8Array([entry.reason])) }]), ...(entry.extensions ?? [])];
+  const extensions = [
+    ...(entry.reason === undefined ? [] : [{ oid: OIDS.reasonCode, value: tlv(0x0a, new Uint8Array([entry.reason])) }]),
+    ...(entry.extensions ?? []),
+  ];
   const list = extensions.length > 0 || entry.emptyExtensions === true ? [sequence(...extensions.map(encodeExtension))] : [];
   return sequence(integer(serial), time(entry.date ?? new Date('2030-05-01T00:00:00Z')), ...list);
 }
 
 function encodeExtension(extension: ExtensionSpec): Uint8Array {
-  const critical = extension.criticalDer !== undefined ? [extension.criticalDer] : extension.critical === 'explicit-false' ? [tlv(0x01, new Uint8Array([0]))] : extension.critical ? [tlv(0x01, new Uint8Array([0xff]))] : [];
+  const critical =
+    extension.criticalDer !== undefined
+      ? [extension.criticalDer]
+      : extension.critical === 'explicit-false'
+        ? [tlv(0x01, new Uint8Array([0]))]
+        : extension.critical
+          ? [tlv(0x01, new Uint8Array([0xff]))]
+          : [];
   return sequence(oid(extension.oid), ...critical, tlv(0x04, extension.value));
 }
 
@@ -172,5 +182,7 @@ function lengthOctets(length: number): number[] {
 }
 
 export function toPemCrl(der: Uint8Array): string {
-  return `-----BEGIN X509 CRL-----\n${Buffer.from(der).toString('base64').replace(/.{1,64}/g, '$&\n')}-----END X509 CRL-----\n`;
+  return `-----BEGIN X509 CRL-----\n${Buffer.from(der)
+    .toString('base64')
+    .replace(/.{1,64}/g, '$&\n')}-----END X509 CRL-----\n`;
 }

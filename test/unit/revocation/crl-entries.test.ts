@@ -2,7 +2,7 @@ import { devicePolicy, parseCertificate } from '../../../src/domain/chain';
 import { checkSerialNumber } from '../../../src/domain/chain/checks/certificate-profile';
 import { crlStatusOf, parseCrl } from '../../../src/domain/revocation';
 import { makeLeaf } from '../../support/pki';
-import { CRL_NOW, bigIntegerOctets, makeCrl } from './crl-builder';
+import { bigIntegerOctets, CRL_NOW, makeCrl } from './crl-builder';
 import { type Hierarchy, importCrl, makeHierarchy } from './fixtures';
 
 let pki: Hierarchy;
@@ -26,7 +26,11 @@ describe('revoked entries (RFC 5280 §5.1.2.6, §5.3.1)', () => {
   it('keeps negative serials distinct from the positive serial with the same low octets, and does not store them', async () => {
     // -1 is encoded ff; 255 is encoded 00 ff and normalised to "ff".
     const crl = await makeCrl({ issuer: pki.root, entries: [{ serial: new Uint8Array([0xff]) }, { serial: new Uint8Array([0xfe, 0xff]) }, { serial: 255 }] });
-    expect(parseCrl(crl).entries.map((e) => [e.serialNumberHex, e.matchable])).toEqual([['-01', false], ['-0101', false], ['ff', true]]);
+    expect(parseCrl(crl).entries.map((e) => [e.serialNumberHex, e.matchable])).toEqual([
+      ['-01', false],
+      ['-0101', false],
+      ['ff', true],
+    ]);
     const imported = await importCrl(crl, pki);
     // No certificate this IDP accepts has a negative serial (checkSerialNumber): those entries could never match.
     expect(imported.entries.map((e) => e.serialNumberHex)).toEqual(['ff']);
@@ -59,7 +63,14 @@ describe('revoked entries (RFC 5280 §5.1.2.6, §5.3.1)', () => {
   });
 
   it('leaves out exactly the serials the certificate side refuses (one rule, serialNumberRefusal)', async () => {
-    const cases = [new Uint8Array([0]), new Uint8Array([1]), new Uint8Array([0x80]), new Uint8Array([0x00, 0x80]), new Uint8Array(20).fill(0x11), new Uint8Array(21).fill(0x11)];
+    const cases = [
+      new Uint8Array([0]),
+      new Uint8Array([1]),
+      new Uint8Array([0x80]),
+      new Uint8Array([0x00, 0x80]),
+      new Uint8Array(20).fill(0x11),
+      new Uint8Array(21).fill(0x11),
+    ];
     const crl = await makeCrl({ issuer: pki.root, entries: cases.map((serial) => ({ serial })) });
     const kept = parseCrl(crl).entries.map((e) => e.matchable);
     for (const [index, serial] of cases.entries()) {
@@ -71,11 +82,19 @@ describe('revoked entries (RFC 5280 §5.1.2.6, §5.3.1)', () => {
 
   it('keeps certificateHold entries with their reason: a held certificate is revoked until a newer CRL omits it', async () => {
     const crl = await makeCrl({ issuer: pki.root, entries: [{ serial: 5, reason: CERTIFICATE_HOLD }] });
-    expect((await importCrl(crl, pki)).entries).toEqual([{ serialNumberHex: '05', revocationDate: new Date('2030-05-01T00:00:00Z'), reason: 'certificateHold' }]);
+    expect((await importCrl(crl, pki)).entries).toEqual([
+      { serialNumberHex: '05', revocationDate: new Date('2030-05-01T00:00:00Z'), reason: 'certificateHold' },
+    ]);
   });
 
   it('drops removeFromCRL entries, which in a complete CRL mean "not revoked"', async () => {
-    const crl = await makeCrl({ issuer: pki.root, entries: [{ serial: 5, reason: REMOVE_FROM_CRL }, { serial: 6, reason: KEY_COMPROMISE }] });
+    const crl = await makeCrl({
+      issuer: pki.root,
+      entries: [
+        { serial: 5, reason: REMOVE_FROM_CRL },
+        { serial: 6, reason: KEY_COMPROMISE },
+      ],
+    });
     expect(parseCrl(crl).entries.map((e) => e.reason)).toEqual(['removeFromCRL', 'keyCompromise']);
     expect((await importCrl(crl, pki)).entries.map((e) => e.serialNumberHex)).toEqual(['06']);
   });

@@ -1,5 +1,5 @@
 import { parseCrl } from '../../../src/domain/revocation';
-import { OIDS, bigIntegerOctets, encodeTime, integer, makeCrl, oid, sequence, tlv } from './crl-builder';
+import { bigIntegerOctets, encodeTime, integer, makeCrl, OIDS, oid, sequence, tlv } from './crl-builder';
 import { type Hierarchy, importCrl, importOutcome, importRefusal, makeHierarchy } from './fixtures';
 
 let pki: Hierarchy;
@@ -29,9 +29,11 @@ describe('CRL extensions (RFC 5280 §5.2)', () => {
   });
 
   it('refuses a negative cRLNumber and a duplicated extension: crl_malformed', async () => {
-    expect(await importOutcome(importCrl(await makeCrl({ issuer: pki.root, crlNumber: 'absent', extensions: [{ oid: OIDS.crlNumber, value: integer(new Uint8Array([0xff])) }] }), pki))).toBe(
-      'crl_malformed',
-    );
+    expect(
+      await importOutcome(
+        importCrl(await makeCrl({ issuer: pki.root, crlNumber: 'absent', extensions: [{ oid: OIDS.crlNumber, value: integer(new Uint8Array([0xff])) }] }), pki),
+      ),
+    ).toBe('crl_malformed');
     expect(await importOutcome(importCrl(await withExtensions([{ oid: OIDS.crlNumber, value: integer(bigIntegerOctets(2n)) }]), pki))).toBe('crl_malformed');
   });
 
@@ -57,7 +59,10 @@ describe('CRL extensions (RFC 5280 §5.2)', () => {
 
   it('refuses an unknown critical CRL extension, and ignores an unknown non-critical one', async () => {
     const critical = await withExtensions([{ oid: PRIVATE_OID, critical: true, value: tlv(0x05) }]);
-    expect(await importRefusal(importCrl(critical, pki))).toEqual({ code: 'crl_unknown_critical_extension', message: `unknown critical CRL extension ${PRIVATE_OID}` });
+    expect(await importRefusal(importCrl(critical, pki))).toEqual({
+      code: 'crl_unknown_critical_extension',
+      message: `unknown critical CRL extension ${PRIVATE_OID}`,
+    });
     expect(await importOutcome(importCrl(await withExtensions([{ oid: PRIVATE_OID, value: tlv(0x05) }]), pki))).toBe('imported');
   });
 
@@ -72,7 +77,10 @@ describe('CRL extensions (RFC 5280 §5.2)', () => {
 
   it('refuses a critical flag that is not a DER BOOLEAN in an entry: crl_malformed', async () => {
     const crl = await withEntryExtensions([{ oid: PRIVATE_OID, criticalDer: tlv(0x01, Buffer.from([0x01])), value: tlv(0x05) }]);
-    expect(await importRefusal(importCrl(crl, pki))).toMatchObject({ code: 'crl_malformed', message: expect.stringContaining('critical is not a DER BOOLEAN') });
+    expect(await importRefusal(importCrl(crl, pki))).toMatchObject({
+      code: 'crl_malformed',
+      message: expect.stringContaining('critical is not a DER BOOLEAN'),
+    });
   });
 });
 
@@ -107,7 +115,10 @@ describe('CRL entry extensions (RFC 5280 §5.3)', () => {
       message: 'revoked entry #0 extension id: OID longer than 64 octets',
     });
     const many = Array.from({ length: 17 }, (_, i) => ({ oid: `${PRIVATE_OID}.${i}`, value: tlv(0x05) }));
-    expect(await importRefusal(importCrl(await withEntryExtensions(many), pki))).toEqual({ code: 'crl_malformed', message: 'revoked entry #0: more than 16 entry extensions' });
+    expect(await importRefusal(importCrl(await withEntryExtensions(many), pki))).toEqual({
+      code: 'crl_malformed',
+      message: 'revoked entry #0: more than 16 entry extensions',
+    });
   });
 
   it('refuses an invalidityDate that is not a GeneralizedTime, and an empty entry extension list: crl_malformed', async () => {
@@ -117,4 +128,3 @@ describe('CRL entry extensions (RFC 5280 §5.3)', () => {
     expect(await importOutcome(importCrl(empty, pki))).toBe('crl_malformed');
   });
 });
-

@@ -1,5 +1,5 @@
-import { crlIssuerId, parseCrl } from '../../../src/domain/revocation';
 import { parseCertificate } from '../../../src/domain/chain';
+import { crlIssuerId, parseCrl } from '../../../src/domain/revocation';
 import { makeIntermediate, makeRoot } from '../../support/pki';
 import { makeCrl } from './crl-builder';
 import { type Hierarchy, importCrl, importOutcome, importRefusal, makeHierarchy } from './fixtures';
@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 
 describe('CRL issuer (RFC 5280 §6.3.3 (b)(1), (f), (g))', () => {
-  it('accepts a CRL of a pool root without an issuer certificate, identified by the root\'s name and key', async () => {
+  it("accepts a CRL of a pool root without an issuer certificate, identified by the root's name and key", async () => {
     const imported = await importCrl(await makeCrl({ issuer: pki.root }), pki);
     expect(imported).toMatchObject({ issuerDn: 'CN=CRL Test Root', issuerId: crlIssuerId(parseCertificate(pki.root.der)), crlNumber: '1' });
   });
@@ -23,7 +23,7 @@ describe('CRL issuer (RFC 5280 §6.3.3 (b)(1), (f), (g))', () => {
     expect(await importCrl(crl, pki, { issuerChain: [pki.intermediate, pki.root] })).toMatchObject({ issuerId: id });
   });
 
-  it('refuses an intermediate\'s CRL without its certificate: crl_issuer_unknown', async () => {
+  it("refuses an intermediate's CRL without its certificate: crl_issuer_unknown", async () => {
     expect(await importOutcome(importCrl(await makeCrl({ issuer: pki.intermediate }), pki))).toBe('crl_issuer_unknown');
   });
 
@@ -41,12 +41,12 @@ describe('CRL issuer (RFC 5280 §6.3.3 (b)(1), (f), (g))', () => {
     expect(imported.issuerId).not.toBe(crlIssuerId(parseCertificate(pki.intermediate.der)));
   });
 
-  it('refuses a root\'s CRL signed by a key other than the pool root\'s: crl_bad_signature', async () => {
+  it("refuses a root's CRL signed by a key other than the pool root's: crl_bad_signature", async () => {
     const impostor = await makeRoot({ cn: 'CRL Test Root' });
     expect(await importOutcome(importCrl(await makeCrl({ issuer: impostor }), pki))).toBe('crl_bad_signature');
   });
 
-  it('refuses the CRL of another pool\'s CA, its chain naming the code: crl_issuer_untrusted', async () => {
+  it("refuses the CRL of another pool's CA, its chain naming the code: crl_issuer_untrusted", async () => {
     const otherRoot = await makeRoot({ cn: 'Other Pool Root' });
     const otherIntermediate = await makeIntermediate(otherRoot, { cn: 'Other Pool Intermediate' });
     const crl = await makeCrl({ issuer: otherIntermediate });

@@ -1,6 +1,6 @@
-import { type ParsedCertificate, devicePolicy, validateChain } from '../../../src/domain/chain';
-import { type ImportedCrl, checkRevocation, crlIssuerId, crlScopeId, revocationSubjects, revocationViewOf } from '../../../src/domain/revocation';
-import { TEST_NOW, type TestCertificate, makeIntermediate, makeLeaf } from '../../support/pki';
+import { devicePolicy, type ParsedCertificate, validateChain } from '../../../src/domain/chain';
+import { checkRevocation, crlIssuerId, crlScopeId, type ImportedCrl, revocationSubjects, revocationViewOf } from '../../../src/domain/revocation';
+import { makeIntermediate, makeLeaf, TEST_NOW, type TestCertificate } from '../../support/pki';
 import { makeCrl } from './crl-builder';
 import { type Hierarchy, importCrl, makeHierarchy } from './fixtures';
 

@@ -63,7 +63,7 @@ describe('CRL signature (RFC 5280 §5.1.1.2, §6.3.3 (g))', () => {
     expect(await importOutcome(importCrl(crl, ec))).toBe('crl_signature_algorithm_mismatch');
   });
 
-  it('refuses a CRL signed by another key under the root\'s name: crl_bad_signature', async () => {
+  it("refuses a CRL signed by another key under the root's name: crl_bad_signature", async () => {
     const crl = await makeCrl({ issuer: ec.root, signWith: await generateKeys('EC-P256') });
     expect(await importRefusal(importCrl(crl, ec))).toMatchObject({ code: 'crl_bad_signature', message: expect.stringContaining('CN=CRL Test Root') });
   });

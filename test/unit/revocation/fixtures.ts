@@ -1,5 +1,5 @@
-import { CrlImportError, type CrlImportErrorCode, type ImportedCrl, assessCrlImport } from '../../../src/domain/revocation';
-import { type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { assessCrlImport, CrlImportError, type CrlImportErrorCode, type ImportedCrl } from '../../../src/domain/revocation';
+import { makeIntermediate, makeLeaf, makeRoot, type TestCertificate } from '../../support/pki';
 import { CRL_NOW } from './crl-builder';
 
 /** A small hierarchy, made once per test file: root -> intermediate -> device. */

@@ -63,7 +63,23 @@ export function startOpensslCa(rootCn = 'OpenSSL CRL Root'): OpensslCa {
   writeFileSync(join(dir, 'openssl.cnf'), config(dir));
   const cnf = join(dir, 'openssl.cnf');
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl('req', '-x509', ...ec, '-keyout', 'root.key', '-out', 'root.pem', '-subj', `/CN=${rootCn}`, '-days', '36500', '-config', cnf, '-extensions', 'v3_root');
+  openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'root.key',
+    '-out',
+    'root.pem',
+    '-subj',
+    `/CN=${rootCn}`,
+    '-days',
+    '36500',
+    '-config',
+    cnf,
+    '-extensions',
+    'v3_root',
+  );
   const generatedAt = new Date();
   return {
     dir,
@@ -73,7 +89,10 @@ export function startOpensslCa(rootCn = 'OpenSSL CRL Root'): OpensslCa {
     issue(cn) {
       openssl('req', '-new', ...ec, '-keyout', `${cn}.key`, '-out', `${cn}.csr`, '-subj', `/CN=${cn}`, '-config', cnf);
       openssl('ca', '-batch', '-config', cnf, '-extensions', 'v3_device', '-notext', '-in', `${cn}.csr`, '-out', `${cn}.pem`);
-      const serialHex = openssl('x509', '-in', `${cn}.pem`, '-noout', '-serial').trim().replace(/^serial=/, '').toLowerCase();
+      const serialHex = openssl('x509', '-in', `${cn}.pem`, '-noout', '-serial')
+        .trim()
+        .replace(/^serial=/, '')
+        .toLowerCase();
       return { pem: readFileSync(join(dir, `${cn}.pem`), 'utf8'), path: join(dir, `${cn}.pem`), serialHex };
     },
     revoke(certificatePath, reason = 'keyCompromise') {

@@ -1,13 +1,13 @@
 import { parseCertificate } from '../../../src/domain/chain';
 import {
   CRL_REASONS,
-  REVOCATION_ERROR_CODES,
   crlIssuerId,
   crlScopeId,
   crlStatusOf,
-  issuerSerialId,
   isCrlReason,
   isNewerCrl,
+  issuerSerialId,
+  REVOCATION_ERROR_CODES,
   revocationSubjects,
   revocationViewOf,
 } from '../../../src/domain/revocation';

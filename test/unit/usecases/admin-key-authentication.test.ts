@@ -3,8 +3,8 @@ import { DependencyError } from '../../../src/errors';
 import {
   ADMIN_KEYS_MAX_AGE_MS,
   ADMIN_KEYS_REFRESH_INTERVAL_MS,
-  ApiKeyAuthenticator,
   type AdminKeys,
+  ApiKeyAuthenticator,
   type ApiKeyLookup,
 } from '../../../src/usecases/authenticate';
 
@@ -133,7 +133,11 @@ describe('ApiKeyAuthenticator: the admin key and its predecessor', () => {
     await accepted(B);
     await refused(A);
     keys = { current: B, previous: undefined };
-    authenticator = new ApiKeyAuthenticator(async () => keys, noOrgKeys, () => new Date(now));
+    authenticator = new ApiKeyAuthenticator(
+      async () => keys,
+      noOrgKeys,
+      () => new Date(now),
+    );
     await refused(A);
   });
 

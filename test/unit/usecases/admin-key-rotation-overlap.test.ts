@@ -55,7 +55,12 @@ describe('readAdminKeys: AWSCURRENT and AWSPREVIOUS from Secrets Manager', () =>
     const keys = await readAdminKeys(secrets.client, secrets.arn);
     expect(secrets.valueOf(PREVIOUS)).toBe(old);
     expect(keys).toEqual({ current: secrets.valueOf(CURRENT), previous: old });
-    expect(secrets.callsOf('GetSecretValue').slice(-3).map((input) => input.VersionStage)).toEqual([CURRENT, PREVIOUS, CURRENT]);
+    expect(
+      secrets
+        .callsOf('GetSecretValue')
+        .slice(-3)
+        .map((input) => input.VersionStage),
+    ).toEqual([CURRENT, PREVIOUS, CURRENT]);
   });
 
   it('any failure is a secrets dependency error (503), also an empty current value', async () => {
@@ -77,14 +82,22 @@ describe('rotating the admin key fails no request', () => {
     const first = randomAlphanumeric(48);
     const secrets = new FakeSecretsManager(first, 'v1');
     let now = T0;
-    const authenticator = new ApiKeyAuthenticator(() => readAdminKeys(secrets.client, secrets.arn), { findApiKey: async () => undefined, recordUse: async () => false }, () => new Date(now));
+    const authenticator = new ApiKeyAuthenticator(
+      () => readAdminKeys(secrets.client, secrets.arn),
+      { findApiKey: async () => undefined, recordUse: async () => false },
+      () => new Date(now),
+    );
     const handler = createRotationHandler(secrets.client);
     const rotate = async (token: string) => {
       secrets.startRotation(token);
       for (const Step of STEPS) await handler({ Step, SecretId: secrets.arn, ClientRequestToken: token } as SecretsManagerRotationEvent);
       return secrets.valueOf(CURRENT)!;
     };
-    const admits = async (key: string) => (await authenticator.authenticate(key).then(() => true, () => false));
+    const admits = async (key: string) =>
+      await authenticator.authenticate(key).then(
+        () => true,
+        () => false,
+      );
 
     expect(await admits(first)).toBe(true); // cold start at T0
     now = T0 + 10_000;

@@ -1,6 +1,6 @@
 import { generateApiKey } from '../../../src/domain/api-key-format';
 import { DependencyError, DomainError } from '../../../src/errors';
-import { ApiKeyAuthenticator, LAST_USED_GRANULARITY_MS, type ApiKeyLookup } from '../../../src/usecases/authenticate';
+import { ApiKeyAuthenticator, type ApiKeyLookup, LAST_USED_GRANULARITY_MS } from '../../../src/usecases/authenticate';
 import type { ApiKeySummary, StoredApiKey } from '../../../src/usecases/ports';
 
 const T0 = Date.parse('2030-01-01T12:00:00.000Z');
@@ -39,7 +39,11 @@ describe('ApiKeyAuthenticator: lastUsedAt, written at most once per granularity'
   beforeEach(() => {
     now = T0;
     keys = new InMemoryKeys();
-    authenticator = new ApiKeyAuthenticator(async () => ({ current: 'the-admin-key' }), keys, () => new Date(now));
+    authenticator = new ApiKeyAuthenticator(
+      async () => ({ current: 'the-admin-key' }),
+      keys,
+      () => new Date(now),
+    );
     const generated = generateApiKey();
     ({ apiKey, keyId } = generated);
     keys.records.set(keyId, { keyId, orgId: 'acme', secretHash: generated.secretHash, createdAt: '2029-12-01T00:00:00.000Z' });

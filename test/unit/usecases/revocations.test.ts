@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { CertificateRevocation, Pool, RootCertificate, StoredCrl } from '../../../src/domain/model';
-import { type CrlEntry, type RevocationIdentities, fingerprintIdentities, isNewerCrl, matchesOf } from '../../../src/domain/revocation';
+import { type CrlEntry, fingerprintIdentities, isNewerCrl, matchesOf, type RevocationIdentities } from '../../../src/domain/revocation';
 import { DomainError } from '../../../src/errors';
 import type { Principal } from '../../../src/usecases/authenticate';
 import type { RevocationRepository } from '../../../src/usecases/ports';
 import { RevocationService } from '../../../src/usecases/revocations';
-import { type TestCertificate, makeIntermediate, makeLeaf, makeRoot } from '../../support/pki';
+import { makeIntermediate, makeLeaf, makeRoot, type TestCertificate } from '../../support/pki';
 import { CRL_NOW, makeCrl } from '../revocation/crl-builder';
 
 const ADMIN: Principal = { kind: 'admin' };
@@ -35,7 +35,12 @@ class InMemoryRevocations implements RevocationRepository {
     this.identities.set(revocation.id, identities);
     return true;
   }
-  async extendRevocation(_pool: string, id: string, details: Pick<CertificateRevocation, 'subject' | 'issuer' | 'serialNumber'>, identities: RevocationIdentities) {
+  async extendRevocation(
+    _pool: string,
+    id: string,
+    details: Pick<CertificateRevocation, 'subject' | 'issuer' | 'serialNumber'>,
+    identities: RevocationIdentities,
+  ) {
     const stored = this.revocations.get(id);
     if (!stored || stored.matches.length > 1) return undefined;
     const extended = { ...stored, ...details, matches: matchesOf(identities) };
@@ -143,13 +148,16 @@ describe('RevocationService (docs/contract.md §3.4)', () => {
     expect(first.revocation).toMatchObject({ reason: 'keyCompromise', revokedAt: CRL_NOW.toISOString(), subject: 'CN=device-1,O=Business Unit 1' });
   });
 
-  it('records what a revocation matches: a fingerprint that encoding only, a PEM the certificate too, a CA\'s PEM also its subject and key', async () => {
+  it("records what a revocation matches: a fingerprint that encoding only, a PEM the certificate too, a CA's PEM also its subject and key", async () => {
     const byFingerprint = await service.revoke(ADMIN, POOL, { fingerprint: 'a'.repeat(64) });
     expect(byFingerprint.revocation.matches).toEqual(['fingerprint']);
     expect(repository.identities.get('a'.repeat(64))).toEqual({ fingerprint: 'a'.repeat(64) });
     const byPem = await service.revoke(ADMIN, POOL, { certificate: device.pem });
     expect(byPem.revocation.matches).toEqual(['fingerprint', 'issuerAndSerial']);
-    expect(repository.identities.get(byPem.revocation.id)).toEqual({ fingerprint: byPem.revocation.id, issuerAndSerial: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(repository.identities.get(byPem.revocation.id)).toEqual({
+      fingerprint: byPem.revocation.id,
+      issuerAndSerial: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const ca = await service.revoke(ADMIN, POOL, { certificate: intermediate.pem, reason: 'cACompromise' });
     expect(ca.revocation.matches).toEqual(['fingerprint', 'issuerAndSerial', 'subjectAndKey']);
   });
@@ -161,7 +169,13 @@ describe('RevocationService (docs/contract.md §3.4)', () => {
     const again = await service.revoke(ADMIN, POOL, { certificate: device.pem, reason: 'keyCompromise' });
     expect(again).toEqual({
       created: false,
-      revocation: { ...first.revocation, subject: 'CN=device-1,O=Business Unit 1', issuer: 'CN=Unit Intermediate', serialNumber: expect.any(String), matches: ['fingerprint', 'issuerAndSerial'] },
+      revocation: {
+        ...first.revocation,
+        subject: 'CN=device-1,O=Business Unit 1',
+        issuer: 'CN=Unit Intermediate',
+        serialNumber: expect.any(String),
+        matches: ['fingerprint', 'issuerAndSerial'],
+      },
     });
     expect(await service.revoke(ADMIN, POOL, { certificate: device.pem })).toEqual(again);
     expect(await service.revoke(ADMIN, POOL, { fingerprint })).toEqual(again);
@@ -187,17 +201,29 @@ describe('RevocationService (docs/contract.md §3.4)', () => {
   it('imports a CRL of the intermediate, refuses one no newer with crl_not_newer, and maps import refusals to their code', async () => {
     const crl = (crlNumber: bigint) => makeCrl({ issuer: intermediate, crlNumber, entries: [{ serial: 7, reason: 1 }] });
     const stored = await service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(5n)), issuer: Buffer.from(intermediate.pem) });
-    expect(stored).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), issuer: 'CN=Unit Intermediate', thisUpdate: '2030-06-01T00:00:00.000Z', nextUpdate: expect.any(String), crlNumber: '5', revokedCount: 1 });
+    expect(stored).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{64}$/),
+      issuer: 'CN=Unit Intermediate',
+      thisUpdate: '2030-06-01T00:00:00.000Z',
+      nextUpdate: expect.any(String),
+      crlNumber: '5',
+      revokedCount: 1,
+    });
     expect(await code(service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(5n)), issuer: Buffer.from(intermediate.pem) }))).toBe('crl_not_newer');
     expect(await code(service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(4n)), issuer: Buffer.from(intermediate.pem) }))).toBe('crl_not_newer');
     expect(repository.settles).toBe(2);
     expect(await code(service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(6n)) }))).toBe('crl_issuer_unknown');
     expect(await code(service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(6n)), issuer: Buffer.from('junk') }))).toBe('issuer_pem_required');
-    expect(repository.crls.get(stored.id)?.entries).toEqual([{ serialNumberHex: '07', revocationDate: new Date('2030-05-01T00:00:00Z'), reason: 'keyCompromise' }]);
+    expect(repository.crls.get(stored.id)?.entries).toEqual([
+      { serialNumberHex: '07', revocationDate: new Date('2030-05-01T00:00:00Z'), reason: 'keyCompromise' },
+    ]);
   });
 
   it('reports the CRL entries left out because no certificate can carry their serial (ignoredCount)', async () => {
-    const crl = await makeCrl({ issuer: intermediate, entries: [{ serial: 7 }, { serial: new Uint8Array(40_000).fill(0x11) }, { serial: new Uint8Array([0xff]) }] });
+    const crl = await makeCrl({
+      issuer: intermediate,
+      entries: [{ serial: 7 }, { serial: new Uint8Array(40_000).fill(0x11) }, { serial: new Uint8Array([0xff]) }],
+    });
     const stored = await service.importCrl(ADMIN, POOL, { crl: Buffer.from(crl), issuer: Buffer.from(intermediate.pem) });
     expect(stored).toMatchObject({ revokedCount: 1, ignoredCount: 2 });
     expect(repository.crls.get(stored.id)?.entries.map((e) => e.serialNumberHex)).toEqual(['07']);

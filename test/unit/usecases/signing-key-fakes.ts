@@ -25,7 +25,12 @@ export class FakeVault implements SigningKeyVault {
   async createKey(poolId: string, aliasNumber: number): Promise<VaultKey> {
     if (this.createFailure) throw this.createFailure;
     const n = this.created.length + 1;
-    const key = { keyArn: `arn:aws:kms:eu-west-1:111111111111:key/k${n}`, kid: `kid-${n}`, alg: 'ES256', alias: `alias/device-idp/test/${poolId}/${aliasNumber}` };
+    const key = {
+      keyArn: `arn:aws:kms:eu-west-1:111111111111:key/k${n}`,
+      kid: `kid-${n}`,
+      alg: 'ES256',
+      alias: `alias/device-idp/test/${poolId}/${aliasNumber}`,
+    };
     this.created.push(key);
     return { ...key };
   }
@@ -56,7 +61,13 @@ export class FakeVault implements SigningKeyVault {
         describe: async () => {
           loaded.push(keyArn);
           const kid = this.kidOf(keyArn);
-          return { keyArn, keySpec: 'ECC_NIST_P256', alg: 'ES256', kid, jwk: { kty: 'EC', kid, alg: 'ES256', use: 'sig' } as PublicSigningJwk } satisfies SigningKeyDescription;
+          return {
+            keyArn,
+            keySpec: 'ECC_NIST_P256',
+            alg: 'ES256',
+            kid,
+            jwk: { kty: 'EC', kid, alg: 'ES256', use: 'sig' } as PublicSigningJwk,
+          } satisfies SigningKeyDescription;
         },
         sign: async (_header, payload) => `${this.kidOf(keyArn)}|${JSON.stringify(payload)}`,
       }),

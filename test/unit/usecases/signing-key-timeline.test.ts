@@ -101,14 +101,15 @@ describe.each([
       // A snapshot taken at f is held during [f, f + max-age): it overlaps the token's life [iat, exp).
       for (const snapshot of run.snapshots) {
         if (snapshot.at + MAX_AGE_MS <= token.iat || snapshot.at >= token.exp) continue;
-        if (!snapshot.kids.has(token.kid)) throw new Error(`token of ${token.kid} issued at ${new Date(token.iat).toISOString()} unknown to the JWKS of ${new Date(snapshot.at).toISOString()}`);
+        if (!snapshot.kids.has(token.kid))
+          throw new Error(`token of ${token.kid} issued at ${new Date(token.iat).toISOString()} unknown to the JWKS of ${new Date(snapshot.at).toISOString()}`);
         checked++;
       }
     }
     expect(checked).toBeGreaterThan(run.tokens.length);
   });
 
-  it('no token is signed by a key published less than max-age earlier (the pool\'s first key excepted)', () => {
+  it("no token is signed by a key published less than max-age earlier (the pool's first key excepted)", () => {
     const signers = new Set(run.tokens.map((token) => token.kid));
     expect(signers.size).toBeGreaterThan(5);
     for (const token of run.tokens) {

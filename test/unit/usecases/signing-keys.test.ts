@@ -1,7 +1,7 @@
-import { DependencyError, DomainError } from '../../../src/errors';
 import { JWKS_MAX_AGE_SECONDS, MAX_POOL_SIGNING_KEYS, ROTATION_MARGIN_SECONDS } from '../../../src/domain/signing-keys';
-import { SigningKeyService } from '../../../src/usecases/signing-keys';
+import { DependencyError, DomainError } from '../../../src/errors';
 import type { Principal } from '../../../src/usecases/authenticate';
+import { SigningKeyService } from '../../../src/usecases/signing-keys';
 import { FakePools, FakeVault, LEGACY } from './signing-key-fakes';
 
 /* docs/contract.md §3.5/§4.6: rotation, listing and sweeping of a pool's keys, with an injected clock and in-memory ports. */
@@ -60,7 +60,13 @@ describe('SigningKeyService', () => {
       ['kid-2', 'alias/device-idp/test/pool-a/2', activatesAt],
     ]);
     expect(await service.list(ADMIN, pool)).toEqual([
-      { kid: 'kid-1', status: 'active', createdAt: new Date(T0).toISOString(), activatesAt: new Date(T0).toISOString(), retiresAt: new Date(T0 + 1000 + DELAY + LIFETIME * 1000).toISOString() },
+      {
+        kid: 'kid-1',
+        status: 'active',
+        createdAt: new Date(T0).toISOString(),
+        activatesAt: new Date(T0).toISOString(),
+        retiresAt: new Date(T0 + 1000 + DELAY + LIFETIME * 1000).toISOString(),
+      },
       { kid: 'kid-2', status: 'next', createdAt: new Date(T0 + 1000).toISOString(), activatesAt },
     ]);
   });
@@ -81,7 +87,10 @@ describe('SigningKeyService', () => {
     const pool = await newPool();
     await service.rotate(ADMIN, pool);
     advance(DELAY);
-    expect((await service.list(ADMIN, pool)).map((k) => [k.kid, k.status])).toEqual([['kid-1', 'retiring'], ['kid-2', 'active']]);
+    expect((await service.list(ADMIN, pool)).map((k) => [k.kid, k.status])).toEqual([
+      ['kid-1', 'retiring'],
+      ['kid-2', 'active'],
+    ]);
     advance(LIFETIME * 1000 - 1);
     expect((await service.list(ADMIN, pool)).map((k) => k.status)).toEqual(['retiring', 'active']);
     advance(1);

@@ -1,5 +1,5 @@
-import { DEFAULT_POLICY_INPUTS, processCertificatePolicies } from '../policy-graph';
 import { ANY_POLICY } from '../policy-extensions';
+import { DEFAULT_POLICY_INPUTS, processCertificatePolicies } from '../policy-graph';
 import { failure } from '../result';
 import { type CertificateCheck, type PathCheck, positionOf } from './check';
 

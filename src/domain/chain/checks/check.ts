@@ -12,11 +12,7 @@ export interface PathPosition {
 }
 
 /** A rule about one certificate, independent of the others. */
-export type CertificateCheck = (
-  certificate: ParsedCertificate,
-  position: PathPosition,
-  policy: ValidationPolicy,
-) => ChainFailure | undefined;
+export type CertificateCheck = (certificate: ParsedCertificate, position: PathPosition, policy: ValidationPolicy) => ChainFailure | undefined;
 
 /** A rule about the path as a whole. */
 export type PathCheck = (path: readonly ParsedCertificate[], policy: ValidationPolicy) => ChainFailure | undefined;

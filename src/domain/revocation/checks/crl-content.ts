@@ -2,7 +2,7 @@ import { bytesEqual } from '../../chain/asn1';
 import { signatureAlgorithmRefusal } from '../../chain/checks/algorithm-policy';
 import { OID } from '../../chain/oids';
 import { DEFAULT_ALGORITHM_POLICY } from '../../chain/policy';
-import { CRL_EXTENSION, UNDERSTOOD_CRL_EXTENSIONS, hasExtension } from '../crl-extensions';
+import { CRL_EXTENSION, hasExtension, UNDERSTOOD_CRL_EXTENSIONS } from '../crl-extensions';
 import { CrlImportError } from '../error-codes';
 import type { ParsedCrl } from '../parse-crl';
 
@@ -78,10 +78,16 @@ export const checkEntryExtensions: CrlCheck = (crl) => {
   for (const [index, entry] of crl.entries.entries()) {
     for (const extension of entry.otherExtensions) {
       if (extension.oid === '2.5.29.29') {
-        return new CrlImportError('crl_indirect_unsupported', `entry #${index} (serial ${entry.serialNumberHex}) has certificateIssuer: indirect CRLs are not accepted`);
+        return new CrlImportError(
+          'crl_indirect_unsupported',
+          `entry #${index} (serial ${entry.serialNumberHex}) has certificateIssuer: indirect CRLs are not accepted`,
+        );
       }
       if (extension.critical) {
-        return new CrlImportError('crl_unknown_critical_entry_extension', `entry #${index} (serial ${entry.serialNumberHex}) has unknown critical extension ${extension.oid}`);
+        return new CrlImportError(
+          'crl_unknown_critical_entry_extension',
+          `entry #${index} (serial ${entry.serialNumberHex}) has unknown critical extension ${extension.oid}`,
+        );
       }
     }
   }

@@ -1,7 +1,7 @@
 import { publicKeyRefusal } from '../../chain/checks/algorithm-policy';
 import { namesMatch } from '../../chain/distinguished-name';
 import { type ParsedCertificate, tryParseCertificate } from '../../chain/parse-certificate';
-import { DEFAULT_ALGORITHM_POLICY, type ValidationPolicy, devicePolicy } from '../../chain/policy';
+import { DEFAULT_ALGORITHM_POLICY, devicePolicy, type ValidationPolicy } from '../../chain/policy';
 import { validateChain } from '../../chain/validate-chain';
 import { type SignatureCheck, verifyCertificateSignature } from '../../chain/verify-signature';
 import { CrlImportError } from '../error-codes';
@@ -111,7 +111,10 @@ export function verifyCrlSignature(crl: ParsedCrl, issuer: ParsedCertificate): S
 async function checkIssuerTrusted(issuer: ParsedCertificate, chain: readonly Uint8Array[], input: CrlIssuerInput): Promise<readonly ParsedCertificate[]> {
   const result = await validateChain({ chain, anchors: input.anchors, intermediates: 'pool' }, crlIssuerPolicy(input.now, issuer));
   if (!result.valid) {
-    throw new CrlImportError('crl_issuer_untrusted', `the CRL issuer '${issuer.subjectDn}' does not validate to a root of this pool (${result.code}: ${result.detail})`);
+    throw new CrlImportError(
+      'crl_issuer_untrusted',
+      `the CRL issuer '${issuer.subjectDn}' does not validate to a root of this pool (${result.code}: ${result.detail})`,
+    );
   }
   return result.path;
 }

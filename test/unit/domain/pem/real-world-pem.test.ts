@@ -58,8 +58,27 @@ const revocationCode = (certificate: string): string => {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'real-world-pem-'));
   openssl(
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'root.key', '-out', 'root.crt', '-days', '3650',
-      '-subj', '/CN=Real World Root', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'root.key',
+      '-out',
+      'root.crt',
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=Real World Root',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
     dir,
   );
   rootPem = readFileSync(join(dir, 'root.crt'), 'utf8');
@@ -73,7 +92,9 @@ beforeAll(() => {
     'a UTF-8 byte-order mark and CRLF line ends (Notepad)': bomCrlf(rootPem),
     'trailing spaces and tabs': trailingSpaces(rootPem),
     'the pkcs12 export saved by Notepad with trailing spaces': bomCrlf(trailingSpaces(pkcs12NoKeys)),
-    'base64 wrapped at 76 columns': rootPem.replace(/\n(?!-----END)/g, '').replace(/(-----BEGIN CERTIFICATE-----)(.*)(-----END)/s, (_m, b, body: string, e) => `${b}\n${body.replace(/.{1,76}/g, '$&\n')}${e}`),
+    'base64 wrapped at 76 columns': rootPem
+      .replace(/\n(?!-----END)/g, '')
+      .replace(/(-----BEGIN CERTIFICATE-----)(.*)(-----END)/s, (_m, b, body: string, e) => `${b}\n${body.replace(/.{1,76}/g, '$&\n')}${e}`),
   };
 });
 
@@ -81,8 +102,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('real-world PEM files', () => {
   it('the variants really carry what they are named for', () => {
-    expect(variants['openssl pkcs12 -nokeys (Bag Attributes, subject=, issuer=)']).toMatch(/^Bag Attributes[\s\S]*subject=[\s\S]*issuer=[\s\S]*-----BEGIN CERTIFICATE-----/);
-    expect(variants['openssl x509 -text (the text dump before the block)']).toMatch(/^Certificate:\n[\s\S]*Signature Algorithm[\s\S]*-----BEGIN CERTIFICATE-----/);
+    expect(variants['openssl pkcs12 -nokeys (Bag Attributes, subject=, issuer=)']).toMatch(
+      /^Bag Attributes[\s\S]*subject=[\s\S]*issuer=[\s\S]*-----BEGIN CERTIFICATE-----/,
+    );
+    expect(variants['openssl x509 -text (the text dump before the block)']).toMatch(
+      /^Certificate:\n[\s\S]*Signature Algorithm[\s\S]*-----BEGIN CERTIFICATE-----/,
+    );
     expect(variants['a UTF-8 byte-order mark and CRLF line ends (Notepad)']).toMatch(/^\ufeff-----BEGIN CERTIFICATE-----\r\n/);
   });
 
@@ -116,7 +141,11 @@ describe('real-world PEM files', () => {
       ['two certificates', 'single_certificate_required', () => `${variants['openssl pkcs12 -nokeys (Bag Attributes, subject=, issuer=)']}${rootPem}`],
       ['DER bytes', 'pem_required', () => rootDer],
       ['DER bytes after a byte-order mark', 'pem_required', () => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), rootDer])],
-      ['base64url characters', 'pem_required', () => `-----BEGIN CERTIFICATE-----\n${body().replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '')}\n-----END CERTIFICATE-----\n`],
+      [
+        'base64url characters',
+        'pem_required',
+        () => `-----BEGIN CERTIFICATE-----\n${body().replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '')}\n-----END CERTIFICATE-----\n`,
+      ],
       ['a truncated block', 'pem_required', () => `${rootPem.slice(0, rootPem.length - 60)}\n-----END CERTIFICATE-----\n`],
       ['a BEGIN without END', 'pem_required', () => rootPem.replace('-----END CERTIFICATE-----', '')],
       ['an END of another label', 'pem_required', () => rootPem.replace('-----END CERTIFICATE-----', '-----END X509 CRL-----')],
@@ -159,7 +188,10 @@ describe('real-world PEM files', () => {
   });
 
   it('the validate-chain CLI accepts a pkcs12 export as --trusted and an x509 -text dump saved by Notepad as --chain', () => {
-    openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'device.key', '-out', 'device.csr', '-subj', '/CN=device-1'], dir);
+    openssl(
+      ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'device.key', '-out', 'device.csr', '-subj', '/CN=device-1'],
+      dir,
+    );
     openssl(['x509', '-req', '-in', 'device.csr', '-CA', 'root.crt', '-CAkey', 'root.key', '-CAcreateserial', '-out', 'device.crt', '-days', '30'], dir);
     const trusted = write('trusted.pem', variants['the pkcs12 export saved by Notepad with trailing spaces']);
     const chain = write('chain.pem', bomCrlf(openssl(['x509', '-in', 'device.crt', '-text'], dir)));
