@@ -65,7 +65,10 @@ export class SdkCallCounter {
     const serviceId = client.config?.serviceId ?? 'unknown';
     const tally = () => {
       let entry = this.tallies.get(serviceId);
-      if (!entry) this.tallies.set(serviceId, (entry = { calls: 0, attempts: 0, operations: new Map() }));
+      if (!entry) {
+        entry = { calls: 0, attempts: 0, operations: new Map() };
+        this.tallies.set(serviceId, entry);
+      }
       return entry;
     };
     stack.add(

@@ -62,13 +62,13 @@ function toEvent(
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
     headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
   }
   const query = nullPrototype<string>();
   const multiQuery = nullPrototype<string[]>();
   url.searchParams.forEach((value, key) => {
     query[key] = value;
-    (multiQuery[key] ??= []).push(value);
+    multiQuery[key] = [...(multiQuery[key] ?? []), value];
   });
   const hasQuery = Object.keys(query).length > 0;
   return {

@@ -34,8 +34,14 @@ export function createAdminHandler({ authenticator, organisations, devices, sign
   const at = (event: APIGatewayProxyEvent) => ({ orgId: pathParameter(event, 'orgId'), envId: pathParameter(event, 'envId') });
   const deviceId = (event: APIGatewayProxyEvent) => pathParameter(event, 'deviceId');
   // Permission is settled before the body is parsed, so a key without it gets 403, never a validation verdict.
-  const adminBody = (event: APIGatewayProxyEvent, principal: Principal) => (requireAdmin(principal), jsonBody(event));
-  const orgBody = (event: APIGatewayProxyEvent, principal: Principal) => (requireOrgAccess(principal, pathParameter(event, 'orgId')), jsonBody(event));
+  const adminBody = (event: APIGatewayProxyEvent, principal: Principal) => {
+    requireAdmin(principal);
+    return jsonBody(event);
+  };
+  const orgBody = (event: APIGatewayProxyEvent, principal: Principal) => {
+    requireOrgAccess(principal, pathParameter(event, 'orgId'));
+    return jsonBody(event);
+  };
 
   const route = createRouter<AuthenticatedContext>({
     'POST /api/internal/org': async (event, { principal }) => {

@@ -33,7 +33,7 @@ export function acknowledgeManagedPolicy(scope: IConstruct, managedPolicyName: s
 export function nagReference(value: unknown): string {
   if (value === undefined) return '';
   if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  const node = value as Record<string, any>;
+  const node = value as Record<string, unknown>;
   if (node['Fn::Join']) {
     const [delimiter, items] = node['Fn::Join'] as [string, unknown[]];
     return items.map(nagReference).join(delimiter);

@@ -71,6 +71,16 @@ export function activeSigningKey(keys: readonly PoolSigningKey[], at: Date): Poo
   return signingKeyStates(keys, at, 0).find((state) => state.status === 'active')?.key;
 }
 
+/**
+ * The kid of the key that signs at `at`, for a list that holds one.
+ * @throws Error when `keys` is empty: callers pass a list they just wrote or read with a key in it.
+ */
+export function activeKid(keys: readonly PoolSigningKey[], at: Date): string {
+  const key = activeSigningKey(keys, at);
+  if (!key) throw new Error('no active signing key in a list expected to hold one');
+  return key.kid;
+}
+
 /** The keys a pool's JWKS serves at `at`: every key that is not retired. */
 export function publishedSigningKeys(keys: readonly PoolSigningKey[], at: Date, tokenLifetimeSeconds: number): PoolSigningKey[] {
   return signingKeyStates(keys, at, tokenLifetimeSeconds)

@@ -195,5 +195,5 @@ export function isTransactionConditionFailure(error: unknown): boolean {
 export function isTransactionConflict(error: unknown): boolean {
   if (error instanceof Error && error.name === 'TransactionConflictException') return true;
   const reasons = cancellationReasons(error);
-  return reasons !== undefined && reasons.some((code) => code === 'TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
+  return reasons?.some((code) => code === 'TransactionConflict') === true && !reasons.includes('ConditionalCheckFailed');
 }

@@ -165,7 +165,10 @@ export async function batchGetTables(
       ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}),
     };
     let pending: Record<string, { Keys: Array<Record<string, unknown>> } & typeof shape> = {};
-    for (const { table, key } of all.slice(i, i + 100)) (pending[table] ??= { Keys: [], ...shape }).Keys.push(key);
+    for (const { table, key } of all.slice(i, i + 100)) {
+      pending[table] ??= { Keys: [], ...shape };
+      pending[table].Keys.push(key);
+    }
     for (let attempt = 0; Object.keys(pending).length > 0; attempt++) {
       if (attempt === BATCH_GET_ATTEMPTS) throw new DependencyError('dynamodb', new Error('keys left unprocessed by BatchGetItem'));
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));

@@ -93,7 +93,7 @@ export class RevocationService {
     const issuerChain = upload.issuer === undefined ? undefined : decodeIssuerChain(upload.issuer);
     const roots = await this.deps.trustStore.listRoots(clientPoolId);
     const anchors = roots.map((root) => new Uint8Array(Buffer.from(root.der, 'base64')));
-    let imported;
+    let imported: Awaited<ReturnType<typeof assessCrlImport>>;
     try {
       imported = await assessCrlImport({ crl: new Uint8Array(upload.crl), anchors, issuerChain, now });
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { Pool, PoolSigningKey } from '../domain/model';
 import {
-  activeSigningKey,
+  activeKid,
   MAX_POOL_SIGNING_KEYS,
   nextActivation,
   nextAliasNumber,
@@ -94,14 +94,14 @@ export class SigningKeyService {
         if (written) {
           for (const key of removed) await this.discard(key, 'retired');
           logger.info('signing key rotation started', { clientPoolId: poolId, nextKid: next.kid, activatesAt: next.activatesAt });
-          return { activeKid: activeSigningKey(kept, now)!.kid, nextKid: next.kid, activatesAt: next.activatesAt };
+          return { activeKid: activeKid(kept, now), nextKid: next.kid, activatesAt: next.activatesAt };
         }
         pool = await requirePool(this.deps.directory, poolId);
         // The write may have been applied with its answer lost, and retried by the SDK.
         const mine = pool.signingKeys?.find((key) => key.keyArn === created.keyArn);
         if (mine) {
           written = true;
-          return { activeKid: activeSigningKey(pool.signingKeys!, now)!.kid, nextKid: mine.kid, activatesAt: mine.activatesAt };
+          return { activeKid: activeKid(pool.signingKeys ?? [], now), nextKid: mine.kid, activatesAt: mine.activatesAt };
         }
         listed = await this.keysOf(pool);
         this.refuseRotation(listed, this.deps.clock(), this.retention(pool));

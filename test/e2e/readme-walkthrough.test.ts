@@ -28,7 +28,7 @@ describe('README walkthrough: "First token in five minutes" runs as written', ()
     expect(blocks.length).toBeGreaterThanOrEqual(MIN_BLOCKS);
     const script = blocks.join('\n');
     for (const name of ['B', 'K', 'POOL', 'TOKEN_ENDPOINT', 'ASSERTION']) expect(script).toMatch(new RegExp(`^\\s*(export )?${name}=`, 'm'));
-    expect(script).toContain('B=${B:-http://127.0.0.1:3000}');
+    expect(script).toContain(`B=\${B:-http://127.0.0.1:3000}`);
   });
 
   it('runs from an empty folder with bash -euo pipefail and prints an access token that verifies against the pool JWKS', async () => {

@@ -143,7 +143,9 @@ describe('token endpoint: DynamoDB Local stopped mid-load, then restarted', () =
     // Every token issued, in any phase, verifies and is covered by its device record.
     const issued: Array<{ shot: Shot; answer: HttpAnswer<TokenAnswer> }> = [];
     const collect = (shots: Shot[], answers: Array<{ result: HttpAnswer<TokenAnswer> }>) =>
-      answers.forEach((answer, index) => answer.result.status === 200 && issued.push({ shot: shots[index], answer: answer.result }));
+      answers.forEach((answer, index) => {
+        if (answer.result.status === 200) issued.push({ shot: shots[index], answer: answer.result });
+      });
     collect(phase1, run1.answers);
     collect(phase3, run3.answers);
     collect(phase2, run2Retry.answers);

@@ -182,7 +182,7 @@ const rows: RefusalRow[] = [
   {
     name: 'x5c entry base64url instead of base64',
     attack: (d, { env }) =>
-      signedBy(d, headerFor(d, { x5c: [Buffer.from(d.device.der).toString('base64url') + '-_', base64Der(d.intermediate.der)] }), claimsFor(d, env)),
+      signedBy(d, headerFor(d, { x5c: [`${Buffer.from(d.device.der).toString('base64url')}-_`, base64Der(d.intermediate.der)] }), claimsFor(d, env)),
     status: 400,
     error: GRANT,
     code: 'x5c_base64url',

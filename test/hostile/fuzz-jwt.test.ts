@@ -124,7 +124,7 @@ describe('fuzz: JWT assertions', () => {
       const claims = fc.record({
         iss: claim(fc.constantFrom('client#', '', 'Client', 'other-app')),
         sub: claim(fc.constantFrom('', 'JWT-FUZZ-DEVICE', 'jwt-fuzz-device ', 'jwt-fuzz-ghost', 'victim')),
-        aud: claim(fc.constantFrom(env.issuer + '/', [], [null], env.tokenEndpoint.toUpperCase())),
+        aud: claim(fc.constantFrom(`${env.issuer}/`, [], [null], env.tokenEndpoint.toUpperCase())),
         exp: claim(fc.constantFrom(offset(601), offset(86_400), offset(-120), '1', 1e308, -1, Number.MAX_SAFE_INTEGER)),
         iat: claim(fc.constantFrom(offset(120), offset(-601), offset(86_400), '0', -1e308)),
         nbf: claim(fc.constantFrom(offset(120), offset(86_400), 'now', true)),

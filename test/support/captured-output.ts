@@ -30,8 +30,14 @@ export function captureOutput(): CapturedOutput {
   let chunks: string[] = [];
   const keep = (chunk: unknown) => void chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
   const spies = [
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => (keep(chunk), true)),
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => (keep(chunk), true)),
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      keep(chunk);
+      return true;
+    }),
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
+      keep(chunk);
+      return true;
+    }),
     ...CONSOLE_METHODS.map((method) => jest.spyOn(console, method).mockImplementation((...args: unknown[]) => keep(`${args.map(String).join(' ')}\n`))),
   ];
   const lines = () =>
@@ -42,7 +48,11 @@ export function captureOutput(): CapturedOutput {
   return {
     lines,
     json: () => lines().flatMap(jsonObject),
-    clear: () => void (chunks = []),
-    restore: () => spies.forEach((spy) => spy.mockRestore()),
+    clear: () => {
+      chunks = [];
+    },
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
   };
 }

@@ -22,6 +22,7 @@ export function countryCode(value: string): string {
 
 /** A non-empty attribute value within the RFC 5280 upper bound of 64 characters, without control characters. */
 export function attributeValue(what: string, value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: C0 controls and DEL are what this check refuses.
   if (value.length === 0 || value.length > UPPER_BOUND || /[\x00-\x1f\x7f]/.test(value)) {
     throw new DeviceClientError('ca_input_invalid', `${what} must be 1-${UPPER_BOUND} printable characters`);
   }

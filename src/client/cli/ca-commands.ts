@@ -63,7 +63,7 @@ export function runCaInit(argv: readonly string[], env: NodeJS.ProcessEnv, out: 
     outDir,
     organization: values.organization,
     country: values.country,
-    keyType: values['key-type'] === undefined ? undefined : usage(() => parseKeyType(values['key-type']!), CA_INIT_USAGE),
+    keyType: values['key-type'] === undefined ? undefined : usage(() => parseKeyType(values['key-type'] ?? ''), CA_INIT_USAGE),
     force: values.force === true,
   });
   out.stdout(`${result.files.join('\n')}\nroot fingerprint (SHA-256): ${result.rootFingerprint}\n`);
@@ -98,7 +98,7 @@ export function runCaIssue(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     businessUnit,
     outDir,
     shape: values.recipe ? 'recipe' : 'v3',
-    keyType: values['key-type'] === undefined ? undefined : usage(() => parseKeyType(values['key-type']!), CA_ISSUE_USAGE),
+    keyType: values['key-type'] === undefined ? undefined : usage(() => parseKeyType(values['key-type'] ?? ''), CA_ISSUE_USAGE),
     days: positiveInteger(values.days, '--days', CA_ISSUE_USAGE, 3650),
     country: values.country,
     passphrase: resolvePassphrase(passphraseFile, env),

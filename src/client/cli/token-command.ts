@@ -93,7 +93,7 @@ export function parseTokenCommand(argv: readonly string[], env: NodeJS.ProcessEn
   if (pem === (values.p12 !== undefined)) throw new UsageError('give either --key with --chain, or --p12', TOKEN_USAGE);
   const files: CredentialFiles = pem
     ? { kind: 'pem', key: callerPath(required(values.key, '--key', TOKEN_USAGE), env), chain: callerPath(required(values.chain, '--chain', TOKEN_USAGE), env) }
-    : { kind: 'pkcs12', p12: callerPath(values.p12!, env) };
+    : { kind: 'pkcs12', p12: callerPath(required(values.p12, '--p12', TOKEN_USAGE), env) };
   const form = values.form ?? 'jwt-bearer';
   if (!(TOKEN_REQUEST_FORMS as readonly string[]).includes(form)) throw new UsageError(`--form must be ${TOKEN_REQUEST_FORMS.join(' or ')}`, TOKEN_USAGE);
   if (values['no-cache'] && values['cache-dir'] !== undefined) throw new UsageError('--no-cache and --cache-dir exclude each other', TOKEN_USAGE);

@@ -56,7 +56,8 @@ export function openApiDocument(options: { serverUrl?: string } = {}): OpenApiDo
   const paths: Record<string, PathItemObject> = {};
   for (const [key, operation] of Object.entries(OPERATIONS) as Array<[RouteKey, OperationObject]>) {
     const [method, resource] = key.split(' ') as [string, string];
-    const item = (paths[resource] ??= { parameters: templateParameters(resource) });
+    paths[resource] ??= { parameters: templateParameters(resource) };
+    const item = paths[resource];
     item[method.toLowerCase() as HttpMethod] = operation;
   }
   return {

@@ -61,7 +61,7 @@ describe('org API key lifecycle: list, revoke, lastUsedAt', () => {
     }
     expect(text).not.toMatch(/secret|hash/i);
     expect(text).not.toContain(other.id);
-    expect(await keyItems(first.id)).toEqual(['APIKEY#' + first.id + ' APIKEY', `ORG#org-a APIKEY#${first.id}`]);
+    expect(await keyItems(first.id)).toEqual([`APIKEY#${first.id} APIKEY`, `ORG#org-a APIKEY#${first.id}`]);
   });
 
   it('lets an org key list its own org, and refuses it another org (403 forbidden, even an unknown one)', async () => {

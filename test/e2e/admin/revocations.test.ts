@@ -194,7 +194,7 @@ describe('certificate revocations (docs/contract.md §3.4)', () => {
       ['a fingerprint of 63 hex digits', 'invalid_fingerprint', JSON.stringify({ fingerprint: 'a'.repeat(63) })],
       ['a fingerprint with a non-hex digit', 'invalid_fingerprint', JSON.stringify({ fingerprint: `${'a'.repeat(63)}g` })],
       ['a fingerprint that is a number', 'invalid_fingerprint', JSON.stringify({ fingerprint: 12 })],
-      ['a colon-separated fingerprint', 'invalid_fingerprint', JSON.stringify({ fingerprint: 'AB:'.repeat(31) + 'AB' })],
+      ['a colon-separated fingerprint', 'invalid_fingerprint', JSON.stringify({ fingerprint: `${'AB:'.repeat(31)}AB` })],
       ['an unknown reason', 'invalid_reason', JSON.stringify({ fingerprint: 'a'.repeat(64), reason: 'stolen' })],
       ['a reason in the wrong case', 'invalid_reason', JSON.stringify({ fingerprint: 'a'.repeat(64), reason: 'KeyCompromise' })],
       ['a numeric reason code', 'invalid_reason', JSON.stringify({ fingerprint: 'a'.repeat(64), reason: 1 })],

@@ -143,7 +143,13 @@ describe('deletion races', () => {
         disabledAt = performance.now();
         return response.status;
       };
-      const [status, ...answers] = await Promise.all([disable(), ...Array.from({ length: 6 }, async () => (await jitter(80), timedToken(device)))]);
+      const [status, ...answers] = await Promise.all([
+        disable(),
+        ...Array.from({ length: 6 }, async () => {
+          await jitter(80);
+          return timedToken(device);
+        }),
+      ]);
       expect(status).toBe(200);
       for (const { startedAt, answer } of answers) {
         if (startedAt > disabledAt) expect({ status: answer.status, code: codeOf(answer) }).toEqual({ status: 400, code: 'device_disabled' });
@@ -213,7 +219,13 @@ describe('deletion races', () => {
         deletedAt = performance.now();
         return response.status;
       };
-      const [status, ...answers] = await Promise.all([remove(), ...Array.from({ length: 8 }, async () => (await jitter(80), timedToken(device, racePool)))]);
+      const [status, ...answers] = await Promise.all([
+        remove(),
+        ...Array.from({ length: 8 }, async () => {
+          await jitter(80);
+          return timedToken(device, racePool);
+        }),
+      ]);
       expect(status).toBe(204);
       for (const { startedAt, answer } of answers) {
         if (startedAt > deletedAt) expect({ status: answer.status, code: codeOf(answer) }).toEqual({ status: 400, code: 'untrusted_root' });

@@ -597,7 +597,7 @@ describe('DynamoRevocationRepository', () => {
 
     describe('a CRL stored before scopes existed (CRL#{signer}, as the previous version wrote it)', () => {
       const legacySigner = fp('b');
-      const legacyScope = 'b'.repeat(63) + 'c';
+      const legacyScope = `${'b'.repeat(63)}c`;
       const legacyEntries = entries(4);
       const writeLegacy = async (crlNumber: string) => {
         const crlId = `${(now - 60 * 60 * 1000).toString(16).padStart(12, '0')}${'0'.repeat(16)}`;

@@ -155,7 +155,7 @@ describe('parseCompactJws', () => {
 
     it.each([
       ['base64url', [Buffer.from([0xfb, 0xff, 0xfe]).toString('base64url')]],
-      ['padded base64url', [Buffer.from([0xfb, 0xff]).toString('base64url') + '=']],
+      ['padded base64url', [`${Buffer.from([0xfb, 0xff]).toString('base64url')}=`]],
       [
         'base64url wrapped at 64 columns',
         [

@@ -515,7 +515,7 @@ describe('IssueToken', () => {
     it('an epoch moved before the decision read it changes nothing: one read after the commit', async () => {
       world.revoke(await makeLeaf(intermediate, { cn: 'device-8' }));
       await new IssueToken(world.deps()).execute(POOL, { assertion: await assertion() });
-      expect(world.events).toEqual([READ, 'sign', 'commit ' + world.commits[0].commit.jti, READ]);
+      expect(world.events).toEqual([READ, 'sign', `commit ${world.commits[0].commit.jti}`, READ]);
     });
   });
 

@@ -98,7 +98,11 @@ describe('parseCertificate', () => {
         ],
       }),
     );
-    const leaf = await makeLeaf(root, { tamper: (c) => void (c.subject = pkijs.RelativeDistinguishedNames.fromBER(badName)) });
+    const leaf = await makeLeaf(root, {
+      tamper: (c) => {
+        c.subject = pkijs.RelativeDistinguishedNames.fromBER(badName);
+      },
+    });
     expect(tryParseCertificate(leaf.der)).toMatchObject({ ok: false, detail: expect.stringContaining('UTF-8') });
   });
 

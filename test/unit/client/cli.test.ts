@@ -6,7 +6,14 @@ import { parseTokenCommand } from '../../../src/client/cli/token-command';
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const status = await main(argv, env, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
+  const status = await main(argv, env, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
   return { status, stdout, stderr };
 }
 

@@ -64,9 +64,9 @@ describe('derToJose', () => {
   const s = '22'.repeat(32);
   it.each([
     ['empty input', '', /truncated/],
-    ['a trailing byte', seq(int(r) + int(s)) + '00', /trailing bytes/],
+    ['a trailing byte', `${seq(int(r) + int(s))}00`, /trailing bytes/],
     ['a wrong outer tag', `31${seq(int(r) + int(s)).slice(2)}`, /expected DER tag 0x30/],
-    ['a wrong integer tag', seq(`03${int(r).slice(2)}` + int(s)), /expected DER tag 0x2/],
+    ['a wrong integer tag', seq(`03${int(r).slice(2)}${int(s)}`), /expected DER tag 0x2/],
     ['a length beyond the input', `3046${int(r)}${int(s)}`, /exceeds the input/],
     ['a SEQUENCE shorter than its content', `3022${int(r)}${int(s)}`, /trailing bytes/],
     ['a missing s', seq(int(r)), /truncated/],
@@ -74,8 +74,8 @@ describe('derToJose', () => {
     ['a negative r', seq(int(`80${'00'.repeat(31)}`) + int(s)), /r is negative/],
     ['a non-minimal leading zero', seq(int(r) + int(`007f${'00'.repeat(30)}`)), /s has a non-minimal leading zero/],
     ['a zero r', seq(int('00') + int(s)), /r is zero/],
-    ['an empty integer', seq('0200' + int(s)), /r is an empty INTEGER/],
-    ['an oversize r', seq(int('01' + r) + int(s)), /r is longer than 32 bytes/],
+    ['an empty integer', seq(`0200${int(s)}`), /r is an empty INTEGER/],
+    ['an oversize r', seq(int(`01${r}`) + int(s)), /r is longer than 32 bytes/],
     ['a non-minimal long-form length', `308144${int(r)}${int(s)}`, /non-minimal DER length/],
     ['an indefinite length', `3080${int(r)}${int(s)}0000`, /unsupported DER length/],
   ])('refuses %s', (_name, der, message) => {
@@ -95,7 +95,7 @@ describe('derToJose', () => {
 
 describe('joseToDer', () => {
   it('adds a sign octet to high-bit halves and drops leading zeros', () => {
-    const jose = hex(`${'00'.repeat(31)}80` + 'ff'.repeat(32));
+    const jose = hex(`${'00'.repeat(31)}80${'ff'.repeat(32)}`);
     expect(joseToDer(jose, 'ES256').toString('hex')).toBe(seq(int('0080') + int(`00${'ff'.repeat(32)}`)));
   });
 

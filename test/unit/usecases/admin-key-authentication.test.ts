@@ -61,7 +61,7 @@ describe('ApiKeyAuthenticator: the admin key and its predecessor', () => {
     keys = { current: B, previous: A };
     await accepted(B);
     await accepted(A);
-    for (const other of [C, `${B}x`, B.slice(0, -1), A.toUpperCase(), ' ' + A]) await refused(other);
+    for (const other of [C, `${B}x`, B.slice(0, -1), A.toUpperCase(), ` ${A}`]) await refused(other);
     expect(reads).toBe(2); // the first unknown key re-read them once
   });
 
