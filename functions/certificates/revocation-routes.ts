@@ -4,12 +4,13 @@ import type { AuthenticatedContext } from '../../src/http/middlewares';
 import { parseMultipart } from '../../src/http/multipart';
 import { bodyBytes, header, jsonBody, mediaType, pathParameter } from '../../src/http/request';
 import { json, noContent } from '../../src/http/responses';
-import type { RouteHandler } from '../../src/http/router';
+import type { RouteHandlers } from '../../src/http/router';
+import type { RouteKeyServedBy } from '../../src/http/routes';
 import { requireAdmin } from '../../src/usecases/authenticate';
 import type { CrlUpload, RevocationService } from '../../src/usecases/revocations';
 
 /**
- * docs/contract.md §3.4: a CRL file is at most 2 MiB (SPEC asks for at least 1 MiB; a
+ * docs/contract.md §3.4: a CRL file is at most 2 MiB (the contract asks for at least 1 MiB; a
  * large fleet's CRL lists tens of thousands of serials, ~40 bytes each). The
  * issuer part holds a few certificates. API Gateway base64-encodes multipart
  * bodies and allows 10 MB per request (6 MB reach a Lambda): 2 MiB becomes
@@ -24,7 +25,10 @@ const MAX_REVOCATION_BODY_BYTES = 64 * 1024;
 const REVOCATIONS = '/api/internal/{clientPoolId}/revocations';
 const CRLS = '/api/internal/{clientPoolId}/crls';
 
-export function revocationRoutes(revocations: RevocationService): Record<string, RouteHandler<AuthenticatedContext>> {
+/** The certificates function's routes of docs/contract.md §3.4. */
+export type RevocationRouteKey = Extract<RouteKeyServedBy<'certificates'>, `${string}/{clientPoolId}/${'revocations' | 'crls'}${string}`>;
+
+export function revocationRoutes(revocations: RevocationService): RouteHandlers<RevocationRouteKey, AuthenticatedContext> {
   return {
     [`POST ${REVOCATIONS}`]: async (event, { principal }) => {
       requireAdmin(principal); // before the body is read: an org key learns 403, never a parsing verdict

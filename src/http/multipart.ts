@@ -25,8 +25,9 @@ export function parseMultipart(body: Buffer, contentType: string, limits: Multip
     try {
       parser = busboy({
         headers: { 'content-type': contentType },
-        // busboy signals 'limit' on *reaching* fileSize; one byte more lets a file of exactly maxFileBytes through.
-        limits: { fileSize: limits.maxFileBytes + 1, files: limits.maxFiles, fields: limits.maxFields, parts: limits.maxFiles + limits.maxFields },
+        // busboy signals a limit on *reaching* fileSize and parts; one more lets a file of exactly maxFileBytes,
+        // and a form of exactly maxFiles + maxFields parts, through (files and fields are counted past their limit).
+        limits: { fileSize: limits.maxFileBytes + 1, files: limits.maxFiles, fields: limits.maxFields, parts: limits.maxFiles + limits.maxFields + 1 },
       });
     } catch {
       return reject(new DomainError('malformed_multipart', 'the multipart/form-data body has no valid boundary'));

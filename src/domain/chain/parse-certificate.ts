@@ -42,7 +42,7 @@ export interface ParsedCertificate {
   readonly subjectO: string | undefined;
   readonly notBefore: Date;
   readonly notAfter: Date;
-  /** SHA-256 of the DER: lowercase hex (SPEC fingerprint) and base64url (RFC 8705 `x5t#S256`). */
+  /** SHA-256 of the DER: lowercase hex (the fingerprint of docs/contract.md) and base64url (RFC 8705 `x5t#S256`). */
   readonly sha256Hex: string;
   readonly sha256Base64Url: string;
   /** basicConstraints cA=TRUE (RFC 5280 §4.2.1.9). */
