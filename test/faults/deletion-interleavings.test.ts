@@ -4,18 +4,9 @@ import { join } from 'node:path';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/emulators/dynamodb-local';
 import { type S3Local, startS3Local } from '../../local/emulators/s3-local';
 import { tokenRequestBody } from '../support/device-client';
-import {
-  bindDevice,
-  deviceAssertion,
-  type EnrolledDevice,
-  getDevice,
-  issueDevice,
-  makeOrganisationPki,
-  postToken,
-  sha256Hex,
-  uploadRoot,
-} from '../support/device-fleet';
+import { deviceAssertion, type EnrolledDevice, getDevice, makeOrganisationPki, postToken, sha256Hex, uploadRoot } from '../support/device-fleet';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
+import { createTrustedPool, enrolDevice, type OrganisationPki } from '../support/trusted-pool';
 import { type FaultProxy, holdFirst, type ProxiedCall, startFaultProxy } from './support/fault-proxy';
 import { outageAnswerShape, refusalShape, TOKEN } from './support/token-expectations';
 
@@ -42,7 +33,7 @@ describe("a change that takes trust back, landing between a request's reads and 
   let proxy: FaultProxy;
   let idp: TestIdp;
   let env: EnvironmentInfo;
-  let pki: Awaited<ReturnType<typeof makeOrganisationPki>>;
+  let pki: OrganisationPki;
   let counter = 0;
 
   beforeAll(async () => {
@@ -50,9 +41,7 @@ describe("a change that takes trust back, landing between a request's reads and 
     [dynamo, s3] = await Promise.all([startDynamoDbLocal({ inMemory: true }), startS3Local({ directory: s3Directory })]);
     proxy = await startFaultProxy(dynamo.endpoint);
     idp = await startTestIdp({ dynamodbEndpoint: proxy.endpoint, s3Endpoint: s3.endpoint });
-    env = await idp.createEnvironment('interleavings-org', 'prod');
-    pki = await makeOrganisationPki('Interleavings');
-    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
+    ({ env, pki } = await createTrustedPool(idp, { orgId: 'interleavings-org', envId: 'prod', pkiName: 'Interleavings' }));
   });
   afterEach(() => proxy?.setRule(undefined));
   afterAll(async () => {
@@ -64,11 +53,7 @@ describe("a change that takes trust back, landing between a request's reads and 
 
   const devicePath = (deviceId: string) => `/api/internal/org/${env.orgId}/env/${env.envId}/device/${deviceId}`;
 
-  async function boundDevice(environment = env, issuer = pki): Promise<EnrolledDevice> {
-    const device = await issueDevice(issuer.root, issuer.intermediate, { deviceId: `parked-${++counter}` });
-    await bindDevice(idp, environment, device.deviceId, 'client', ['device']);
-    return device;
-  }
+  const boundDevice = (environment = env, issuer = pki) => enrolDevice(idp, environment, issuer, { deviceId: `parked-${++counter}` });
 
   /** Posts a token request whose issuance transaction is parked at the proxy; `change` runs while it waits. */
   async function withParkedIssuance(device: EnrolledDevice, change: () => Promise<number>, environment = env) {

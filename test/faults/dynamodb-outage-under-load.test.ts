@@ -1,22 +1,11 @@
 import { accessTokenVerifier } from '../support/access-token-verifier';
-import { tokenRequestBody } from '../support/device-client';
-import {
-  bindDevice,
-  deviceAssertion,
-  type EnrolledDevice,
-  getDevice,
-  type HttpAnswer,
-  issueDevice,
-  makeOrganisationPki,
-  postToken,
-  sha256Hex,
-  type TokenAnswer,
-  uploadRoot,
-} from '../support/device-fleet';
+import { type EnrolledDevice, getDevice, type HttpAnswer, sha256Hex, type TokenAnswer } from '../support/device-fleet';
 import { formatLatency, runWithConcurrency, summarise, tally } from '../support/load-stats';
 import { report } from '../support/report';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
+import { createTrustedPool, enrolDevice } from '../support/trusted-pool';
 import { type RestartableEmulator, startRestartableDynamoDb } from './support/restartable-emulators';
+import { postShot, type Shot, signShots } from './support/shots';
 import { outageAnswerShape, REPLAYED, refusalShape, TOKEN, UNAVAILABLE, unavailableShape } from './support/token-expectations';
 
 /*
@@ -37,11 +26,6 @@ const STOP_AFTER_ANSWERS = 20;
 const PHASE_2_REQUESTS = 16;
 const PHASE_3_REQUESTS = 48;
 
-interface Shot {
-  device: EnrolledDevice;
-  jwt: string;
-}
-
 describe('token endpoint: DynamoDB Local stopped mid-load, then restarted', () => {
   let dynamo: RestartableEmulator;
   let idp: TestIdp;
@@ -51,15 +35,10 @@ describe('token endpoint: DynamoDB Local stopped mid-load, then restarted', () =
   beforeAll(async () => {
     dynamo = await startRestartableDynamoDb();
     idp = await startTestIdp({ process: true, dynamodbEndpoint: dynamo.endpoint });
-    env = await idp.createEnvironment('outage-org', 'prod');
-    const pki = await makeOrganisationPki('Outage');
-    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
+    const pool = await createTrustedPool(idp, { orgId: 'outage-org', envId: 'prod', pkiName: 'Outage' });
+    env = pool.env;
     devices = [];
-    for (const deviceId of DEVICE_IDS) {
-      const device = await issueDevice(pki.root, pki.intermediate, { deviceId });
-      await bindDevice(idp, env, deviceId, 'client', ['device']);
-      devices.push(device);
-    }
+    for (const deviceId of DEVICE_IDS) devices.push(await enrolDevice(idp, env, pool.pki, { deviceId }));
   });
   afterAll(async () => {
     if (dynamo && !dynamo.running) await dynamo.restart().catch(() => undefined);
@@ -67,15 +46,8 @@ describe('token endpoint: DynamoDB Local stopped mid-load, then restarted', () =
     await dynamo?.dispose();
   });
 
-  const sign = async (count: number): Promise<Shot[]> => {
-    const shots: Shot[] = [];
-    for (let i = 0; i < count; i++) {
-      const device = devices[i % devices.length];
-      shots.push({ device, jwt: (await deviceAssertion(device, env)).jwt });
-    }
-    return shots;
-  };
-  const send = (shot: Shot) => postToken(env.tokenEndpoint, tokenRequestBody(shot.jwt));
+  const sign = (count: number) => signShots(devices, env, count);
+  const send = (shot: Shot) => postShot(env, shot);
 
   it('answers tokens or 503 + Retry-After during the outage, 200s after it, with no token lacking its writes and no jti accepted twice', async () => {
     // Phase 1: load running; DynamoDB goes away underneath it.

@@ -5,19 +5,10 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/emulators/dynamodb-local';
 import { localS3ClientConfig, type S3Local, startS3Local } from '../../local/emulators/s3-local';
 import { tokenRequestBody } from '../support/device-client';
-import {
-  bindDevice,
-  deviceAssertion,
-  type EnrolledDevice,
-  getDevice,
-  issueDevice,
-  makeOrganisationPki,
-  postToken,
-  sha256Hex,
-  uploadRoot,
-} from '../support/device-fleet';
+import { deviceAssertion, getDevice, postRoot, postToken, requestToken, sha256Hex } from '../support/device-fleet';
 import { makeRoot } from '../support/pki';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
+import { createTrustedPool, enrolDevice, type OrganisationPki } from '../support/trusted-pool';
 import { breakFirst, breakSequence, type FaultProxy, type ProxiedCall, startFaultProxy } from './support/fault-proxy';
 import { outageAnswerShape, REPLAYED, refusalShape, TOKEN, UNAVAILABLE, unavailableShape } from './support/token-expectations';
 
@@ -43,7 +34,7 @@ describe('writes that fail halfway', () => {
   let s3Proxy: FaultProxy;
   let idp: TestIdp;
   let env: EnvironmentInfo;
-  let pki: Awaited<ReturnType<typeof makeOrganisationPki>>;
+  let pki: OrganisationPki;
   let bucket: S3Client;
   let kmsDown = false;
 
@@ -53,12 +44,9 @@ describe('writes that fail halfway', () => {
     [dynamoProxy, s3Proxy] = await Promise.all([startFaultProxy(dynamo.endpoint), startFaultProxy(s3.endpoint)]);
     idp = await startTestIdp({ dynamodbEndpoint: dynamoProxy.endpoint, s3Endpoint: s3Proxy.endpoint });
     bucket = new S3Client({ ...localS3ClientConfig(s3.endpoint), maxAttempts: 1 });
-    env = await idp.createEnvironment('half-failed-org', 'prod');
-    pki = await makeOrganisationPki('Half Failed');
-    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
+    ({ env, pki } = await createTrustedPool(idp, { orgId: 'half-failed-org', envId: 'prod', pkiName: 'Half Failed' }));
     // Load the signing key, so a KMS outage hits Sign, after the jti is consumed.
-    const warm = await boundDevice('warm');
-    expect(outageAnswerShape(await postToken(env.tokenEndpoint, tokenRequestBody((await deviceAssertion(warm, env)).jwt)))).toEqual(TOKEN);
+    expect(outageAnswerShape(await requestToken(await boundDevice('warm'), env))).toEqual(TOKEN);
   });
   afterEach(async () => {
     dynamoProxy?.setRule(undefined);
@@ -74,17 +62,11 @@ describe('writes that fail halfway', () => {
     rmSync(s3Directory, { recursive: true, force: true });
   });
 
-  async function boundDevice(deviceId: string): Promise<EnrolledDevice> {
-    const device = await issueDevice(pki.root, pki.intermediate, { deviceId });
-    await bindDevice(idp, env, deviceId, 'client', ['device']);
-    return device;
-  }
+  const boundDevice = (deviceId: string) => enrolDevice(idp, env, pki, { deviceId });
 
   async function upload(pem: string) {
-    const form = new FormData();
-    form.append('certificate', new Blob([pem], { type: 'application/x-pem-file' }), 'root-ca.crt');
-    const response = await idp.request(`/api/internal/${env.clientPoolId}/certificates`, { method: 'POST', body: form });
-    return { status: response.status, retryAfter: response.headers.get('retry-after') !== null, body: (await response.json()) as Record<string, unknown> };
+    const answer = await postRoot(idp, env.clientPoolId, pem);
+    return { status: answer.status, retryAfter: answer.headers.get('retry-after') !== null, body: answer.body };
   }
 
   const objectKeys = async () =>

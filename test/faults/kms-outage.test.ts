@@ -3,21 +3,20 @@ import { keys } from '../../src/storage/keys';
 import { accessTokenVerifier } from '../support/access-token-verifier';
 import { tokenRequestBody } from '../support/device-client';
 import {
-  bindDevice,
   deviceAssertion,
   type EnrolledDevice,
   getDevice,
   type HttpAnswer,
-  issueDevice,
-  makeOrganisationPki,
   postToken,
+  requestToken,
   sha256Hex,
   type TokenAnswer,
-  uploadRoot,
 } from '../support/device-fleet';
 import { runWithConcurrency, tally } from '../support/load-stats';
 import { report } from '../support/report';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
+import { createTrustedPool, enrolDevice, type OrganisationPki } from '../support/trusted-pool';
+import { postShot, type Shot, signShots } from './support/shots';
 import { outageAnswerShape, REPLAYED, refusalShape, TOKEN, UNAVAILABLE, unavailableShape } from './support/token-expectations';
 
 /*
@@ -33,14 +32,12 @@ const CONCURRENCY = 8;
 describe('token endpoint: KMS endpoint down', () => {
   let idp: TestIdp;
   let env: EnvironmentInfo;
-  let pki: Awaited<ReturnType<typeof makeOrganisationPki>>;
+  let pki: OrganisationPki;
   let kmsDown = false;
 
   beforeAll(async () => {
     idp = await startTestIdp();
-    env = await idp.createEnvironment('kms-org', 'prod');
-    pki = await makeOrganisationPki('Kms');
-    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
+    ({ env, pki } = await createTrustedPool(idp, { orgId: 'kms-org', envId: 'prod', pkiName: 'Kms' }));
   });
   afterAll(async () => {
     if (kmsDown) await idp?.kmsServer.restart();
@@ -56,11 +53,7 @@ describe('token endpoint: KMS endpoint down', () => {
     kmsDown = false;
   };
 
-  async function boundDevice(deviceId: string): Promise<EnrolledDevice> {
-    const device = await issueDevice(pki.root, pki.intermediate, { deviceId });
-    await bindDevice(idp, env, deviceId, 'client', ['device']);
-    return device;
-  }
+  const boundDevice = (deviceId: string) => enrolDevice(idp, env, pki, { deviceId });
 
   const deviceItem = async (deviceId: string) =>
     (
@@ -76,7 +69,7 @@ describe('token endpoint: KMS endpoint down', () => {
   it('refuses a first-time device with 503 + Retry-After, writes nothing, and accepts the same assertion after restart', async () => {
     // Warm the signer first, so the outage hits Sign rather than the first GetPublicKey.
     const warm = await boundDevice('warm-device');
-    expect(outageAnswerShape(await postToken(env.tokenEndpoint, tokenRequestBody((await deviceAssertion(warm, env)).jwt)))).toEqual(TOKEN);
+    expect(outageAnswerShape(await requestToken(warm, env))).toEqual(TOKEN);
 
     const device = await boundDevice('first-timer');
     const recordBefore = await deviceItem(device.deviceId);
@@ -111,12 +104,8 @@ describe('token endpoint: KMS endpoint down', () => {
   it('stopped mid-load: tokens or 503s, nothing written during the outage, every refused assertion succeeds after restart', async () => {
     const fleet = await Promise.all(['load-1', 'load-2', 'load-3', 'load-4'].map(boundDevice));
     const newcomers = await Promise.all(['new-1', 'new-2', 'new-3'].map(boundDevice));
-    const sign = async (devices: EnrolledDevice[], count: number) => {
-      const shots: Array<{ device: EnrolledDevice; jwt: string }> = [];
-      for (let i = 0; i < count; i++) shots.push({ device: devices[i % devices.length], jwt: (await deviceAssertion(devices[i % devices.length], env)).jwt });
-      return shots;
-    };
-    const send = (shot: { jwt: string }) => postToken(env.tokenEndpoint, tokenRequestBody(shot.jwt));
+    const sign = (devices: EnrolledDevice[], count: number) => signShots(devices, env, count);
+    const send = (shot: Pick<Shot, 'jwt'>) => postShot(env, shot);
 
     // Phase 1: KMS closes while 8 requests are in flight.
     const phase1 = await sign(fleet, 40);

@@ -1,11 +1,11 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { localS3ClientConfig } from '../../local/emulators/s3-local';
-import { tokenRequestBody } from '../support/device-client';
-import { bindDevice, deviceAssertion, issueDevice, makeOrganisationPki, postToken, sha256Hex } from '../support/device-fleet';
+import { makeOrganisationPki, postRoot, requestToken, sha256Hex } from '../support/device-fleet';
 import { runWithConcurrency, tally } from '../support/load-stats';
 import { makeRoot, type TestCertificate } from '../support/pki';
 import { report } from '../support/report';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
+import { enrolDevice } from '../support/trusted-pool';
 import { type RestartableEmulator, startRestartableS3 } from './support/restartable-emulators';
 import { outageAnswerShape, TOKEN } from './support/token-expectations';
 
@@ -34,13 +34,7 @@ describe('root CA upload: S3 down', () => {
     await s3?.dispose();
   });
 
-  /** `curl -F certificate=@root-ca.crt`, answered as status, headers and JSON. */
-  async function upload(clientPoolId: string, pem: string, filename = 'root-ca.crt') {
-    const form = new FormData();
-    form.append('certificate', new Blob([pem], { type: 'application/x-pem-file' }), filename);
-    const response = await idp.request(`/api/internal/${clientPoolId}/certificates`, { method: 'POST', body: form });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
-  }
+  const upload = (clientPoolId: string, pem: string, filename?: string) => postRoot(idp, clientPoolId, pem, filename);
 
   async function objectKeys(clientPoolId: string): Promise<string[]> {
     const listing = await bucket.send(new ListObjectsV2Command({ Bucket: idp.bucketName, Prefix: `pools/${clientPoolId}/` }));
@@ -87,9 +81,8 @@ describe('root CA upload: S3 down', () => {
     expect((await upload(env.clientPoolId, pki.root.pem)).status).toBe(200);
     expect(await rootFingerprints(env.clientPoolId)).toEqual([fingerprint]);
     expect(await objectKeys(env.clientPoolId)).toEqual([await objectKeyOf(env, fingerprint)]);
-    const device = await issueDevice(pki.root, pki.intermediate, { deviceId: 'after-s3-outage' });
-    await bindDevice(idp, env, device.deviceId, 'client', ['device']);
-    expect(outageAnswerShape(await postToken(env.tokenEndpoint, tokenRequestBody((await deviceAssertion(device, env)).jwt)))).toEqual(TOKEN);
+    const device = await enrolDevice(idp, env, pki, { deviceId: 'after-s3-outage' });
+    expect(outageAnswerShape(await requestToken(device, env))).toEqual(TOKEN);
   });
 
   it('stopped during concurrent uploads: 201 or 503 only, record if and only if object, and the 503s succeed on retry', async () => {

@@ -1,15 +1,24 @@
 import fc from 'fast-check';
 import { base64Der } from '../support/device-client';
-import { bindDevice, deleteRoot, type EnrolledDevice, issueDevice, makeOrganisationPki, sha256Hex, uploadRoot } from '../support/device-fleet';
+import { deleteRoot, type EnrolledDevice, sha256Hex } from '../support/device-fleet';
 import { makeRoot } from '../support/pki';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
 import { claimsFor, headerFor, signedBy } from './support/attack-kit';
 import { derMutation, mutateDer, sameBytes } from './support/der-mutations';
-import { CHAIN_REFUSAL_CODES, expectTokenRefusal, OutcomeTally, type StoredState, storedState } from './support/fuzz-harness';
+import { startFuzzFleet } from './support/fuzz-fleet';
+import {
+  CHAIN_REFUSAL_CODES,
+  expectRootStoredOnce,
+  expectTokenRefusal,
+  expectUploadRefused,
+  OutcomeTally,
+  type StoredState,
+  storedState,
+} from './support/fuzz-harness';
 import { fuzzParameters, fuzzTimeout } from './support/fuzz-settings';
 import { mutatePem, pemMutation } from './support/pem-mutations';
 import { send } from './support/refusal-table';
-import { type RejectionWatch, watchUnhandledRejections } from './support/rejection-watch';
+import { failOnUnhandledRejections } from './support/rejection-watch';
 
 /*
  * Property-based fuzzing of the certificates the IDP parses (docs/contract.md §3.1,
@@ -25,29 +34,16 @@ describe('fuzz: certificates', () => {
   let uploadEnv: EnvironmentInfo;
   let devices: EnrolledDevice[];
   let baseline: StoredState;
-  let rejections: RejectionWatch;
 
+  failOnUnhandledRejections();
   beforeAll(async () => {
-    rejections = watchUnhandledRejections();
     idp = await startTestIdp();
-    [env, uploadEnv] = [await idp.createEnvironment(), await idp.createEnvironment()];
-    const pki = await makeOrganisationPki('Fuzz');
-    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
-    // One device bound and provisioned (a wrongly accepted chain would refresh its record and burn a jti),
-    // one never bound (no record may ever appear for it).
-    const bound = await issueDevice(pki.root, pki.intermediate, { deviceId: 'fuzz-device' });
-    const ghost = await issueDevice(pki.root, pki.intermediate, { deviceId: 'fuzz-ghost' });
-    await bindDevice(idp, env, bound.deviceId, 'client', ['device']);
-    const control = await send(env, await signedBy(bound, headerFor(bound), claimsFor(bound, env)));
-    expect(control.status).toBe(200); // the unmodified input is accepted: the fixture can fail
-    devices = [bound, ghost];
-    baseline = await storedState(idp, env.clientPoolId);
+    const fleet = await startFuzzFleet(idp, 'Fuzz', 'fuzz');
+    ({ env, baseline } = fleet);
+    devices = [fleet.bound, fleet.ghost];
+    uploadEnv = await idp.createEnvironment();
   });
-  afterAll(async () => {
-    rejections?.stop();
-    await idp?.stop();
-  });
-  afterEach(() => expect(rejections.rejections).toEqual([]));
+  afterAll(() => idp?.stop());
 
   const x5cRuns = 100;
   it(
@@ -101,17 +97,11 @@ describe('fuzz: certificates', () => {
         if (response.status === 200 || response.status === 201) {
           // Benign framing (CRLF, unwrapped base64…): only the very same certificate may be stored, once, object and record.
           expect({ status: response.status, fingerprint: body.fingerprint }).toEqual({ status: 201, fingerprint });
-          expect(after.pool.filter((item) => item.sk.startsWith('ROOT#')).map((item) => item.fingerprint)).toEqual([fingerprint]);
-          expect(after.objects).toEqual([after.pool.find((item) => item.sk.startsWith('ROOT#') && item.fingerprint === fingerprint)?.objectKey]);
+          expectRootStoredOnce(after, fingerprint);
           expect(after.objects[0]).toMatch(new RegExp(`^pools/${uploadEnv.clientPoolId}/roots/${fingerprint}/[0-9a-f-]{36}\\.pem$`));
           await deleteRoot(idp, uploadEnv.clientPoolId, fingerprint);
         } else {
-          expect({ status: [400, 413].includes(response.status), error: typeof body.error, message: typeof body.message }).toEqual({
-            status: true,
-            error: 'string',
-            message: 'string',
-          });
-          expect(after).toEqual(empty);
+          expectUploadRefused({ status: response.status, body }, [400, 413], after, empty);
         }
       });
       await fc.assert(property, fuzzParameters(pemRuns));

@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { base64Der, base64urlJson, signRaw, tokenRequestBody } from '../support/device-client';
-import { bindDevice, type EnrolledDevice, issueDevice, makeOrganisationPki, postToken, uploadRoot } from '../support/device-fleet';
+import { type EnrolledDevice, postToken } from '../support/device-fleet';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
+import type { OrganisationPki } from '../support/trusted-pool';
 import { claimsFor, headerFor, signedBy } from './support/attack-kit';
+import { startFuzzFleet } from './support/fuzz-fleet';
 import { expectTokenRefusal, OutcomeTally, type StoredState, storedState } from './support/fuzz-harness';
 import { fuzzParameters, fuzzTimeout } from './support/fuzz-settings';
-import { type RejectionWatch, watchUnhandledRejections } from './support/rejection-watch';
+import { failOnUnhandledRejections } from './support/rejection-watch';
 
 /*
  * Property-based fuzzing of the assertion itself (docs/contract.md §4.2, §6): (1) the
@@ -19,29 +21,17 @@ describe('fuzz: JWT assertions', () => {
   let idp: TestIdp;
   let env: EnvironmentInfo;
   let devices: EnrolledDevice[];
-  let pki: Awaited<ReturnType<typeof makeOrganisationPki>>;
+  let pki: OrganisationPki;
   let baseline: StoredState;
-  let rejections: RejectionWatch;
 
+  failOnUnhandledRejections();
   beforeAll(async () => {
-    rejections = watchUnhandledRejections();
     idp = await startTestIdp();
-    env = await idp.createEnvironment();
-    pki = await makeOrganisationPki('JwtFuzz');
-    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
-    const bound = await issueDevice(pki.root, pki.intermediate, { deviceId: 'jwt-fuzz-device' });
-    const ghost = await issueDevice(pki.root, pki.intermediate, { deviceId: 'jwt-fuzz-ghost' });
-    await bindDevice(idp, env, bound.deviceId, 'client', ['device']);
-    const control = await postToken(env.tokenEndpoint, tokenRequestBody(await signedBy(bound, headerFor(bound), claimsFor(bound, env))));
-    expect(control.status).toBe(200); // the unmodified input is accepted: the fixture can fail
-    devices = [bound, ghost];
-    baseline = await storedState(idp, env.clientPoolId);
+    const fleet = await startFuzzFleet(idp, 'JwtFuzz', 'jwt-fuzz');
+    ({ env, pki, baseline } = fleet);
+    devices = [fleet.bound, fleet.ghost];
   });
-  afterAll(async () => {
-    rejections?.stop();
-    await idp?.stop();
-  });
-  afterEach(() => expect(rejections.rejections).toEqual([]));
+  afterAll(() => idp?.stop());
 
   async function expectRefusedAndNothingStored(assertion: string, tally: OutcomeTally): Promise<void> {
     const result = await postToken(env.tokenEndpoint, tokenRequestBody(assertion));

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { tokenRequestBody } from '../support/device-client';
-import { bindDevice, deviceAssertion, type EnrolledDevice, issueDevice, makeOrganisationPki, uploadRoot } from '../support/device-fleet';
-import type { TestCertificate } from '../support/pki';
+import { deviceAssertion, type EnrolledDevice } from '../support/device-fleet';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
+import { createTrustedPool, enrolDevice, type OrganisationPki } from '../support/trusted-pool';
 import { fuzzParameters, fuzzTimeout } from './support/fuzz-settings';
-import { type RejectionWatch, watchUnhandledRejections } from './support/rejection-watch';
+import { failOnUnhandledRejections } from './support/rejection-watch';
 
 /*
  * Every map built from caller input — JSON objects, header names, query
@@ -46,26 +46,18 @@ describe('fuzz: caller-chosen names shaped like Object.prototype members, every 
   const RUNS = 25;
   let idp: TestIdp;
   let env: EnvironmentInfo;
-  let pki: { root: TestCertificate; intermediate: TestCertificate };
+  let pki: OrganisationPki;
   let device: EnrolledDevice;
-  let rejections: RejectionWatch;
   const devicePath = () => `/api/internal/org/${env.orgId}/env/${env.envId}/device/${device.deviceId}`;
   const answerOf = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> });
 
+  failOnUnhandledRejections();
   beforeAll(async () => {
-    rejections = watchUnhandledRejections();
     idp = await startTestIdp();
-    env = await idp.createEnvironment();
-    pki = await makeOrganisationPki('Prototype Fuzz');
-    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
-    device = await issueDevice(pki.root, pki.intermediate, { deviceId: 'prototype-fuzz-device' });
-    await bindDevice(idp, env, device.deviceId, 'client', ['device']);
+    ({ env, pki } = await createTrustedPool(idp, { pkiName: 'Prototype Fuzz' }));
+    device = await enrolDevice(idp, env, pki, { deviceId: 'prototype-fuzz-device' });
   });
-  afterAll(async () => {
-    rejections?.stop();
-    await idp?.stop();
-  });
-  afterEach(() => expect(rejections.rejections).toEqual([]));
+  afterAll(() => idp?.stop());
 
   it(
     'JSON bodies: tags and metadata keys are stored as given, or refused with 400 invalid_field and nothing changed',

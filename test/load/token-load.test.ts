@@ -1,21 +1,11 @@
 import { accessTokenVerifier } from '../support/access-token-verifier';
 import { type DeviceAlg, tokenRequestBody } from '../support/device-client';
-import {
-  bindDevice,
-  deviceAssertion,
-  type EnrolledDevice,
-  getDevice,
-  issueDevice,
-  makeOrganisationPki,
-  postToken,
-  sha256Base64Url,
-  sha256Hex,
-  uploadRoot,
-} from '../support/device-fleet';
+import { deviceAssertion, type EnrolledDevice, getDevice, postToken, sha256Base64Url, sha256Hex } from '../support/device-fleet';
 import { formatLatency, formatMemory, memorySnapshot, processRssMiB, runWithConcurrency, summarise, tally } from '../support/load-stats';
 import type { KeyAlgorithm } from '../support/pki';
 import { report } from '../support/report';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../support/test-idp';
+import { createTrustedPool, enrolDevice } from '../support/trusted-pool';
 
 /*
  * docs/contract.md §4, §6 under load: 1,000 token requests, 32 in flight, each with its
@@ -53,14 +43,11 @@ describe('token endpoint: 1,000 distinct assertions at concurrency 32', () => {
 
   beforeAll(async () => {
     idp = await startTestIdp({ process: true });
-    env = await idp.createEnvironment('load-org', 'prod');
-    const pki = await makeOrganisationPki('Load');
-    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
+    const pool = await createTrustedPool(idp, { orgId: 'load-org', envId: 'prod', pkiName: 'Load' });
+    env = pool.env;
     devices = [];
-    for (const member of FLEET) {
-      const device = await issueDevice(pki.root, pki.intermediate, { deviceId: member.deviceId, keyAlgorithm: member.keyAlgorithm, alg: member.alg });
-      await bindDevice(idp, env, device.deviceId, `app-${member.deviceId}`, ['device', 'telemetry']);
-      devices.push(device);
+    for (const { deviceId, keyAlgorithm, alg } of FLEET) {
+      devices.push(await enrolDevice(idp, env, pool.pki, { deviceId, keyAlgorithm, alg, clientAppId: `app-${deviceId}`, scopes: ['device', 'telemetry'] }));
     }
   });
   afterAll(async () => {

@@ -27,10 +27,13 @@ async function answer<T>(response: Response): Promise<HttpAnswer<T>> {
   return { status: response.status, headers: response.headers, body: body as T };
 }
 
-async function expectStatus(response: Response, expected: number[], what: string): Promise<HttpAnswer> {
-  const result = await answer<Record<string, unknown>>(response);
+function expectAnswerStatus(result: HttpAnswer, expected: number[], what: string): HttpAnswer {
   if (!expected.includes(result.status)) throw new Error(`${what}: HTTP ${result.status} ${JSON.stringify(result.body)}`);
   return result;
+}
+
+async function expectStatus(response: Response, expected: number[], what: string): Promise<HttpAnswer> {
+  return expectAnswerStatus(await answer<Record<string, unknown>>(response), expected, what);
 }
 
 export function sha256Hex(der: Uint8Array): string {
@@ -41,11 +44,16 @@ export function sha256Base64Url(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('base64url');
 }
 
-/** docs/contract.md §3.1: multipart upload with a `certificate` file part, as `curl -F certificate=@root-ca.crt` sends it. */
-export async function uploadRoot(idp: TestIdp, clientPoolId: string, pem: string, filename = 'root-ca.crt'): Promise<HttpAnswer> {
+/** docs/contract.md §3.1: multipart upload with a `certificate` file part, as `curl -F certificate=@root-ca.crt` sends it; the answer as it came. */
+export async function postRoot(idp: TestIdp, clientPoolId: string, pem: string, filename = 'root-ca.crt'): Promise<HttpAnswer> {
   const form = new FormData();
   form.append('certificate', new Blob([pem], { type: 'application/x-pem-file' }), filename);
-  return expectStatus(await idp.request(`/api/internal/${clientPoolId}/certificates`, { method: 'POST', body: form }), [200, 201], 'root upload');
+  return answer(await idp.request(`/api/internal/${clientPoolId}/certificates`, { method: 'POST', body: form }));
+}
+
+/** `postRoot`, expecting 201 (stored) or 200 (already stored). */
+export async function uploadRoot(idp: TestIdp, clientPoolId: string, pem: string, filename = 'root-ca.crt'): Promise<HttpAnswer> {
+  return expectAnswerStatus(await postRoot(idp, clientPoolId, pem, filename), [200, 201], 'root upload');
 }
 
 export async function deleteRoot(idp: TestIdp, clientPoolId: string, fingerprint: string): Promise<void> {

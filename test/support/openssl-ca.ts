@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TestCertificate } from './pki';
 import { openssl } from './pki-openssl';
 
 /**
@@ -74,4 +75,9 @@ export function opensslCa(parent: string, certificatePem: string, keyPem: string
 export async function privateKeyPem(key: CryptoKey): Promise<string> {
   const pkcs8 = Buffer.from(await globalThis.crypto.subtle.exportKey('pkcs8', key)).toString('base64');
   return `-----BEGIN PRIVATE KEY-----\n${pkcs8.replace(/.{1,64}/g, '$&\n')}-----END PRIVATE KEY-----\n`;
+}
+
+/** `opensslCa` in `parent` for a test/support/pki certificate, with its own private key. */
+export async function opensslCaFor(parent: string, certificate: TestCertificate): Promise<OpensslCa> {
+  return opensslCa(parent, certificate.pem, await privateKeyPem(certificate.keys.privateKey));
 }

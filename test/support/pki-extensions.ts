@@ -33,6 +33,7 @@ export type KeyUsageBit =
   | 'encipherOnly'
   | 'decipherOnly';
 
+// Deliberate restatement: RFC 5280 §4.2.1.3 bit order, independent of src/domain/chain/extensions.ts, so a wrong bit there fails the chain tests.
 const KU_ORDER: KeyUsageBit[] = [
   'digitalSignature',
   'nonRepudiation',

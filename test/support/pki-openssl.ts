@@ -135,6 +135,19 @@ export async function runOpensslRecipe(options: RecipeOptions = {}): Promise<Ope
   };
 }
 
+/**
+ * A self-signed v3 CA certificate for an existing key, valid `days` (default
+ * 30): `openssl req -new -x509 [-<digest>] -key <keyFile> -out <certificateFile>
+ * -subj <subject> -extensions v3_ca` with the recipe's `./openssl.conf`, run in
+ * `dir` (a recipe's directory). Throws with OpenSSL's stderr on failure.
+ */
+export function selfSignCa(dir: string, spec: { keyFile: string; certificateFile: string; subject: string; digest?: string; days?: number }): void {
+  const digest = spec.digest === undefined ? [] : [`-${spec.digest}`];
+  const days = String(spec.days ?? 30);
+  const args = ['req', '-new', '-x509', ...digest, '-days', days, '-key', spec.keyFile, '-out', spec.certificateFile, '-subj', spec.subject];
+  openssl([...args, '-extensions', 'v3_ca', '-config', './openssl.conf'], dir);
+}
+
 /** Runs the OpenSSL CLI in `cwd`; throws with OpenSSL's stderr on failure. */
 export function openssl(args: readonly string[], cwd: string): string {
   return execFileSync('openssl', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

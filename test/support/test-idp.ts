@@ -31,6 +31,7 @@ export interface TestIdp extends LocalIdp {
   stop(): Promise<void>;
 }
 
+// Deliberate restatement: the admin API's environment answer (docs/contract.md §3) as the tests read it, not taken from scripts/demo/seed-steps.ts.
 export interface EnvironmentInfo {
   orgId: string;
   envId: string;

@@ -1,16 +1,25 @@
-import { bindDevice, type EnrolledDevice, getDevice, issueDevice, makeOrganisationPki, uploadRoot } from './device-fleet';
+import { type EnrolledDevice, getDevice } from './device-fleet';
+import type { TestCertificate } from './pki';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from './test-idp';
+import { createTrustedPool, enrolDevice, type OrganisationPki } from './trusted-pool';
 
 export interface TokenPool {
   readonly idp: TestIdp;
   readonly env: EnvironmentInfo;
-  readonly pki: Awaited<ReturnType<typeof makeOrganisationPki>>;
+  readonly pki: OrganisationPki;
   /** A device id unique within the file. */
   nextId(prefix?: string): string;
-  /** A device of the pool's PKI with a binding for client app `client` (scopes default `["device"]`). */
-  boundDevice(spec?: { businessUnit?: string; scopes?: string[] }): Promise<EnrolledDevice>;
+  /**
+   * A device with a binding for client app `client` (scopes default `["device"]`), its certificate
+   * issued by `intermediate` under `root` (default: the pool's PKI).
+   */
+  boundDevice(spec?: { businessUnit?: string; scopes?: string[]; root?: TestCertificate; intermediate?: TestCertificate }): Promise<EnrolledDevice>;
   /** The device record exists (its binding made it) but carries no provisioning. */
   expectNotProvisioned(deviceId: string): Promise<void>;
+  /** `PATCH /api/internal/org/{orgId}/env/{envId}` with the admin key (docs/contract.md §3.5): its status and JSON body. */
+  patchEnv(json: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** `GET` of the same environment: its JSON body. */
+  readEnv(): Promise<Record<string, unknown>>;
 }
 
 /**
@@ -25,13 +34,11 @@ export function useTokenPool(options: { afterStop?: (idp: TestIdp) => Promise<vo
     return state;
   };
   let counter = 0;
+  const envPath = () => `/api/internal/org/${current().env.orgId}/env/${current().env.envId}`;
 
   beforeAll(async () => {
     const idp = await startTestIdp();
-    const env = await idp.createEnvironment();
-    const pki = await makeOrganisationPki();
-    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
-    state = { idp, env, pki };
+    state = { idp, ...(await createTrustedPool(idp)) };
   });
   afterAll(async () => {
     if (!state) return;
@@ -52,14 +59,20 @@ export function useTokenPool(options: { afterStop?: (idp: TestIdp) => Promise<vo
     nextId: (prefix = 'device') => `${prefix}-${++counter}`,
     async boundDevice(spec = {}) {
       const { idp, env, pki } = current();
-      const device = await issueDevice(pki.root, pki.intermediate, { deviceId: pool.nextId(), businessUnit: spec.businessUnit });
-      await bindDevice(idp, env, device.deviceId, 'client', spec.scopes ?? ['device']);
-      return device;
+      const issuer = { root: spec.root ?? pki.root, intermediate: spec.intermediate ?? pki.intermediate };
+      return enrolDevice(idp, env, issuer, { deviceId: pool.nextId(), businessUnit: spec.businessUnit, scopes: spec.scopes });
     },
     async expectNotProvisioned(deviceId) {
       const record = await getDevice(current().idp, current().env, deviceId);
       expect(record).toBeDefined();
       expect(record?.provisioning).toBeUndefined();
+    },
+    async patchEnv(json) {
+      const response = await current().idp.request(envPath(), { method: 'PATCH', json });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+    async readEnv() {
+      return (await (await current().idp.request(envPath())).json()) as Record<string, unknown>;
     },
   };
   return pool;

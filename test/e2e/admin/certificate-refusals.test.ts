@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRoot } from '../../support/pki';
-import { type OpensslRecipe, openssl, runOpensslRecipe } from '../../support/pki-openssl';
+import { type OpensslRecipe, openssl, runOpensslRecipe, selfSignCa } from '../../support/pki-openssl';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 import { certificatesPath, curlUpload, errorOf, type FormPart, storedCertificateState, uploadFile, uploadParts } from './support';
 
@@ -17,28 +17,7 @@ describe('refused root CA uploads (docs/contract.md §3.1)', () => {
   /** A self-signed v3 CA made by OpenSSL from a fresh key, e.g. with a 1024-bit key or a SHA-1 signature. */
   const opensslRoot = (name: string, keyBits: number, digest: string) => {
     openssl(['genrsa', '-out', `${name}.key`, String(keyBits)], recipe.dir);
-    const subject = `/C=US/O=Organization/CN=${name}`;
-    openssl(
-      [
-        'req',
-        '-new',
-        '-x509',
-        `-${digest}`,
-        '-days',
-        '30',
-        '-key',
-        `${name}.key`,
-        '-out',
-        `${name}.crt`,
-        '-subj',
-        subject,
-        '-extensions',
-        'v3_ca',
-        '-config',
-        './openssl.conf',
-      ],
-      recipe.dir,
-    );
+    selfSignCa(recipe.dir, { keyFile: `${name}.key`, certificateFile: `${name}.crt`, subject: `/C=US/O=Organization/CN=${name}`, digest });
     return file(`${name}.crt`);
   };
 

@@ -4,7 +4,7 @@ import { parseCertificate } from '../../../src/domain/chain';
 import { crlIssuerId, crlRecordId, crlScopeId } from '../../../src/domain/revocation';
 import { crlAttribute } from '../../../src/storage/crl-items';
 import { type OpensslCa, opensslCa } from '../../support/openssl-ca';
-import { type OpensslRecipe, openssl, runOpensslRecipe } from '../../support/pki-openssl';
+import { type OpensslRecipe, openssl, runOpensslRecipe, selfSignCa } from '../../support/pki-openssl';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 import { crlsPath, curlCrl, orgApiKey, poolItems, revocationState, trustEpoch, uploadCrl, uploadCrlParts } from './revocation-support';
 import { errorOf, uploadFile } from './support';
@@ -215,26 +215,7 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
 
     it("refuses another pool's CA's CRL: a root unknown here, a root of the same name and another key, an intermediate not chaining here", async () => {
       openssl(['genrsa', '-out', 'stranger.key', '2048'], other.dir);
-      openssl(
-        [
-          'req',
-          '-new',
-          '-x509',
-          '-days',
-          '30',
-          '-key',
-          'stranger.key',
-          '-out',
-          'stranger.crt',
-          '-subj',
-          '/C=US/O=Elsewhere/CN=Stranger Root CA',
-          '-extensions',
-          'v3_ca',
-          '-config',
-          './openssl.conf',
-        ],
-        other.dir,
-      );
+      selfSignCa(other.dir, { keyFile: 'stranger.key', certificateFile: 'stranger.crt', subject: '/C=US/O=Elsewhere/CN=Stranger Root CA' });
       const stranger = opensslCa(other.dir, readFileSync(join(other.dir, 'stranger.crt')).toString(), readFileSync(join(other.dir, 'stranger.key')).toString());
       await refuses(post(stranger.gencrl()), 400, 'crl_issuer_unknown');
       const otherRoot = opensslCa(other.dir, other.rootPem, readFileSync(join(other.dir, 'root-ca.key')).toString());
@@ -246,26 +227,11 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
 
     it("refuses a CRL signed by the wrong key (an impostor CA with the intermediate's name) with 400 crl_bad_signature", async () => {
       openssl(['genrsa', '-out', 'impostor.key', '2048'], recipe.dir);
-      openssl(
-        [
-          'req',
-          '-new',
-          '-x509',
-          '-days',
-          '30',
-          '-key',
-          'impostor.key',
-          '-out',
-          'impostor.crt',
-          '-subj',
-          '/C=US/ST=State/L=City/O=Organization/CN=Device Intermediate CA',
-          '-extensions',
-          'v3_ca',
-          '-config',
-          './openssl.conf',
-        ],
-        recipe.dir,
-      );
+      selfSignCa(recipe.dir, {
+        keyFile: 'impostor.key',
+        certificateFile: 'impostor.crt',
+        subject: '/C=US/ST=State/L=City/O=Organization/CN=Device Intermediate CA',
+      });
       const impostor = opensslCa(recipe.dir, file('impostor.crt').toString(), file('impostor.key').toString());
       await refuses(post(impostor.gencrl(), recipe.intermediatePem), 400, 'crl_bad_signature');
     });
@@ -292,11 +258,13 @@ describe('CRL upload, list and delete (docs/contract.md §3.4)', () => {
       await refuses(post(deviceCrl(), Buffer.alloc(64 * 1024 + 1, 0x41)), 413, 'file_too_large');
     });
 
-    it('refuses a form without a "crl" file (400 missing_crl_field), two of them (400 crl_multiple_not_allowed), and a JSON body (400 multipart_required)', async () => {
+    it('refuses a form without a "crl" file (400 missing_crl_field), two of them (400 crl_multiple_not_allowed), two issuer parts (400 single_issuer_required), and a JSON body (400 multipart_required)', async () => {
       await refuses(uploadCrlParts(idp, pool.clientPoolId, [{ field: 'file', content: deviceCrl(), filename: 'crl.pem' }]), 400, 'missing_crl_field');
       await refuses(uploadCrlParts(idp, pool.clientPoolId, [{ field: 'crl', content: deviceCrl().toString() }]), 400, 'missing_crl_field');
       const part = { field: 'crl', content: deviceCrl(), filename: 'crl.pem' };
       await refuses(uploadCrlParts(idp, pool.clientPoolId, [part, part]), 400, 'crl_multiple_not_allowed');
+      const issuer = { field: 'issuer', content: recipe.intermediatePem };
+      await refuses(uploadCrlParts(idp, pool.clientPoolId, [part, issuer, issuer]), 400, 'single_issuer_required');
       await refuses(idp.request(crlsPath(pool.clientPoolId), { method: 'POST', json: { crl: deviceCrl().toString() } }), 400, 'multipart_required');
     });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCertificate } from '../../../src/domain/chain';
 import { crlIssuerId, issuerSerialId } from '../../../src/domain/revocation';
-import { type OpensslRecipe, openssl, runOpensslRecipe } from '../../support/pki-openssl';
+import { type OpensslRecipe, runOpensslRecipe, selfSignCa } from '../../support/pki-openssl';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
 import { orgApiKey, poolItems, revocationIdentityItems, revocationState, revocationsPath, revoke, trustEpoch } from './revocation-support';
 import { errorOf, pemFingerprint, uploadFile } from './support';
@@ -235,26 +235,7 @@ describe('certificate revocations (docs/contract.md §3.4)', () => {
     });
 
     it('refuses a re-issue of the root (same subject and key, other validity) with 400 cannot_revoke_root', async () => {
-      openssl(
-        [
-          'req',
-          '-new',
-          '-x509',
-          '-days',
-          '30',
-          '-key',
-          'root-ca.key',
-          '-out',
-          'root-reissued.crt',
-          '-subj',
-          '/C=US/ST=State/L=City/O=Organization/CN=Root CA',
-          '-extensions',
-          'v3_ca',
-          '-config',
-          './openssl.conf',
-        ],
-        recipe.dir,
-      );
+      selfSignCa(recipe.dir, { keyFile: 'root-ca.key', certificateFile: 'root-reissued.crt', subject: '/C=US/ST=State/L=City/O=Organization/CN=Root CA' });
       expect(pemFingerprint(file('root-reissued.crt'))).not.toBe(pemFingerprint(recipe.rootPem));
       await refuses(revoke(idp, env.clientPoolId, { certificate: file('root-reissued.crt') }), 400, 'cannot_revoke_root');
     });

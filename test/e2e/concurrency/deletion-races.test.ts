@@ -2,12 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { bucketKeys, deviceItem, poolItems } from '../../hostile/support/stored-state';
 import { tokenRequestBody } from '../../support/device-client';
 import {
-  bindDevice,
   deviceAssertion,
   type EnrolledDevice,
   type HttpAnswer,
-  issueDevice,
   makeOrganisationPki,
+  postRoot,
   postToken,
   sha256Hex,
   type TokenAnswer,
@@ -16,6 +15,7 @@ import {
 import { malleateEcdsaSignature } from '../../support/ecdsa-malleability';
 import { adoptCertificate } from '../../support/pki';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
+import { createTrustedPool, enrolDevice, type OrganisationPki } from '../../support/trusted-pool';
 
 /*
  * docs/contract.md §3.3: deleting a device, a binding or a root is final at the moment
@@ -35,15 +35,13 @@ interface TimedToken {
 describe('deletion races', () => {
   let idp: TestIdp;
   let env: EnvironmentInfo;
-  let pki: Awaited<ReturnType<typeof makeOrganisationPki>>;
+  let pki: OrganisationPki;
   const devicePath = (deviceId: string) => `/api/internal/org/${env.orgId}/env/${env.envId}/device/${deviceId}`;
   const jitter = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * ms));
 
   beforeAll(async () => {
     idp = await startTestIdp();
-    env = await idp.createEnvironment();
-    pki = await makeOrganisationPki('Race');
-    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
+    ({ env, pki } = await createTrustedPool(idp, { pkiName: 'Race' }));
   });
   afterAll(async () => idp?.stop());
 
@@ -51,6 +49,26 @@ describe('deletion races', () => {
     const { jwt } = await deviceAssertion(device, environment);
     const startedAt = performance.now();
     return { startedAt, answer: await postToken(environment.tokenEndpoint, tokenRequestBody(jwt)) };
+  }
+
+  /**
+   * `change` (after up to 40 ms) against `count` token requests of `device` (each after up to 80 ms):
+   * the change's status, the time its answer came, and every token answer with its start time.
+   */
+  async function raceTokens(change: () => Promise<Response>, device: EnrolledDevice, count: number, environment = env) {
+    let changedAt = Infinity;
+    const timedChange = async () => {
+      await jitter(40);
+      const response = await change();
+      changedAt = performance.now();
+      return response.status;
+    };
+    const tokens = Array.from({ length: count }, async () => {
+      await jitter(80);
+      return timedToken(device, environment);
+    });
+    const [status, ...answers] = await Promise.all([timedChange(), ...tokens]);
+    return { status, changedAt, answers };
   }
 
   const codeOf = (answer: HttpAnswer<TokenAnswer>) => answer.body.error_description?.split(':')[0];
@@ -81,8 +99,7 @@ describe('deletion races', () => {
   it('a binding written while its device is deleted never leaves a device that GET denies and the token endpoint honours', async () => {
     const outcomes = { exists: 0, deleted: 0 };
     for (let round = 0; round < ROUNDS; round++) {
-      const device = await issueDevice(pki.root, pki.intermediate, { deviceId: `bind-race-${round}` });
-      await bindDevice(idp, env, device.deviceId, 'client', ['device']);
+      const device = await enrolDevice(idp, env, pki, { deviceId: `bind-race-${round}` });
       const bind = async () => {
         await jitter(15);
         return (await idp.request(`${devicePath(device.deviceId)}/app`, { method: 'POST', json: { clientAppId: 'client', scopes: ['device'] } })).status;
@@ -103,20 +120,9 @@ describe('deletion races', () => {
   it('token requests in flight while a device is deleted: none started after the 204 succeeds, and the device never reappears', async () => {
     let issuedAfterDelete = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const device = await issueDevice(pki.root, pki.intermediate, { deviceId: `token-race-${round}` });
-      await bindDevice(idp, env, device.deviceId, 'client', ['device']);
-      let deletedAt = Infinity;
-      const remove = async () => {
-        await jitter(40);
-        const response = await idp.request(devicePath(device.deviceId), { method: 'DELETE' });
-        deletedAt = performance.now();
-        return response.status;
-      };
-      const tokens = Array.from({ length: 8 }, async () => {
-        await jitter(80);
-        return timedToken(device);
-      });
-      const [status, ...answers] = await Promise.all([remove(), ...tokens]);
+      const device = await enrolDevice(idp, env, pki, { deviceId: `token-race-${round}` });
+      const remove = () => idp.request(devicePath(device.deviceId), { method: 'DELETE' });
+      const { status, answers, changedAt: deletedAt } = await raceTokens(remove, device, 8);
       expect(status).toBe(204);
       for (const { startedAt, answer } of answers) {
         if (startedAt > deletedAt) {
@@ -134,22 +140,9 @@ describe('deletion races', () => {
 
   it('token requests in flight while a device is disabled: none started after the 200 succeeds; enabling restores it', async () => {
     for (let round = 0; round < Math.ceil(ROUNDS / 2); round++) {
-      const device = await issueDevice(pki.root, pki.intermediate, { deviceId: `disable-race-${round}` });
-      await bindDevice(idp, env, device.deviceId, 'client', ['device']);
-      let disabledAt = Infinity;
-      const disable = async () => {
-        await jitter(40);
-        const response = await idp.request(devicePath(device.deviceId), { method: 'PATCH', json: { status: 'disabled' } });
-        disabledAt = performance.now();
-        return response.status;
-      };
-      const [status, ...answers] = await Promise.all([
-        disable(),
-        ...Array.from({ length: 6 }, async () => {
-          await jitter(80);
-          return timedToken(device);
-        }),
-      ]);
+      const device = await enrolDevice(idp, env, pki, { deviceId: `disable-race-${round}` });
+      const disable = () => idp.request(devicePath(device.deviceId), { method: 'PATCH', json: { status: 'disabled' } });
+      const { status, answers, changedAt: disabledAt } = await raceTokens(disable, device, 6);
       expect(status).toBe(200);
       for (const { startedAt, answer } of answers) {
         if (startedAt > disabledAt) expect({ status: answer.status, code: codeOf(answer) }).toEqual({ status: 400, code: 'device_disabled' });
@@ -170,9 +163,7 @@ describe('deletion races', () => {
       await uploadRoot(idp, racePool.clientPoolId, own.root.pem);
       const upload = async (pem: string) => {
         await jitter(20);
-        const form = new FormData();
-        form.append('certificate', new Blob([pem], { type: 'application/x-pem-file' }), 'root-ca.crt');
-        return (await idp.request(`/api/internal/${racePool.clientPoolId}/certificates`, { method: 'POST', body: form })).status;
+        return (await postRoot(idp, racePool.clientPoolId, pem)).status;
       };
       const remove = async () => {
         await jitter(20);
@@ -184,8 +175,7 @@ describe('deletion races', () => {
 
       const records = await poolItems(idp, racePool.clientPoolId, 'ROOT#');
       const objects = await bucketKeys(idp, `pools/${racePool.clientPoolId}/roots/`);
-      const device = await issueDevice(own.root, own.intermediate, { deviceId: `root-race-${round}` });
-      await bindDevice(idp, racePool, device.deviceId, 'client', ['device']);
+      const device = await enrolDevice(idp, racePool, own, { deviceId: `root-race-${round}` });
       const token = await timedToken(device, racePool);
       if (uploads.includes(201)) {
         // An upload re-created the anchor after the delete: trusted, one record, exactly its object.
@@ -210,22 +200,9 @@ describe('deletion races', () => {
     for (let round = 0; round < Math.ceil(ROUNDS / 2); round++) {
       const own = await makeOrganisationPki(`Token Root Race ${round}`);
       await uploadRoot(idp, racePool.clientPoolId, own.root.pem);
-      const device = await issueDevice(own.root, own.intermediate, { deviceId: `root-token-race-${round}` });
-      await bindDevice(idp, racePool, device.deviceId, 'client', ['device']);
-      let deletedAt = Infinity;
-      const remove = async () => {
-        await jitter(40);
-        const response = await idp.request(`/api/internal/${racePool.clientPoolId}/certificates/${sha256Hex(own.root.der)}`, { method: 'DELETE' });
-        deletedAt = performance.now();
-        return response.status;
-      };
-      const [status, ...answers] = await Promise.all([
-        remove(),
-        ...Array.from({ length: 8 }, async () => {
-          await jitter(80);
-          return timedToken(device, racePool);
-        }),
-      ]);
+      const device = await enrolDevice(idp, racePool, own, { deviceId: `root-token-race-${round}` });
+      const remove = () => idp.request(`/api/internal/${racePool.clientPoolId}/certificates/${sha256Hex(own.root.der)}`, { method: 'DELETE' });
+      const { status, answers, changedAt: deletedAt } = await raceTokens(remove, device, 8, racePool);
       expect(status).toBe(204);
       for (const { startedAt, answer } of answers) {
         if (startedAt > deletedAt) expect({ status: answer.status, code: codeOf(answer) }).toEqual({ status: 400, code: 'untrusted_root' });

@@ -21,11 +21,7 @@ import { useTokenPool } from '../../support/token-pool';
  */
 describe('token endpoint: OAuth client shapes', () => {
   const pool = useTokenPool();
-  const envPath = () => `/api/internal/org/${pool.env.orgId}/env/${pool.env.envId}`;
-  const patchEnv = async (json: unknown) => {
-    const response = await pool.idp.request(envPath(), { method: 'PATCH', json });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const { patchEnv } = pool;
 
   /** A device that is its own OAuth client: its binding is registered with clientAppId = deviceId. */
   async function selfClientDevice(): Promise<EnrolledDevice> {
@@ -167,7 +163,7 @@ describe('token endpoint: OAuth client shapes', () => {
       }
       const patched = await patchEnv({ audiences: [API, PAY] });
       expect(patched).toMatchObject({ status: 200, body: { audiences: [API, PAY], clientPoolId: pool.env.clientPoolId } });
-      expect(await (await pool.idp.request(envPath())).json()).toMatchObject({ audiences: [API, PAY] });
+      expect(await pool.readEnv()).toMatchObject({ audiences: [API, PAY] });
 
       const device = await pool.boundDevice();
       for (const [form, resource] of [

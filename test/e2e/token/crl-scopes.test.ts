@@ -5,21 +5,13 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { parseCertificate } from '../../../src/domain/chain';
 import { crlIssuerId } from '../../../src/domain/revocation';
 import { keys } from '../../../src/storage/keys';
-import {
-  bindDevice,
-  type EnrolledDevice,
-  expectTokenError,
-  type HttpAnswer,
-  issueDevice,
-  requestToken,
-  type TokenAnswer,
-  uploadRoot,
-} from '../../support/device-fleet';
+import { requestToken, uploadRoot } from '../../support/device-fleet';
 import { testDocumentClient } from '../../support/emulators';
-import { type OpensslCa, opensslCa, privateKeyPem } from '../../support/openssl-ca';
+import { type OpensslCa, opensslCaFor } from '../../support/openssl-ca';
 import { makeIntermediate, makeRoot, type TestCertificate } from '../../support/pki';
 import { useTokenPool } from '../../support/token-pool';
 import { crlsPath, poolItems, uploadCrl } from '../admin/revocation-support';
+import { expectRefused, expectToken, poolCrls } from './pool-revocation';
 
 /*
  * Which CRLs speak for a device's issuer, over HTTP with CRLs made by
@@ -42,30 +34,11 @@ describe('CRL scopes at the token endpoint (RFC 5280 §6.3.3)', () => {
   let otherRoot: TestCertificate;
   let sameName: TestCertificate;
 
-  const envPath = () => `/api/internal/org/${pool.env.orgId}/env/${pool.env.envId}`;
-  const requireCrl = async (on: boolean) => expect((await pool.idp.request(envPath(), { method: 'PATCH', json: { requireCrl: on } })).status).toBe(200);
-  const ca = async (certificate: TestCertificate) => opensslCa(workDir, certificate.pem, await privateKeyPem(certificate.keys.privateKey));
-  const upload = async (crl: Buffer, issuer?: string): Promise<string> => {
-    const response = await uploadCrl(pool.idp, pool.env.clientPoolId, crl, issuer);
-    const body = (await response.json()) as { id: string };
-    expect({ status: response.status, body }).toMatchObject({ status: 201 });
-    return body.id;
-  };
+  const requireCrl = async (on: boolean) => expect((await pool.patchEnv({ requireCrl: on })).status).toBe(200);
+  const ca = (certificate: TestCertificate) => opensslCaFor(workDir, certificate);
+  const { upload, deleteCrl } = poolCrls(pool);
   const listCrls = async () =>
     ((await (await pool.idp.request(crlsPath(pool.env.clientPoolId))).json()) as { crls: Array<{ id: string; issuer: string; crlNumber?: string }> }).crls;
-  const deleteCrl = async (id: string) => expect((await pool.idp.request(`${crlsPath(pool.env.clientPoolId)}/${id}`, { method: 'DELETE' })).status).toBe(204);
-  const deviceUnder = async (root: TestCertificate, issuer: TestCertificate): Promise<EnrolledDevice> => {
-    const device = await issueDevice(root, issuer, { deviceId: pool.nextId() });
-    await bindDevice(pool.idp, pool.env, device.deviceId, 'client', ['device']);
-    return device;
-  };
-  const expectToken = (answer: HttpAnswer<TokenAnswer>) =>
-    expect({ status: answer.status, error: answer.body?.error, description: answer.body?.error_description }).toEqual({
-      status: 200,
-      error: undefined,
-      description: undefined,
-    });
-  const expectRefused = (answer: HttpAnswer<TokenAnswer>, code: string) => expectTokenError(answer, 400, 'invalid_grant', code);
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'crl-scopes-'));
@@ -84,7 +57,7 @@ describe('CRL scopes at the token endpoint (RFC 5280 §6.3.3)', () => {
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
   it("takes a CRL signed by the CA's separate CRL-signing key (its certificate issued by the pool root) as the CA's: it satisfies requireCrl and revokes the device it lists", async () => {
-    const [listed, unlisted] = [await deviceUnder(pool.pki.root, pool.pki.intermediate), await deviceUnder(pool.pki.root, pool.pki.intermediate)];
+    const [listed, unlisted] = [await pool.boundDevice(), await pool.boundDevice()];
     await upload(rootCa.gencrl());
     await requireCrl(true);
     expectRefused(await requestToken(unlisted, pool.env), 'crl_missing');
@@ -99,8 +72,8 @@ describe('CRL scopes at the token endpoint (RFC 5280 §6.3.3)', () => {
   });
 
   it('never lets a CA of the same name under another root of the pool revoke these devices or satisfy requireCrl for them', async () => {
-    const device = await deviceUnder(pool.pki.root, pool.pki.intermediate);
-    const own = await deviceUnder(otherRoot, sameName);
+    const device = await pool.boundDevice();
+    const own = await pool.boundDevice({ root: otherRoot, intermediate: sameName });
     const sameNameCa = await ca(sameName);
     sameNameCa.revoke(device.device.pem, 'keyCompromise');
     await upload(sameNameCa.gencrl(), `${sameName.pem}${otherRoot.pem}`);
@@ -117,7 +90,7 @@ describe('CRL scopes at the token endpoint (RFC 5280 §6.3.3)', () => {
   });
 
   it("keeps honouring a CRL stored by the previous version (CRL#{issuer name and key}) after the upgrade, until the CA's next upload replaces it", async () => {
-    const [listed, unlisted] = [await deviceUnder(pool.pki.root, pool.pki.intermediate), await deviceUnder(pool.pki.root, pool.pki.intermediate)];
+    const [listed, unlisted] = [await pool.boundDevice(), await pool.boundDevice()];
     const legacyId = crlIssuerId(parseCertificate(pool.pki.intermediate.der));
     const now = Date.now();
     const crlId = `${(now - 60_000).toString(16).padStart(12, '0')}${'0'.repeat(16)}`;
@@ -177,7 +150,7 @@ describe('CRL scopes at the token endpoint (RFC 5280 §6.3.3)', () => {
 
   // Last: it revokes the CRL-signing certificate in the root CA's database for good.
   it("refuses the CA's devices with crl_issuer_revoked once the CRL-signing certificate is on the root's CRL, until that key's CRL is deleted", async () => {
-    const device = await deviceUnder(pool.pki.root, pool.pki.intermediate);
+    const device = await pool.boundDevice();
     const id = await upload(crlSignerCa.gencrl(), crlSigner.pem);
     expectToken(await requestToken(device, pool.env));
     rootCa.revoke(crlSigner.pem, 'keyCompromise');

@@ -6,16 +6,15 @@ import {
   type EnrolledDevice,
   getDevice,
   issueDevice,
-  makeOrganisationPki,
   postToken,
   preRegisterDevice,
   requestToken,
   sha256Base64Url,
   sha256Hex,
-  uploadRoot,
 } from '../../support/device-fleet';
 import type { KeyAlgorithm } from '../../support/pki';
 import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/test-idp';
+import { createTrustedPool, enrolDevice, type OrganisationPki } from '../../support/trusted-pool';
 
 /*
  * docs/contract.md §4: the token endpoint over real HTTP, default ES256 signing key. Every
@@ -25,24 +24,19 @@ import { type EnvironmentInfo, startTestIdp, type TestIdp } from '../../support/
 describe('token endpoint: issuing access tokens', () => {
   let idp: TestIdp;
   let env: EnvironmentInfo;
-  let pki: Awaited<ReturnType<typeof makeOrganisationPki>>;
+  let pki: OrganisationPki;
   let jwks: ReturnType<typeof createRemoteJWKSet>;
 
   beforeAll(async () => {
     idp = await startTestIdp();
-    env = await idp.createEnvironment();
-    pki = await makeOrganisationPki();
-    await uploadRoot(idp, env.clientPoolId, pki.root.pem);
+    ({ env, pki } = await createTrustedPool(idp));
     jwks = createRemoteJWKSet(new URL(env.jwksUri));
   });
   afterAll(() => idp?.stop());
 
   let counter = 0;
-  async function enrol(keyAlgorithm: KeyAlgorithm = 'EC-P256', alg?: DeviceAlg, scopes = ['device'], businessUnit?: string): Promise<EnrolledDevice> {
-    const device = await issueDevice(pki.root, pki.intermediate, { deviceId: `device-${++counter}`, keyAlgorithm, alg, businessUnit });
-    await bindDevice(idp, env, device.deviceId, 'client', scopes);
-    return device;
-  }
+  const enrol = (keyAlgorithm: KeyAlgorithm = 'EC-P256', alg?: DeviceAlg, scopes = ['device'], businessUnit?: string): Promise<EnrolledDevice> =>
+    enrolDevice(idp, env, pki, { deviceId: `device-${++counter}`, keyAlgorithm, alg, businessUnit, scopes });
 
   async function verify(accessToken: string): Promise<{ payload: JWTPayload; header: Record<string, unknown> }> {
     const { payload, protectedHeader } = await jwtVerify(accessToken, jwks, { issuer: env.issuer, audience: env.issuer, typ: 'at+jwt' });

@@ -67,8 +67,7 @@ describe('token endpoint: openid-client (private_key_jwt)', () => {
 
   it('asks for a configured audience with resource (RFC 8707)', async () => {
     const resource = 'https://api.example.com';
-    const patched = await pool.idp.request(`/api/internal/org/${pool.env.orgId}/env/${pool.env.envId}`, { method: 'PATCH', json: { audiences: [resource] } });
-    expect(patched.status).toBe(200);
+    expect((await pool.patchEnv({ audiences: [resource] })).status).toBe(200);
     const config = await configure(await selfClientDevice(), 'oauth2');
     const tokens = await client.clientCredentialsGrant(config, { resource });
     const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(pool.env.jwksUri)), { issuer: pool.env.issuer, audience: resource });

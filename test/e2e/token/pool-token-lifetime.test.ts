@@ -10,11 +10,7 @@ import { useTokenPool } from '../../support/token-pool';
  */
 describe('token lifetime per pool', () => {
   const pool = useTokenPool();
-  const envPath = () => `/api/internal/org/${pool.env.orgId}/env/${pool.env.envId}`;
-  const patchEnv = async (json: unknown) => {
-    const response = await pool.idp.request(envPath(), { method: 'PATCH', json });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const { patchEnv } = pool;
   const lifetimeOfToken = async () => {
     const device = await pool.boundDevice();
     const answer = await postToken(pool.env.tokenEndpoint, tokenRequestBody((await deviceAssertion(device, pool.env)).jwt));
@@ -25,17 +21,17 @@ describe('token lifetime per pool', () => {
 
   it('defaults to the deployment lifetime, not shown in the environment view', async () => {
     expect(await lifetimeOfToken()).toEqual({ expiresIn: 3600, lifetime: 3600 });
-    expect(await (await pool.idp.request(envPath())).json()).not.toHaveProperty('tokenLifetimeSeconds');
+    expect(await pool.readEnv()).not.toHaveProperty('tokenLifetimeSeconds');
   });
 
   it.each([59, 86_401, 600.5, '600', null, true])('refuses %p with 400 invalid_field and changes nothing', async (value) => {
     expect(await patchEnv({ tokenLifetimeSeconds: value })).toMatchObject({ status: 400, body: { error: 'invalid_field' } });
-    expect(await (await pool.idp.request(envPath())).json()).not.toHaveProperty('tokenLifetimeSeconds');
+    expect(await pool.readEnv()).not.toHaveProperty('tokenLifetimeSeconds');
   });
 
   it('a PATCH sets it: shown in the view, and the very next token lives that long; the bounds are accepted', async () => {
     expect(await patchEnv({ tokenLifetimeSeconds: 600 })).toMatchObject({ status: 200, body: { tokenLifetimeSeconds: 600 } });
-    expect(await (await pool.idp.request(envPath())).json()).toMatchObject({ tokenLifetimeSeconds: 600 });
+    expect(await pool.readEnv()).toMatchObject({ tokenLifetimeSeconds: 600 });
     expect(await lifetimeOfToken()).toEqual({ expiresIn: 600, lifetime: 600 });
     for (const bound of [60, 86_400]) {
       expect((await patchEnv({ tokenLifetimeSeconds: bound })).status).toBe(200);

@@ -2,22 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificate } from '../../../src/domain/chain';
-import {
-  bindDevice,
-  type EnrolledDevice,
-  expectTokenError,
-  type HttpAnswer,
-  issueDevice,
-  requestToken,
-  sha256Hex,
-  type TokenAnswer,
-} from '../../support/device-fleet';
+import { requestToken, sha256Hex } from '../../support/device-fleet';
 import { malleateEcdsaSignature } from '../../support/ecdsa-malleability';
-import { type OpensslCa, opensslCa, privateKeyPem } from '../../support/openssl-ca';
+import { type OpensslCa, opensslCaFor } from '../../support/openssl-ca';
 import { makeIntermediate, type TestCertificate } from '../../support/pki';
 import { useTokenPool } from '../../support/token-pool';
 import { makeCrl } from '../../unit/revocation/crl-builder';
-import { crlsPath, revocationsPath, revoke, uploadCrl } from '../admin/revocation-support';
+import { revocationsPath, revoke, uploadCrl } from '../admin/revocation-support';
+import { expectRefused, expectToken, poolCrls } from './pool-revocation';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,35 +27,16 @@ describe('revocation at the token endpoint (docs/contract.md §3.4)', () => {
   let rootCa: OpensslCa;
   let intermediateCa: OpensslCa;
 
-  const expectToken = (answer: HttpAnswer<TokenAnswer>) => {
-    expect({ status: answer.status, error: answer.body?.error, description: answer.body?.error_description }).toEqual({
-      status: 200,
-      error: undefined,
-      description: undefined,
-    });
-    expect(typeof answer.body.access_token).toBe('string');
-  };
-  const expectRefused = (answer: HttpAnswer<TokenAnswer>, code: string) => expectTokenError(answer, 400, 'invalid_grant', code);
-  const deviceUnder = async (intermediate: TestCertificate): Promise<EnrolledDevice> => {
-    const device = await issueDevice(pool.pki.root, intermediate, { deviceId: pool.nextId() });
-    await bindDevice(pool.idp, pool.env, device.deviceId, 'client', ['device']);
-    return device;
-  };
+  const { upload, deleteCrl } = poolCrls(pool);
+  const deviceUnder = (intermediate: TestCertificate) => pool.boundDevice({ intermediate });
   const lift = async (fingerprint: string) =>
     expect((await pool.idp.request(`${revocationsPath(pool.env.clientPoolId)}/${fingerprint}`, { method: 'DELETE' })).status).toBe(204);
-  const deleteCrl = async (id: string) => expect((await pool.idp.request(`${crlsPath(pool.env.clientPoolId)}/${id}`, { method: 'DELETE' })).status).toBe(204);
-  const upload = async (crl: Buffer, issuer?: string): Promise<string> => {
-    const response = await uploadCrl(pool.idp, pool.env.clientPoolId, crl, issuer);
-    const body = (await response.json()) as { id: string };
-    expect({ status: response.status, body }).toMatchObject({ status: 201 });
-    return body.id;
-  };
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'revocation-effects-'));
     otherIntermediate = await makeIntermediate(pool.pki.root, { cn: 'Acme Device CA 2', o: 'Acme', basicConstraints: { ca: true, pathLen: 0 } });
-    rootCa = opensslCa(workDir, pool.pki.root.pem, await privateKeyPem(pool.pki.root.keys.privateKey));
-    intermediateCa = opensslCa(workDir, pool.pki.intermediate.pem, await privateKeyPem(pool.pki.intermediate.keys.privateKey));
+    rootCa = await opensslCaFor(workDir, pool.pki.root);
+    intermediateCa = await opensslCaFor(workDir, pool.pki.intermediate);
   });
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
@@ -196,7 +169,7 @@ describe('revocation at the token endpoint (docs/contract.md §3.4)', () => {
     });
 
     it('fails closed on a stale CRL: crl_expired for every certificate of its issuer until a fresh CRL is uploaded', async () => {
-      const otherCa = opensslCa(workDir, otherIntermediate.pem, await privateKeyPem(otherIntermediate.keys.privateKey));
+      const otherCa = await opensslCaFor(workDir, otherIntermediate);
       const [first, second, elsewhere] = await Promise.all([
         deviceUnder(otherIntermediate),
         deviceUnder(otherIntermediate),

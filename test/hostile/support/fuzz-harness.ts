@@ -55,6 +55,32 @@ export async function storedState(idp: TestIdp, clientPoolId: string): Promise<S
   };
 }
 
+/** An accepted root upload stored exactly the root sent, once: one ROOT# record with `fingerprint`, and the one object it points at. */
+export function expectRootStoredOnce(after: StoredState, fingerprint: string): void {
+  const roots = after.pool.filter((item) => item.sk.startsWith('ROOT#'));
+  expect(roots.map((item) => item.fingerprint)).toEqual([fingerprint]);
+  expect(after.objects).toEqual([roots.find((item) => item.fingerprint === fingerprint)?.objectKey]);
+}
+
+/**
+ * A refused upload: a status among `statuses` with an admin error body
+ * (`error` and `message` strings, docs/contract.md §3.1), and the pool's
+ * stored state still `empty`.
+ */
+export function expectUploadRefused(
+  answer: { status: number; body: Record<string, unknown> },
+  statuses: readonly number[],
+  after: StoredState,
+  empty: StoredState,
+): void {
+  expect({ status: statuses.includes(answer.status), error: typeof answer.body.error, message: typeof answer.body.message }).toEqual({
+    status: true,
+    error: 'string',
+    message: 'string',
+  });
+  expect(after).toEqual(empty);
+}
+
 /** Counts outcomes per property and prints them, so a run shows what the fuzzer reached (not only that it passed). */
 export class OutcomeTally {
   private readonly counts = new Map<string, number>();

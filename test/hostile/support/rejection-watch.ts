@@ -30,3 +30,17 @@ export function watchUnhandledRejections(): RejectionWatch {
     },
   };
 }
+
+/**
+ * Registers the hooks of a hostile suite's watch: from its beforeAll to its
+ * afterAll, and an afterEach that fails the test after which an unhandled
+ * rejection was collected.
+ */
+export function failOnUnhandledRejections(): void {
+  let watch: RejectionWatch | undefined;
+  beforeAll(() => {
+    watch = watchUnhandledRejections();
+  });
+  afterAll(() => watch?.stop());
+  afterEach(() => expect(watch?.rejections).toEqual([]));
+}

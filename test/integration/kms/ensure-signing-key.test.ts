@@ -1,27 +1,11 @@
-import { rm } from 'node:fs/promises';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { DEFAULT_SIGNING_KEY_ALIAS, ensureSigningKey } from '../../../local/kms/ensure-signing-key';
-import { startKmsServer } from '../../../local/kms/kms-server';
-import { localKmsClient, tempDataDir } from './local-kms';
+import { useKmsDataDir } from './local-kms';
 
 describe('ensureSigningKey', () => {
-  let dataDir: string;
+  const data = useKmsDataDir();
 
-  beforeEach(async () => {
-    dataDir = await tempDataDir();
-  });
-  afterEach(() => rm(dataDir, { recursive: true, force: true }));
-
-  async function withServer<T>(run: (kms: ReturnType<typeof localKmsClient>) => Promise<T>): Promise<T> {
-    const server = await startKmsServer({ port: 0, dataDir });
-    const kms = localKmsClient(server.url);
-    try {
-      return await run(kms);
-    } finally {
-      kms.destroy();
-      await server.close();
-    }
-  }
+  const { withServer } = data;
 
   it('creates the key and alias on first start and finds the same key after a restart', async () => {
     const first = await withServer((kms) => ensureSigningKey(kms));

@@ -12,6 +12,7 @@ import { derToJose } from '../../../src/crypto/ecdsa-der-to-jose';
 import { type LocalKms, localKmsClient, startLocalKms } from './local-kms';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// Deliberate restatement: the AWS KMS SigningAlgorithms of RSA keys, independent of local/kms/key-specs.ts, so a wrong entry there fails here.
 const RSA_ALGORITHMS = [
   'RSASSA_PSS_SHA_256',
   'RSASSA_PSS_SHA_384',

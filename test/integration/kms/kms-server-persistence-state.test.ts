@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CancelKeyDeletionCommand,
@@ -17,26 +17,12 @@ import {
   UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
 import { startKmsServer } from '../../../local/kms/kms-server';
-import { localKmsClient, rejection, tempDataDir } from './local-kms';
+import { rejection, useKmsDataDir } from './local-kms';
 
 describe('persistence of tags, aliases and key states across restarts', () => {
-  let dataDir: string;
+  const data = useKmsDataDir();
 
-  beforeEach(async () => {
-    dataDir = await tempDataDir();
-  });
-  afterEach(() => rm(dataDir, { recursive: true, force: true }));
-
-  async function withServer<T>(run: (kms: KMSClient) => Promise<T>): Promise<T> {
-    const server = await startKmsServer({ port: 0, dataDir });
-    const kms = localKmsClient(server.url);
-    try {
-      return await run(kms);
-    } finally {
-      kms.destroy();
-      await server.close();
-    }
-  }
+  const { withServer } = data;
   const createKey = async (kms: KMSClient, Tags?: { TagKey: string; TagValue: string }[]) =>
     (await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', Tags }))).KeyMetadata!;
 
@@ -66,9 +52,9 @@ describe('persistence of tags, aliases and key states across restarts', () => {
       return { ids: describeAll.map((m) => m.KeyId!), metadata: describeAll, aliases: (await kms.send(new ListAliasesCommand({}))).Aliases! };
     });
 
-    const files = await readdir(join(dataDir, 'kms'));
+    const files = await readdir(join(data.path, 'kms'));
     expect(files.filter((name) => !name.endsWith('.json'))).toEqual([]);
-    for (const name of files) expect((await stat(join(dataDir, 'kms', name))).mode & 0o777).toBe(0o600);
+    for (const name of files) expect((await stat(join(data.path, 'kms', name))).mode & 0o777).toBe(0o600);
 
     await withServer(async (kms) => {
       const [tagged, disabled, pending, cancelled] = before.ids;
@@ -101,10 +87,10 @@ describe('persistence of tags, aliases and key states across restarts', () => {
       await kms.send(new CreateAliasCommand({ AliasName: 'alias/legacy', TargetKeyId: created.KeyId }));
       return created;
     });
-    const keyFile = join(dataDir, 'kms', `${key.KeyId}.json`);
+    const keyFile = join(data.path, 'kms', `${key.KeyId}.json`);
     const { keyState: _state, tags: _tags, ...legacy } = JSON.parse(await readFile(keyFile, 'utf8')) as Record<string, unknown>;
     await writeFile(keyFile, JSON.stringify(legacy), { mode: 0o600 });
-    await writeFile(join(dataDir, 'kms', 'aliases.json'), JSON.stringify({ 'alias/legacy': key.KeyId }), { mode: 0o600 });
+    await writeFile(join(data.path, 'kms', 'aliases.json'), JSON.stringify({ 'alias/legacy': key.KeyId }), { mode: 0o600 });
 
     await withServer(async (kms) => {
       expect((await kms.send(new DescribeKeyCommand({ KeyId: 'alias/legacy' }))).KeyMetadata).toEqual(key);
@@ -122,14 +108,14 @@ describe('persistence of tags, aliases and key states across restarts', () => {
     ['malformed tags', { tags: [{ TagKey: 1 }] }, /cannot load key file/],
   ])('refuses to start on %s', async (_name, patch, message) => {
     const key = await withServer((kms) => createKey(kms));
-    const keyFile = join(dataDir, 'kms', `${key.KeyId}.json`);
+    const keyFile = join(data.path, 'kms', `${key.KeyId}.json`);
     await writeFile(keyFile, JSON.stringify({ ...JSON.parse(await readFile(keyFile, 'utf8')), ...patch }), { mode: 0o600 });
-    await expect(startKmsServer({ port: 0, dataDir })).rejects.toThrow(message);
+    await expect(startKmsServer({ port: 0, dataDir: data.path })).rejects.toThrow(message);
   });
 
   it('refuses to start on a malformed aliases.json entry', async () => {
     await withServer(async () => undefined);
-    await writeFile(join(dataDir, 'kms', 'aliases.json'), JSON.stringify({ 'alias/x': { targetKeyId: 42 } }), { mode: 0o600 });
-    await expect(startKmsServer({ port: 0, dataDir })).rejects.toThrow(/cannot load aliases.json/);
+    await writeFile(join(data.path, 'kms', 'aliases.json'), JSON.stringify({ 'alias/x': { targetKeyId: 42 } }), { mode: 0o600 });
+    await expect(startKmsServer({ port: 0, dataDir: data.path })).rejects.toThrow(/cannot load aliases.json/);
   });
 });

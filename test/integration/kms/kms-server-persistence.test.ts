@@ -1,20 +1,15 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { startKmsServer } from '../../../local/kms/kms-server';
-import { localKmsClient, tempDataDir } from './local-kms';
+import { localKmsClient, useKmsDataDir } from './local-kms';
 
 describe('persistence across restarts', () => {
-  let dataDir: string;
-
-  beforeEach(async () => {
-    dataDir = await tempDataDir();
-  });
-  afterEach(() => rm(dataDir, { recursive: true, force: true }));
+  const data = useKmsDataDir();
 
   it('keeps keys, public keys and aliases; files are private', async () => {
-    const first = await startKmsServer({ port: 0, dataDir });
+    const first = await startKmsServer({ port: 0, dataDir: data.path });
     const kms1 = localKmsClient(first.url);
     const { KeyMetadata } = await kms1.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', Description: 'kept' }));
     await kms1.send(new CreateAliasCommand({ AliasName: 'alias/kept', TargetKeyId: KeyMetadata!.KeyId }));
@@ -22,17 +17,17 @@ describe('persistence across restarts', () => {
     kms1.destroy();
     await first.close();
 
-    const keyFile = join(dataDir, 'kms', `${KeyMetadata!.KeyId}.json`);
+    const keyFile = join(data.path, 'kms', `${KeyMetadata!.KeyId}.json`);
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
-    expect((await stat(join(dataDir, 'kms', 'aliases.json'))).mode & 0o777).toBe(0o600);
-    expect((await stat(join(dataDir, 'kms'))).mode & 0o077).toBe(0);
+    expect((await stat(join(data.path, 'kms', 'aliases.json'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(data.path, 'kms'))).mode & 0o077).toBe(0);
     expect(JSON.parse(await readFile(keyFile, 'utf8'))).toMatchObject({
       keyId: KeyMetadata!.KeyId,
       keySpec: 'ECC_NIST_P256',
       privateKeyPem: expect.stringContaining('-----BEGIN PRIVATE KEY-----'),
     });
 
-    const second = await startKmsServer({ port: 0, dataDir });
+    const second = await startKmsServer({ port: 0, dataDir: data.path });
     const kms2 = localKmsClient(second.url);
     try {
       expect((await kms2.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId }))).KeyMetadata).toEqual(KeyMetadata);
@@ -51,13 +46,13 @@ describe('persistence across restarts', () => {
   });
 
   it('refuses to start on a corrupt key file instead of dropping the key', async () => {
-    const server = await startKmsServer({ port: 0, dataDir });
+    const server = await startKmsServer({ port: 0, dataDir: data.path });
     await server.close();
-    await writeFile(join(dataDir, 'kms', '6f1c3c5e-0000-4000-8000-000000000000.json'), '{"keyId":', { mode: 0o600 });
-    await expect(startKmsServer({ port: 0, dataDir })).rejects.toThrow(/cannot load key file 6f1c3c5e-/);
+    await writeFile(join(data.path, 'kms', '6f1c3c5e-0000-4000-8000-000000000000.json'), '{"keyId":', { mode: 0o600 });
+    await expect(startKmsServer({ port: 0, dataDir: data.path })).rejects.toThrow(/cannot load key file 6f1c3c5e-/);
   });
 
   it('refuses to listen on a non-loopback address', async () => {
-    await expect(startKmsServer({ dataDir, host: '0.0.0.0' as '127.0.0.1' })).rejects.toThrow(/loopback/);
+    await expect(startKmsServer({ dataDir: data.path, host: '0.0.0.0' as '127.0.0.1' })).rejects.toThrow(/loopback/);
   });
 });

@@ -1,11 +1,10 @@
-import { rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { startKmsServer } from '../../../local/kms/kms-server';
 import { AWS_CLIENT_DEFAULTS as KMS_CLIENT_DEFAULTS } from '../../../src/aws-client-defaults';
 import { KmsJwtSigner } from '../../../src/crypto/kms-signer';
-import { localKmsClient, tempDataDir } from './local-kms';
+import { localKmsClient, useKmsDataDir } from './local-kms';
 
 /** The recommended settings, with shorter timeouts so the test stays fast. */
 const FAST_FAIL = {
@@ -24,15 +23,10 @@ async function timed(promise: Promise<unknown>): Promise<{ error: Error & { code
 }
 
 describe('KMS unavailable', () => {
-  let dataDir: string;
-
-  beforeEach(async () => {
-    dataDir = await tempDataDir();
-  });
-  afterEach(() => rm(dataDir, { recursive: true, force: true }));
+  const data = useKmsDataDir();
 
   it('a closed port rejects quickly, and the signer recovers once KMS is back', async () => {
-    const first = await startKmsServer({ port: 0, dataDir });
+    const first = await startKmsServer({ port: 0, dataDir: data.path });
     const setup = localKmsClient(first.url);
     const { KeyMetadata } = await setup.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }));
     setup.destroy();
@@ -48,7 +42,7 @@ describe('KMS unavailable', () => {
     expect(ms).toBeLessThan(2_000);
 
     // Same port, same data: the failed GetPublicKey was not cached.
-    const second = await startKmsServer({ port: first.port, dataDir });
+    const second = await startKmsServer({ port: first.port, dataDir: data.path });
     try {
       const token = await signer.sign({ typ: 'at+jwt' }, { sub: 'device-1' });
       const { payload } = await jwtVerify(token, createLocalJWKSet(await signer.jwks()));

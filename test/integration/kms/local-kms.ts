@@ -38,8 +38,51 @@ export async function startLocalKms(): Promise<LocalKms> {
   };
 }
 
+/**
+ * One lifetime of the local KMS endpoint on `dataDir`: starts a server, runs
+ * `run` with a client of it, then destroys the client and closes the server,
+ * also when `run` throws. Returns what `run` returns.
+ */
+export async function withKmsServer<T>(dataDir: string, run: (kms: KMSClient) => Promise<T>): Promise<T> {
+  const server = await startKmsServer({ port: 0, dataDir });
+  const kms = localKmsClient(server.url);
+  try {
+    return await run(kms);
+  } finally {
+    kms.destroy();
+    await server.close();
+  }
+}
+
 export async function tempDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'local-kms-'));
+}
+
+/** A data directory of the local KMS endpoint, fresh for every test. */
+export interface KmsDataDir {
+  /** The current test's directory (the server keeps its files in `<path>/kms`). */
+  readonly path: string;
+  /** `withKmsServer` on `path`. */
+  withServer<T>(run: (kms: KMSClient) => Promise<T>): Promise<T>;
+}
+
+/** Registers beforeEach/afterEach that create a data directory for each test and remove it after. */
+export function useKmsDataDir(): KmsDataDir {
+  let current: string | undefined;
+  beforeEach(async () => {
+    current = await tempDataDir();
+  });
+  afterEach(async () => {
+    if (current) await rm(current, { recursive: true, force: true });
+  });
+  const data: KmsDataDir = {
+    get path() {
+      if (!current) throw new Error('useKmsDataDir: the directory exists inside tests only');
+      return current;
+    },
+    withServer: (run) => withKmsServer(data.path, run),
+  };
+  return data;
 }
 
 /** The error a call rejects with; fails the test if it resolves. */
