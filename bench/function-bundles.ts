@@ -22,7 +22,8 @@ const LAMBDA_ENVIRONMENT = {
  * Bundles `functions/<name>/handler.ts` as `cdk synth` does, with the
  * NodejsFunction options of lib/constructs/idp-function.ts (ESM, node22, the
  * require banner, minified, source map beside the file without sources, and
- * `@aws-sdk/*` external: the Node.js 22 runtime provides the SDK) into
+ * `@aws-sdk/*` external, loaded with require: the Node.js 22 runtime provides
+ * the SDK) into
  * `outdir/<name>/index.mjs`. `outdir` must be inside the repository, so that
  * importing the bundle loads the SDK from node_modules as the runtime loads
  * its own: the init time includes the SDK. Returns the path and byte size of
@@ -51,11 +52,14 @@ function bytesByPackage(inputs: Record<string, { bytesInOutput: number }>): { na
   return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
+/** NODE_OPTIONS of the stack's functions (lib/constructs/idp-function.ts sets none: no `--enable-source-maps`). */
+export const STACK_NODE_OPTIONS = '';
+
 /**
  * Milliseconds to `import()` the bundle in `runs` fresh Node processes,
  * measured inside each with performance.now() around the import (Node's own
- * start excluded). `nodeOptions` as the function runs with it (the stack sets
- * `--enable-source-maps`).
+ * start excluded). `nodeOptions` as the function runs with it
+ * ({@link STACK_NODE_OPTIONS}).
  */
 export async function importTimes(file: string, runs: number, nodeOptions: string): Promise<number[]> {
   const script =

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import type { TokenSigner } from '../src/usecases/issue-token';
+import type { TokenSigner } from '../src/usecases/ports';
 
 /** One fresh P-256 key for the process: the local stand-in for a pool's KMS key. */
 export function localSigningKey(): KeyObject {

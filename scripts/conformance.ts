@@ -13,10 +13,10 @@
  * otherwise; 2 when a suite cannot run.
  */
 import { resolve } from 'node:path';
-import { formatLimboCases, formatLimboReport } from '../src/conformance/limbo-report';
-import { runLimboConformance } from '../src/conformance/limbo-suite';
-import { formatPkitsCases, formatPkitsReport } from '../src/conformance/pkits-report';
-import { runPkitsConformance } from '../src/conformance/pkits-suite';
+import { formatLimboCases, formatLimboReport } from '../test/conformance/support/limbo-report';
+import { runLimboConformance } from '../test/conformance/support/limbo-suite';
+import { formatPkitsCases, formatPkitsReport } from '../test/conformance/support/pkits-report';
+import { runPkitsConformance } from '../test/conformance/support/pkits-suite';
 
 async function main(): Promise<number> {
   const repoRoot = resolve(__dirname, '..');

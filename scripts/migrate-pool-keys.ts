@@ -14,7 +14,7 @@
  * 2 when it cannot start.
  */
 import { documentClient } from '../src/aws-clients';
-import { configuredTrustDecisionWindow, requireEnv } from '../src/config';
+import { ConfigurationError, signingKeyManagementConfig } from '../src/config';
 import { ENV } from '../src/config-names';
 import { signingKeyService } from '../src/signing-key-composition';
 import { DynamoDirectoryRepository } from '../src/storage/dynamo-directory-repository';
@@ -23,16 +23,16 @@ import { migrateLegacyPools } from '../src/usecases/migrate-pool-keys';
 
 async function main(): Promise<number> {
   const dryRun = process.argv.includes('--dry-run');
+  const config = signingKeyManagementConfig();
+  if (!config.vault.legacyKeyArn) throw new ConfigurationError(ENV.kmsKeyId, 'is required: the shared key the pools to migrate sign with');
   const client = documentClient();
-  const tableName = requireEnv(ENV.tableName);
-  requireEnv(ENV.kmsKeyId);
   const signingKeys = signingKeyService({
     client,
-    tableName,
-    directory: new DynamoDirectoryRepository(client, tableName, configuredTrustDecisionWindow()),
+    config,
+    directory: new DynamoDirectoryRepository(client, config.tableName, config.trustWindow),
     clock: () => new Date(),
   });
-  const results = await migrateLegacyPools({ keyList: new DynamoSigningKeyRepository(client, tableName), signingKeys }, { dryRun });
+  const results = await migrateLegacyPools({ keyList: new DynamoSigningKeyRepository(client, config.tableName), signingKeys }, { dryRun });
   for (const result of results) process.stdout.write(`${JSON.stringify(result)}\n`);
   const failed = results.filter((result) => result.outcome === 'failed').length;
   process.stdout.write(`${JSON.stringify({ pools: results.length, failed, dryRun })}\n`);

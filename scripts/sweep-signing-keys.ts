@@ -9,18 +9,17 @@
  * Same environment as migrate-pool-keys.ts. Exits 0, or 1 when a pool failed.
  */
 import { documentClient } from '../src/aws-clients';
-import { configuredTrustDecisionWindow, requireEnv } from '../src/config';
-import { ENV } from '../src/config-names';
+import { signingKeyManagementConfig } from '../src/config';
 import { signingKeyService } from '../src/signing-key-composition';
 import { DynamoDirectoryRepository } from '../src/storage/dynamo-directory-repository';
 
 async function main(): Promise<number> {
+  const config = signingKeyManagementConfig();
   const client = documentClient();
-  const tableName = requireEnv(ENV.tableName);
   const signingKeys = signingKeyService({
     client,
-    tableName,
-    directory: new DynamoDirectoryRepository(client, tableName, configuredTrustDecisionWindow()),
+    config,
+    directory: new DynamoDirectoryRepository(client, config.tableName, config.trustWindow),
     clock: () => new Date(),
   });
   const totals = await signingKeys.sweepAll();

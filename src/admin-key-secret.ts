@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, type GetSecretValueCommandOutput } from '@aws-sdk/client-secrets-manager';
 import { DependencyError } from './errors';
-import type { AdminKeys } from './usecases/authenticate';
+import type { AdminKeys } from './usecases/ports';
 
 /** The one Secrets Manager call the admin-key-protected functions make. */
 export interface SecretValueReader {

@@ -15,3 +15,6 @@ export const AWS_CLIENT_DEFAULTS = {
     throwOnRequestTimeout: true,
   },
 } as const;
+
+/** A fresh copy of {@link AWS_CLIENT_DEFAULTS} for one client's constructor. */
+export const clientDefaults = () => ({ ...AWS_CLIENT_DEFAULTS, requestHandler: { ...AWS_CLIENT_DEFAULTS.requestHandler } });

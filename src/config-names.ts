@@ -34,6 +34,8 @@ export const ENV = {
    * their commit (src/storage/trust-decision-window.ts). Default 1000.
    */
   trustDecisionDeadlineMs: 'TRUST_DECISION_DEADLINE_MS',
+  /** Every function, optional: the log level (src/observability.ts), `silent` for none; wins over POWERTOOLS_LOG_LEVEL. */
+  logLevel: 'IDP_LOG_LEVEL',
 } as const;
 
 /** Tag keys on every pool signing key (docs/contract.md §4.6): the stack's IAM policies allow KMS use only on keys tagged for the stack. */

@@ -1,10 +1,13 @@
+import type { RefusalCode } from './refusal-codes';
+
 /**
  * Domain errors carry a stable `code` and safe context, never an HTTP status:
- * `src/http/error-responses.ts` maps codes to HTTP and OAuth2 in one table.
+ * the code is one of src/refusal-codes.ts, whose entry
+ * `src/http/error-responses.ts` answers on the admin API and the token endpoint.
  */
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: RefusalCode,
     message: string,
     readonly context: Record<string, string | number | boolean> = {},
   ) {

@@ -4,6 +4,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { MiddlewareObj } from '@middy/core';
+import { logLevelSetting } from './config';
 import type { RevocationErrorCode } from './domain/revocation/error-codes';
 import { type Dependency, DomainError } from './errors';
 
@@ -14,6 +15,13 @@ import { type Dependency, DomainError } from './errors';
  * https://docs.powertools.aws.dev/lambda/typescript/latest/environment-variables/).
  * Callers log codes and identifiers only: never a request, its headers or
  * body, an API key, an assertion or a token (SECURITY.md row 5).
+ */
+
+/*
+ * The Powertools variables (POWERTOOLS_*) are read here and by Powertools
+ * itself, not through src/config.ts: Logger, Metrics and Tracer are created
+ * when this module is first imported, and Powertools reads the rest of its
+ * settings from the environment on its own.
  */
 
 /** `service` of every log line and the default metric dimension (the stack sets POWERTOOLS_SERVICE_NAME). */
@@ -41,7 +49,7 @@ export function idpLogLevel(value: string | undefined): keyof typeof LogLevel | 
   return level as keyof typeof LogLevel;
 }
 
-export const logger = new Logger({ serviceName: SERVICE_NAME, logLevel: idpLogLevel(process.env.IDP_LOG_LEVEL) });
+export const logger = new Logger({ serviceName: SERVICE_NAME, logLevel: idpLogLevel(logLevelSetting()) });
 
 /**
  * Namespace from POWERTOOLS_METRICS_NAMESPACE. Off when POWERTOOLS_METRICS_DISABLED

@@ -8,7 +8,8 @@ import { openApiDocument } from '../../src/http/openapi/document';
 import { jsonBody, pathParameter } from '../../src/http/request';
 import { type HttpResponse, json, noContent } from '../../src/http/responses';
 import { createRouter } from '../../src/http/router';
-import { OPENAPI_RESOURCE } from '../../src/http/routes';
+import { OPENAPI_RESOURCE, type RouteKeyServedBy } from '../../src/http/routes';
+import type { RefusalCode } from '../../src/refusal-codes';
 import { type ApiKeyAuthenticator, type Principal, requireAdmin, requireOrgAccess } from '../../src/usecases/authenticate';
 import type { InventoryQuery } from '../../src/usecases/device-inventory';
 import type { DeviceService } from '../../src/usecases/devices';
@@ -27,6 +28,9 @@ export interface AdminDeps {
 const DEVICE = '/api/internal/org/{orgId}/env/{envId}/device';
 const SIGNING_KEYS = '/api/internal/{clientPoolId}/signing-keys';
 
+/** The admin function's routes behind its API key: all but the API description, served before authentication. */
+type AuthenticatedAdminRouteKey = Exclude<RouteKeyServedBy<'admin'>, `GET ${typeof OPENAPI_RESOURCE}`>;
+
 /** The cache lifetime of the API description: it changes only with a deployment. */
 const DESCRIPTION_CACHE = { 'Cache-Control': 'public, max-age=300' };
 
@@ -43,7 +47,7 @@ export function createAdminHandler({ authenticator, organisations, devices, sign
     return jsonBody(event);
   };
 
-  const route = createRouter<AuthenticatedContext>({
+  const route = createRouter<AuthenticatedAdminRouteKey, AuthenticatedContext>({
     'POST /api/internal/org': async (event, { principal }) => {
       const org = await organisations.createOrg(principal, adminBody(event, principal));
       return json(201, { id: org.orgId, name: org.name, description: org.description, createdAt: org.createdAt });
@@ -96,6 +100,9 @@ export function createAdminHandler({ authenticator, organisations, devices, sign
       : authenticated(event, context as AuthenticatedContext);
 }
 
+/** The refusal of each inventory parameter, also when it is repeated. */
+const INVALID_PARAMETER: Record<keyof InventoryQuery, RefusalCode> = { limit: 'invalid_limit', cursor: 'invalid_cursor', status: 'invalid_status' };
+
 /**
  * The inventory's query parameters (docs/contract.md §3.3), each at most once: a repeated
  * one is refused rather than one of its values silently picked.
@@ -105,7 +112,7 @@ function inventoryQuery(event: APIGatewayProxyEvent): InventoryQuery {
     const multi = event.multiValueQueryStringParameters;
     const values = multi && Object.hasOwn(multi, name) ? (multi[name] ?? []) : [];
     const value = event.queryStringParameters && Object.hasOwn(event.queryStringParameters, name) ? event.queryStringParameters[name] : undefined;
-    if (values.length > 1) throw new DomainError(`invalid_${name}`, `${name} may be given once`, { field: name });
+    if (values.length > 1) throw new DomainError(INVALID_PARAMETER[name], `${name} may be given once`, { field: name });
     return values[0] ?? value;
   };
   return { limit: single('limit'), cursor: single('cursor'), status: single('status') };

@@ -1,27 +1,27 @@
 import { documentClient } from '../../src/aws-clients';
 import { adminAccess } from '../../src/composition';
-import { issuerBaseUrl, requireEnv } from '../../src/config';
-import { ENV } from '../../src/config-names';
+import { adminFunctionConfig } from '../../src/config';
 import { signingKeyService } from '../../src/signing-key-composition';
 import { DynamoDeviceRepository } from '../../src/storage/dynamo-device-repository';
 import { DeviceService } from '../../src/usecases/devices';
 import { OrganisationService } from '../../src/usecases/organisations';
 import { createAdminHandler, isSigningKeySweep } from './app';
 
+const config = adminFunctionConfig();
 const client = documentClient();
-const { tableName, apiKeys, directory, authenticator } = adminAccess(client);
+const { apiKeys, directory, authenticator } = adminAccess(client, config);
 const clock = () => new Date();
-const signingKeys = signingKeyService({ client, tableName, directory, clock });
-const organisations = new OrganisationService({ directory, apiKeys, signingKeys, issuerBaseUrl: issuerBaseUrl(), clock });
+const signingKeys = signingKeyService({ client, config, directory, clock });
+const organisations = new OrganisationService({ directory, apiKeys, signingKeys, issuerBaseUrl: config.issuerBaseUrl, clock });
 
 const http = createAdminHandler({
-  apiBaseUrl: issuerBaseUrl(),
+  apiBaseUrl: config.issuerBaseUrl,
   authenticator,
   organisations,
   signingKeys,
   devices: new DeviceService({
     organisations,
-    devices: new DynamoDeviceRepository(client, { config: tableName, runtime: requireEnv(ENV.runtimeTableName) }),
+    devices: new DynamoDeviceRepository(client, { config: config.tableName, runtime: config.runtimeTableName }),
     clock,
   }),
 });

@@ -7,6 +7,7 @@ import { parseMultipart } from '../../src/http/multipart';
 import { bodyBytes, header, mediaType, pathParameter } from '../../src/http/request';
 import { json, noContent } from '../../src/http/responses';
 import { createRouter } from '../../src/http/router';
+import type { RouteKeyServedBy } from '../../src/http/routes';
 import { type ApiKeyAuthenticator, requireAdmin } from '../../src/usecases/authenticate';
 import type { CertificateService, UploadedRoot } from '../../src/usecases/certificates';
 import type { RevocationService } from '../../src/usecases/revocations';
@@ -26,7 +27,7 @@ const CERTIFICATES = '/api/internal/{clientPoolId}/certificates';
 
 /** The pool's trust: roots (docs/contract.md §3.1), and revocations and CRLs (docs/contract.md §3.4, ./revocation-routes.ts). */
 export function createCertificateHandler({ authenticator, certificates, revocations }: CertificateHandlerDeps) {
-  const route = createRouter<AuthenticatedContext>({
+  const route = createRouter<RouteKeyServedBy<'certificates'>, AuthenticatedContext>({
     [`POST ${CERTIFICATES}`]: async (event, { principal }) => {
       requireAdmin(principal); // before the body is read: an org key learns 403, never a parsing verdict
       const result = await certificates.upload(principal, pathParameter(event, 'clientPoolId'), await readUpload(event));

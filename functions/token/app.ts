@@ -6,6 +6,7 @@ import { apiHandler } from '../../src/http/handler-chain';
 import { bodyBytes, mediaType, pathParameter } from '../../src/http/request';
 import { json } from '../../src/http/responses';
 import { createRouter } from '../../src/http/router';
+import type { RouteKeyServedBy } from '../../src/http/routes';
 import { countTokenOutcome } from '../../src/observability';
 import type { CheckHealth } from '../../src/usecases/check-health';
 import type { IssueToken } from '../../src/usecases/issue-token';
@@ -24,7 +25,7 @@ const POOL = '/pools/{clientPoolId}';
 const DISCOVERY_CACHE = { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` };
 
 export function createTokenHandler({ issueToken, discovery, health }: TokenHandlerDeps) {
-  const route = createRouter<unknown>({
+  const route = createRouter<RouteKeyServedBy<'token'>, unknown>({
     // Unauthenticated and secret-free: dependency names and states only (src/usecases/check-health.ts).
     'GET /health': async () => {
       const report = await health.execute();

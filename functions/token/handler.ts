@@ -1,8 +1,8 @@
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, kmsClient } from '../../src/aws-clients';
-import { configuredTrustDecisionWindow, issuerBaseUrl, positiveIntegerEnv, requireEnv } from '../../src/config';
-import { ENV } from '../../src/config-names';
+import { documentClient } from '../../src/aws-clients';
+import { kmsClient } from '../../src/aws-kms-client';
+import { tokenFunctionConfig } from '../../src/config';
 import { KmsSignerCache } from '../../src/crypto/kms-signer-cache';
 import { PoolTokenSigner } from '../../src/crypto/pool-token-signer';
 import type { Pool } from '../../src/domain/model';
@@ -19,19 +19,17 @@ import { createTokenHandler } from './app';
 /** No pool has this id (ids are generated), so the health probe reads nothing. */
 const HEALTH_PROBE_KEY = { pk: 'POOL#health-probe', sk: 'POOL' };
 
+const config = tokenFunctionConfig();
 const client = documentClient();
 const kms = kmsClient();
-const tableName = requireEnv(ENV.tableName);
-// One window for every function of the deployment (src/storage/trust-decision-window.ts).
-const trustWindow = configuredTrustDecisionWindow();
-const tables = { config: tableName, runtime: requireEnv(ENV.runtimeTableName) };
-const baseUrl = issuerBaseUrl();
+// trustWindow: one for every function of the deployment (src/storage/trust-decision-window.ts).
+const { tableName, trustWindow, issuerBaseUrl, tokenLifetimeSeconds } = config;
+const tables = { config: tableName, runtime: config.runtimeTableName };
 const directory = new DynamoDirectoryRepository(client, tableName, trustWindow);
-const tokenLifetimeSeconds = positiveIntegerEnv(ENV.tokenTtlSeconds, 3600);
-// Each pool signs with its own key (docs/contract.md §4.6); KMS_KEY_ID is the shared key of pools created before that.
+// Each pool signs with its own key (docs/contract.md §4.6); the shared key (KMS_KEY_ID) signs for pools created before that.
 const poolSigner = new PoolTokenSigner({
   signers: new KmsSignerCache(kms),
-  legacyKeyArn: requireEnv(ENV.kmsKeyId),
+  legacyKeyArn: config.sharedKeyArn,
   tokenLifetimeSeconds,
   clock: () => new Date(),
 });
@@ -48,17 +46,17 @@ export const handler = createTokenHandler({
     ledger: new DynamoIssuanceLedger(client, tables),
     signer,
     trustWindow,
-    issuerBaseUrl: baseUrl,
+    issuerBaseUrl,
     tokenLifetimeSeconds,
-    tokenAudience: process.env[ENV.tokenAudience] || undefined,
+    tokenAudience: config.tokenAudience,
     clock: () => new Date(),
   }),
-  discovery: new PoolDiscovery({ directory, keys: signer, issuerBaseUrl: baseUrl }),
+  discovery: new PoolDiscovery({ directory, keys: signer, issuerBaseUrl }),
   // Reads the token role may already make (a POOL# partition; the shared key), nothing more.
   health: new CheckHealth({
     probes: {
       dynamodb: (abortSignal) => client.send(new GetCommand({ TableName: tableName, Key: HEALTH_PROBE_KEY }), { abortSignal }),
-      kms: (abortSignal) => kms.send(new DescribeKeyCommand({ KeyId: requireEnv(ENV.kmsKeyId) }), { abortSignal }),
+      kms: (abortSignal) => kms.send(new DescribeKeyCommand({ KeyId: config.sharedKeyArn }), { abortSignal }),
     },
   }),
 });

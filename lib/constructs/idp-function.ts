@@ -16,6 +16,23 @@ const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
  */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
+/** The AWS SDK packages the functions use (a new one needs its file in aws-sdk-require/ and a place here). */
+const AWS_SDK_PACKAGES = ['client-dynamodb', 'client-kms', 'client-s3', 'client-secrets-manager', 'lib-dynamodb'] as const;
+
+/**
+ * esbuild aliases, relative to the project root: each SDK package the
+ * functions import is bundled as a one-line module that `require`s the
+ * runtime's package (lib/constructs/aws-sdk-require/). An ESM `import` of the
+ * SDK's CommonJS entry files makes Node parse each of them twice more before
+ * loading it (format detection, then cjs-module-lexer for its export names):
+ * about a third of a function's cold-start import time (README "Benchmark",
+ * `<function>_init_ms`). The package itself stays external: the Node.js 22
+ * runtime provides it.
+ */
+export const AWS_SDK_REQUIRE_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  AWS_SDK_PACKAGES.map((name) => [`@aws-sdk/${name}`, `./lib/constructs/aws-sdk-require/${name}.cjs`]),
+);
+
 export interface IdpFunctionProps {
   /** Folder under `functions/` whose `handler.ts` exports `handler`. */
   readonly name: string;
@@ -65,7 +82,9 @@ export class IdpFunction extends Construct {
       role: this.role,
       tracing: props.observability.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       logGroup: this.logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...powertoolsEnvironment(props.observability), ...props.environment },
+      // No NODE_OPTIONS=--enable-source-maps: with it Node reads every module it loads for a source map at cold start.
+      // The map ships beside the bundle for reading a stack trace (docs/operations.md "Stack traces").
+      environment: { ...powertoolsEnvironment(props.observability), ...props.environment },
       bundling: {
         target: 'node22',
         format: OutputFormat.ESM,
@@ -74,7 +93,8 @@ export class IdpFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        // @aws-sdk/* stays external (the Node.js 22 runtime ships SDK v3).
+        // @aws-sdk/* stays external (the Node.js 22 runtime ships SDK v3), loaded with require (AWS_SDK_REQUIRE_ALIASES).
+        esbuildArgs: { '--alias': Object.entries(AWS_SDK_REQUIRE_ALIASES).map(([name, file]) => `${name}=${file}`) },
         // Without tracing, the Tracer (and the X-Ray SDK, ~126 KB) is dead code: src/observability.ts loads it only when this is 'true'.
         ...(props.observability.tracing ? {} : { define: { 'process.env.POWERTOOLS_TRACE_ENABLED': JSON.stringify('false') } }),
       },

@@ -49,7 +49,7 @@ export class PoolSigningKeys extends Construct {
     this.legacyKey = props.legacyKey;
   }
 
-  /** What the admin function needs to create pool keys (src/signing-key-composition.ts reads them). */
+  /** What the admin function needs to create pool keys (src/config.ts reads them). */
   get adminEnvironment(): Record<string, string> {
     return {
       [ENV.signingKeyStackTag]: this.stackTag,

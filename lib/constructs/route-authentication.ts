@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../../src/http/routes';
+import { OPENAPI_RESOURCE, type RouteDefinition, type RouteKey, routeKey } from '../../src/http/routes';
 
 /** How a route's caller is authenticated; API Gateway itself checks nothing (every method is `AuthorizationType.NONE`). */
 export type RouteAuthentication = 'api-key' | 'client-assertion' | 'public';
@@ -20,12 +20,15 @@ const REASONS: Record<RouteAuthentication, string> = {
     '/health answers only ok/unavailable per dependency, nothing else (README "Running locally").',
 };
 
-const PUBLIC = [
-  /^GET \/pools\/\{clientPoolId\}\/\.well-known\/(jwks\.json|openid-configuration)$/,
-  /^GET \/\.well-known\/oauth-authorization-server\/pools\/\{clientPoolId\}$/,
-  /^GET \/api\/openapi\.json$/,
-  /^GET \/health$/,
-];
+/** Routes of the table (a key it lacks does not compile) readable without credentials, by design. */
+const PUBLIC: ReadonlySet<string> = new Set<RouteKey>([
+  'GET /pools/{clientPoolId}/.well-known/jwks.json',
+  'GET /pools/{clientPoolId}/.well-known/openid-configuration',
+  'GET /.well-known/oauth-authorization-server/pools/{clientPoolId}',
+  `GET ${OPENAPI_RESOURCE}`,
+  'GET /health',
+]);
+const TOKEN_ENDPOINT: RouteKey = 'POST /pools/{clientPoolId}/oauth2/token';
 
 /**
  * Classifies a route of src/http/routes.ts. A route that fits none of the
@@ -34,10 +37,10 @@ const PUBLIC = [
  * acknowledgement stays true.
  */
 export function authenticationOf(route: RouteDefinition): RouteAuthentication {
-  const key = `${route.method} ${route.resource}`;
+  const key = routeKey(route);
   if (route.resource.startsWith('/api/internal/')) return 'api-key';
-  if (key === 'POST /pools/{clientPoolId}/oauth2/token') return 'client-assertion';
-  if (PUBLIC.some((pattern) => pattern.test(key))) return 'public';
+  if (key === TOKEN_ENDPOINT) return 'client-assertion';
+  if (PUBLIC.has(key)) return 'public';
   throw new Error(`route ${key} is neither admin (/api/internal/), the token endpoint nor a known public document: decide how it is authenticated`);
 }
 

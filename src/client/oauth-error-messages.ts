@@ -1,3 +1,4 @@
+import type { RefusalCode } from '../refusal-codes';
 import type { TokenEndpointError } from './errors';
 
 /**
@@ -20,8 +21,8 @@ export const OAUTH_ERROR_MESSAGES: Readonly<Record<string, string>> = {
   server_error: 'the IDP failed while answering; try again, and report it if it persists',
 };
 
-/** What to do about the stable codes a device operator meets most (the full list is in README "Token endpoint"). */
-export const STABLE_CODE_HINTS: Readonly<Record<string, string>> = {
+/** What to do about the stable codes a device operator meets most (every code: docs/refusal-codes.md). */
+export const STABLE_CODE_HINTS: Readonly<Partial<Record<RefusalCode, string>>> = {
   binding_not_found: 'register the device binding for this client id (POST .../device/{deviceId}/app)',
   device_scope_missing: 'add "device" to the scopes of the device binding',
   device_disabled: 'the device is disabled in its pool (PATCH its status to "active")',
@@ -46,7 +47,7 @@ function printable(text: string, max = 300): string {
  */
 export function describeTokenError(error: TokenEndpointError): string {
   const meaning = OAUTH_ERROR_MESSAGES[error.error] ?? `the token endpoint answered an unknown OAuth error "${printable(error.error, 64)}"`;
-  const hint = error.code === undefined ? undefined : STABLE_CODE_HINTS[error.code];
+  const hint = error.code !== undefined && Object.hasOwn(STABLE_CODE_HINTS, error.code) ? STABLE_CODE_HINTS[error.code as RefusalCode] : undefined;
   const code = error.code === undefined ? '' : ` [${error.code}]`;
   const retry = error.retryAfterSeconds === undefined ? '' : ` (Retry-After ${error.retryAfterSeconds} s)`;
   const server = error.errorDescription === undefined ? '' : ` Server: ${printable(error.errorDescription)}`;

@@ -1,5 +1,14 @@
 import { DomainError } from '../errors';
-import { DEFAULT_ALGORITHM_POLICY, devicePolicy, encodePemCertificate, type ParsedCertificate, tryParseCertificate, type ValidationPolicy } from './chain';
+import type { RefusalCode } from '../refusal-codes';
+import {
+  type ChainErrorCode,
+  DEFAULT_ALGORITHM_POLICY,
+  devicePolicy,
+  encodePemCertificate,
+  type ParsedCertificate,
+  tryParseCertificate,
+  type ValidationPolicy,
+} from './chain';
 import { anchorIdentity } from './chain/anchor-identity';
 import { ALGORITHM_POLICY_CHECKS } from './chain/checks/algorithm-policy';
 import { CERTIFICATE_PROFILE_CHECKS } from './chain/checks/certificate-profile';
@@ -20,12 +29,16 @@ export interface AcceptedRoot {
   notAfter: Date;
 }
 
-/** Upload-time names for the chain validator's algorithm refusals (docs/contract.md §3.1 wording). */
-const UPLOAD_CODES: Record<string, string> = {
+/** Upload-time names for the chain validator's algorithm and keyCertSign refusals (docs/contract.md §3.1 wording); other codes pass as they are. */
+const UPLOAD_CODES = {
   unsupported_signature_algorithm: 'weak_signature_algorithm',
   unsupported_public_key: 'weak_key',
   issuer_missing_key_cert_sign: 'missing_key_cert_sign',
-};
+} as const satisfies Partial<Record<ChainErrorCode, RefusalCode>>;
+
+function uploadCode(code: ChainErrorCode): RefusalCode {
+  return Object.hasOwn(UPLOAD_CODES, code) ? UPLOAD_CODES[code as keyof typeof UPLOAD_CODES] : code;
+}
 
 /**
  * The same rules the chain validator applies to a trust anchor, run once at
@@ -54,7 +67,7 @@ export function assessRootCertificateUpload(content: Buffer, now: Date): Accepte
   const policy = uploadPolicy(now);
   // Alone in its path the root sits at the leaf position, where issuer rules are skipped: check keyCertSign as the issuer it will be.
   const refusal = runCertificateChecks(ROOT_CHECKS, [root], policy) ?? checkIssuerKeyCertSign(root, { ...positionOf([root], 0), isLeaf: false }, policy);
-  if (refusal) throw new DomainError(UPLOAD_CODES[refusal.code] ?? refusal.code, refusal.detail);
+  if (refusal) throw new DomainError(uploadCode(refusal.code), refusal.detail);
   if (!root.selfIssued || !verifyCertificateSignature(root, root).ok) {
     throw new DomainError('not_self_signed', 'the certificate is not a self-signed root: its signature does not verify with its own key');
   }

@@ -1,3 +1,4 @@
+import { unescape as unescapeFormComponent } from 'node:querystring';
 import { DomainError } from '../errors';
 import { parseScopeParameter } from './identifiers';
 
@@ -32,40 +33,104 @@ const MAX_RESOURCE_LENGTH = 2048;
  * refused as a target this server cannot serve (one `aud` per token).
  */
 export function parseTokenRequest(form: string): TokenRequest {
-  const params = new URLSearchParams(form);
-  const seen = new Set<string>();
-  for (const key of params.keys()) {
-    if (seen.has(key) && key !== 'resource') throw new DomainError('duplicate_parameter', `parameter ${key.slice(0, 64)} appears more than once`);
-    seen.add(key);
+  const pairs = formPairs(form);
+  // Each parameter's first value; `resource` with all of its values.
+  const params = new Map<string, string>();
+  const resources: string[] = [];
+  for (let i = 0; i < pairs.length; i += 2) {
+    const key = pairs[i];
+    if (key === 'resource') resources.push(pairs[i + 1]);
+    if (!params.has(key)) params.set(key, pairs[i + 1]);
+    else if (key !== 'resource') throw new DomainError('duplicate_parameter', `parameter ${key.slice(0, 64)} appears more than once`);
   }
-  const value = (name: string) => {
-    const v = params.get(name);
-    return v === null || v === '' ? undefined : v;
-  };
-  const required = (name: string) => {
-    const v = value(name);
-    if (v === undefined) throw new DomainError('missing_parameter', `${name} is required`);
-    return v;
-  };
 
-  const grantType = required('grant_type');
-  const scope = value('scope');
+  const grantType = required(params, 'grant_type');
+  const scope = valueOf(params, 'scope');
   const common = {
     requestedScopes: scope === undefined ? undefined : parseScopeParameter(scope),
-    clientId: parseClientId(value('client_id')),
-    resource: parseResource(params.getAll('resource')),
+    clientId: parseClientId(valueOf(params, 'client_id')),
+    resource: parseResource(resources),
   };
 
   if (grantType === JWT_BEARER_GRANT) {
-    return { form: 'assertion_grant', assertion: required('assertion'), ...common };
+    return { form: 'assertion_grant', assertion: required(params, 'assertion'), ...common };
   }
   if (grantType === 'client_credentials') {
-    if (required('client_assertion_type') !== JWT_BEARER_CLIENT_ASSERTION) {
+    if (required(params, 'client_assertion_type') !== JWT_BEARER_CLIENT_ASSERTION) {
       throw new DomainError('malformed_request', `client_assertion_type must be ${JWT_BEARER_CLIENT_ASSERTION}`);
     }
-    return { form: 'client_authentication', assertion: required('client_assertion'), ...common };
+    return { form: 'client_authentication', assertion: required(params, 'client_assertion'), ...common };
   }
   throw new DomainError('unsupported_grant_type', `grant_type must be ${JWT_BEARER_GRANT} or client_credentials`);
+}
+
+/** A parameter's value; an empty one counts as absent. */
+function valueOf(params: ReadonlyMap<string, string>, name: string): string | undefined {
+  const value = params.get(name);
+  return value === '' ? undefined : value;
+}
+
+function required(params: ReadonlyMap<string, string>, name: string): string {
+  const value = valueOf(params, name);
+  if (value === undefined) throw new DomainError('missing_parameter', `${name} is required`);
+  return value;
+}
+
+/**
+ * The name-value pairs of an application/x-www-form-urlencoded body
+ * ([URL §5.1](https://url.spec.whatwg.org/#urlencoded-parsing)), flattened
+ * (name, value, name, value, …), exactly as Node's `new URLSearchParams(form)`
+ * lists them: lone surrogates become U+FFFD, one leading `?` is dropped, empty
+ * pieces between `&` are skipped, a piece splits at its first `=`, `+` is a
+ * space, and a name or value holding a valid `%XX` (Node's test: `+` between
+ * its characters does not count) is decoded with querystring.unescape, as
+ * URLSearchParams decodes it. Without the per-character loop of Node's
+ * parser: a token body is mostly one long assertion that needs no decoding.
+ */
+export function formPairs(form: string): string[] {
+  const text = form as string & WellFormedString;
+  const input = text.isWellFormed() ? form : text.toWellFormed();
+  const pairs: string[] = [];
+  for (let start = input.charCodeAt(0) === 0x3f ? 1 : 0; start < input.length; ) {
+    let end = input.indexOf('&', start);
+    if (end < 0) end = input.length;
+    if (end > start) {
+      const piece = input.slice(start, end);
+      const separator = piece.indexOf('=');
+      if (separator < 0) pairs.push(decodeFormComponent(piece), '');
+      else pairs.push(decodeFormComponent(piece.slice(0, separator)), decodeFormComponent(piece.slice(separator + 1)));
+    }
+    start = end + 1;
+  }
+  return pairs;
+}
+
+/** ES2024 String.prototype.isWellFormed and toWellFormed (Node ≥ 20), not in the TypeScript lib the project targets. */
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+function decodeFormComponent(raw: string): string {
+  const spaced = raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
+  return holdsPercentEscape(raw) ? unescapeFormComponent(spaced) : spaced;
+}
+
+/** A `%` followed by two hexadecimal digits, `+` between them ignored (Node's parser tracks it that way). */
+function holdsPercentEscape(raw: string): boolean {
+  let digits = -1;
+  for (let i = raw.indexOf('%'); i >= 0 && i < raw.length; i++) {
+    const code = raw.charCodeAt(i);
+    if (code === 0x25) digits = 0;
+    else if (code === 0x2b || digits < 0) continue;
+    else if (!isHexDigit(code)) digits = -1;
+    else if (++digits === 2) return true;
+  }
+  return false;
+}
+
+function isHexDigit(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
 }
 
 function parseClientId(clientId: string | undefined): string | undefined {

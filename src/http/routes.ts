@@ -60,6 +60,9 @@ export const ROUTES = [
 export type RouteKey = RouteKeyOf<(typeof ROUTES)[number]>;
 type RouteKeyOf<R> = R extends { method: infer M extends string; resource: infer P extends string } ? `${M} ${P}` : never;
 
+/** The keys of the routes one function serves, e.g. `GET /health` for `token`: what its router must handle (src/http/router.ts). */
+export type RouteKeyServedBy<F extends FunctionName> = RouteKeyOf<Extract<(typeof ROUTES)[number], { function: F }>>;
+
 export function routeKey(route: Pick<RouteDefinition, 'method' | 'resource'>): string {
   return `${route.method} ${route.resource}`;
 }

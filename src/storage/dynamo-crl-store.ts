@@ -309,6 +309,7 @@ function freshnessOf(crl: Pick<StoredCrl, 'crlNumber' | 'thisUpdate'>) {
 
 function crlNumberKey(crlNumber: string | undefined): string | undefined {
   if (crlNumber === undefined) return undefined;
-  if (!/^\d{1,49}$/.test(crlNumber)) throw new DomainError('crl_number_invalid', 'cRLNumber must be a decimal integer of at most 20 octets');
+  // The CRL decoder admits no other cRLNumber (src/domain/revocation/crl-extensions.ts): anything else is a defect, not a refusal.
+  if (!/^\d{1,49}$/.test(crlNumber)) throw new Error('cRLNumber must be a decimal integer of at most 20 octets');
   return crlNumber.padStart(CRL_NUMBER_DIGITS, '0');
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Binding, Device, DeviceStatus } from '../domain/model';
-import { callDependency, DependencyError, DomainError } from '../errors';
+import { callDependency, DependencyError } from '../errors';
 import { logger } from '../observability';
 import type { DeviceChanges, DevicePageRequest, DeviceRepository } from '../usecases/ports';
 import { generationCondition } from './device-generation';
@@ -32,11 +32,9 @@ export class DynamoDeviceRepository implements DeviceRepository {
     this.tableName = tables.config;
   }
 
-  async createDevice(poolId: string, device: Device): Promise<void> {
+  async createDevice(poolId: string, device: Device): Promise<boolean> {
     const item = { ...keys.device(poolId, device.deviceId), type: 'device', ...device, generation: device.generation ?? randomUUID(), revision: randomUUID() };
-    if (!(await putIfAbsent(this.client, this.tableName, item))) {
-      throw new DomainError('device_exists', `device ${device.deviceId} already exists`);
-    }
+    return putIfAbsent(this.client, this.tableName, item);
   }
 
   /** The record with the provisioning state of its generation (runtime table; keys.ts). */

@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Environment, EnvironmentChanges, Organisation, Pool, PoolSigningKey } from '../domain/model';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
-import { callDependency, DependencyError, DomainError } from '../errors';
-import type { DirectoryRepository } from '../usecases/ports';
+import { callDependency, DependencyError } from '../errors';
+import type { DirectoryRepository, EnvironmentCreation } from '../usecases/ports';
 import { cancellationReasons, isTransactionConditionFailure, keys, POOL_ANCHORS, withoutKeys } from './keys';
 import { putIfAbsent, settledAfter, transactWrite } from './table-operations';
 
@@ -13,10 +13,8 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
     private readonly window: TrustDecisionWindow,
   ) {}
 
-  async createOrg(org: Organisation): Promise<void> {
-    if (!(await putIfAbsent(this.client, this.tableName, { ...keys.org(org.orgId), type: 'org', ...org }))) {
-      throw new DomainError('org_exists', `organisation ${org.orgId} already exists`);
-    }
+  async createOrg(org: Organisation): Promise<boolean> {
+    return putIfAbsent(this.client, this.tableName, { ...keys.org(org.orgId), type: 'org', ...org });
   }
 
   async getOrg(orgId: string): Promise<Organisation | undefined> {
@@ -24,8 +22,8 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   }
 
   /** The environment and its pool (with its first signing keys, docs/contract.md §4.6) are written together or not at all. */
-  async createEnvironment(env: Environment, signingKeys?: PoolSigningKey[]): Promise<void> {
-    await callDependency('dynamodb', async () => {
+  async createEnvironment(env: Environment, signingKeys?: PoolSigningKey[]): Promise<EnvironmentCreation> {
+    return callDependency('dynamodb', async () => {
       try {
         await this.client.send(
           new TransactWriteCommand({
@@ -57,11 +55,13 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
             ],
           }),
         );
+        return 'created';
       } catch (error) {
         if (!isTransactionConditionFailure(error)) throw error;
-        const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new DomainError('org_not_found', `organisation ${env.orgId} does not exist`);
-        throw new DomainError('env_exists', `environment ${env.envId} already exists in organisation ${env.orgId}`);
+        // In the order of TransactItems above: organisation, environment, pool.
+        const failed = cancellationReasons(error)?.map((code) => code === 'ConditionalCheckFailed');
+        if (failed?.[0]) return 'organisation_missing';
+        return failed?.[1] ? 'environment_taken' : 'pool_id_taken';
       }
     });
   }

@@ -1,11 +1,9 @@
 import { parseApiKey, secretsEqual, sha256Hex } from '../domain/api-key-format';
 import { DependencyError, DomainError } from '../errors';
 import { logger } from '../observability';
-import type { ApiKeyRepository, StoredApiKey } from './ports';
+import type { AdminKeySource, ApiKeyLookup, StoredApiKey } from './ports';
 
 export type Principal = { kind: 'admin' } | { kind: 'org'; orgId: string; keyId: string };
-
-export type ApiKeyLookup = Pick<ApiKeyRepository, 'findApiKey' | 'recordUse'>;
 
 /**
  * An org key's lastUsedAt is at most this stale (README "Admin API"): it is
@@ -13,19 +11,6 @@ export type ApiKeyLookup = Pick<ApiKeyRepository, 'findApiKey' | 'recordUse'>;
  * or older, so a busy key costs one write per 5 minutes, not one per request.
  */
 export const LAST_USED_GRANULARITY_MS = 5 * 60 * 1000;
-
-/**
- * The global admin key and, after a rotation, the key it replaced: both are
- * accepted so that a caller still holding the old key keeps working until it
- * switches (README "Rotating the admin key").
- */
-export interface AdminKeys {
-  readonly current: string;
-  readonly previous?: string;
-}
-
-/** Reads the admin keys (env in local mode; Secrets Manager's AWSCURRENT and AWSPREVIOUS on AWS). */
-export type AdminKeySource = () => Promise<AdminKeys>;
 
 /** A container re-reads the admin keys once its copy is this old, so a retired key stops working at most this long after the rotation that retires it. */
 export const ADMIN_KEYS_MAX_AGE_MS = 5 * 60 * 1000;

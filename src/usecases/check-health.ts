@@ -1,3 +1,5 @@
+import type { HealthProbe } from './ports';
+
 /**
  * `GET /health`: can this function reach what a token request needs? Each
  * probe is one cheap read, bounded by a short timeout, so a load balancer or
@@ -10,9 +12,6 @@ export interface HealthReport {
   status: 'ok' | 'unavailable';
   checks: Record<string, DependencyState>;
 }
-
-/** A probe resolves when the dependency answered; `signal` aborts it at the deadline. */
-export type HealthProbe = (signal: AbortSignal) => Promise<unknown>;
 
 export interface CheckHealthDeps {
   probes: Readonly<Record<string, HealthProbe>>;

@@ -43,7 +43,7 @@ export class DeviceService {
       generation: randomUUID(),
       createdAt: this.deps.clock().toISOString(),
     };
-    await this.deps.devices.createDevice(poolId, device);
+    if (!(await this.deps.devices.createDevice(poolId, device))) throw new DomainError('device_exists', `device ${device.deviceId} already exists`);
     return deviceView(device);
   }
 

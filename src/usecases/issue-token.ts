@@ -3,9 +3,10 @@ import { type AssertionClaims, checkAssertionClaims } from '../domain/assertion/
 import { parseCompactJws } from '../domain/assertion/compact-jws';
 import { verifyAssertionSignature } from '../domain/assertion/signature';
 import { selectAudience } from '../domain/audiences';
-import { devicePolicy, type ParsedCertificate, publicKeyObject, tryParseCertificate, validateChain } from '../domain/chain';
+import { checkBusinessUnit } from '../domain/business-unit';
+import { devicePolicy, type ParsedCertificate, publicKeyObject, TrustAnchors, tryParseCertificate, validateChain } from '../domain/chain';
 import { isIdentifier } from '../domain/identifiers';
-import type { Device, Pool } from '../domain/model';
+import type { Pool } from '../domain/model';
 import { poolUrls } from '../domain/pool-urls';
 import { checkRevocation, revocationSubjects } from '../domain/revocation';
 import { grantScopes } from '../domain/scopes';
@@ -15,13 +16,17 @@ import { checkClientId, type TokenRequest } from '../domain/token-request';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 import { DependencyError, DomainError } from '../errors';
 import { logger } from '../observability';
-import type { DecisionParties, IssuanceLedger, IssuanceRefusal, RevocationKeys, RevocationRepository, TokenDecisionReader, TokenDecisionState } from './ports';
+import type {
+  DecisionParties,
+  IssuanceLedger,
+  IssuanceRefusal,
+  RevocationKeys,
+  RevocationRepository,
+  TokenDecisionReader,
+  TokenDecisionState,
+  TokenSigner,
+} from './ports';
 import { POOL_ID } from './require-pool';
-
-/** Signs with the pool's own key active at the token's `iat` (docs/contract.md §4.6), or the shared legacy key for a pool not yet rotated. */
-export interface TokenSigner {
-  sign(pool: Pool, header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string>;
-}
 
 export interface IssueTokenDeps {
   /** The decision's one read: pool and trust list, device, binding, jti, revocation state. */
@@ -49,7 +54,6 @@ export interface TokenResponse {
   scope: string;
 }
 
-const BUSINESS_UNIT_TAG = 'business_unit_id';
 /** Decisions re-taken because the binding or the pool's trust changed under a request, before answering 503. */
 const DECISION_ROUNDS = 3;
 const STALE = Symbol('stale decision');
@@ -72,7 +76,7 @@ const MAX_CANDIDATE_BYTES = 16 * 1024;
  */
 export class IssueToken {
   /** The parsed trust anchors of the pools last read, to plan the next read of each (never to decide). */
-  private readonly anchorsByPool = new Map<string, { ders: ReadonlyMap<string, Uint8Array>; parsed: ParsedCertificate[] }>();
+  private readonly anchorsByPool = new Map<string, { ders: ReadonlyMap<string, Uint8Array>; anchors: TrustAnchors }>();
 
   constructor(private readonly deps: IssueTokenDeps) {}
 
@@ -187,21 +191,18 @@ export class IssueToken {
   }
 
   /**
-   * The pool's anchors as DER, remembering their parsed form to plan the
-   * pool's next read. Every read brings a new map, so it is compared by
-   * content: the anchors are parsed again only when the pool's list changed.
+   * The pool's anchors as read, parsed: kept to validate the next chain and
+   * plan the pool's next read. Every read brings a new map, so it is
+   * compared by content (ids and DER octet by octet): the anchors are parsed
+   * again only when the pool's list changed.
    */
-  private anchorsOf(clientPoolId: string, ders: ReadonlyMap<string, Uint8Array>): Uint8Array[] {
+  private anchorsOf(clientPoolId: string, ders: ReadonlyMap<string, Uint8Array>): TrustAnchors {
     const known = this.anchorsByPool.get(clientPoolId);
-    if (!known || !sameAnchors(known.ders, ders)) {
-      const parsed = [...ders.values()].flatMap((der) => {
-        const result = tryParseCertificate(der);
-        return result.ok ? [result.certificate] : [];
-      });
-      if (this.anchorsByPool.size >= ANCHOR_CACHE_POOLS) this.anchorsByPool.clear();
-      this.anchorsByPool.set(clientPoolId, { ders, parsed });
-    }
-    return [...ders.values()];
+    if (known && sameAnchors(known.ders, ders)) return known.anchors;
+    const anchors = TrustAnchors.fromDer(ders.values());
+    if (this.anchorsByPool.size >= ANCHOR_CACHE_POOLS) this.anchorsByPool.clear();
+    this.anchorsByPool.set(clientPoolId, { ders, anchors });
+    return anchors;
   }
 
   /**
@@ -219,12 +220,13 @@ export class IssueToken {
     }
     if (chain.length === 0) return [];
     const top = chain[chain.length - 1];
-    const anchors = (this.anchorsByPool.get(clientPoolId)?.parsed ?? []).filter((anchor) => anchor.subject.comparisonKey === top.issuer.comparisonKey);
+    const anchors = this.anchorsByPool.get(clientPoolId)?.anchors.bySubject.get(top.issuer.comparisonKey) ?? [];
     const paths = anchors.length > 0 ? anchors.map((anchor) => [...chain, anchor]) : [chain];
     const unique = new Map<string, RevocationKeys>();
     for (const { scopeId, legacyIssuerIds, serialNumberHex, fingerprint, issuerSerialId, keyId } of paths.flatMap((path) => revocationSubjects(path))) {
       const keys: RevocationKeys = { scopeId, legacyIssuerIds, serialNumberHex, fingerprint, issuerSerialId, keyId };
-      unique.set(JSON.stringify(keys), keys);
+      // The serial, issuerSerialId and keyId are functions of the certificate, which its fingerprint names.
+      unique.set(`${fingerprint}|${scopeId}|${legacyIssuerIds.join('|')}`, keys);
     }
     return [...unique.values()];
   }
@@ -296,16 +298,4 @@ function refusal(code: IssuanceRefusal, claims: AssertionClaims): DomainError {
     assertion_replayed: 'this assertion (jti) has already been used',
   };
   return new DomainError(code, messages[code]);
-}
-
-/**
- * docs/contract.md §4.4: a device pinned to a business unit only accepts certificates of
- * that unit (subject O). The pin is the `business_unit_id` tag, whether it was
- * set at pre-registration or later by PATCH.
- */
-function checkBusinessUnit(record: Device, certificate: ParsedCertificate): void {
-  const expected = record.tags?.[BUSINESS_UNIT_TAG];
-  if (expected !== undefined && expected !== certificate.subjectO) {
-    throw new DomainError('business_unit_mismatch', 'the certificate organisation (O) does not match the device business_unit_id');
-  }
 }

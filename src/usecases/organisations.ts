@@ -8,7 +8,7 @@ import { parseTokenLifetime } from '../domain/token-lifetime';
 import { DomainError } from '../errors';
 import { logger } from '../observability';
 import { type Principal, requireAdmin, requireOrgAccess } from './authenticate';
-import type { ApiKeyRepository, DirectoryRepository } from './ports';
+import type { ApiKeyRepository, DirectoryRepository, EnvironmentCreation } from './ports';
 import type { SigningKeyService } from './signing-keys';
 
 export interface OrganisationDeps {
@@ -36,7 +36,7 @@ export class OrganisationService {
       description: optionalText(body, 'description'),
       createdAt: this.deps.clock().toISOString(),
     };
-    await this.deps.directory.createOrg(org);
+    if (!(await this.deps.directory.createOrg(org))) throw new DomainError('org_exists', `organisation ${org.orgId} already exists`);
     return org;
   }
 
@@ -60,7 +60,8 @@ export class OrganisationService {
     }
     const key = await this.deps.signingKeys.provision(env.clientPoolId);
     try {
-      await this.deps.directory.createEnvironment(env, [key]);
+      const created = await this.deps.directory.createEnvironment(env, [key]);
+      if (created !== 'created') throw environmentRefusal(created, env);
     } catch (error) {
       // Committed, with the answer lost: the environment is this request's.
       if (await this.poolWritten(env.clientPoolId, key.keyArn)) return this.environmentView(env);
@@ -186,4 +187,15 @@ export class OrganisationService {
       createdAt: env.createdAt,
     };
   }
+}
+
+/**
+ * docs/contract.md §3: what the environment write found in the way, as its
+ * refusal. A missing organisation is 404 `org_not_found`; an environment of
+ * that id is 409 `env_exists`, and so is a taken pool id (a clash of random
+ * ids: nothing was written, and a new request draws a new id).
+ */
+function environmentRefusal(found: Exclude<EnvironmentCreation, 'created'>, env: Environment): DomainError {
+  if (found === 'organisation_missing') return new DomainError('org_not_found', `organisation ${env.orgId} does not exist`);
+  return new DomainError('env_exists', `environment ${env.envId} already exists in organisation ${env.orgId}`);
 }

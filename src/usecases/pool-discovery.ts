@@ -1,12 +1,6 @@
-import type { Pool } from '../domain/model';
 import { serverMetadata } from '../domain/server-metadata';
-import type { DirectoryRepository } from './ports';
+import type { DirectoryRepository, JwksSource } from './ports';
 import { requirePool } from './require-pool';
-
-/** docs/contract.md §4.6: the keys one pool publishes, decided from its pool item (src/crypto/pool-token-signer.ts). */
-export interface JwksSource {
-  jwks(pool: Pool): Promise<{ keys: object[] }>;
-}
 
 /** JWKS and RFC 8414 metadata, served only for pools that exist; a pool's JWKS holds that pool's keys only. */
 export class PoolDiscovery {

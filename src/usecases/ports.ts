@@ -14,12 +14,24 @@ import type {
 } from '../domain/model';
 import type { CrlEntry, RevocationIdentities, RevocationIdentity, RevocationSubject, RevocationView } from '../domain/revocation';
 
-/** Repositories the use cases depend on; DynamoDB/S3 adapters live in src/storage. */
+/*
+ * The ports of the use cases, in one place: every repository, store, ledger,
+ * reader, signer and key source they are given. The adapters live in
+ * src/storage (DynamoDB, S3), src/crypto (KMS) and src/aws-secrets-client.ts;
+ * a use case's own inputs and outputs stay with it.
+ */
+
+/** Organisations, environments and their pool items (src/storage/dynamo-directory-repository.ts). */
 export interface DirectoryRepository {
-  createOrg(org: Organisation): Promise<void>;
+  /** false when an organisation of this id exists (nothing written). */
+  createOrg(org: Organisation): Promise<boolean>;
   getOrg(orgId: string): Promise<Organisation | undefined>;
-  /** The environment and its pool item (with the pool's first signing keys, docs/contract.md §4.6) together, or nothing. */
-  createEnvironment(env: Environment, signingKeys?: PoolSigningKey[]): Promise<void>;
+  /**
+   * The environment and its pool item (with the pool's first signing keys,
+   * docs/contract.md §4.6) together, or nothing: then what the one
+   * transaction found in the way (EnvironmentCreation).
+   */
+  createEnvironment(env: Environment, signingKeys?: PoolSigningKey[]): Promise<EnvironmentCreation>;
   getEnvironment(orgId: string, envId: string): Promise<Environment | undefined>;
   getPool(clientPoolId: string): Promise<Pool | undefined>;
   /**
@@ -29,6 +41,13 @@ export interface DirectoryRepository {
    */
   updateEnvironment(env: Environment, changes: EnvironmentChanges, updatedAt: string): Promise<Environment | undefined>;
 }
+
+/**
+ * What createEnvironment found, in this order of precedence: written; the
+ * organisation does not exist; it already has an environment of this id; a
+ * pool of this clientPoolId exists. Only `created` wrote anything.
+ */
+export type EnvironmentCreation = 'created' | 'organisation_missing' | 'environment_taken' | 'pool_id_taken';
 
 /** An org API key as listed (docs/contract.md §3.5): never its secret or hash. */
 export interface ApiKeySummary {
@@ -55,6 +74,22 @@ export interface ApiKeyRepository {
   recordUse(key: ApiKeySummary, usedAt: string, staleBefore: string): Promise<boolean>;
 }
 
+/** What authenticating an org key needs of the key store. */
+export type ApiKeyLookup = Pick<ApiKeyRepository, 'findApiKey' | 'recordUse'>;
+
+/**
+ * The global admin key and, after a rotation, the key it replaced: both are
+ * accepted so that a caller still holding the old key keeps working until it
+ * switches (README "Rotating the admin key").
+ */
+export interface AdminKeys {
+  readonly current: string;
+  readonly previous?: string;
+}
+
+/** Reads the admin keys (env in local mode; Secrets Manager's AWSCURRENT and AWSPREVIOUS on AWS). */
+export type AdminKeySource = () => Promise<AdminKeys>;
+
 /** Fields a PATCH may change; undefined leaves a field as it is. */
 export interface DeviceChanges {
   status?: DeviceStatus;
@@ -65,7 +100,8 @@ export interface DeviceChanges {
 }
 
 export interface DeviceRepository {
-  createDevice(poolId: string, device: Device): Promise<void>;
+  /** false when the pool already has a device record of this id (nothing written). */
+  createDevice(poolId: string, device: Device): Promise<boolean>;
   getDevice(poolId: string, deviceId: string): Promise<Device | undefined>;
   /** The updated record, or undefined when the device does not exist. */
   updateDevice(poolId: string, deviceId: string, changes: DeviceChanges, updatedAt: string): Promise<Device | undefined>;
@@ -122,6 +158,16 @@ export type IssuanceOutcome = { committed: true } | { committed: false; refusal:
  */
 export interface IssuanceLedger {
   commit(poolId: string, commit: IssuanceCommit): Promise<IssuanceOutcome>;
+}
+
+/** Signs with the pool's own key active at the token's `iat` (docs/contract.md §4.6), or the shared legacy key for a pool not yet rotated. */
+export interface TokenSigner {
+  sign(pool: Pool, header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string>;
+}
+
+/** docs/contract.md §4.6: the keys one pool publishes, decided from its pool item (src/crypto/pool-token-signer.ts). */
+export interface JwksSource {
+  jwks(pool: Pool): Promise<{ keys: object[] }>;
 }
 
 export interface TrustStoreRepository {
@@ -282,3 +328,6 @@ export interface TokenDecisionReader {
   /** Strongly consistent; for a warm function one BatchGetItem (dynamo-token-decision-reader.ts). */
   read(poolId: string, want: DecisionParties & { revocationCandidates: readonly RevocationKeys[] }): Promise<TokenDecisionState>;
 }
+
+/** A health probe resolves when the dependency answered; `signal` aborts it at the deadline. */
+export type HealthProbe = (signal: AbortSignal) => Promise<unknown>;

@@ -1,5 +1,5 @@
-import { runPkijsEngine } from '../../src/conformance/limbo-pkijs-engine';
 import { makeIntermediate, makeLeaf, makeRoot, TEST_NOW } from '../support/pki';
+import { runPkijsEngine } from './support/limbo-pkijs-engine';
 
 /*
  * docs/contract.md §5: pkijs' path building has no loop guard, so two CAs that sign each

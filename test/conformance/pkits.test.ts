@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { formatPkitsReport } from '../../src/conformance/pkits-report';
-import { classify, type PkitsConformanceReport, runPkitsConformance } from '../../src/conformance/pkits-suite';
+import { formatPkitsReport } from './support/pkits-report';
+import { classify, type PkitsConformanceReport, runPkitsConformance } from './support/pkits-suite';
 
 /*
  * NIST PKITS (2011), all 224 tests, through the product: each test's CRLs

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { LIMBO_EXCLUSIONS } from '../../src/conformance/limbo-applicability';
-import { formatLimboReport } from '../../src/conformance/limbo-report';
-import { type LimboConformanceReport, runLimboConformance } from '../../src/conformance/limbo-suite';
+import { LIMBO_EXCLUSIONS } from './support/limbo-applicability';
+import { formatLimboReport } from './support/limbo-report';
+import { type LimboConformanceReport, runLimboConformance } from './support/limbo-suite';
 
 /*
  * x509-limbo conformance of the path-validation core (src/domain/chain),

@@ -65,7 +65,6 @@ describe('admin key rotation', () => {
     expect(fn.Architectures).toEqual(['arm64']);
     expect(fn.Handler).toBe('index.handler');
     expect(fn.Environment.Variables).toEqual({
-      NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'device-idp',
       POWERTOOLS_METRICS_NAMESPACE: 'DeviceIdp',
       POWERTOOLS_TRACE_ENABLED: 'false',

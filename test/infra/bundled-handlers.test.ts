@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { AWS_SDK_REQUIRE_ALIASES } from '../../lib/constructs/idp-function';
 import { bundleHandler, STACK_LIKE_ENVIRONMENT } from './support/bundle-handler';
 
 /*
@@ -43,7 +44,10 @@ describe('bundled Lambda handlers', () => {
 
   it.each(CASES)('%s bundles, loads and answers', async (name, event, status, error) => {
     const outfile = join(OUT, name, 'index.mjs');
-    await bundleHandler(name, outfile);
+    const metafile = await bundleHandler(name, outfile);
+    // The SDK is loaded with require through the aliases, never imported as ESM (lib/constructs/idp-function.ts).
+    const sdkImports = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((entry) => entry.path.startsWith('@aws-sdk/')));
+    expect(sdkImports).toEqual([]);
     const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(outfile).href)});
       const result = await handler(JSON.parse(process.argv[1]), { getRemainingTimeInMillis: () => 10000 });
       console.log(JSON.stringify({ status: result.statusCode, error: JSON.parse(result.body).error }));`;
@@ -52,5 +56,12 @@ describe('bundled Lambda handlers', () => {
       encoding: 'utf8',
     });
     expect(JSON.parse(output.trim().split('\n').pop() ?? '')).toEqual({ status, error });
+  });
+});
+
+describe('AWS SDK aliases of the bundles', () => {
+  it.each(Object.entries(AWS_SDK_REQUIRE_ALIASES))('%s is bundled as a module that exports the package itself', (name, file) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(require(resolve(ROOT, file))).toBe(require(name));
   });
 });

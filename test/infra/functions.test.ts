@@ -21,12 +21,13 @@ const issuerFromExecuteApi = {
 };
 
 describe('function defaults', () => {
-  it.each(['admin', 'certificates', 'token'] as const)('%s runs Node.js 22 on arm64 with source maps and its own log group', (name) => {
+  it.each(['admin', 'certificates', 'token'] as const)('%s runs Node.js 22 on arm64 without load-time source maps, with its own log group', (name) => {
     const p = props(fn[name]);
     expect(p.Runtime).toBe('nodejs22.x');
     expect(p.Architectures).toEqual(['arm64']);
     expect(p.Handler).toBe('index.handler');
-    expect(variables(fn[name]).NODE_OPTIONS).toBe('--enable-source-maps');
+    // --enable-source-maps would make Node read every module it loads for a map at cold start (docs/operations.md "Stack traces").
+    expect(variables(fn[name]).NODE_OPTIONS).toBeUndefined();
     const logGroup = p.LoggingConfig.LogGroup.Ref as string;
     expect(json.Resources[logGroup]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
   });
@@ -74,7 +75,6 @@ const POWERTOOLS_DEFAULTS = {
 describe('environment variables', () => {
   it('certificates function: table, bucket, admin secret ARN', () => {
     expect(variables(fn.certificates)).toEqual({
-      NODE_OPTIONS: '--enable-source-maps',
       ...POWERTOOLS_DEFAULTS,
       [ENV.tableName]: { Ref: ids.table },
       [ENV.bucketName]: { Ref: ids.bucket },
@@ -84,7 +84,6 @@ describe('environment variables', () => {
 
   it('admin function: table, admin secret ARN, issuer base URL, pool signing-key settings, shared key, token TTL', () => {
     expect(variables(fn.admin)).toEqual({
-      NODE_OPTIONS: '--enable-source-maps',
       ...POWERTOOLS_DEFAULTS,
       [ENV.tableName]: { Ref: ids.table },
       [ENV.runtimeTableName]: { Ref: ids.runtimeTable },
@@ -100,7 +99,6 @@ describe('environment variables', () => {
 
   it('token function: table, key, issuer base URL, one-hour TTL, no audience unless set', () => {
     expect(variables(fn.token)).toEqual({
-      NODE_OPTIONS: '--enable-source-maps',
       ...POWERTOOLS_DEFAULTS,
       [ENV.tableName]: { Ref: ids.table },
       [ENV.runtimeTableName]: { Ref: ids.runtimeTable },

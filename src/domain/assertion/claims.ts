@@ -25,9 +25,13 @@ export interface ClaimExpectations {
   audiences: string[];
 }
 
-function numericDate(claims: Record<string, unknown>, name: string, missingCode: string): number {
+function requiredNumericDate(claims: Record<string, unknown>, name: 'exp' | 'iat', missingCode: 'exp_missing' | 'iat_missing'): number {
   const value = claims[name];
   if (value === undefined) throw new DomainError(missingCode, `the ${name} claim is required`);
+  return numericDate(name, value);
+}
+
+function numericDate(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new DomainError('claim_malformed', `${name} must be a NumericDate`);
   return value;
 }
@@ -52,8 +56,8 @@ export function checkAssertionClaims(claims: Record<string, unknown>, expect: Cl
     throw new DomainError('aud_mismatch', "aud must be this pool's token endpoint or issuer");
   }
 
-  const exp = numericDate(claims, 'exp', 'exp_missing');
-  const iat = numericDate(claims, 'iat', 'iat_missing');
+  const exp = requiredNumericDate(claims, 'exp', 'exp_missing');
+  const iat = requiredNumericDate(claims, 'iat', 'iat_missing');
   if (exp <= now - CLOCK_SKEW_SECONDS) throw new DomainError('assertion_expired', 'the assertion has expired');
   if (iat > now + CLOCK_SKEW_SECONDS) throw new DomainError('iat_in_future', 'iat is in the future');
   if (exp <= iat) throw new DomainError('claim_malformed', 'exp must be after iat');
@@ -62,7 +66,7 @@ export function checkAssertionClaims(claims: Record<string, unknown>, expect: Cl
     throw new DomainError('exp_too_far', `exp may be at most ${MAX_ASSERTION_LIFETIME_SECONDS} seconds after iat`);
   }
   if (claims.nbf !== undefined) {
-    const nbf = numericDate(claims, 'nbf', 'nbf_missing');
+    const nbf = numericDate('nbf', claims.nbf);
     if (nbf > now + CLOCK_SKEW_SECONDS) throw new DomainError('nbf_in_future', 'the assertion is not valid yet (nbf)');
   }
 

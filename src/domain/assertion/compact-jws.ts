@@ -96,10 +96,11 @@ function decodeX5cEntry(entry: unknown): Uint8Array {
   if (typeof entry !== 'string') throw new DomainError('x5c_malformed', 'each x5c entry must be a string of standard base64 DER');
   if (entry.includes('-----BEGIN')) throw new DomainError('x5c_malformed', 'x5c entries are base64 DER, not PEM: leave out the -----BEGIN/END lines');
   const compact = entry.replace(X5C_WHITESPACE, '');
-  if (X5C_BASE64URL.test(compact) && /[-_]/.test(compact)) {
+  // Standard base64 holds no "-" or "_", so only an entry that is not standard base64 is asked whether it is base64url.
+  const standard = BASE64.test(compact);
+  if (!standard && X5C_BASE64URL.test(compact) && /[-_]/.test(compact)) {
     throw new DomainError('x5c_base64url', 'x5c entries are standard base64 (RFC 7515 §4.1.6), not base64url: "-" and "_" are not allowed');
   }
-  if (compact.length === 0 || compact.length % 4 !== 0 || !BASE64.test(compact))
-    throw new DomainError('x5c_malformed', 'each x5c entry must be standard base64 DER');
+  if (compact.length === 0 || compact.length % 4 !== 0 || !standard) throw new DomainError('x5c_malformed', 'each x5c entry must be standard base64 DER');
   return new Uint8Array(Buffer.from(compact, 'base64'));
 }

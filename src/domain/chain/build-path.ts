@@ -4,17 +4,12 @@ import type { ParsedCertificate } from './parse-certificate';
 import type { ValidationPolicy } from './policy';
 import { type ChainFailure, failure } from './result';
 import type { SignatureCache } from './signature-cache';
+import { indexBySubject, type TrustAnchors } from './trust-anchors';
 import { validatePath } from './validate-path';
 
-export type PathSearchOutcome = { readonly path: readonly ParsedCertificate[] } | { readonly failure: ChainFailure };
+const NO_CERTIFICATES: ReadonlyMap<string, readonly ParsedCertificate[]> = new Map();
 
-interface SearchState {
-  steps: number;
-  candidatePaths: number;
-  exhausted: boolean;
-  firstFailure: ChainFailure | undefined;
-  anchorNameMatched: boolean;
-}
+export type PathSearchOutcome = { readonly path: readonly ParsedCertificate[] } | { readonly failure: ChainFailure };
 
 /**
  * Depth-first search for a valid path from `start` (the leaf, or the whole
@@ -33,95 +28,111 @@ interface SearchState {
 export function searchPath(
   start: readonly ParsedCertificate[],
   pool: readonly ParsedCertificate[],
-  anchors: readonly ParsedCertificate[],
+  anchors: TrustAnchors,
   policy: ValidationPolicy,
   signatures: SignatureCache,
 ): PathSearchOutcome {
-  const state: SearchState = { steps: 0, candidatePaths: 0, exhausted: false, firstFailure: undefined, anchorNameMatched: false };
-  const anchorsByIdentity = new Map(anchors.map((a) => [anchorIdentity(a), a]));
-  const anchorsBySubject = indexBySubject(anchors);
-  const poolBySubject = indexBySubject(pool);
-  const limits = policy.pathBuilding;
-
-  // An anchor's identity includes its subject: no anchor of that name, no copy (and no hash to compute).
-  const isAnchorCopy = (certificate: ParsedCertificate): ParsedCertificate | undefined =>
-    anchorsBySubject.has(certificate.subject.comparisonKey) ? anchorsByIdentity.get(anchorIdentity(certificate)) : undefined;
-
-  const step = (): boolean => {
-    state.steps++;
-    if (state.steps > limits.maxSteps) state.exhausted = true;
-    return !state.exhausted;
-  };
-
-  const complete = (path: readonly ParsedCertificate[]): readonly ParsedCertificate[] | undefined => {
-    state.candidatePaths++;
-    if (state.candidatePaths > limits.maxCandidatePaths) {
-      state.exhausted = true;
-      return undefined;
-    }
-    const result = validatePath(path, policy, signatures);
-    if (result === undefined) return path;
-    state.firstFailure ??= result;
-    return undefined;
-  };
-
-  // An anchor is a candidate issuer when its key verifies the certificate's
-  // signature. When the algorithm policy forbids that signature or key, the
-  // link is left to validatePath so the refusal carries its own error code.
-  const anchorSigned = (certificate: ParsedCertificate, anchor: ParsedCertificate): boolean =>
-    signatureAlgorithmRefusal(certificate.signatureAlgorithm, policy.algorithms) !== undefined ||
-    publicKeyRefusal(anchor.publicKey, policy.algorithms) !== undefined ||
-    signatures.verify(certificate, anchor).ok;
-
-  const extend = (path: readonly ParsedCertificate[]): readonly ParsedCertificate[] | undefined => {
-    const current = path[path.length - 1];
-    const inPath = new Set(path.map((c) => c.sha256Hex));
-    // The current certificate is a copy of a trust anchor (same subject and key, RFC 5280 §6.1.1 (d)): the
-    // path ends there, at the anchor as stored, whatever the copy's own dates, issuer or encoding.
-    const stored = isAnchorCopy(current);
-    if (stored !== undefined) {
-      const found = complete([...path.slice(0, -1), stored]);
-      if (found !== undefined || state.exhausted) return found;
-    }
-    // A trust anchor issued it: name match (RFC 5280 §7.1), then the anchor's key must verify its signature.
-    for (const anchor of anchorsBySubject.get(current.issuer.comparisonKey) ?? []) {
-      if (!step()) return undefined;
-      if (inPath.has(anchor.sha256Hex)) continue;
-      state.anchorNameMatched = true;
-      if (!anchorSigned(current, anchor)) continue;
-      const found = complete([...path, anchor]);
-      if (found !== undefined || state.exhausted) return found;
-    }
-    // An untrusted certificate from the pool issued it.
-    for (const candidate of poolBySubject.get(current.issuer.comparisonKey) ?? []) {
-      if (!step()) return undefined;
-      if (inPath.has(candidate.sha256Hex) || isAnchorCopy(candidate) !== undefined) continue;
-      const found = extend([...path, candidate]);
-      if (found !== undefined || state.exhausted) return found;
-    }
-    return undefined;
-  };
-
-  const found = extend(start);
+  const search = new PathSearch(pool, anchors, policy, signatures);
+  const found = search.extend(start);
   if (found !== undefined) return { path: found };
-  if (state.firstFailure !== undefined) return { failure: state.firstFailure };
-  if (state.exhausted) {
+  if (search.firstFailure !== undefined) return { failure: search.firstFailure };
+  const limits = policy.pathBuilding;
+  if (search.exhausted) {
     return { failure: failure('path_building_limit', `gave up after ${limits.maxSteps} steps / ${limits.maxCandidatePaths} candidate paths`) };
   }
   const last = start[start.length - 1];
-  const reason = state.anchorNameMatched
+  const reason = search.anchorNameMatched
     ? `a trust anchor has the issuer's name '${last.issuerDn}' but its key did not sign the certificate`
     : `no trust anchor of this pool is named '${last.issuerDn}'${pool.length === 0 ? ' (missing intermediate?)' : ''}`;
   return { failure: failure('untrusted_root', `'${last.subjectDn}' does not chain to a trust anchor: ${reason}`) };
 }
 
-/** Groups certificates by normalised subject name (the key `namesMatch` compares). */
-function indexBySubject(certificates: readonly ParsedCertificate[]): Map<string, ParsedCertificate[]> {
-  const index = new Map<string, ParsedCertificate[]>();
-  for (const certificate of certificates) {
-    const bucket = index.get(certificate.subject.comparisonKey);
-    if (bucket === undefined) index.set(certificate.subject.comparisonKey, [certificate]);
-    else bucket.push(certificate);
+/** The state of one search (a class rather than closures: one object per validation). */
+class PathSearch {
+  steps = 0;
+  candidatePaths = 0;
+  exhausted = false;
+  firstFailure: ChainFailure | undefined = undefined;
+  anchorNameMatched = false;
+  private readonly poolBySubject: ReadonlyMap<string, readonly ParsedCertificate[]>;
+
+  constructor(
+    pool: readonly ParsedCertificate[],
+    private readonly anchors: TrustAnchors,
+    private readonly policy: ValidationPolicy,
+    private readonly signatures: SignatureCache,
+  ) {
+    this.poolBySubject = pool.length === 0 ? NO_CERTIFICATES : indexBySubject(pool);
   }
-  return index;
+
+  /** An anchor's identity includes its subject: no anchor of that name, no copy (and no hash to compute). */
+  private anchorCopied(certificate: ParsedCertificate): ParsedCertificate | undefined {
+    return this.anchors.bySubject.has(certificate.subject.comparisonKey) ? this.anchors.byIdentity.get(anchorIdentity(certificate)) : undefined;
+  }
+
+  private step(): boolean {
+    this.steps++;
+    if (this.steps > this.policy.pathBuilding.maxSteps) this.exhausted = true;
+    return !this.exhausted;
+  }
+
+  private complete(path: readonly ParsedCertificate[]): readonly ParsedCertificate[] | undefined {
+    this.candidatePaths++;
+    if (this.candidatePaths > this.policy.pathBuilding.maxCandidatePaths) {
+      this.exhausted = true;
+      return undefined;
+    }
+    const result = validatePath(path, this.policy, this.signatures);
+    if (result === undefined) return path;
+    this.firstFailure ??= result;
+    return undefined;
+  }
+
+  /**
+   * An anchor is a candidate issuer when its key verifies the certificate's
+   * signature. When the algorithm policy forbids that signature or key, the
+   * link is left to validatePath so the refusal carries its own error code.
+   */
+  private anchorSigned(certificate: ParsedCertificate, anchor: ParsedCertificate): boolean {
+    const algorithms = this.policy.algorithms;
+    return (
+      signatureAlgorithmRefusal(certificate.signatureAlgorithm, algorithms) !== undefined ||
+      publicKeyRefusal(anchor.publicKey, algorithms) !== undefined ||
+      this.signatures.verify(certificate, anchor).ok
+    );
+  }
+
+  extend(path: readonly ParsedCertificate[]): readonly ParsedCertificate[] | undefined {
+    const current = path[path.length - 1];
+    // The current certificate is a copy of a trust anchor (same subject and key, RFC 5280 §6.1.1 (d)): the
+    // path ends there, at the anchor as stored, whatever the copy's own dates, issuer or encoding.
+    const stored = this.anchorCopied(current);
+    if (stored !== undefined) {
+      const found = this.complete([...path.slice(0, -1), stored]);
+      if (found !== undefined || this.exhausted) return found;
+    }
+    // A trust anchor issued it: name match (RFC 5280 §7.1), then the anchor's key must verify its signature.
+    for (const anchor of this.anchors.bySubject.get(current.issuer.comparisonKey) ?? []) {
+      if (!this.step()) return undefined;
+      if (inPath(path, anchor)) continue;
+      this.anchorNameMatched = true;
+      if (!this.anchorSigned(current, anchor)) continue;
+      const found = this.complete([...path, anchor]);
+      if (found !== undefined || this.exhausted) return found;
+    }
+    // An untrusted certificate from the pool issued it.
+    for (const candidate of this.poolBySubject.get(current.issuer.comparisonKey) ?? []) {
+      if (!this.step()) return undefined;
+      if (inPath(path, candidate) || this.anchorCopied(candidate) !== undefined) continue;
+      const found = this.extend([...path, candidate]);
+      if (found !== undefined || this.exhausted) return found;
+    }
+    return undefined;
+  }
+}
+
+/** The same certificate (by SHA-256 of its DER) is already on the path; paths are short (the chain length is capped). */
+function inPath(path: readonly ParsedCertificate[], certificate: ParsedCertificate): boolean {
+  for (let i = 0; i < path.length; i++) if (path[i].sha256Hex === certificate.sha256Hex) return true;
+  return false;
 }

@@ -49,4 +49,5 @@ export { type JwsAlgorithm, jwsAlgorithmsFor, publicKeyObject } from './public-k
 export type { EcCurve, PublicKeyDescription } from './public-key-info';
 export type { ChainFailure, ChainSuccess, ChainValidationResult } from './result';
 export { SIGNATURE_ALGORITHM_NAMES, type SignatureAlgorithmInfo, type SignatureAlgorithmName } from './signature-algorithm';
+export { TrustAnchors } from './trust-anchors';
 export { type ChainValidationInput, validateChain } from './validate-chain';

@@ -6,12 +6,13 @@ import { type ParsedCertificate, tryParseCertificate } from './parse-certificate
 import { assertValidPolicy, type ValidationPolicy } from './policy';
 import { type ChainFailure, type ChainValidationResult, failure } from './result';
 import { SignatureCache } from './signature-cache';
+import { TrustAnchors } from './trust-anchors';
 
 export interface ChainValidationInput {
   /** DER certificates; chain[0] is the end entity. */
   readonly chain: readonly Uint8Array[];
-  /** DER trust anchors (the pool's roots). */
-  readonly anchors: readonly Uint8Array[];
+  /** The trust anchors (the pool's roots): DER, or parsed once by the caller (TrustAnchors.fromDer), which gives the same result. */
+  readonly anchors: readonly Uint8Array[] | TrustAnchors;
   /**
    * 'ordered' (default, RFC 7515 §4.1.6 `x5c`): each element is issued by the
    * next, and the last one is an anchor (exact bytes) or issued by one.
@@ -52,8 +53,8 @@ function validate(input: ChainValidationInput, policy: ValidationPolicy): ChainV
   const duplicate = findDuplicate(parsed);
   if (duplicate !== undefined) return duplicate;
 
-  const anchors = parseAnchors(input.anchors);
-  if (anchors.length === 0) return failure('untrusted_root', 'no trust anchor is configured');
+  const anchors = input.anchors instanceof TrustAnchors ? input.anchors : TrustAnchors.fromDer(Array.isArray(input.anchors) ? input.anchors : []);
+  if (anchors.certificates.length === 0) return failure('untrusted_root', 'no trust anchor is configured');
 
   const outcome = input.intermediates === 'pool' ? searchPool(parsed, anchors, policy) : searchOrdered(parsed, anchors, policy);
   if ('failure' in outcome) return outcome.failure;
@@ -62,7 +63,7 @@ function validate(input: ChainValidationInput, policy: ValidationPolicy): ChainV
 }
 
 /** chain[0] is the peer; the rest is an unordered set of untrusted intermediates. */
-function searchPool(chain: ParsedCertificate[], anchors: ParsedCertificate[], policy: ValidationPolicy): PathSearchOutcome {
+function searchPool(chain: ParsedCertificate[], anchors: TrustAnchors, policy: ValidationPolicy): PathSearchOutcome {
   return searchPath(chain.slice(0, 1), chain.slice(1), anchors, policy, new SignatureCache());
 }
 
@@ -72,7 +73,7 @@ function searchPool(chain: ParsedCertificate[], anchors: ParsedCertificate[], po
  * anchor, so a malformed or misordered chain is reported as such rather than
  * as an unknown root.
  */
-function searchOrdered(chain: ParsedCertificate[], anchors: ParsedCertificate[], policy: ValidationPolicy): PathSearchOutcome {
+function searchOrdered(chain: ParsedCertificate[], anchors: TrustAnchors, policy: ValidationPolicy): PathSearchOutcome {
   const refusal = runCertificateChecks(CERTIFICATE_PROFILE_CHECKS, chain, policy, false) ?? checkNameChaining(chain, policy);
   if (refusal !== undefined) return { failure: refusal };
   return searchPath(chain, [], anchors, policy, new SignatureCache());
@@ -80,14 +81,15 @@ function searchOrdered(chain: ParsedCertificate[], anchors: ParsedCertificate[],
 
 function parseChain(chain: readonly unknown[], policy: ValidationPolicy): ParsedCertificate[] | ChainFailure {
   // Sizes first: nothing is parsed until every element is known to be small.
-  for (const [index, der] of chain.entries()) {
+  for (let index = 0; index < chain.length; index++) {
+    const der = chain[index];
     if (der instanceof Uint8Array && der.byteLength > policy.maxCertificateBytes) {
       return failure('certificate_too_large', `certificate #${index} is ${der.byteLength} bytes; at most ${policy.maxCertificateBytes}`);
     }
   }
   const parsed: ParsedCertificate[] = [];
-  for (const [index, der] of chain.entries()) {
-    const result = tryParseCertificate(der as Uint8Array);
+  for (let index = 0; index < chain.length; index++) {
+    const result = tryParseCertificate(chain[index] as Uint8Array);
     if (!result.ok) return failure('malformed_certificate', `certificate #${index}: ${result.detail}`);
     parsed.push(result.certificate);
   }
@@ -96,27 +98,13 @@ function parseChain(chain: readonly unknown[], policy: ValidationPolicy): Parsed
 
 /** docs/contract.md §4.3 "no duplicates": the same certificate twice is either a mistake or an attempt to confuse path building. */
 function findDuplicate(chain: readonly ParsedCertificate[]): ChainFailure | undefined {
-  const seen = new Map<string, number>();
-  for (const [index, certificate] of chain.entries()) {
-    const first = seen.get(certificate.sha256Hex);
-    if (first !== undefined) {
-      return failure('duplicate_certificate', `certificate #${index} is the same as certificate #${first} ('${certificate.subjectDn}')`);
+  // At most maxChainLength certificates: comparing each pair costs less than a map.
+  for (let index = 1; index < chain.length; index++) {
+    for (let first = 0; first < index; first++) {
+      if (chain[first].sha256Hex === chain[index].sha256Hex) {
+        return failure('duplicate_certificate', `certificate #${index} is the same as certificate #${first} ('${chain[index].subjectDn}')`);
+      }
     }
-    seen.set(certificate.sha256Hex, index);
   }
   return undefined;
-}
-
-/**
- * Anchors come from the pool's configuration, already vetted at upload. One
- * that does not parse cannot match anything; it is skipped rather than
- * failing every device of the pool.
- */
-function parseAnchors(anchors: readonly Uint8Array[] | undefined): ParsedCertificate[] {
-  const byThumbprint = new Map<string, ParsedCertificate>();
-  for (const der of Array.isArray(anchors) ? anchors : []) {
-    const result = tryParseCertificate(der);
-    if (result.ok && !byThumbprint.has(result.certificate.sha256Hex)) byThumbprint.set(result.certificate.sha256Hex, result.certificate);
-  }
-  return [...byThumbprint.values()];
 }

@@ -20,7 +20,9 @@ export interface RevocationOptions {
 interface CheckContext {
   readonly view: RevocationView;
   readonly options: RevocationOptions;
-  readonly seen: Set<string>;
+  readonly subjects: readonly RevocationSubject[];
+  /** subjectKey of each; made when a CRL's signer is first looked at (most paths meet no CRL). */
+  seen?: Set<string>;
 }
 
 /**
@@ -35,8 +37,9 @@ interface CheckContext {
  */
 export function checkRevocation(path: readonly ParsedCertificate[], view: RevocationView, options: RevocationOptions): RevocationFailure | undefined {
   const subjects = revocationSubjects(path);
-  const context: CheckContext = { view, options, seen: new Set(subjects.map(subjectKey)) };
-  for (const [index, subject] of subjects.entries()) {
+  const context: CheckContext = { view, options, subjects };
+  for (let index = 0; index < subjects.length; index++) {
+    const subject = subjects[index];
     const refusal = checkSubject(
       subject,
       `${index === 0 ? 'certificate' : `intermediate #${index}`} '${subject.subjectDn}' (serial ${subject.serialNumberHex})`,
@@ -80,7 +83,7 @@ function checkOperatorRevocation(subject: RevocationSubject, view: RevocationVie
  */
 function checkIssuerCrls(subject: RevocationSubject, label: string, context: CheckContext): RevocationFailure | undefined {
   const { view, options } = context;
-  const crls = [...new Set([...view.crls(subject.scopeId), ...subject.legacyIssuerIds.flatMap((id) => view.legacyCrl(id) ?? [])])];
+  const crls = issuerCrls(subject, view);
   for (const crl of crls) {
     if (crl.nextUpdate.getTime() < options.now.getTime()) {
       return refuse(
@@ -105,6 +108,15 @@ function checkIssuerCrls(subject: RevocationSubject, label: string, context: Che
   return refuse('crl_missing', `${label} names another CRL issuer in cRLDistributionPoints; indirect CRLs are not accepted, so no CRL of the pool covers it`);
 }
 
+/** The CRLs of the subject's issuer scope and the legacy CRLs of its issuer's keys, each once. */
+function issuerCrls(subject: RevocationSubject, view: RevocationView): readonly CrlStatus[] {
+  const scoped = view.crls(subject.scopeId);
+  const legacy = subject.legacyIssuerIds.flatMap((id) => view.legacyCrl(id) ?? []);
+  // Most pools have no CRL: nothing to merge.
+  if (scoped.length === 0 && legacy.length === 0) return scoped;
+  return [...new Set([...scoped, ...legacy])];
+}
+
 /**
  * A CRL speaks only while its signer's path holds: each of its certificates
  * not checked yet is checked like a path certificate (its own scope's CRLs,
@@ -115,6 +127,7 @@ function checkIssuerCrls(subject: RevocationSubject, label: string, context: Che
  * would for the certificate itself.
  */
 function checkCrlSigners(crl: CrlStatus, label: string, context: CheckContext): RevocationFailure | undefined {
+  context.seen ??= new Set(context.subjects.map(subjectKey));
   for (const signer of crl.signerPath) {
     const key = subjectKey(signer);
     if (context.seen.has(key)) continue;

@@ -1,10 +1,24 @@
 import { anchorIdentity } from '../chain/anchor-identity';
 import type { DistinguishedName } from '../chain/distinguished-name';
+import { LruCache } from '../chain/lru-cache';
 import type { ParsedCertificate } from '../chain/parse-certificate';
 import { lengthPrefixedSha256 } from './crl-issuer-id';
 
 const SCOPE_LABEL = Buffer.from('device-idp crl scope v1', 'utf8');
 const RECORD_LABEL = Buffer.from('device-idp crl v1', 'utf8');
+
+/** The most scope ids a function instance keeps. */
+export const SCOPE_ID_CAPACITY = 1024;
+/** Names with a longer comparison key are hashed every time: a few hundred entries never hold more than about a megabyte. */
+const MAX_CACHED_NAME_LENGTH = 512;
+/**
+ * Scope ids computed before. Key: anchorIdentity(anchor) (always 64 hex
+ * digits) followed by the issuer's comparison key, i.e. exactly what the id
+ * is a hash of, so a hit is the id those inputs give. The same few scopes
+ * (a pool's roots and the names of its CAs) recur in every token request.
+ * Bound: SCOPE_ID_CAPACITY entries, least recently used first out.
+ */
+const SCOPE_IDS = new LruCache<string>(SCOPE_ID_CAPACITY);
 
 /**
  * The CRL scope of an issuer name under one trust anchor: lowercase hex
@@ -26,7 +40,20 @@ const RECORD_LABEL = Buffer.from('device-idp crl v1', 'utf8');
  * certificate's issuer name), an upload from its signer's validated path.
  */
 export function crlScopeId(anchor: Pick<ParsedCertificate, 'subject' | 'spkiDer'>, issuerName: Pick<DistinguishedName, 'comparisonKey'>): string {
-  return lengthPrefixedSha256([SCOPE_LABEL, Buffer.from(anchorIdentity(anchor), 'hex'), Buffer.from(issuerName.comparisonKey, 'utf8')]);
+  const anchorId = anchorIdentity(anchor);
+  const name = issuerName.comparisonKey;
+  const cacheable = name.length <= MAX_CACHED_NAME_LENGTH;
+  const key = anchorId + name;
+  const known = cacheable ? SCOPE_IDS.get(key) : undefined;
+  if (known !== undefined) return known;
+  const scopeId = lengthPrefixedSha256([SCOPE_LABEL, Buffer.from(anchorId, 'hex'), Buffer.from(name, 'utf8')]);
+  if (cacheable) SCOPE_IDS.set(key, scopeId);
+  return scopeId;
+}
+
+/** How many scope ids the process keeps (for tests of the bound). */
+export function cachedScopeIdCount(): number {
+  return SCOPE_IDS.size;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ParsedCertificate } from '../chain/parse-certificate';
+import { type CaIdentities, caIdentities } from './ca-identities';
 import { crlIssuerId, issuerSerialId } from './crl-issuer-id';
 import { delegatesRevocation } from './crl-scope';
 import { crlScopeId } from './crl-scope-id';
@@ -41,30 +42,90 @@ export interface RevocationSubject extends RevocationIdentity {
  * that of its issuer's name under the path's anchor
  * ([RFC 5280 §6.3.3](https://www.rfc-editor.org/rfc/rfc5280#section-6.3.3) (b)(1), (f)).
  */
-export function revocationSubjects(path: readonly ParsedCertificate[]): RevocationSubject[] {
-  if (path.length === 0) return [];
+export function revocationSubjects(path: readonly ParsedCertificate[]): readonly RevocationSubject[] {
+  const recent = recentSubjects(path);
+  if (recent !== undefined) return recent;
+  const subjects = computeSubjects(path);
+  rememberSubjects(path, subjects);
+  return subjects;
+}
+
+function computeSubjects(path: readonly ParsedCertificate[]): readonly RevocationSubject[] {
+  if (path.length === 0) return Object.freeze([]);
   const anchor = path[path.length - 1];
-  return path.slice(0, -1).map((certificate, index) => ({
-    scopeId: crlScopeId(anchor, certificate.issuer),
-    legacyIssuerIds: legacyIssuerIds(path, index),
-    serialNumberHex: serialNumberKey(certificate.serialNumber),
-    fingerprint: certificate.sha256Hex,
-    issuerSerialId: issuerSerialId(certificate),
+  const subjects: RevocationSubject[] = [];
+  for (let index = 0; index < path.length - 1; index++) {
+    const certificate = path[index];
+    const own = caIdentities(certificate, identitiesOf);
+    subjects.push(
+      Object.freeze({
+        scopeId: crlScopeId(anchor, certificate.issuer),
+        legacyIssuerIds: legacyIssuerIds(path, index),
+        serialNumberHex: own.serialNumberHex,
+        fingerprint: certificate.sha256Hex,
+        issuerSerialId: own.issuerSerialId,
+        keyId: own.keyId,
+        subjectDn: certificate.subjectDn,
+        issuerDn: certificate.issuerDn,
+        delegatesRevocation: own.delegatesRevocation,
+      }),
+    );
+  }
+  return Object.freeze(subjects);
+}
+
+function identitiesOf(certificate: ParsedCertificate): CaIdentities {
+  return {
     keyId: crlIssuerId(certificate),
-    subjectDn: certificate.subjectDn,
-    issuerDn: certificate.issuerDn,
+    issuerSerialId: issuerSerialId(certificate),
+    serialNumberHex: serialNumberKey(certificate.serialNumber),
     delegatesRevocation: delegatesRevocation(certificate),
-  }));
+  };
 }
 
 /** The path's keys of the CA that issued path[index]: its issuer, then, while that is self-issued, the keys above it. */
-function legacyIssuerIds(path: readonly ParsedCertificate[], index: number): string[] {
-  const ids = [crlIssuerId(path[index + 1])];
+function legacyIssuerIds(path: readonly ParsedCertificate[], index: number): readonly string[] {
+  const ids = [caIdentities(path[index + 1], identitiesOf).keyId];
   for (let above = index + 2; above < path.length && path[above - 1].selfIssued; above++) {
-    const id = crlIssuerId(path[above]);
+    const id = caIdentities(path[above], identitiesOf).keyId;
     if (!ids.includes(id)) ids.push(id);
   }
-  return ids;
+  return Object.freeze(ids);
+}
+
+/**
+ * The subjects of the paths given most recently: a token request asks for
+ * those of the same path up to three times (to plan its read, to read the
+ * view, to check it). A hit is a path of the very same ParsedCertificate
+ * objects (frozen, each parsed from its exact bytes), in the same order, so
+ * its subjects are the same; they are frozen, as shared. A small ring of
+ * strong references, bounded, as parsed-certificates.ts keeps its arrays.
+ */
+const RECENT_PATHS = 4;
+const recentPaths: (readonly ParsedCertificate[] | undefined)[] = new Array(RECENT_PATHS).fill(undefined);
+const recentResults: (readonly RevocationSubject[] | undefined)[] = new Array(RECENT_PATHS).fill(undefined);
+let nextRecent = 0;
+
+function recentSubjects(path: readonly ParsedCertificate[]): readonly RevocationSubject[] | undefined {
+  for (let slot = 0; slot < RECENT_PATHS; slot++) {
+    const known = recentPaths[slot];
+    if (known !== undefined && samePath(known, path)) return recentResults[slot];
+  }
+  return undefined;
+}
+
+function samePath(a: readonly ParsedCertificate[], b: readonly ParsedCertificate[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function rememberSubjects(path: readonly ParsedCertificate[], subjects: readonly RevocationSubject[]): void {
+  if (!path.every((certificate) => Object.isFrozen(certificate))) return;
+  // A copy: the caller's array may change afterwards; the certificates in it cannot (frozen).
+  recentPaths[nextRecent] = path.slice();
+  recentResults[nextRecent] = subjects;
+  nextRecent = (nextRecent + 1) % RECENT_PATHS;
 }
 
 /** The same certificate under the same scope (a CRL signer's path often shares certificates with the device's). */

@@ -1,5 +1,6 @@
 import { ALLOWED_ASSERTION_ALGS } from '../../domain/assertion/compact-jws';
 import { SUPPORTED_GRANT_TYPES } from '../../domain/token-request';
+import { REFUSAL_CODES, type RefusalCode } from '../../refusal-codes';
 import type { JsonSchema } from './types';
 
 function object(properties: Record<string, JsonSchema>, required: readonly string[], description?: string): JsonSchema {
@@ -12,11 +13,25 @@ const strings: JsonSchema = { type: 'array', items: text };
 /** RFC 6749 §5.2: error_description = *( %x20-21 / %x23-5B / %x5D-7E ). */
 const ERROR_DESCRIPTION = '^[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]*$';
 const dependencyState: JsonSchema = { type: 'string', enum: ['ok', 'unavailable', 'timeout'] };
+/** Every code the admin API refuses with (src/refusal-codes.ts), then its outage and defect answers. */
+const ADMIN_ERRORS = [
+  ...(Object.keys(REFUSAL_CODES) as RefusalCode[]).filter((code) => 'admin' in REFUSAL_CODES[code]),
+  'service_unavailable',
+  'internal_error',
+];
 
 /** Errors, the token endpoint, discovery and health (docs/contract.md §4, README "Token endpoint"). */
 export const TOKEN_SCHEMAS = {
   Error: object(
-    { error: { type: 'string', pattern: '^[a-z0-9_]+$', description: 'Stable code of the rule that refused the request.' }, message: text },
+    {
+      error: {
+        type: 'string',
+        enum: ADMIN_ERRORS,
+        description:
+          'Stable code of the rule that refused the request (docs/refusal-codes.md), or the outage and defect answers service_unavailable, internal_error.',
+      },
+      message: text,
+    },
     ['error', 'message'],
     'Admin API refusal: `error` is a stable code, `message` says what to change.',
   ),

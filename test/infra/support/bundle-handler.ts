@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../../../lib/constructs/idp-function';
+import { AWS_SDK_REQUIRE_ALIASES, ESM_REQUIRE_BANNER } from '../../../lib/constructs/idp-function';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -26,7 +26,8 @@ export const STACK_LIKE_ENVIRONMENT = {
 /**
  * Bundles `functions/<name>/handler.ts` as the stack's NodejsFunction does
  * (lib/constructs/idp-function.ts: ESM, node22, the same require banner,
- * @aws-sdk external, minified, the Tracer left out as with `tracing` off)
+ * @aws-sdk external and loaded with require through the same aliases,
+ * minified, the Tracer left out as with `tracing` off)
  * into `outfile`; with `sourcemap`, a map beside it without sources.
  * Returns esbuild's metafile.
  */
@@ -34,6 +35,8 @@ export async function bundleHandler(name: string, outfile: string, { sourcemap =
   const { metafile } = await build({
     entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
     outfile,
+    // The aliases are relative to the project root, where the CDK runs esbuild.
+    absWorkingDir: ROOT,
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -41,6 +44,7 @@ export async function bundleHandler(name: string, outfile: string, { sourcemap =
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     external: ['@aws-sdk/*'],
+    alias: AWS_SDK_REQUIRE_ALIASES,
     minify: true,
     ...(sourcemap ? { sourcemap: true, sourcesContent: false } : {}),
     define: { 'process.env.POWERTOOLS_TRACE_ENABLED': JSON.stringify('false') },

@@ -1,6 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Binding, Device } from '../../../src/domain/model';
-import { DomainError, InvalidDependencyRequestError } from '../../../src/errors';
+import { InvalidDependencyRequestError } from '../../../src/errors';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
 import { DynamoTokenDecisionReader } from '../../../src/storage/dynamo-token-decision-reader';
 import type { Tables } from '../../../src/storage/keys';
@@ -50,13 +50,13 @@ describe('DynamoDeviceRepository', () => {
   });
 
   describe('devices', () => {
-    it('creates a device once; a second create is device_exists and changes nothing', async () => {
+    it('creates a device once; a second create reports it (false) and changes nothing', async () => {
       const till = device('till-1', { preRegistered: true, name: 'Till', tags: { business_unit_id: 'BU-1' }, metadata: { model: 'T' } });
-      await devices.createDevice(POOL, till);
+      expect(await devices.createDevice(POOL, till)).toBe(true);
       const stored = await devices.getDevice(POOL, 'till-1');
       expect(shown(stored)).toEqual(till);
       expect(stored?.generation).toMatch(/^[0-9a-f-]{36}$/);
-      await expect(devices.createDevice(POOL, device('till-1', { name: 'Other' }))).rejects.toMatchObject({ code: 'device_exists' });
+      expect(await devices.createDevice(POOL, device('till-1', { name: 'Other' }))).toBe(false);
       expect(await devices.getDevice(POOL, 'till-1')).toEqual(stored);
     });
 
@@ -188,9 +188,9 @@ describe('DynamoDeviceRepository', () => {
     });
   });
 
-  it('raises DomainError only for decisions, never for a missing item', async () => {
+  it('reports what it found and leaves refusals to the use cases: no DomainError for a missing or an existing item', async () => {
     await expect(devices.getDevice(POOL, 'nobody')).resolves.toBeUndefined();
-    await expect(devices.createDevice(POOL, device('till-1'))).rejects.toBeInstanceOf(DomainError);
+    await expect(devices.createDevice(POOL, device('till-1'))).resolves.toBe(false);
   });
 });
 

@@ -1,6 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Environment, Organisation } from '../../../src/domain/model';
-import { DomainError } from '../../../src/errors';
 import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
 import { createTestTable, testDocumentClient } from '../../support/emulators';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
@@ -19,11 +18,6 @@ describe('DynamoDirectoryRepository', () => {
     createdAt: '2030-01-02T00:00:00.000Z',
   });
   const scan = async () => (await testDocumentClient().send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items ?? [];
-  const domainCode = (promise: Promise<unknown>) =>
-    promise.then(
-      () => 'resolved',
-      (error: unknown) => (error instanceof DomainError ? error.code : `not a DomainError: ${String(error)}`),
-    );
 
   beforeAll(async () => {
     tableName = await createTestTable();
@@ -31,38 +25,44 @@ describe('DynamoDirectoryRepository', () => {
   });
 
   it('creates and reads an organisation, without key attributes', async () => {
-    await directory.createOrg(org('acme'));
+    expect(await directory.createOrg(org('acme'))).toBe(true);
     expect(await directory.getOrg('acme')).toEqual(org('acme'));
     expect(await directory.getOrg('nobody')).toBeUndefined();
   });
 
-  it('refuses an existing organisation with org_exists and keeps the original', async () => {
-    expect(await domainCode(directory.createOrg({ ...org('acme'), name: 'Impostor' }))).toBe('org_exists');
+  it('reports an existing organisation (false) and keeps the original', async () => {
+    expect(await directory.createOrg({ ...org('acme'), name: 'Impostor' })).toBe(false);
     expect((await directory.getOrg('acme'))?.name).toBe('Org acme');
   });
 
-  it('writes nothing when the organisation is missing (org_not_found)', async () => {
+  it('writes nothing when the organisation is missing (organisation_missing)', async () => {
     const before = await scan();
-    expect(await domainCode(directory.createEnvironment(env('nobody', 'prod', 'pool-orphan')))).toBe('org_not_found');
+    expect(await directory.createEnvironment(env('nobody', 'prod', 'pool-orphan'))).toBe('organisation_missing');
     expect(await scan()).toEqual(before);
     expect(await directory.getPool('pool-orphan')).toBeUndefined();
   });
 
   it('creates the environment and its pool together', async () => {
-    await directory.createEnvironment(env('acme', 'prod', 'pool-prod'));
+    expect(await directory.createEnvironment(env('acme', 'prod', 'pool-prod'))).toBe('created');
     expect(await directory.getEnvironment('acme', 'prod')).toEqual(env('acme', 'prod', 'pool-prod'));
     expect(await directory.getPool('pool-prod')).toEqual({ clientPoolId: 'pool-prod', orgId: 'acme', envId: 'prod', trustEpoch: 0, requireCrl: false });
   });
 
-  it('refuses an existing environment with env_exists and writes no pool for it', async () => {
-    expect(await domainCode(directory.createEnvironment(env('acme', 'prod', 'pool-second')))).toBe('env_exists');
+  it('reports an existing environment (environment_taken) and writes no pool for it', async () => {
+    expect(await directory.createEnvironment(env('acme', 'prod', 'pool-second'))).toBe('environment_taken');
     expect(await directory.getPool('pool-second')).toBeUndefined();
     expect((await directory.getEnvironment('acme', 'prod'))?.clientPoolId).toBe('pool-prod');
   });
 
-  it('never writes an environment whose pool id is taken', async () => {
-    await expect(directory.createEnvironment(env('acme', 'staging', 'pool-prod'))).rejects.toBeInstanceOf(DomainError);
+  it('never writes an environment whose pool id is taken (pool_id_taken)', async () => {
+    expect(await directory.createEnvironment(env('acme', 'staging', 'pool-prod'))).toBe('pool_id_taken');
     expect(await directory.getEnvironment('acme', 'staging')).toBeUndefined();
+    expect((await directory.getPool('pool-prod'))?.envId).toBe('prod');
+  });
+
+  it('reports the missing organisation first, then the environment, when several are in the way', async () => {
+    expect(await directory.createEnvironment(env('nobody', 'prod', 'pool-prod'))).toBe('organisation_missing');
+    expect(await directory.createEnvironment(env('acme', 'prod', 'pool-prod'))).toBe('environment_taken');
     expect((await directory.getPool('pool-prod'))?.envId).toBe('prod');
   });
 

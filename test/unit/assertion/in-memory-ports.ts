@@ -136,7 +136,7 @@ export class World {
     this.trustEpoch++;
   }
 
-  /** createDevice: a new record with a new generation (fails when one exists, like the adapter). */
+  /** createDevice: a new record with a new generation (test setup: throws when one exists, where the adapter reports false). */
   createDevice(deviceId: string, fields: Partial<Omit<Device, 'deviceId' | 'generation'>> = {}): Device {
     if (this.devices.has(deviceId)) throw new Error(`device ${deviceId} exists`);
     const device: Device = {

@@ -1,6 +1,7 @@
-import { checkClientId, JWT_BEARER_CLIENT_ASSERTION, JWT_BEARER_GRANT, parseTokenRequest } from '../../../src/domain/token-request';
+import { checkClientId, formPairs, JWT_BEARER_CLIENT_ASSERTION, JWT_BEARER_GRANT, parseTokenRequest } from '../../../src/domain/token-request';
 import { DependencyError, DomainError } from '../../../src/errors';
 import { oauthErrorResponse } from '../../../src/http/error-responses';
+import type { RefusalCode } from '../../../src/refusal-codes';
 
 /* docs/contract.md §4.1 request forms; RFC 6749 §3.2 (no repeated parameters) and §5.2 (error codes). */
 
@@ -340,7 +341,7 @@ describe('parseTokenRequest', () => {
 });
 
 describe('OAuth error mapping of token endpoint codes (RFC 6749 §5.2)', () => {
-  it.each([
+  it.each<[RefusalCode, number, string]>([
     ['missing_parameter', 400, 'invalid_request'],
     ['duplicate_parameter', 400, 'invalid_request'],
     ['malformed_request', 400, 'invalid_request'],
@@ -370,9 +371,9 @@ describe('OAuth error mapping of token endpoint codes (RFC 6749 §5.2)', () => {
   });
 
   describe('form 2: the JWT is client authentication (RFC 7523 §3.2)', () => {
-    const asClient = (code: string) => oauthErrorResponse(new DomainError(code, 'why', { clientAuthentication: true }));
+    const asClient = (code: RefusalCode) => oauthErrorResponse(new DomainError(code, 'why', { clientAuthentication: true }));
 
-    it.each([
+    it.each<[RefusalCode]>([
       ['untrusted_root'],
       ['assertion_signature_invalid'],
       ['aud_mismatch'],
@@ -388,7 +389,7 @@ describe('OAuth error mapping of token endpoint codes (RFC 6749 §5.2)', () => {
       expect(response.headers).toMatchObject({ 'Cache-Control': 'no-store', 'WWW-Authenticate': 'private_key_jwt error="invalid_client"' });
     });
 
-    it.each([
+    it.each<[RefusalCode, number, string]>([
       ['scope_not_granted', 400, 'invalid_scope'],
       ['resource_not_allowed', 400, 'invalid_target'],
       ['client_id_mismatch', 400, 'invalid_request'],
@@ -413,5 +414,41 @@ describe('OAuth error mapping of token endpoint codes (RFC 6749 §5.2)', () => {
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('secret detail');
     expect(JSON.parse(response.body)).toMatchObject({ error: 'server_error' });
+  });
+});
+
+/* formPairs parses the body itself (without Node's per-character loop): it must list exactly what URLSearchParams lists. */
+describe('formPairs', () => {
+  const viaUrlSearchParams = (body: string) => [...new URLSearchParams(body)].flat();
+
+  it.each([
+    '',
+    '?',
+    '?a=1&?b=2',
+    'a=1&&b=2&',
+    '&=&=x&y=',
+    'a=b=c',
+    'plus=a+b&space=a%20b&percent=100%&half=%2&bad=%zz&upper=%C3%A9&lower=%c3%a9',
+    'split=%2+B&sign=%2B&amp=%26&eq=%3D',
+    'invalid=%FF%FE&truncated=%E2%82&lone=\uD800x&pair=😀',
+    'nul=%00&raw=\u0000',
+  ])('lists %j as URLSearchParams does', (body) => {
+    expect(formPairs(body)).toEqual(viaUrlSearchParams(body));
+  });
+
+  it('agrees with URLSearchParams on 20,000 generated bodies of separators, escapes, surrogates and invalid UTF-8', () => {
+    const pieces = ['a', 'b', '=', '&', '+', '%', '2', 'B', 'f', 'G', '?', ' ', 'é', '\uD800', '\uDC00', '😀', '%C3', '%A9', '%FF', '%2B', '%26', '%3D', '%E2%82', '%%', '%+2', '%2+B', '0', 'F'];
+    let seed = 0x2545f491;
+    const next = (bound: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % bound;
+    };
+    const mismatches: string[] = [];
+    for (let round = 0; round < 20_000; round++) {
+      let body = '';
+      for (let length = next(14); length > 0; length--) body += pieces[next(pieces.length)];
+      if (JSON.stringify(formPairs(body)) !== JSON.stringify(viaUrlSearchParams(body))) mismatches.push(body);
+    }
+    expect(mismatches).toEqual([]);
   });
 });

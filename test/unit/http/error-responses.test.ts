@@ -1,10 +1,11 @@
 import { DependencyError, DomainError } from '../../../src/errors';
 import { adminErrorResponse, oauthErrorResponse } from '../../../src/http/error-responses';
+import type { RefusalCode } from '../../../src/refusal-codes';
 
 const body = (response: { body: string }) => JSON.parse(response.body) as Record<string, unknown>;
 
 describe('adminErrorResponse (one table: code → HTTP status)', () => {
-  it.each([
+  it.each<[RefusalCode, number]>([
     ['missing_api_key', 401],
     ['invalid_api_key', 401],
     ['forbidden', 403],
@@ -30,7 +31,7 @@ describe('adminErrorResponse (one table: code → HTTP status)', () => {
     expect(response.headers).toMatchObject({ 'Content-Type': 'application/json', 'X-Content-Type-Options': 'nosniff' });
   });
 
-  it.each([
+  it.each<RefusalCode>([
     'invalid_json',
     'invalid_body',
     'invalid_field',
@@ -86,7 +87,7 @@ describe('adminErrorResponse (one table: code → HTTP status)', () => {
 });
 
 describe('oauthErrorResponse (RFC 6749 §5.2 on the token endpoint)', () => {
-  it.each([
+  it.each<[RefusalCode, number, string]>([
     ['malformed_request', 400, 'invalid_request'],
     ['unsupported_media_type', 400, 'invalid_request'],
     ['payload_too_large', 400, 'invalid_request'],
@@ -100,8 +101,7 @@ describe('oauthErrorResponse (RFC 6749 §5.2 on the token endpoint)', () => {
     ['route_not_found', 404, 'invalid_request'],
     ['method_not_allowed', 405, 'invalid_request'],
     ['untrusted_root', 400, 'invalid_grant'],
-    ['jti_replayed', 400, 'invalid_grant'],
-    ['anything_else', 400, 'invalid_grant'],
+    ['assertion_replayed', 400, 'invalid_grant'],
   ])('%s → %i %s, not cacheable', (code, status, error) => {
     const response = oauthErrorResponse(new DomainError(code, 'detail'));
     expect(response.statusCode).toBe(status);

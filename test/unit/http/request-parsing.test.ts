@@ -52,14 +52,16 @@ describe('request helpers', () => {
 });
 
 describe('createRouter', () => {
-  const route = createRouter<unknown>({ 'GET /things/{id}': async () => json(200, { ok: true }) });
+  const route = createRouter<'GET /api/internal/{clientPoolId}/crls', unknown>({
+    'GET /api/internal/{clientPoolId}/crls': async () => json(200, { ok: true }),
+  });
 
   it('dispatches on method and resource template', async () => {
-    expect((await route(event({ httpMethod: 'GET', resource: '/things/{id}' }), {})).statusCode).toBe(200);
+    expect((await route(event({ httpMethod: 'GET', resource: '/api/internal/{clientPoolId}/crls' }), {})).statusCode).toBe(200);
   });
 
   it('tells method_not_allowed from route_not_found', async () => {
-    expect(await codeOf(() => route(event({ httpMethod: 'DELETE', resource: '/things/{id}' }), {}))).toBe('method_not_allowed');
+    expect(await codeOf(() => route(event({ httpMethod: 'DELETE', resource: '/api/internal/{clientPoolId}/crls' }), {}))).toBe('method_not_allowed');
     expect(await codeOf(() => route(event({ httpMethod: 'GET', resource: '/other' }), {}))).toBe('route_not_found');
   });
 });

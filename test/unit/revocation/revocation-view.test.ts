@@ -152,6 +152,7 @@ describe('crlIssuerId and revocationSubjects', () => {
 
 describe('registries', () => {
   it('names the RFC 5280 §5.3.1 reasons and the revocation codes', () => {
+    // Deliberate restatement: the RFC 5280 §5.3.1 names, independent of src/domain/revocation/crl-reasons.ts, so a wrong entry there fails here.
     expect(CRL_REASONS).toEqual([
       'unspecified',
       'keyCompromise',

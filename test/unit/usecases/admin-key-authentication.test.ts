@@ -1,12 +1,7 @@
 import { generateApiKey } from '../../../src/domain/api-key-format';
 import { DependencyError } from '../../../src/errors';
-import {
-  ADMIN_KEYS_MAX_AGE_MS,
-  ADMIN_KEYS_REFRESH_INTERVAL_MS,
-  type AdminKeys,
-  ApiKeyAuthenticator,
-  type ApiKeyLookup,
-} from '../../../src/usecases/authenticate';
+import { ADMIN_KEYS_MAX_AGE_MS, ADMIN_KEYS_REFRESH_INTERVAL_MS, ApiKeyAuthenticator } from '../../../src/usecases/authenticate';
+import type { AdminKeys, ApiKeyLookup } from '../../../src/usecases/ports';
 
 const T0 = Date.parse('2030-01-01T12:00:00.000Z');
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 import { generateApiKey } from '../../../src/domain/api-key-format';
 import { DependencyError, DomainError } from '../../../src/errors';
-import { ApiKeyAuthenticator, type ApiKeyLookup, LAST_USED_GRANULARITY_MS } from '../../../src/usecases/authenticate';
-import type { ApiKeySummary, StoredApiKey } from '../../../src/usecases/ports';
+import { ApiKeyAuthenticator, LAST_USED_GRANULARITY_MS } from '../../../src/usecases/authenticate';
+import type { ApiKeyLookup, ApiKeySummary, StoredApiKey } from '../../../src/usecases/ports';
 
 const T0 = Date.parse('2030-01-01T12:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -91,7 +91,7 @@ describe('ApiKeyAuthenticator: lastUsedAt, written at most once per granularity'
 
   it.each([
     ['a dependency failure', new DependencyError('dynamodb', new Error('down'))],
-    ['a domain error', new DomainError('anything', 'x')],
+    ['a domain error', new DomainError('forbidden', 'x')],
     ['any other error', new TypeError('boom')],
   ])('still authenticates when recording the use fails with %s', async (_name, failure) => {
     keys.failure = failure;

@@ -214,6 +214,8 @@ describe('RevocationService (docs/contract.md §3.4)', () => {
     expect(repository.settles).toBe(2);
     expect(await code(service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(6n)) }))).toBe('crl_issuer_unknown');
     expect(await code(service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(6n)), issuer: Buffer.from('junk') }))).toBe('issuer_pem_required');
+    const sixCertificates = Buffer.from(intermediate.pem.repeat(6));
+    expect(await code(service.importCrl(ADMIN, POOL, { crl: Buffer.from(await crl(6n)), issuer: sixCertificates }))).toBe('issuer_chain_too_long');
     expect(repository.crls.get(stored.id)?.entries).toEqual([
       { serialNumberHex: '07', revocationDate: new Date('2030-05-01T00:00:00Z'), reason: 'keyCompromise' },
     ]);

@@ -19,21 +19,40 @@ export type PathCheck = (path: readonly ParsedCertificate[], policy: ValidationP
 
 /** `lastIsAnchor` is false when checking a supplied chain before its anchor is known. */
 export function positionOf(path: readonly ParsedCertificate[], index: number, lastIsAnchor = true): PathPosition {
-  const isLeaf = index === 0;
-  const isAnchor = lastIsAnchor && index === path.length - 1;
-  const role = isLeaf && isAnchor ? 'leaf (trust anchor)' : isLeaf ? 'leaf' : isAnchor ? 'trust anchor' : `intermediate #${index}`;
-  return { index, isLeaf, isAnchor, label: `${role} '${path[index].subjectDn}'` };
+  return new Position(path[index], index, index === 0, lastIsAnchor && index === path.length - 1);
 }
 
-/** Runs each check on each certificate of the path, leaf first; the first failure wins. */
+/** The label is written only when a failure names it: every check of every valid path asks for positions, none for labels. */
+class Position implements PathPosition {
+  constructor(
+    private readonly certificate: ParsedCertificate,
+    readonly index: number,
+    readonly isLeaf: boolean,
+    readonly isAnchor: boolean,
+  ) {}
+
+  get label(): string {
+    const { isLeaf, isAnchor, index } = this;
+    const role = isLeaf && isAnchor ? 'leaf (trust anchor)' : isLeaf ? 'leaf' : isAnchor ? 'trust anchor' : `intermediate #${index}`;
+    return `${role} '${this.certificate.subjectDn}'`;
+  }
+}
+
+/** The position of each certificate of the path, leaf first. */
+export function positionsOf(path: readonly ParsedCertificate[], lastIsAnchor = true): readonly PathPosition[] {
+  const positions: PathPosition[] = [];
+  for (let index = 0; index < path.length; index++) positions.push(positionOf(path, index, lastIsAnchor));
+  return positions;
+}
+
+/** Runs each check on each certificate of the path, leaf first; the first failure wins. `positions`: positionsOf(path, lastIsAnchor), when the caller has them. */
 export function runCertificateChecks(
   checks: readonly CertificateCheck[],
   path: readonly ParsedCertificate[],
   policy: ValidationPolicy,
   lastIsAnchor = true,
+  positions: readonly PathPosition[] = positionsOf(path, lastIsAnchor),
 ): ChainFailure | undefined {
-  const positions: PathPosition[] = [];
-  for (let index = 0; index < path.length; index++) positions.push(positionOf(path, index, lastIsAnchor));
   for (const check of checks) {
     for (let index = 0; index < path.length; index++) {
       const result = check(path[index], positions[index], policy);

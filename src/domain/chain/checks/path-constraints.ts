@@ -24,12 +24,14 @@ export const checkNameChaining: PathCheck = (path) => {
  */
 export const checkPathLength: PathCheck = (path) => {
   let remaining = Number.POSITIVE_INFINITY;
-  let limitSetBy = '';
+  /** Where the constraint in force was set (named only in a refusal). */
+  let limitSetAt = -1;
   for (let i = path.length - 1; i >= 1; i--) {
     const certificate = path[i];
     const isAnchor = i === path.length - 1;
     if (!isAnchor && !certificate.selfIssued) {
       if (remaining <= 0) {
+        const limitSetBy = `${positionOf(path, limitSetAt).label} (pathlen:${path[limitSetAt].extensions.basicConstraints?.pathLen})`;
         return failure('path_length_exceeded', `${positionOf(path, i).label} exceeds the pathLenConstraint of ${limitSetBy}`);
       }
       remaining--;
@@ -37,7 +39,7 @@ export const checkPathLength: PathCheck = (path) => {
     const pathLen = certificate.extensions.basicConstraints?.pathLen;
     if (certificate.isCA && pathLen !== undefined && pathLen < remaining) {
       remaining = pathLen;
-      limitSetBy = `${positionOf(path, i).label} (pathlen:${pathLen})`;
+      limitSetAt = i;
     }
   }
   return undefined;

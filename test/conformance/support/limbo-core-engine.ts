@@ -1,4 +1,4 @@
-import { decodePemCertificates, validateChain } from '../domain/chain';
+import { decodePemCertificates, validateChain } from '../../../src/domain/chain';
 import { type LimboCase, validationTimeOf } from './limbo-case';
 import { limboPolicy } from './limbo-policy';
 import type { EngineVerdict } from './limbo-verdict';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ANY_POLICY } from '../domain/chain';
+import { ANY_POLICY } from '../../../src/domain/chain';
 import type { EngineVerdict } from './limbo-verdict';
 import type { PkitsData, PkitsTest } from './pkits-manifest';
 

@@ -4,7 +4,7 @@ import {
   DEFAULT_POLICY_INPUTS,
   type PolicyProcessingInputs,
   type ValidationPolicy,
-} from '../domain/chain';
+} from '../../../src/domain/chain';
 
 /** PKITS' validation time: inside every certificate's 2010..2030 window (data README), Unix 1600000000. */
 export const PKITS_VALIDATION_TIME = new Date('2020-09-13T12:26:40Z');

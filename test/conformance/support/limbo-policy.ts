@@ -8,7 +8,7 @@ import {
   type KeyUsageName,
   type SignatureAlgorithmName,
   type ValidationPolicy,
-} from '../domain/chain';
+} from '../../../src/domain/chain';
 import type { LimboCase } from './limbo-case';
 
 /** limbo `KnownEKUs` names (RFC 5280 §4.2.1.12). */

@@ -1,5 +1,5 @@
-import { validateChain } from '../domain/chain';
-import { checkRevocation, revocationViewOf } from '../domain/revocation';
+import { validateChain } from '../../../src/domain/chain';
+import { checkRevocation, revocationViewOf } from '../../../src/domain/revocation';
 import { type CrlUpload, uploadCrls } from './pkits-crl-upload';
 import type { PkitsData, PkitsTest, PkitsVerdict } from './pkits-manifest';
 import { PKITS_VALIDATION_TIME, pkitsPolicy, pkitsPolicyInputs } from './pkits-policy';

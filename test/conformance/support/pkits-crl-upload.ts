@@ -1,6 +1,6 @@
-import { type ParsedCertificate, parseCertificate } from '../domain/chain';
-import { namesMatch } from '../domain/chain/distinguished-name';
-import { assessCrlImport, CrlImportError, findCrlIssuer, type ImportedCrl, isNewerCrl, parseCrl } from '../domain/revocation';
+import { type ParsedCertificate, parseCertificate } from '../../../src/domain/chain';
+import { namesMatch } from '../../../src/domain/chain/distinguished-name';
+import { assessCrlImport, CrlImportError, findCrlIssuer, type ImportedCrl, isNewerCrl, parseCrl } from '../../../src/domain/revocation';
 
 /** What became of one CRL of a test: stored, refused with a code, or not newer than the one kept. */
 export interface CrlUpload {
