@@ -22,7 +22,11 @@ export function errorResponses(toResponse: (error: unknown) => HttpResponse): Mi
     name: 'errorResponses',
     onError: (request) => {
       const error = request.error;
-      if (error instanceof DomainError) {
+      const response = toResponse(error);
+      if (error instanceof DomainError && response.statusCode >= 500) {
+        // A registered code with no answer for this API (src/refusal-codes.ts): a rule wired to the wrong function.
+        logger.error('refusal code without an answer on this API', { code: error.code });
+      } else if (error instanceof DomainError) {
         logger.info('request refused', { code: error.code });
       } else if (error instanceof DependencyError) {
         const cause = error.cause as { name?: string; code?: string } | undefined;
@@ -31,7 +35,7 @@ export function errorResponses(toResponse: (error: unknown) => HttpResponse): Mi
       } else {
         logger.error('unexpected error', { error: error instanceof Error ? error.name : typeof error });
       }
-      request.response = toResponse(error);
+      request.response = response;
     },
   };
 }

@@ -105,6 +105,17 @@ describe('errorResponses', () => {
     expect(output.lines().join('\n')).not.toMatch(/secretHash|leaked/);
   });
 
+  it('answers a registered code with no side for this API (a token code on the admin API) 500, and logs it as an ERROR with its code', async () => {
+    expect(await run(new DomainError('assertion_replayed', 'the assertion was already used'))).toEqual({
+      statusCode: 500,
+      headers: { 'Content-Type': 'application/json', 'X-Content-Type-Options': 'nosniff' },
+      body: JSON.stringify({ error: 'internal_error', message: 'internal error' }),
+    });
+    expect(logLines(output)).toEqual([
+      expect.objectContaining({ level: 'ERROR', message: 'refusal code without an answer on this API', code: 'assertion_replayed' }),
+    ]);
+  });
+
   it('answers in the shape of the mapper it is given: RFC 6749 §5.2, not cacheable, on the token endpoint', async () => {
     expect(await run(new DomainError('assertion_replayed', 'the assertion was already used'), oauthErrorResponse)).toEqual({
       statusCode: 400,
