@@ -1,10 +1,10 @@
 import type { SliceSchedule } from './interleaved-throughput';
 
 /** The bench's sections, in the order they run (README "Benchmark"). */
-export const SECTIONS = ['tokens', 'bundles', 'calls', 'http'] as const;
+const SECTIONS = ['tokens', 'bundles', 'calls', 'http'] as const;
 
 /** The Lambda functions under functions/ the stack deploys (lib/device-idp.ts, lib/constructs/admin-api-key.ts). */
-export const FUNCTIONS = ['token', 'admin', 'certificates', 'admin-key-rotation'] as const;
+const FUNCTIONS = ['token', 'admin', 'certificates', 'admin-key-rotation'] as const;
 
 export interface BenchConfig {
   readonly sections: readonly string[];

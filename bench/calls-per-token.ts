@@ -3,14 +3,14 @@ import { enrolFleet, sendTokenRequest, tokenRequestBodies } from './enrolled-fle
 import { SdkCallCounter } from './sdk-call-counter';
 
 /** SDK service ids (the clients' `config.serviceId`) and the figure-name prefixes of the issue. */
-export const COUNTED_SERVICES = [
+const COUNTED_SERVICES = [
   { serviceId: 'DynamoDB', figure: 'dynamodb' },
   { serviceId: 'KMS', figure: 'kms' },
   { serviceId: 'S3', figure: 's3' },
   { serviceId: 'Secrets Manager', figure: 'secrets' },
 ] as const;
 
-export interface ServiceCalls {
+interface ServiceCalls {
   readonly figure: string;
   readonly callsPerToken: number;
   readonly retriesPerToken: number;

@@ -9,7 +9,7 @@ export interface Figure {
   readonly unit: string;
 }
 
-export type Comparison = '>=' | '<=' | '==';
+type Comparison = '>=' | '<=' | '==';
 
 /** A target of the performance issue, checked against the same run's figures (information only). */
 export interface Target {
@@ -22,12 +22,12 @@ export interface Target {
 
 const DECIMALS: Record<string, number> = { ratio: 3, 'calls/token': 2, 'retries/token': 2, ms: 1, bytes: 0, 'tokens/s': 0 };
 
-export function formatValue(value: number, unit: string): string {
+function formatValue(value: number, unit: string): string {
   if (!Number.isFinite(value)) return 'n/a';
   return value.toFixed(DECIMALS[unit] ?? 1);
 }
 
-export function formatFigure(figure: Figure): string {
+function formatFigure(figure: Figure): string {
   return `${figure.name}: ${formatValue(figure.value, figure.unit)} ${figure.unit}`;
 }
 

@@ -15,10 +15,10 @@ import { createLocalApiServer, type LambdaHandler, listen } from './http-server'
 import { ensureSigningKey } from './kms/ensure-signing-key';
 import { type KmsFault, type KmsServer, startKmsServer } from './kms/kms-server';
 
-export const LOCAL_TABLE = 'device-idp';
+const LOCAL_TABLE = 'device-idp';
 /** The stack tag of local pool signing keys: their aliases are `alias/device-idp/local/<poolId>/<n>`. */
-export const LOCAL_SIGNING_KEY_TAG = 'local';
-export const LOCAL_BUCKET = 'device-idp-certificates';
+const LOCAL_SIGNING_KEY_TAG = 'local';
+const LOCAL_BUCKET = 'device-idp-certificates';
 
 export interface LocalIdpOptions {
   port: number;
@@ -172,7 +172,6 @@ function lazyHandlers(): Record<FunctionName, () => LambdaHandler> {
   const cache: Partial<Record<FunctionName, LambdaHandler>> = {};
   const load = (name: FunctionName, importer: () => { handler: unknown }) => () => (cache[name] ??= importer().handler as LambdaHandler);
   return {
-    /* eslint-disable @typescript-eslint/no-require-imports */
     admin: load('admin', () => require('../functions/admin/handler')),
     certificates: load('certificates', () => require('../functions/certificates/handler')),
     token: load('token', () => require('../functions/token/handler')),

@@ -1,6 +1,6 @@
 import { ROUTES, type RouteDefinition } from '../src/http/routes';
 
-export interface MatchedRoute {
+interface MatchedRoute {
   route: RouteDefinition;
   pathParameters: Record<string, string>;
 }

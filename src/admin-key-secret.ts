@@ -7,8 +7,8 @@ export interface SecretValueReader {
   send(command: GetSecretValueCommand): Promise<GetSecretValueCommandOutput>;
 }
 
-export const CURRENT = 'AWSCURRENT';
-export const PREVIOUS = 'AWSPREVIOUS';
+const CURRENT = 'AWSCURRENT';
+const PREVIOUS = 'AWSPREVIOUS';
 
 /**
  * The admin key (AWSCURRENT) and the key the last rotation replaced

@@ -57,7 +57,7 @@ export const logger = new Logger({ serviceName: SERVICE_NAME, logLevel: idpLogLe
  * logger that keeps errors only: `logMetrics` warns on every invocation that
  * recorded nothing (most admin and discovery requests), which is expected here.
  */
-export const metrics = new Metrics({ serviceName: SERVICE_NAME, logger: logger.createChild({ logLevel: LogLevel.ERROR }) });
+const metrics = new Metrics({ serviceName: SERVICE_NAME, logger: logger.createChild({ logLevel: LogLevel.ERROR }) });
 
 /**
  * Only with POWERTOOLS_TRACE_ENABLED=true (the stack's `tracing` prop) is the
@@ -66,10 +66,9 @@ export const metrics = new Metrics({ serviceName: SERVICE_NAME, logger: logger.c
  * The variable is compared where the module is required (not through a
  * constant) so that a bundler defining it drops the Tracer from the bundle.
  */
-export const tracer: Tracer | undefined =
+const tracer: Tracer | undefined =
   process.env.POWERTOOLS_TRACE_ENABLED === 'true'
-    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-      new (require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: SERVICE_NAME })
+    ? new (require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: SERVICE_NAME })
     : undefined;
 
 /** An AWS SDK v3 client whose calls become X-Ray subsegments when tracing is on; the client itself otherwise. */
@@ -87,13 +86,12 @@ export function traced<T>(client: T): T {
 export function observabilityMiddlewares(): MiddlewareObj[] {
   const middlewares = [injectLambdaContext(logger, { resetKeys: true }), logMetrics(metrics)] as MiddlewareObj[];
   if (process.env.POWERTOOLS_TRACE_ENABLED !== 'true' || !tracer) return middlewares;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { captureLambdaHandler } = require('@aws-lambda-powertools/tracer/middleware') as typeof import('@aws-lambda-powertools/tracer/middleware');
   return [captureLambdaHandler(tracer, { captureResponse: false }) as MiddlewareObj, ...middlewares];
 }
 
 /** CloudWatch metric names (namespace POWERTOOLS_METRICS_NAMESPACE, unit Count, dimension `service` plus the one named). */
-export const METRIC_NAMES = {
+const METRIC_NAMES = {
   /** An access token answered 200 by the token endpoint. */
   tokensIssued: 'TokensIssued',
   /** A token request refused with a domain error code; dimension `code` (a bounded set: the registries of src/domain and src/http). */

@@ -20,7 +20,7 @@ export interface CertificateHandlerDeps {
 }
 
 /** docs/contract.md §3.1: a root CA file is at most 64 KiB; the whole request a little more for the multipart framing. */
-export const MAX_CERTIFICATE_FILE_BYTES = 64 * 1024;
+const MAX_CERTIFICATE_FILE_BYTES = 64 * 1024;
 const MAX_UPLOAD_BODY_BYTES = MAX_CERTIFICATE_FILE_BYTES + 16 * 1024;
 
 const CERTIFICATES = '/api/internal/{clientPoolId}/certificates';

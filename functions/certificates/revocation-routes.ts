@@ -16,8 +16,8 @@ import type { CrlUpload, RevocationService } from '../../src/usecases/revocation
  * bodies and allows 10 MB per request (6 MB reach a Lambda): 2 MiB becomes
  * ~2.8 MB, well inside both.
  */
-export const MAX_CRL_FILE_BYTES = 2 * 1024 * 1024;
-export const MAX_ISSUER_FILE_BYTES = 64 * 1024;
+const MAX_CRL_FILE_BYTES = 2 * 1024 * 1024;
+const MAX_ISSUER_FILE_BYTES = 64 * 1024;
 const MAX_CRL_BODY_BYTES = MAX_CRL_FILE_BYTES + MAX_ISSUER_FILE_BYTES + 16 * 1024;
 /** A revocation carries at most one PEM certificate. */
 const MAX_REVOCATION_BODY_BYTES = 64 * 1024;

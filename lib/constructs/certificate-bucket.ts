@@ -15,10 +15,10 @@ export interface CertificateBucketProps {
  * Every root's PEM copy lives under `pools/<clientPoolId>/roots/<fingerprint>/<upload id>.pem`
  * (src/usecases/certificates.ts; test/faults/half-failed-writes.test.ts lists them there).
  */
-export const ROOT_OBJECT_PREFIX = 'pools/';
+const ROOT_OBJECT_PREFIX = 'pools/';
 
 /** Where the certificate bucket's access logs go in the log bucket. */
-export const ACCESS_LOG_PREFIX = 'certificate-bucket/';
+const ACCESS_LOG_PREFIX = 'certificate-bucket/';
 
 /**
  * Uploaded root CA certificates, keyed by pool and SHA-256 fingerprint

@@ -30,7 +30,7 @@ export function acknowledgeManagedPolicy(scope: IConstruct, managedPolicyName: s
  * (its `flattenCfnReference`): `{Ref: X}` → `<X>`, `{Fn::GetAtt: [X, Y]}` →
  * `<X.Y>`, `Fn::Join` concatenated, `${…}` in strings → `<…>`.
  */
-export function nagReference(value: unknown): string {
+function nagReference(value: unknown): string {
   if (value === undefined) return '';
   if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
   const node = value as Record<string, unknown>;

@@ -12,7 +12,7 @@ export interface FunctionObservability {
   readonly metricsNamespace: string;
 }
 
-export const POWERTOOLS_ENV = {
+const POWERTOOLS_ENV = {
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   traceEnabled: 'POWERTOOLS_TRACE_ENABLED',

@@ -13,7 +13,7 @@ const run = promisify(execFile);
  * pinned by version and by the registry's sha512 so a republished tarball is
  * refused instead of executed.
  */
-export const DYNAMODB_LOCAL_SOURCE = {
+const DYNAMODB_LOCAL_SOURCE = {
   packageName: 'amplify-dynamodb-simulator',
   packageVersion: '2.9.30',
   integrity: 'sha512-xTeeRLvzEfqyd5lh3bH4c0kHvSHHmmhD5ZDsHFKAQ5g2Zl6JqlFdutaQhCLHzxEp6Ry1o7TB6niIoXuQAnSewQ==',
@@ -21,7 +21,7 @@ export const DYNAMODB_LOCAL_SOURCE = {
 } as const;
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
-export const DEFAULT_DYNAMODB_LOCAL_CACHE = join(REPO_ROOT, '.cache', 'dynamodb-local');
+const DEFAULT_DYNAMODB_LOCAL_CACHE = join(REPO_ROOT, '.cache', 'dynamodb-local');
 const COMPLETE_MARKER = '.complete.json';
 
 export interface DynamoDbLocalInstallation {

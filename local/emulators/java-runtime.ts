@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const MINIMUM_JAVA_MAJOR = 17;
+const MINIMUM_JAVA_MAJOR = 17;
 
-export const JAVA_INSTALL_HINT =
+const JAVA_INSTALL_HINT =
   'Java 17+ is required for DynamoDB Local. Install it with: ' +
   'sudo apt-get install -y openjdk-17-jre-headless (Debian/Ubuntu) or brew install openjdk@17 (macOS)';
 
-export class JavaRuntimeError extends Error {
+class JavaRuntimeError extends Error {
   readonly code = 'JAVA_RUNTIME_UNAVAILABLE';
   constructor(detail: string) {
     super(`${JAVA_INSTALL_HINT}\n(${detail})`);
@@ -29,7 +29,7 @@ function javaCommand(): string {
 }
 
 /** `java -version` prints e.g. `openjdk version "17.0.15"` or, before Java 9, `java version "1.8.0_392"`. */
-export function parseJavaMajorVersion(versionOutput: string): number | undefined {
+function parseJavaMajorVersion(versionOutput: string): number | undefined {
   const match = /version "(\d+)(?:\.(\d+))?/.exec(versionOutput);
   if (!match) return undefined;
   const first = Number(match[1]);

@@ -9,7 +9,7 @@ import { constraintViolations, KmsError, tagError } from './kms-error';
  * tags on a key fail with TagException. The messages are the ones real KMS
  * returns (recorded against AWS in LocalStack's validated KMS tests).
  */
-export const MAX_TAGS_PER_KEY = 50;
+const MAX_TAGS_PER_KEY = 50;
 const MAX_KEY_LENGTH = 128;
 const MAX_VALUE_LENGTH = 256;
 

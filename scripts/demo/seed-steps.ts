@@ -15,7 +15,7 @@ export interface DemoDevice {
 
 export const CLIENT_APP_ID = 'client';
 export const ORGANIZATION = { id: 'acme', name: 'Acme Retail' } as const;
-export const ENVIRONMENT = { id: 'prod', name: 'Production' } as const;
+const ENVIRONMENT = { id: 'prod', name: 'Production' } as const;
 
 /** What POST /api/internal/org/{orgId}/env answers (README "Admin API"). */
 export interface EnvironmentInfo {

@@ -17,7 +17,7 @@ function read(path: string, code: 'key_unreadable' | 'chain_unreadable' | 'p12_u
 }
 
 /** The first line of a passphrase file, without its line end (as `openssl -passin file:` reads it). */
-export function readPassphraseFile(path: string): string {
+function readPassphraseFile(path: string): string {
   return read(path, 'passphrase_unreadable').toString('utf8').split(/\r?\n/)[0];
 }
 

@@ -5,7 +5,7 @@ const { asn1, pki } = forge;
 const { Class, Type } = asn1;
 
 /** OpenSSL 3's `pkcs12 -export` defaults (PKCS12_DEFAULT_ITER), for the key encryption and the MAC alike. */
-export const PKCS12_ITERATIONS = 2048;
+const PKCS12_ITERATIONS = 2048;
 
 export interface Pkcs12Input {
   privateKey: KeyObject;

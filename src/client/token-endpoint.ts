@@ -31,7 +31,7 @@ export interface TokenResponse {
   scope?: string;
 }
 
-export function tokenRequestBody(parameters: TokenRequestParameters): URLSearchParams {
+function tokenRequestBody(parameters: TokenRequestParameters): URLSearchParams {
   const body =
     parameters.form === 'client-credentials'
       ? new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_CLIENT_ASSERTION, client_assertion: parameters.assertion })

@@ -6,7 +6,7 @@ import { SigningError } from './signing-error';
 import { type JwsAlg, type SigningKeyProfile, signingKeyProfile } from './signing-key-profile';
 
 /** KMS Sign accepts at most 4096 bytes with MessageType RAW; longer inputs are signed as a digest. */
-export const KMS_RAW_MESSAGE_LIMIT = 4096;
+const KMS_RAW_MESSAGE_LIMIT = 4096;
 
 export interface PublicSigningJwk {
   kty: 'EC' | 'RSA';
@@ -63,11 +63,6 @@ export class KmsJwtSigner {
   async describe(): Promise<SigningKeyDescription> {
     const { profile: _profile, publicKey: _publicKey, ...description } = await this.load();
     return { ...description, jwk: { ...description.jwk } };
-  }
-
-  async jwks(): Promise<{ keys: PublicSigningJwk[] }> {
-    const key = await this.load();
-    return { keys: [{ ...key.jwk }] };
   }
 
   async sign(header: JwsHeaderParams, payload: Record<string, unknown>): Promise<string> {

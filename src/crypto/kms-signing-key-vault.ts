@@ -16,7 +16,7 @@ export interface KmsSigningKeyVaultConfig {
 }
 
 /** The maximum KMS allows: a key scheduled by mistake can be recovered (CancelKeyDeletion) for 30 days, at no charge meanwhile. */
-export const DELETION_WINDOW_DAYS = 30;
+const DELETION_WINDOW_DAYS = 30;
 /** Alias numbers tried past the first, when a failed earlier creation left one behind. */
 const ALIAS_ATTEMPTS = 5;
 

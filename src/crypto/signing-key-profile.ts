@@ -7,7 +7,7 @@ import { SigningError } from './signing-error';
  * (PS256) is possible with the same keys but is deliberately not chosen.
  */
 export type JwsAlg = 'ES256' | 'ES384' | 'ES512' | 'RS256';
-export type DigestName = 'sha256' | 'sha384' | 'sha512';
+type DigestName = 'sha256' | 'sha384' | 'sha512';
 
 export interface SigningKeyProfile {
   alg: JwsAlg;

@@ -2,7 +2,7 @@ import { DomainError } from '../errors';
 import type { Pool } from './model';
 
 /** docs/contract.md §3.5: the bounds of a pool's `tokenLifetimeSeconds`, in seconds. */
-export const TOKEN_LIFETIME_BOUNDS = { min: 60, max: 86_400 } as const;
+const TOKEN_LIFETIME_BOUNDS = { min: 60, max: 86_400 } as const;
 
 /** A pool's `tokenLifetimeSeconds` from a PATCH body: an integer within TOKEN_LIFETIME_BOUNDS, else `invalid_field`. */
 export function parseTokenLifetime(value: unknown): number {

@@ -10,7 +10,7 @@ export const SUPPORTED_GRANT_TYPES = [JWT_BEARER_GRANT, 'client_credentials'];
  * `assertion_grant`: RFC 7523 §2.1, the JWT is an authorization grant (refusals: invalid_grant).
  * `client_authentication`: RFC 7523 §2.2, the JWT authenticates the client (refusals: 401 invalid_client, §3.2).
  */
-export type TokenRequestForm = 'assertion_grant' | 'client_authentication';
+type TokenRequestForm = 'assertion_grant' | 'client_authentication';
 
 export interface TokenRequest {
   /** Default `assertion_grant`. */
@@ -45,10 +45,10 @@ export function parseTokenRequest(form: string): TokenRequest {
   }
 
   const grantType = required(params, 'grant_type');
-  const scope = valueOf(params, 'scope');
+  const scope = parameterValue(params, 'scope');
   const common = {
     requestedScopes: scope === undefined ? undefined : parseScopeParameter(scope),
-    clientId: parseClientId(valueOf(params, 'client_id')),
+    clientId: parseClientId(parameterValue(params, 'client_id')),
     resource: parseResource(resources),
   };
 
@@ -65,13 +65,13 @@ export function parseTokenRequest(form: string): TokenRequest {
 }
 
 /** A parameter's value; an empty one counts as absent. */
-function valueOf(params: ReadonlyMap<string, string>, name: string): string | undefined {
+function parameterValue(params: ReadonlyMap<string, string>, name: string): string | undefined {
   const value = params.get(name);
   return value === '' ? undefined : value;
 }
 
 function required(params: ReadonlyMap<string, string>, name: string): string {
-  const value = valueOf(params, name);
+  const value = parameterValue(params, name);
   if (value === undefined) throw new DomainError('missing_parameter', `${name} is required`);
   return value;
 }

@@ -46,7 +46,7 @@ function serialHash(serialNumberHex: string): number {
   return createHash('sha256').update(serialNumberHex, 'utf8').digest().readUInt32BE(0);
 }
 
-export function encodeBucket(entry: CrlEntry): BucketEntry {
+function encodeBucket(entry: CrlEntry): BucketEntry {
   return entry.reason === undefined ? { d: entry.revocationDate.toISOString() } : { d: entry.revocationDate.toISOString(), r: entry.reason };
 }
 
@@ -63,7 +63,7 @@ export function decodeBucket(serialNumberHex: string, stored: BucketEntry): CrlE
  * a map or list 3 bytes plus, per element, 1 byte, its name and its value; a
  * string set the sum of its strings. An item is a map without the 3 bytes.
  */
-export function attributeBytes(value: unknown): number {
+function attributeBytes(value: unknown): number {
   if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
   if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace(/[.-]/g, '').length / 2) + 1;
   if (typeof value === 'boolean' || value === null) return 1;

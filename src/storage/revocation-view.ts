@@ -16,7 +16,7 @@ const READ_ATTEMPTS = 3;
  * paths. A few in practice (a signer is usually on the path itself); past
  * this the read fails closed rather than leave a signer unchecked.
  */
-export const MAX_VIEW_SUBJECTS = 64;
+const MAX_VIEW_SUBJECTS = 64;
 
 /**
  * The token path's read of a pool's revocation state for the certificates of

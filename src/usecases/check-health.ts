@@ -6,7 +6,7 @@ import type { HealthProbe } from './ports';
  * an uptime check gets an answer well before its own deadline. Only names and
  * states are reported: no endpoint, key id or error text.
  */
-export type DependencyState = 'ok' | 'unavailable' | 'timeout';
+type DependencyState = 'ok' | 'unavailable' | 'timeout';
 
 export interface HealthReport {
   status: 'ok' | 'unavailable';
@@ -18,7 +18,7 @@ export interface CheckHealthDeps {
   timeoutMs?: number;
 }
 
-export const HEALTH_TIMEOUT_MS = 2_000;
+const HEALTH_TIMEOUT_MS = 2_000;
 
 export class CheckHealth {
   constructor(private readonly deps: CheckHealthDeps) {}

@@ -61,7 +61,6 @@ describe('bundled Lambda handlers', () => {
 
 describe('AWS SDK aliases of the bundles', () => {
   it.each(Object.entries(AWS_SDK_REQUIRE_ALIASES))('%s is bundled as a module that exports the package itself', (name, file) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(require(resolve(ROOT, file))).toBe(require(name));
   });
 });

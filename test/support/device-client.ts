@@ -12,7 +12,7 @@ export type DeviceAlg = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512
 export type DevicePrivateKey = CryptoKey | KeyObject | string;
 
 /** `undefined` in an override removes the member, so "missing claim" cases are one line. */
-export type Overrides = Record<string, unknown>;
+type Overrides = Record<string, unknown>;
 
 export interface AssertionSpec {
   alg: DeviceAlg;
@@ -98,13 +98,6 @@ export async function signAssertion(spec: AssertionSpec): Promise<SignedAssertio
 export async function signRaw(alg: DeviceAlg, privateKey: DevicePrivateKey, headerSegment: string, payloadSegment: string): Promise<string> {
   const signingInput = `${headerSegment}.${payloadSegment}`;
   return `${signingInput}.${(await signJws(alg, privateKey, signingInput)).toString('base64url')}`;
-}
-
-/** Replaces one segment of a compact JWS (0 header, 1 payload, 2 signature) without re-signing. */
-export function replaceSegment(jwt: string, index: 0 | 1 | 2, segment: string): string {
-  const parts = jwt.split('.');
-  parts[index] = segment;
-  return parts.join('.');
 }
 
 export type TokenRequestForm = 'jwt-bearer' | 'client-credentials';

@@ -5,8 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTable } from '../../local/emulators/create-table';
 import { localDynamoDbClientConfig } from '../../local/emulators/dynamodb-local';
-import { ensureBucket, localS3ClientConfig, S3RVER_CREDENTIALS } from '../../local/emulators/s3-local';
-import { ENV } from '../../src/config-names';
+import { ensureBucket, localS3ClientConfig } from '../../local/emulators/s3-local';
 
 /*
  * Helpers for integration/e2e tests. The emulators are started once per run by
@@ -94,21 +93,4 @@ export async function createTestBucket(): Promise<string> {
   const bucketName = uniqueName(63);
   await ensureBucket(testS3Client(), bucketName);
   return bucketName;
-}
-
-/**
- * The SDK's standard variables that point clients built by src/aws-clients.ts at
- * the emulators, for tests that exercise handlers unchanged. Apply them with
- * Object.assign(process.env, emulatorAwsEnv()) before importing the handler;
- * jest gives each test file its own copy of process.env.
- */
-export function emulatorAwsEnv(): Record<string, string> {
-  return {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint('TEST_DYNAMODB_ENDPOINT'),
-    AWS_ENDPOINT_URL_S3: endpoint('TEST_S3_ENDPOINT'),
-    [ENV.s3ForcePathStyle]: 'true',
-  };
 }

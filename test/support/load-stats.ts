@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
  * depend on the machine, correctness does not.
  */
 
-export interface Timed<R> {
+interface Timed<R> {
   readonly index: number;
   readonly startedAt: number;
   readonly latencyMs: number;
@@ -56,7 +56,7 @@ export async function runWithConcurrency<T, R>(
 }
 
 /** Nearest-rank percentile of an ascending array. */
-export function percentile(sortedAscending: readonly number[], p: number): number {
+function percentile(sortedAscending: readonly number[], p: number): number {
   if (sortedAscending.length === 0) return Number.NaN;
   const rank = Math.ceil((p / 100) * sortedAscending.length);
   return sortedAscending[Math.min(sortedAscending.length, Math.max(1, rank)) - 1];

@@ -168,11 +168,6 @@ export function adoptCertificate(bytes: Uint8Array, keys: CryptoKeyPair): TestCe
   return { der: bytes, pem: toPem(bytes), keys, certificate, keyId: keyIdentifier(certificate.subjectPublicKeyInfo) };
 }
 
-/** The DER list of an x5c-style chain, in the order given. */
-export function derChain(...certificates: readonly TestCertificate[]): Uint8Array[] {
-  return certificates.map((c) => c.der);
-}
-
 /** The encoded subject Name of a certificate, e.g. to forge a certificate claiming that issuer. */
 export function subjectNameOf(certificate: TestCertificate): Uint8Array {
   return new Uint8Array(certificate.certificate.subject.toSchema().toBER(false));

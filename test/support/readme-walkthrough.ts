@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { childEnvironment, type LocalIdpProcess, startLocalIdpProcess } from './local-process';
 
 /** Debian's python3, with PyJWT and cryptography: the README's Python runs with it. */
-export const README_PYTHON = '/usr/bin/python3';
+const README_PYTHON = '/usr/bin/python3';
 
 /** The ```sh blocks preceded by `<!-- <marker> -->` on the line before, in order. */
 export function markedBlocks(markdown: string, marker: string): string[] {

@@ -40,7 +40,7 @@ export interface CaIssueResult {
 }
 
 /** The device id is the subject CN (RFC 5280 ub-common-name: 64) and an admin API path segment (identifier alphabet). */
-export function deviceIdentifier(value: string): string {
+function deviceIdentifier(value: string): string {
   if (!isIdentifier(value) || value.length > 64) {
     throw new DeviceClientError('ca_input_invalid', '--device-id must be 1-64 characters of A-Z a-z 0-9 . _ : @ - starting with a letter or digit');
   }
@@ -48,7 +48,7 @@ export function deviceIdentifier(value: string): string {
 }
 
 /** RFC 7292 passwords are BMPStrings, and PBES2 reads bytes: printable ASCII means the same everywhere. */
-export function pkcs12Passphrase(value: string): string {
+function pkcs12Passphrase(value: string): string {
   if (!/^[\x20-\x7e]*$/.test(value)) throw new DeviceClientError('ca_input_invalid', 'the PKCS#12 passphrase must be printable ASCII');
   return value;
 }

@@ -17,7 +17,7 @@ export interface CertificateTemplate {
 }
 
 /** 16 random octets, positive and without a leading zero octet: within RFC 5280 §4.1.2.2's 20. */
-export function randomSerialNumber(): Uint8Array {
+function randomSerialNumber(): Uint8Array {
   const serial = new Uint8Array(randomBytes(16));
   serial[0] = (serial[0] & 0x7f) | 0x40;
   return serial;

@@ -5,7 +5,7 @@ import { DeviceClientError } from '../errors';
 /** RFC 5280 Appendix A upper bounds (ub-common-name, ub-organization-name, ...). */
 const UPPER_BOUND = 64;
 const ATTRIBUTE_OIDS = { C: '2.5.4.6', ST: '2.5.4.8', L: '2.5.4.7', O: '2.5.4.10', CN: '2.5.4.3' } as const;
-export type NameAttributeType = keyof typeof ATTRIBUTE_OIDS;
+type NameAttributeType = keyof typeof ATTRIBUTE_OIDS;
 
 /** Attributes most general first, as `-subj "/C=US/ST=State/L=City/O=Org/CN=name"` lists them. */
 export type NameAttributes = readonly (readonly [NameAttributeType, string])[];

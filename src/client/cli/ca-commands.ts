@@ -6,8 +6,8 @@ import { DeviceClientError } from '../errors';
 import type { CommandOutput } from './token-command';
 import { callerPath, parseOptions, positiveInteger, refuseSecretArguments, required, UsageError } from './usage';
 
-export const CA_INIT_USAGE = 'usage: device-idp ca init --out DIR [--organization NAME] [--country CC] [--key-type T] [--force]';
-export const CA_ISSUE_USAGE =
+const CA_INIT_USAGE = 'usage: device-idp ca init --out DIR [--organization NAME] [--country CC] [--key-type T] [--force]';
+const CA_ISSUE_USAGE =
   'usage: device-idp ca issue --ca DIR --device-id ID --business-unit BU --out DIR [--recipe] [--key-type T] [--days N] [--country CC] [--passphrase-file F] [--force]';
 export const CA_USAGE = `${CA_INIT_USAGE}\n       ${CA_ISSUE_USAGE.replace('usage: ', '')}`;
 

@@ -4,7 +4,7 @@ import { CA_INIT_HELP, CA_ISSUE_HELP, CA_USAGE, runCaInit, runCaIssue } from './
 import { type CommandOutput, parseTokenCommand, runTokenCommand, TOKEN_HELP } from './token-command';
 import { EXIT, UsageError } from './usage';
 
-export const MAIN_HELP = `usage: device-idp <command> [options]
+const MAIN_HELP = `usage: device-idp <command> [options]
 
   token      get an access token for this device (RFC 7523 JWT-bearer assertion)
   ca init    create an organisation root CA and a pathlen:0 device intermediate

@@ -7,7 +7,7 @@ import { FileTokenCache } from '../token-cache';
 import { TOKEN_REQUEST_FORMS, type TokenRequestForm } from '../token-endpoint';
 import { callerPath, parseOptions, positiveInteger, refuseSecretArguments, required, UsageError } from './usage';
 
-export const TOKEN_USAGE =
+const TOKEN_USAGE =
   'usage: device-idp token --token-endpoint URL --client-id ID (--key device.key --chain device.chain.crt | --p12 device.p12 [--passphrase-file F]) [--scope S] [--json] [--cache-dir DIR]';
 
 export const TOKEN_HELP = `${TOKEN_USAGE}
@@ -60,7 +60,7 @@ export interface TokenCommand {
   maxAttempts?: number;
 }
 
-export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'device-idp');
 }
 

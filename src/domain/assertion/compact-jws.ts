@@ -2,7 +2,7 @@ import { DomainError } from '../../errors';
 
 /** docs/contract.md §4.3: at most 16 KiB of assertion. */
 export const MAX_ASSERTION_BYTES = 16 * 1024;
-export const MAX_X5C_CERTIFICATES = 5;
+const MAX_X5C_CERTIFICATES = 5;
 
 /** RFC 7518 §3.1 asymmetric algorithms only: `none` and HS* are never accepted. */
 export const ALLOWED_ASSERTION_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;

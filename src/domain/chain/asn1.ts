@@ -9,7 +9,7 @@ import { wellFormedSubidentifiers } from './der-universal-types';
 export { Asn1Error, Asn1Node, decodeDer } from './der-decoder';
 
 /** Tag classes, numbered as X.690 §8.1.2.2 bits 8-7 plus one (and as asn1js numbered them). */
-export const UNIVERSAL = 1;
+const UNIVERSAL = 1;
 export const CONTEXT = 3;
 
 export const TAG = {

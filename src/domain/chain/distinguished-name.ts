@@ -2,7 +2,7 @@ import { Asn1Error, type Asn1Node, childrenOf, primitiveContent, rawDer, readOid
 import { LruCache } from './lru-cache';
 import { OID } from './oids';
 
-export interface NameAttribute {
+interface NameAttribute {
   readonly type: string;
   /** Decoded text for string types; undefined for other value types. */
   readonly value: string | undefined;

@@ -47,7 +47,7 @@ export interface RawExtension {
   readonly value: Uint8Array;
 }
 
-export interface BasicConstraints {
+interface BasicConstraints {
   readonly ca: boolean;
   readonly pathLen: number | undefined;
 }

@@ -19,8 +19,6 @@ export type GeneralName =
   | { readonly kind: 'iPAddress'; readonly octets: Uint8Array }
   | { readonly kind: 'registeredID' };
 
-export type GeneralNameKind = GeneralName['kind'];
-
 /**
  * Where a GeneralName appears: an iPAddress is an address (4 or 16 octets)
  * in a certificate's names, an address and a mask (8 or 32 octets) as the

@@ -12,42 +12,33 @@
  * ValidationPolicy built from the case (EKU, key usage, max depth, algorithms).
  */
 
-export type { DistinguishedName } from './distinguished-name';
 export { CHAIN_ERROR_CODES, type ChainErrorCode } from './error-codes';
-export { type BasicConstraints, type CertificateExtensions, KEY_USAGE_BITS, type KeyUsageName } from './extensions';
-export type { GeneralName } from './general-names';
-export type { GeneralSubtree, NameConstraints } from './name-constraints-extension';
+export { KEY_USAGE_BITS, type KeyUsageName } from './extensions';
 export {
   CertificateParseError,
-  type ParseCertificateResult,
   type ParsedCertificate,
   parseCertificate,
   tryParseCertificate,
 } from './parse-certificate';
-export { decodePemCertificates, encodePemCertificate, type PemDecodeResult } from './pem';
+export { decodePemCertificates, encodePemCertificate } from './pem';
 export {
-  type AlgorithmPolicy,
   DEFAULT_ALGORITHM_POLICY,
   DEFAULT_PATH_BUILDING_LIMITS,
-  DEVICE_EKU_POLICY,
   devicePolicy,
   EKU_ANY,
   EKU_CLIENT_AUTH,
   EKU_SERVER_AUTH,
   type EkuPolicy,
-  type PathBuildingLimits,
   type ValidationPolicy,
 } from './policy';
-export { ANY_POLICY, type PolicyConstraints, type PolicyMapping } from './policy-extensions';
+export { ANY_POLICY } from './policy-extensions';
 export {
   DEFAULT_POLICY_INPUTS,
   type PolicyProcessingInputs,
-  type PolicyProcessingResult,
   processCertificatePolicies,
 } from './policy-graph';
-export { type JwsAlgorithm, jwsAlgorithmsFor, publicKeyObject } from './public-key';
-export type { EcCurve, PublicKeyDescription } from './public-key-info';
-export type { ChainFailure, ChainSuccess, ChainValidationResult } from './result';
-export { SIGNATURE_ALGORITHM_NAMES, type SignatureAlgorithmInfo, type SignatureAlgorithmName } from './signature-algorithm';
+export { publicKeyObject } from './public-key';
+export type { ChainValidationResult } from './result';
+export type { SignatureAlgorithmName } from './signature-algorithm';
 export { TrustAnchors } from './trust-anchors';
-export { type ChainValidationInput, validateChain } from './validate-chain';
+export { validateChain } from './validate-chain';

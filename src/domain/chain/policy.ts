@@ -90,7 +90,7 @@ export const EKU_SERVER_AUTH = OID.serverAuth;
 export const EKU_ANY = OID.anyExtendedKeyUsage;
 
 /** docs/contract.md §4.3: when the device certificate has extendedKeyUsage it must include clientAuth or anyExtendedKeyUsage. */
-export const DEVICE_EKU_POLICY: EkuPolicy = {
+const DEVICE_EKU_POLICY: EkuPolicy = {
   acceptedPurposes: [EKU_CLIENT_AUTH],
   anyExtendedKeyUsage: 'accept',
   requirePresent: false,

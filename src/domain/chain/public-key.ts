@@ -2,8 +2,6 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { childrenOf, decodeDer, rawDer, readBitString, readIntegerBytes, sequenceOf, TAG } from './asn1';
 import type { ParsedCertificate } from './parse-certificate';
 
-export type JwsAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
-
 /**
  * The keys of CA certificates, imported once: every certificate a CA issues
  * is verified with the same key. A device certificate's key is imported for
@@ -105,16 +103,4 @@ function lengthOctets(length: number): Buffer {
   const bytes: number[] = [];
   for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n % 256);
   return Buffer.of(0x80 | bytes.length, ...bytes);
-}
-
-/**
- * JWS algorithms (RFC 7518 §3.1) the certificate's key may verify: an ES*
- * algorithm is bound to its curve (RFC 7518 §3.4), an id-RSASSA-PSS key only
- * signs PSS (RFC 4055 §1.2). The assertion check must refuse any other `alg`.
- */
-export function jwsAlgorithmsFor(certificate: ParsedCertificate): readonly JwsAlgorithm[] {
-  const key = certificate.publicKey;
-  if (key.kind === 'rsa') return key.pssOnly ? ['PS256', 'PS384', 'PS512'] : ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
-  if (key.kind === 'ec') return [({ 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' } as const)[key.curve]];
-  return [];
 }

@@ -1,7 +1,7 @@
 import type { ChainErrorCode } from './error-codes';
 import type { ParsedCertificate } from './parse-certificate';
 
-export interface ChainSuccess {
+interface ChainSuccess {
   readonly valid: true;
   /** Leaf first, ending with the trust anchor (which may be the last supplied certificate). */
   readonly path: readonly ParsedCertificate[];

@@ -1,7 +1,7 @@
 import { Asn1Error, type Asn1Node, CONTEXT, childrenOf, isTagged, rawDer, readIntegerBytes, readNull, readOid, sequenceOf, TAG } from './asn1';
 import { OID } from './oids';
 
-export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 /**
  * Every signature algorithm the verifier implements. The default policy
@@ -25,7 +25,7 @@ export const SIGNATURE_ALGORITHM_NAMES = [
 
 export type SignatureAlgorithmName = (typeof SIGNATURE_ALGORITHM_NAMES)[number];
 
-export interface SignatureAlgorithm {
+interface SignatureAlgorithm {
   readonly name: SignatureAlgorithmName;
   readonly scheme: 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa' | 'dsa';
   readonly hash: HashName;

@@ -13,14 +13,14 @@
  * quadratic time on a hostile upload of many BEGIN lines without END.
  */
 
-export interface PemBlock {
+interface PemBlock {
   readonly label: string;
   readonly der: Uint8Array;
 }
 
-export type PemProblemKind = 'malformed_boundary' | 'begin_without_end' | 'label_mismatch' | 'invalid_base64';
+type PemProblemKind = 'malformed_boundary' | 'begin_without_end' | 'label_mismatch' | 'invalid_base64';
 
-export interface PemProblem {
+interface PemProblem {
   readonly kind: PemProblemKind;
   /** The label of the block in question. */
   readonly label: string;

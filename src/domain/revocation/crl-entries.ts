@@ -22,7 +22,7 @@ export interface ParsedCrlEntry {
   readonly otherExtensions: readonly EntryExtension[];
 }
 
-export interface EntryExtension {
+interface EntryExtension {
   readonly oid: string;
   readonly critical: boolean;
 }

@@ -12,13 +12,11 @@
  *   // refusal -> invalid_grant with refusal.code; view.crls(scopeId) = crlStatusOf(each stored CRL of the scope).
  */
 
-export { assessCrlImport, type CrlEntry, type CrlImportInput, type ImportedCrl } from './assess-crl-import';
-export { checkRevocation, type RevocationFailure, type RevocationOptions } from './check-revocation';
+export { assessCrlImport, type CrlEntry, type ImportedCrl } from './assess-crl-import';
+export { checkRevocation } from './check-revocation';
 export { CRL_CLOCK_SKEW_MS } from './checks/crl-content';
-export { type CrlIssuerInput, findCrlIssuer } from './checks/crl-issuer';
-export type { EntryExtension, ParsedCrlEntry } from './crl-entries';
-export type { CrlExtensions } from './crl-extensions';
-export { type CrlFreshness, isNewerCrl } from './crl-freshness';
+export { findCrlIssuer } from './checks/crl-issuer';
+export { isNewerCrl } from './crl-freshness';
 export { MAX_CRL_BYTES } from './crl-input';
 export { crlIssuerId, issuerSerialId } from './crl-issuer-id';
 export { CRL_REASONS, type CrlReason, isCrlReason } from './crl-reasons';
@@ -28,16 +26,13 @@ export {
   CrlImportError,
   type CrlImportErrorCode,
   REVOCATION_ERROR_CODES,
-  type RevocationErrorCode,
 } from './error-codes';
-export { type ParsedCrl, parseCrl } from './parse-crl';
+export { parseCrl } from './parse-crl';
 export {
   certificateIdentities,
   fingerprintIdentities,
   matchesOf,
-  REVOCATION_MATCHES,
   type RevocationIdentities,
-  type RevocationMatch,
 } from './revocation-identity';
-export { type RevocationIdentity, type RevocationSubject, revocationSubjects, subjectKey } from './revocation-subjects';
+export { type RevocationIdentity, type RevocationSubject, revocationSubjects } from './revocation-subjects';
 export { type CrlStatus, crlStatusOf, type RevocationView, revocationViewOf } from './revocation-view';

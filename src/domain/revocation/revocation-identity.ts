@@ -15,7 +15,7 @@ import { crlIssuerId, issuerSerialId } from './crl-issuer-id';
  *   (crlIssuerId), e.g. its renewal. Revocations of a CA (basicConstraints
  *   cA) given as a PEM.
  */
-export const REVOCATION_MATCHES = ['fingerprint', 'issuerAndSerial', 'subjectAndKey'] as const;
+const REVOCATION_MATCHES = ['fingerprint', 'issuerAndSerial', 'subjectAndKey'] as const;
 export type RevocationMatch = (typeof REVOCATION_MATCHES)[number];
 
 /** The identities one revocation records; the ids are lowercase hex. */

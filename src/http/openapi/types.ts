@@ -37,7 +37,7 @@ export interface HeaderObject {
   schema: JsonSchema;
 }
 
-export interface MediaTypeObject {
+interface MediaTypeObject {
   schema: JsonSchema;
 }
 
@@ -89,7 +89,7 @@ export interface PathItemObject {
   delete?: OperationObject;
 }
 
-export interface SecuritySchemeObject {
+interface SecuritySchemeObject {
   type: 'apiKey';
   in: 'header';
   name: string;

@@ -33,7 +33,7 @@ export function opensslVersion(): string | undefined {
   }
 }
 
-export function opensslArguments(testcase: LimboCase, dir: string): string[] {
+function opensslArguments(testcase: LimboCase, dir: string): string[] {
   const args = ['verify', '-CAfile', join(dir, 'trusted.pem')];
   if (testcase.untrusted_intermediates.length > 0) args.push('-untrusted', join(dir, 'untrusted.pem'));
   if (testcase.validation_time !== null) args.push('-attime', String(Math.floor(Date.parse(testcase.validation_time) / 1000)));

@@ -27,7 +27,7 @@ export interface LimboCaseOutcome {
   readonly verdicts: Partial<Record<EngineName, EngineVerdict>>;
 }
 
-export interface EngineSummary {
+interface EngineSummary {
   readonly engine: EngineName;
   readonly agree: number;
   readonly disagree: number;

@@ -23,7 +23,7 @@ export interface PkitsOutcome {
  * (requireCrl off); their CRLs are uploaded and consulted all the same, so a
  * revoked certificate or a stale CRL still refuses the path.
  */
-export function pkitsRequiresCrl(test: PkitsTest): boolean {
+function pkitsRequiresCrl(test: PkitsTest): boolean {
   return test.features.includes('crl');
 }
 

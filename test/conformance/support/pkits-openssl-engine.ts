@@ -24,7 +24,7 @@ export const PKITS_OPENSSL_FLAGS = ['-crl_check_all', '-extended_crl', '-use_del
 const PER_TEST_TIMEOUT_MS = 10_000;
 
 /** The arguments of `openssl verify` for one test whose files are written in `dir`. */
-export function pkitsOpensslArguments(test: PkitsTest, dir: string, validationTime: Date): string[] {
+function pkitsOpensslArguments(test: PkitsTest, dir: string, validationTime: Date): string[] {
   const args = ['verify', '-CAfile', join(dir, 'anchor.pem'), '-CRLfile', join(dir, 'crls.pem')];
   if (test.intermediates.length > 0) args.push('-untrusted', join(dir, 'untrusted.pem'));
   args.push('-attime', String(Math.floor(validationTime.getTime() / 1000)), ...PKITS_OPENSSL_FLAGS);

@@ -19,7 +19,7 @@ export function unavailableShape(answer: HttpAnswer<TokenAnswer>) {
 export const UNAVAILABLE = { status: 503, error: 'temporarily_unavailable', hasToken: false, retryAfterSeconds: true, cacheControl: 'no-store' };
 
 /** The code the token endpoint puts before ':' in error_description. */
-export function refusalCode(answer: HttpAnswer<TokenAnswer>): string | undefined {
+function refusalCode(answer: HttpAnswer<TokenAnswer>): string | undefined {
   return answer.body?.error_description?.split(':')[0];
 }
 

@@ -8,7 +8,7 @@ import type { EnvironmentInfo } from '../../support/test-idp';
  * attacker holding only public material) can put on the wire, byte for byte.
  */
 
-export function x5cOf(device: EnrolledDevice): string[] {
+function x5cOf(device: EnrolledDevice): string[] {
   return [base64Der(device.device.der), base64Der(device.intermediate.der)];
 }
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
  * nested in OCTET STRING / BIT STRING wrappers such as extnValue).
  */
 
-export interface Tlv {
+interface Tlv {
   /** Offset of the identifier octet. */
   offset: number;
   /** Offset and size of the length octets. */
@@ -18,7 +18,7 @@ export interface Tlv {
 }
 
 /** Every TLV of a (well-formed) DER encoding, depth first. Stops quietly on anything it cannot read. */
-export function walkDer(bytes: Uint8Array, start = 0, end = bytes.length, out: Tlv[] = [], depth = 0): Tlv[] {
+function walkDer(bytes: Uint8Array, start = 0, end = bytes.length, out: Tlv[] = [], depth = 0): Tlv[] {
   let position = start;
   while (position < end && depth < 32) {
     const offset = position;

@@ -15,7 +15,7 @@ function positiveInteger(name: string): number | undefined {
   return value;
 }
 
-export const FUZZ_SEED = positiveInteger('FUZZ_SEED') ?? DEFAULT_SEED;
+const FUZZ_SEED = positiveInteger('FUZZ_SEED') ?? DEFAULT_SEED;
 const RUNS_OVERRIDE = positiveInteger('FUZZ_RUNS');
 
 let announced = false;

@@ -7,7 +7,7 @@ import fc from 'fast-check';
  * Content-Type header and the body bytes as a client would send them.
  */
 
-export interface Part {
+interface Part {
   name?: string;
   filename?: string;
   contentType?: string;

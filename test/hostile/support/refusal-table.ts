@@ -86,7 +86,7 @@ const keyCache = new Map<KeyAlgorithm, Promise<CryptoKeyPair>>();
  * pairs are reused per algorithm: RSA generation would dominate the run, and
  * no row depends on a key being unique.
  */
-export async function freshDevice(pki: TableContext['pki'], deviceId: string, keyAlgorithm: KeyAlgorithm = 'EC-P256'): Promise<EnrolledDevice> {
+async function freshDevice(pki: TableContext['pki'], deviceId: string, keyAlgorithm: KeyAlgorithm = 'EC-P256'): Promise<EnrolledDevice> {
   if (!keyCache.has(keyAlgorithm)) keyCache.set(keyAlgorithm, generateKeys(keyAlgorithm));
   const keys = await keyCache.get(keyAlgorithm)!;
   const device = await makeLeaf(pki.intermediate, { cn: deviceId, o: 'Business Unit 1', keys });

@@ -50,7 +50,7 @@ export async function deviceItem(
 }
 
 /** Attributes recordProvisioning writes; none may exist on a device that never got a token. */
-export const PROVISIONING_ATTRIBUTES = ['firstSeen', 'lastSeen', 'certThumbprint', 'certSerial', 'certIssuer', 'certNotAfter', 'businessUnit'] as const;
+const PROVISIONING_ATTRIBUTES = ['firstSeen', 'lastSeen', 'certThumbprint', 'certSerial', 'certIssuer', 'certNotAfter', 'businessUnit'] as const;
 
 export function provisioningOf(item: StoredItem | undefined): Record<string, unknown> {
   return Object.fromEntries(PROVISIONING_ATTRIBUTES.filter((name) => item?.[name] !== undefined).map((name) => [name, item?.[name]]));

@@ -43,7 +43,7 @@ export async function startLocalKms(): Promise<LocalKms> {
  * `run` with a client of it, then destroys the client and closes the server,
  * also when `run` throws. Returns what `run` returns.
  */
-export async function withKmsServer<T>(dataDir: string, run: (kms: KMSClient) => Promise<T>): Promise<T> {
+async function withKmsServer<T>(dataDir: string, run: (kms: KMSClient) => Promise<T>): Promise<T> {
   const server = await startKmsServer({ port: 0, dataDir });
   const kms = localKmsClient(server.url);
   try {
@@ -54,7 +54,7 @@ export async function withKmsServer<T>(dataDir: string, run: (kms: KMSClient) =>
   }
 }
 
-export async function tempDataDir(): Promise<string> {
+async function tempDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'local-kms-'));
 }
 

@@ -66,6 +66,6 @@ export async function startSigningKeyWorld(options: { lifetimeSeconds: number; s
   };
 }
 
-export async function keyStateOf(kms: KMSClient, keyArn: string): Promise<string | undefined> {
+async function keyStateOf(kms: KMSClient, keyArn: string): Promise<string | undefined> {
   return (await kms.send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata?.KeyState;
 }

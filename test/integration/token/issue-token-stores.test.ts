@@ -189,7 +189,10 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
 
   it('issues a KMS-signed token and writes the provisioning record at the injected time', async () => {
     const result = await issue.execute(POOL, { assertion: await assertion() });
-    const { payload, protectedHeader } = await jwtVerify(result.access_token, createLocalJWKSet(await signer.jwks()), { issuer: ISSUER, audience: ISSUER });
+    const { payload, protectedHeader } = await jwtVerify(result.access_token, createLocalJWKSet({ keys: [(await signer.describe()).jwk] }), {
+      issuer: ISSUER,
+      audience: ISSUER,
+    });
     expect(protectedHeader.typ).toBe('at+jwt');
     expect(payload.iat).toBe(T());
 
@@ -341,7 +344,10 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
 
       const result = await issuing.execute(POOL, { assertion: await assertion({ jti: 'rebound-jti' }, rebound, 'rebound-1') });
       expect(result.scope).toBe('device write');
-      const { payload } = await jwtVerify(result.access_token, createLocalJWKSet(await signer.jwks()), { issuer: ISSUER, audience: ISSUER });
+      const { payload } = await jwtVerify(result.access_token, createLocalJWKSet({ keys: [(await signer.describe()).jwk] }), {
+        issuer: ISSUER,
+        audience: ISSUER,
+      });
       expect(payload.scope).toBe('device write');
       expect(outcomes).toEqual([{ committed: false, stale: true }, { committed: true }]);
       expect(await jtiItem('rebound-1', 'rebound-jti')).toBeDefined();

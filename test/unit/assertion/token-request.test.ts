@@ -437,7 +437,36 @@ describe('formPairs', () => {
   });
 
   it('agrees with URLSearchParams on 20,000 generated bodies of separators, escapes, surrogates and invalid UTF-8', () => {
-    const pieces = ['a', 'b', '=', '&', '+', '%', '2', 'B', 'f', 'G', '?', ' ', 'é', '\uD800', '\uDC00', '😀', '%C3', '%A9', '%FF', '%2B', '%26', '%3D', '%E2%82', '%%', '%+2', '%2+B', '0', 'F'];
+    const pieces = [
+      'a',
+      'b',
+      '=',
+      '&',
+      '+',
+      '%',
+      '2',
+      'B',
+      'f',
+      'G',
+      '?',
+      ' ',
+      'é',
+      '\uD800',
+      '\uDC00',
+      '😀',
+      '%C3',
+      '%A9',
+      '%FF',
+      '%2B',
+      '%26',
+      '%3D',
+      '%E2%82',
+      '%%',
+      '%+2',
+      '%2+B',
+      '0',
+      'F',
+    ];
     let seed = 0x2545f491;
     const next = (bound: number) => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;

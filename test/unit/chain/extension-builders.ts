@@ -28,7 +28,7 @@ export type GeneralNameSpec =
   | { readonly otherName: string }
   | { readonly registeredId: string };
 
-export function generalName(spec: GeneralNameSpec): asn1js.BaseBlock {
+function generalName(spec: GeneralNameSpec): asn1js.BaseBlock {
   const primitive = (tag: number, bytes: Uint8Array) => new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: tag }, valueHex: bytes });
   if ('email' in spec) return primitive(1, Buffer.from(spec.email, 'latin1'));
   if ('dns' in spec) return primitive(2, Buffer.from(spec.dns, 'latin1'));

@@ -5,7 +5,6 @@ import {
   CertificateParseError,
   decodePemCertificates,
   encodePemCertificate,
-  jwsAlgorithmsFor,
   parseCertificate,
   publicKeyObject,
   tryParseCertificate,
@@ -139,18 +138,11 @@ describe('parseCertificate', () => {
 });
 
 describe('the leaf key, for verifying the assertion signature', () => {
-  it('gives a KeyObject that verifies what the device key signed, and the JWS algorithms it may use', async () => {
+  it('gives a KeyObject that verifies what the device key signed', async () => {
     const ca = await makeRoot();
-    const cases = [
-      { keyAlgorithm: 'EC-P256', algs: ['ES256'] },
-      { keyAlgorithm: 'EC-P384', algs: ['ES384'] },
-      { keyAlgorithm: 'EC-P521', algs: ['ES512'] },
-      { keyAlgorithm: 'RSA-2048', algs: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] },
-    ] as const;
-    for (const { keyAlgorithm, algs } of cases) {
+    for (const keyAlgorithm of ['EC-P256', 'EC-P384', 'EC-P521', 'RSA-2048'] as const) {
       const leaf = await makeLeaf(ca, { keyAlgorithm });
       const parsed = parseCertificate(leaf.der);
-      expect(jwsAlgorithmsFor(parsed)).toEqual(algs);
       const key = publicKeyObject(parsed);
       expect(key?.asymmetricKeyType).toBe(keyAlgorithm.startsWith('EC') ? 'ec' : 'rsa');
       const signature = new Uint8Array(

@@ -17,7 +17,7 @@ import {
  */
 export const CRL_NOW = new Date('2030-06-15T12:00:00Z');
 
-export interface ExtensionSpec {
+interface ExtensionSpec {
   readonly oid: string;
   /** 'explicit-false' encodes the DEFAULT FALSE, which DER forbids. */
   readonly critical?: boolean | 'explicit-false';
@@ -27,7 +27,7 @@ export interface ExtensionSpec {
   readonly value: Uint8Array;
 }
 
-export interface EntrySpec {
+interface EntrySpec {
   /** Content octets of the INTEGER (two's complement, minimal) or a small non-negative number. */
   readonly serial: Uint8Array | number;
   readonly date?: Date;

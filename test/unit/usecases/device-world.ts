@@ -13,8 +13,8 @@ export const GLOBEX_KEY: Principal = { kind: 'org', orgId: 'globex', keyId: 'kfe
 /** acme/prod, acme/test and globex/prod, each with its own pool. */
 export const POOLS = { acmeProd: 'pool-acme-prod', acmeTest: 'pool-acme-test', globexProd: 'pool-globex-prod' } as const;
 export const PROD = { orgId: 'acme', envId: 'prod' } as const;
-export const CREATED = '2030-01-01T00:00:00.000Z';
-export const T0 = Date.parse('2030-06-15T12:00:00.000Z');
+const CREATED = '2030-01-01T00:00:00.000Z';
+const T0 = Date.parse('2030-06-15T12:00:00.000Z');
 
 /**
  * A DeviceService over the in-memory directory and device store, with the

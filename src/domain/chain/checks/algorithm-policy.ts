@@ -40,14 +40,14 @@ export function publicKeyRefusal(key: PublicKeyDescription, policy: AlgorithmPol
  * checked, and so is every signature the anchor made on the path. Root
  * uploads refuse SHA-1/MD5 roots separately (docs/contract.md §3.1).
  */
-export const checkSignatureAlgorithmAllowed: CertificateCheck = (certificate, position, policy) => {
+const checkSignatureAlgorithmAllowed: CertificateCheck = (certificate, position, policy) => {
   if (position.isAnchor && !position.isLeaf) return undefined;
   const refusal = signatureAlgorithmRefusal(certificate.signatureAlgorithm, policy.algorithms);
   return refusal === undefined ? undefined : failure('unsupported_signature_algorithm', `${position.label}: ${refusal}`);
 };
 
 /** docs/contract.md §4.3 keys: RSA >= 2048 bits (bounded above to bound verification cost), EC P-256/P-384/P-521. */
-export const checkPublicKeyAllowed: CertificateCheck = (certificate, position, policy) => {
+const checkPublicKeyAllowed: CertificateCheck = (certificate, position, policy) => {
   const refusal = publicKeyRefusal(certificate.publicKey, policy.algorithms);
   return refusal === undefined ? undefined : failure('unsupported_public_key', `${position.label}: ${refusal}`);
 };

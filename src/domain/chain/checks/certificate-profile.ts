@@ -34,7 +34,7 @@ const KNOWN_EXTENSIONS: Readonly<Record<string, 'any' | 'non-critical'>> = {
 };
 
 /** RFC 5280 §4.1.2.1, §4.1.2.8, §4.1.2.9: unique identifiers need v2+, extensions need v3. */
-export const checkVersionFields: CertificateCheck = (certificate, position) => {
+const checkVersionFields: CertificateCheck = (certificate, position) => {
   if (certificate.extensions.all.length > 0 && certificate.version !== 3) {
     return failure('malformed_certificate', `${position.label} has extensions but is X.509 v${certificate.version}`);
   }
@@ -45,7 +45,7 @@ export const checkVersionFields: CertificateCheck = (certificate, position) => {
 };
 
 /** RFC 5280 §4.1.1.2: signatureAlgorithm MUST be the same algorithm identifier as TBSCertificate.signature. */
-export const checkSignatureAlgorithmFieldsMatch: CertificateCheck = (certificate, position) =>
+const checkSignatureAlgorithmFieldsMatch: CertificateCheck = (certificate, position) =>
   bytesEqual(certificate.signatureAlgorithm.der, certificate.tbsSignatureAlgorithmDer)
     ? undefined
     : failure('signature_algorithm_mismatch', `${position.label}: signatureAlgorithm differs from tbsCertificate.signature`);
@@ -74,7 +74,7 @@ export const checkSerialNumber: CertificateCheck = (certificate, position) => {
  * subject MUST be non-empty, and an empty subject requires a critical
  * subjectAltName (§4.2.1.6).
  */
-export const checkNames: CertificateCheck = (certificate, position) => {
+const checkNames: CertificateCheck = (certificate, position) => {
   if (isEmptyName(certificate.issuer)) return failure('invalid_name', `${position.label}: issuer name is empty`);
   if (!isEmptyName(certificate.subject)) return undefined;
   if (certificate.isCA) return failure('invalid_name', `${position.label}: CA certificate with an empty subject`);
@@ -85,7 +85,7 @@ export const checkNames: CertificateCheck = (certificate, position) => {
 };
 
 /** RFC 5280 §4.2: a certificate with a critical extension the validator does not process MUST be rejected. */
-export const checkCriticalExtensions: CertificateCheck = (certificate, position) => {
+const checkCriticalExtensions: CertificateCheck = (certificate, position) => {
   for (const extension of certificate.extensions.all) {
     const rule = KNOWN_EXTENSIONS[extension.oid];
     if (rule === undefined && extension.critical) {
@@ -99,7 +99,7 @@ export const checkCriticalExtensions: CertificateCheck = (certificate, position)
 };
 
 /** RFC 5280 §4.2.1.3: "If the keyCertSign bit is asserted, then the cA bit in the basic constraints extension MUST also be asserted." */
-export const checkKeyUsageConsistency: CertificateCheck = (certificate, position) =>
+const checkKeyUsageConsistency: CertificateCheck = (certificate, position) =>
   certificate.extensions.keyUsage?.has('keyCertSign') === true && !certificate.isCA
     ? failure('key_usage_inconsistent', `${position.label}: keyUsage keyCertSign without basicConstraints cA=TRUE`)
     : undefined;
@@ -109,7 +109,7 @@ export const checkKeyUsageConsistency: CertificateCheck = (certificate, position
  * self-signed ones (approximated by self-issued: the check runs before
  * signatures); §4.2.1.2: SKI in every CA certificate. Policy-controlled.
  */
-export const checkKeyIdentifiers: CertificateCheck = (certificate, position, policy) => {
+const checkKeyIdentifiers: CertificateCheck = (certificate, position, policy) => {
   if (!policy.requireKeyIdentifiers) return undefined;
   if (!certificate.selfIssued && certificate.extensions.authorityKeyIdentifier?.keyIdentifier === undefined) {
     return failure('missing_key_identifier', `${position.label}: authorityKeyIdentifier keyIdentifier is missing`);

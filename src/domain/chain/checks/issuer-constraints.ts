@@ -15,7 +15,7 @@ import type { CertificateCheck } from './check';
  * cA=TRUE. A v1/v2 certificate or one without basicConstraints cannot be
  * verified as a CA in-band, so it never issues (docs/contract.md §4.3).
  */
-export const checkIssuerIsCa: CertificateCheck = (certificate, position) => {
+const checkIssuerIsCa: CertificateCheck = (certificate, position) => {
   if (position.isLeaf) return undefined;
   if (certificate.version !== 3) {
     return failure('issuer_not_ca', `${position.label} is X.509 v${certificate.version} and cannot issue certificates`);
@@ -36,7 +36,7 @@ export const checkIssuerKeyCertSign: CertificateCheck = (certificate, position) 
 };
 
 /** RFC 5280 §4.2.1.9: basicConstraints MUST be critical in CA certificates that sign certificates. Policy-controlled. */
-export const checkIssuerBasicConstraintsCritical: CertificateCheck = (certificate, position, policy) => {
+const checkIssuerBasicConstraintsCritical: CertificateCheck = (certificate, position, policy) => {
   if (position.isLeaf || !policy.requireCriticalBasicConstraints) return undefined;
   return findExtension(certificate.extensions, OID.basicConstraints)?.critical === true
     ? undefined

@@ -5,19 +5,19 @@ import type { CertificateCheck } from './check';
 /* Rules for the end entity only (the device certificate in the device profile). */
 
 /** docs/contract.md §5: the recipe's device certificate is X.509 v1; other profiles (CA/B 7.1.1) require v3. */
-export const checkLeafVersion: CertificateCheck = (certificate, position, policy) => {
+const checkLeafVersion: CertificateCheck = (certificate, position, policy) => {
   if (!position.isLeaf || certificate.version === 3 || policy.leafMayBeV1) return undefined;
   return failure('leaf_version', `${position.label} is X.509 v${certificate.version}; v3 is required`);
 };
 
 /** docs/contract.md §4.3: the device certificate must not be a CA (a CA key signing assertions would blur issuer and subject). */
-export const checkLeafNotCa: CertificateCheck = (certificate, position, policy) => {
+const checkLeafNotCa: CertificateCheck = (certificate, position, policy) => {
   if (!position.isLeaf || !certificate.isCA || policy.leafMayBeCa) return undefined;
   return failure('leaf_is_ca', `${position.label} has basicConstraints cA=TRUE and is not acceptable as an end entity`);
 };
 
 /** RFC 5280 §4.2.1.3: when keyUsage is present, the key may only be used for the asserted purposes. */
-export const checkLeafKeyUsage: CertificateCheck = (certificate, position, policy) => {
+const checkLeafKeyUsage: CertificateCheck = (certificate, position, policy) => {
   const keyUsage = certificate.extensions.keyUsage;
   if (!position.isLeaf || keyUsage === undefined) return undefined;
   const missing = policy.leafKeyUsage.filter((bit) => !keyUsage.has(bit));
@@ -29,7 +29,7 @@ export const checkLeafKeyUsage: CertificateCheck = (certificate, position, polic
  * only be used for one of the listed purposes; whether anyExtendedKeyUsage
  * qualifies, and whether absence is acceptable, is the relying party's call.
  */
-export const checkLeafExtendedKeyUsage: CertificateCheck = (certificate, position, policy) => {
+const checkLeafExtendedKeyUsage: CertificateCheck = (certificate, position, policy) => {
   if (!position.isLeaf) return undefined;
   const eku = certificate.extensions.extKeyUsage;
   const rule = policy.extendedKeyUsage;

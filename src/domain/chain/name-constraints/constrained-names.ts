@@ -48,7 +48,7 @@ function describe(name: GeneralName): string {
 }
 
 /** Dotted quad or RFC 5952-style hex groups (not compressed), for messages only. */
-export function formatAddress(octets: Uint8Array): string {
+function formatAddress(octets: Uint8Array): string {
   if (octets.length === 4) return [...octets].join('.');
   const groups: string[] = [];
   for (let i = 0; i + 1 < octets.length; i += 2) groups.push(((octets[i] << 8) | octets[i + 1]).toString(16));

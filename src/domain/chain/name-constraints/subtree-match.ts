@@ -105,7 +105,7 @@ function hostOrSubdomain(host: string, base: string): boolean {
 }
 
 /** A name to compare: non-empty dot-separated labels, no wildcard, no trailing dot; characters beyond LDH are compared as they are. */
-export function isDnsName(name: string): boolean {
+function isDnsName(name: string): boolean {
   return name.length > 0 && name.split('.').every((label) => label.length > 0 && !label.includes('*'));
 }
 

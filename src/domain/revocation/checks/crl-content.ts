@@ -15,7 +15,7 @@ export const CRL_CLOCK_SKEW_MS = 60_000;
 const WEAK_SIGNATURE_OIDS: ReadonlySet<string> = new Set([OID.md2WithRsa, OID.md5WithRsa, OID.sha1WithRsa, OID.ecdsaWithSha1]);
 
 /** [RFC 5280 §5.1.1.2](https://www.rfc-editor.org/rfc/rfc5280#section-5.1.1.2): signatureAlgorithm MUST equal TBSCertList.signature. */
-export const checkSignatureAlgorithmFieldsMatch: CrlCheck = (crl) =>
+const checkSignatureAlgorithmFieldsMatch: CrlCheck = (crl) =>
   bytesEqual(crl.signatureAlgorithm.der, crl.tbsSignatureAlgorithmDer)
     ? undefined
     : new CrlImportError('crl_signature_algorithm_mismatch', 'signatureAlgorithm differs from tbsCertList.signature (RFC 5280 §5.1.1.2)');
@@ -25,7 +25,7 @@ export const checkSignatureAlgorithmFieldsMatch: CrlCheck = (crl) =>
  * entries un-revokes certificates once stored as the newest one, and SHA-1
  * and MD5 signatures are forgeable (chosen-prefix collisions).
  */
-export const checkSignatureAlgorithmAllowed: CrlCheck = (crl) => {
+const checkSignatureAlgorithmAllowed: CrlCheck = (crl) => {
   const info = crl.signatureAlgorithm;
   if (!info.supported && WEAK_SIGNATURE_OIDS.has(info.oid)) {
     return new CrlImportError('crl_weak_signature_algorithm', `CRL signature algorithm ${info.oid} refused (${info.reason})`);
@@ -35,7 +35,7 @@ export const checkSignatureAlgorithmAllowed: CrlCheck = (crl) => {
 };
 
 /** [RFC 5280 §5.2.4](https://www.rfc-editor.org/rfc/rfc5280#section-5.2.4): a delta CRL lists changes only; the pool keeps complete CRLs. */
-export const checkNotDelta: CrlCheck = (crl) =>
+const checkNotDelta: CrlCheck = (crl) =>
   hasExtension(crl.extensions, CRL_EXTENSION.deltaCrlIndicator)
     ? new CrlImportError('crl_delta_unsupported', 'the CRL is a delta CRL (deltaCRLIndicator); upload the complete CRL')
     : undefined;
@@ -46,7 +46,7 @@ export const checkNotDelta: CrlCheck = (crl) =>
  * CRL. Delta CRLs are not accepted, so this CRL alone would hide them: fail
  * closed (the issuer can publish complete CRLs without freshestCRL).
  */
-export const checkNoFreshestCrl: CrlCheck = (crl) =>
+const checkNoFreshestCrl: CrlCheck = (crl) =>
   hasExtension(crl.extensions, CRL_EXTENSION.freshestCrl)
     ? new CrlImportError('crl_freshest_crl_unsupported', 'the CRL announces delta CRLs (freshestCRL), which are not processed; it cannot be relied on alone')
     : undefined;
@@ -58,13 +58,13 @@ export const checkNoFreshestCrl: CrlCheck = (crl) =>
  * CRL per issuer and treats it as covering every certificate of that issuer,
  * so a scoped CRL would vouch for certificates it does not cover: refused.
  */
-export const checkNoIssuingDistributionPoint: CrlCheck = (crl) =>
+const checkNoIssuingDistributionPoint: CrlCheck = (crl) =>
   hasExtension(crl.extensions, CRL_EXTENSION.issuingDistributionPoint)
     ? new CrlImportError('crl_scope_unsupported', 'the CRL has an issuingDistributionPoint (a partitioned or indirect CRL); only complete CRLs are accepted')
     : undefined;
 
 /** [RFC 5280 §5.2](https://www.rfc-editor.org/rfc/rfc5280#section-5.2): a CRL with a critical extension the user does not understand MUST NOT be used. */
-export const checkCriticalExtensions: CrlCheck = (crl) => {
+const checkCriticalExtensions: CrlCheck = (crl) => {
   const unknown = crl.extensions.all.find((e) => e.critical && !UNDERSTOOD_CRL_EXTENSIONS.has(e.oid));
   return unknown === undefined ? undefined : new CrlImportError('crl_unknown_critical_extension', `unknown critical CRL extension ${unknown.oid}`);
 };
@@ -74,7 +74,7 @@ export const checkCriticalExtensions: CrlCheck = (crl) => {
  * same for entry extensions; §5.3.3 certificateIssuer makes the CRL indirect
  * (entries for other issuers' certificates), which the pool does not support.
  */
-export const checkEntryExtensions: CrlCheck = (crl) => {
+const checkEntryExtensions: CrlCheck = (crl) => {
   for (const [index, entry] of crl.entries.entries()) {
     for (const extension of entry.otherExtensions) {
       if (extension.oid === '2.5.29.29') {
@@ -95,19 +95,19 @@ export const checkEntryExtensions: CrlCheck = (crl) => {
 };
 
 /** [RFC 5280 §5.1.2.5](https://www.rfc-editor.org/rfc/rfc5280#section-5.1.2.5): conforming issuers MUST include nextUpdate; without it the CRL never goes stale. */
-export const checkNextUpdatePresent: CrlCheck = (crl) =>
+const checkNextUpdatePresent: CrlCheck = (crl) =>
   crl.nextUpdate === undefined
     ? new CrlImportError('crl_next_update_missing', 'the CRL has no nextUpdate, so it could never be recognised as stale')
     : undefined;
 
 /** A CRL issued in the future (beyond clock skew) means a wrong clock at the issuer or a pre-dated forgery. */
-export const checkThisUpdate: CrlCheck = (crl, now) =>
+const checkThisUpdate: CrlCheck = (crl, now) =>
   crl.thisUpdate.getTime() > now.getTime() + CRL_CLOCK_SKEW_MS
     ? new CrlImportError('crl_not_yet_valid', `the CRL's thisUpdate ${crl.thisUpdate.toISOString()} is in the future`)
     : undefined;
 
 /** A CRL past its nextUpdate proves nothing about the present ([RFC 5280 §6.3.3 (a)(2)](https://www.rfc-editor.org/rfc/rfc5280#section-6.3.3)). */
-export const checkNextUpdate: CrlCheck = (crl, now) =>
+const checkNextUpdate: CrlCheck = (crl, now) =>
   crl.nextUpdate !== undefined && crl.nextUpdate.getTime() < now.getTime()
     ? new CrlImportError('crl_expired', `the CRL's nextUpdate ${crl.nextUpdate.toISOString()} has passed; upload a current CRL`)
     : undefined;

@@ -84,7 +84,7 @@ function chainIssuer(crl: ParsedCrl, der: Uint8Array): ParsedCertificate {
 }
 
 /** [RFC 5280 §6.3.3 (f)](https://www.rfc-editor.org/rfc/rfc5280#section-6.3.3): "If a key usage extension is present in the CRL issuer's certificate, verify that the cRLSign bit is set." */
-export function checkIssuerCrlSign(issuer: ParsedCertificate): void {
+function checkIssuerCrlSign(issuer: ParsedCertificate): void {
   const keyUsage = issuer.extensions.keyUsage;
   if (keyUsage !== undefined && !keyUsage.has('cRLSign')) {
     throw new CrlImportError('crl_issuer_missing_crl_sign', `the keyUsage of '${issuer.subjectDn}' does not include cRLSign`);
@@ -96,7 +96,7 @@ export function checkIssuerCrlSign(issuer: ParsedCertificate): void {
  * verifier: a CertificateList is the same SIGNED{} shape as a Certificate
  * ([RFC 5280 §5.1.1](https://www.rfc-editor.org/rfc/rfc5280#section-5.1.1)), and the verifier reads exactly these three fields.
  */
-export function verifyCrlSignature(crl: ParsedCrl, issuer: ParsedCertificate): SignatureCheck {
+function verifyCrlSignature(crl: ParsedCrl, issuer: ParsedCertificate): SignatureCheck {
   const keyRefusal = publicKeyRefusal(issuer.publicKey, DEFAULT_ALGORITHM_POLICY);
   if (keyRefusal !== undefined) return { ok: false, reason: keyRefusal };
   const signed = {
@@ -125,7 +125,7 @@ async function checkIssuerTrusted(issuer: ParsedCertificate, chain: readonly Uin
  * requirement (RFC 5280 defines no CRL-signing purpose), so whatever EKU it
  * carries is accepted.
  */
-export function crlIssuerPolicy(now: Date, issuer: ParsedCertificate): ValidationPolicy {
+function crlIssuerPolicy(now: Date, issuer: ParsedCertificate): ValidationPolicy {
   return {
     ...devicePolicy(now),
     maxChainLength: 8,
