@@ -13,25 +13,17 @@
  * --dry-run), 1 when one failed (run it again: migrated pools are skipped),
  * 2 when it cannot start.
  */
-import { documentClient } from '../src/aws-clients';
 import { ConfigurationError, signingKeyManagementConfig } from '../src/config';
 import { ENV } from '../src/config-names';
-import { signingKeyService } from '../src/signing-key-composition';
-import { DynamoDirectoryRepository } from '../src/storage/dynamo-directory-repository';
 import { DynamoSigningKeyRepository } from '../src/storage/dynamo-signing-key-repository';
 import { migrateLegacyPools } from '../src/usecases/migrate-pool-keys';
+import { operatorSigningKeys, runOperatorScript } from './support/operator-script';
 
 async function main(): Promise<number> {
   const dryRun = process.argv.includes('--dry-run');
   const config = signingKeyManagementConfig();
   if (!config.vault.legacyKeyArn) throw new ConfigurationError(ENV.kmsKeyId, 'is required: the shared key the pools to migrate sign with');
-  const client = documentClient();
-  const signingKeys = signingKeyService({
-    client,
-    config,
-    directory: new DynamoDirectoryRepository(client, config.tableName, config.trustWindow),
-    clock: () => new Date(),
-  });
+  const { client, signingKeys } = operatorSigningKeys(config);
   const results = await migrateLegacyPools({ keyList: new DynamoSigningKeyRepository(client, config.tableName), signingKeys }, { dryRun });
   for (const result of results) process.stdout.write(`${JSON.stringify(result)}\n`);
   const failed = results.filter((result) => result.outcome === 'failed').length;
@@ -39,12 +31,4 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`migrate-pool-keys: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
-  },
-);
+runOperatorScript('migrate-pool-keys', main);

@@ -8,31 +8,14 @@
  *
  * Same environment as migrate-pool-keys.ts. Exits 0, or 1 when a pool failed.
  */
-import { documentClient } from '../src/aws-clients';
 import { signingKeyManagementConfig } from '../src/config';
-import { signingKeyService } from '../src/signing-key-composition';
-import { DynamoDirectoryRepository } from '../src/storage/dynamo-directory-repository';
+import { operatorSigningKeys, runOperatorScript } from './support/operator-script';
 
 async function main(): Promise<number> {
-  const config = signingKeyManagementConfig();
-  const client = documentClient();
-  const signingKeys = signingKeyService({
-    client,
-    config,
-    directory: new DynamoDirectoryRepository(client, config.tableName, config.trustWindow),
-    clock: () => new Date(),
-  });
+  const { signingKeys } = operatorSigningKeys(signingKeyManagementConfig());
   const totals = await signingKeys.sweepAll();
   process.stdout.write(`${JSON.stringify(totals)}\n`);
   return totals.failed === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`sweep-signing-keys: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
-  },
-);
+runOperatorScript('sweep-signing-keys', main);
