@@ -73,7 +73,7 @@ export function parseCompactJws(assertion: string): ParsedAssertion {
   return {
     header: { alg: alg as AssertionAlg, x5c: decodeX5c(header.x5c) },
     claims,
-    signingInput: Buffer.from(`${headerPart}.${payloadPart}`, 'ascii'),
+    signingInput: Buffer.from(assertion.slice(0, headerPart.length + 1 + payloadPart.length), 'ascii'),
     signature,
   };
 }

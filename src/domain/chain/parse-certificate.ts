@@ -19,7 +19,7 @@ import {
 import { attributeValues, type DistinguishedName, formatName, namesMatch, parseName } from './distinguished-name';
 import { type CertificateExtensions, parseExtensions } from './extensions';
 import { OID } from './oids';
-import { knownCertificate, recentlyParsed, rememberCertificate } from './parsed-certificates';
+import { knownCertificate, recentCertificateWithBytes, recentlyParsed, rememberCertificate } from './parsed-certificates';
 import { describePublicKey, type PublicKeyDescription } from './public-key-info';
 import { identifySignatureAlgorithm, type SignatureAlgorithmInfo } from './signature-algorithm';
 import { parseTime } from './time';
@@ -81,13 +81,12 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
 export function tryParseCertificate(der: Uint8Array): ParseCertificateResult {
   try {
     if (!(der instanceof Uint8Array)) throw new Asn1Error('certificate: not a byte array');
-    const seen = recentlyParsed(der);
+    const seen = recentlyParsed(der) ?? recentCertificateWithBytes(der);
     if (seen !== undefined) return { ok: true, certificate: seen };
-    const digest = createHash('sha256').update(der).digest();
-    const sha256Hex = digest.toString('hex');
+    const sha256Hex = createHash('sha256').update(der).digest('hex');
     const known = knownCertificate(der, sha256Hex);
     if (known !== undefined) return { ok: true, certificate: known };
-    const certificate = parse(new Uint8Array(der), sha256Hex, digest.toString('base64url'));
+    const certificate = parse(new Uint8Array(der), sha256Hex, Buffer.from(sha256Hex, 'hex').toString('base64url'));
     rememberCertificate(der, certificate);
     return { ok: true, certificate };
   } catch (error) {

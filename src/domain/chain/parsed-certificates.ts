@@ -48,11 +48,42 @@ function rememberArray(der: Uint8Array, certificate: ParsedCertificate): void {
   nextRecent = (nextRecent + 1) % RECENT_ARRAYS;
 }
 
+/**
+ * The CA certificates most recently met, distinct: a pool's intermediate
+ * arrives in every request's x5c as a new array, and comparing its bytes
+ * with these costs less than hashing them (a hit is the same bytes, octet by
+ * octet). A small ring of strong references, like the arrays above.
+ */
+const RECENT_CAS = 8;
+const recentCas: (ParsedCertificate | undefined)[] = new Array(RECENT_CAS).fill(undefined);
+let nextRecentCa = 0;
+
+/** A CA certificate met recently whose DER is exactly `der`; found without hashing. */
+export function recentCertificateWithBytes(der: Uint8Array): ParsedCertificate | undefined {
+  for (let i = 0; i < RECENT_CAS; i++) {
+    const certificate = recentCas[i];
+    if (certificate !== undefined && bytesEqual(certificate.der, der)) {
+      // A use, as a hit in CA_CERTIFICATES is: the pool's CAs outlast a stream of other certificates there too.
+      CA_CERTIFICATES.get(certificate.sha256Hex);
+      rememberArray(der, certificate);
+      return certificate;
+    }
+  }
+  return undefined;
+}
+
+function rememberCa(certificate: ParsedCertificate): void {
+  if (recentCas.includes(certificate)) return;
+  recentCas[nextRecentCa] = certificate;
+  nextRecentCa = (nextRecentCa + 1) % RECENT_CAS;
+}
+
 /** The certificate parsed before from these bytes (`sha256Hex` is their SHA-256), compared octet by octet. */
 export function knownCertificate(der: Uint8Array, sha256Hex: string): ParsedCertificate | undefined {
   const known = CA_CERTIFICATES.get(sha256Hex) ?? OTHER_CERTIFICATES.get(sha256Hex);
   if (known === undefined || !bytesEqual(known.der, der)) return undefined;
   rememberArray(der, known);
+  if (known.isCA) rememberCa(known);
   return known;
 }
 
@@ -61,6 +92,7 @@ export function rememberCertificate(der: Uint8Array, certificate: ParsedCertific
   if (certificate.isCA) {
     CA_CERTIFICATES.set(certificate.sha256Hex, certificate);
     rememberName(certificate.subject);
+    rememberCa(certificate);
   } else {
     OTHER_CERTIFICATES.set(certificate.sha256Hex, certificate);
   }

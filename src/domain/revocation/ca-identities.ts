@@ -14,7 +14,7 @@ export interface CaIdentities {
 }
 
 /** The most CA certificates whose identities a function instance keeps (as many as parsed CA certificates, parsed-certificates.ts). */
-const CA_IDENTITY_CAPACITY = 256;
+export const CA_IDENTITY_CAPACITY = 256;
 
 /**
  * A pool's intermediates and roots are on the path of every token request,
@@ -39,4 +39,9 @@ export function caIdentities(certificate: ParsedCertificate, compute: (certifica
   const identities = Object.freeze(compute(certificate));
   CA_IDENTITIES.set(certificate.sha256Hex, { certificate, identities });
   return identities;
+}
+
+/** How many CA certificates' identities the process keeps (for the test of the bound). */
+export function cachedCaIdentityCount(): number {
+  return CA_IDENTITIES.size;
 }

@@ -30,11 +30,15 @@ export function issuerSerialId(certificate: ParsedCertificate): string {
 
 /** Lowercase hex SHA-256 over the parts, each preceded by its length (4 octets, big-endian), so no boundary can shift. */
 export function lengthPrefixedSha256(parts: readonly Uint8Array[]): string {
-  const hash = createHash('sha256');
+  let size = 0;
+  for (const part of parts) size += 4 + part.byteLength;
+  // One input, every octet written below: the same bytes as hashing each length and part in turn, without a buffer per length.
+  const input = Buffer.allocUnsafe(size);
+  let offset = 0;
   for (const part of parts) {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(part.byteLength);
-    hash.update(length).update(part);
+    offset = input.writeUInt32BE(part.byteLength, offset);
+    input.set(part, offset);
+    offset += part.byteLength;
   }
-  return hash.digest('hex');
+  return createHash('sha256').update(input).digest('hex');
 }

@@ -8,7 +8,7 @@ const SCOPE_LABEL = Buffer.from('device-idp crl scope v1', 'utf8');
 const RECORD_LABEL = Buffer.from('device-idp crl v1', 'utf8');
 
 /** The most scope ids a function instance keeps. */
-const SCOPE_ID_CAPACITY = 1024;
+export const SCOPE_ID_CAPACITY = 1024;
 /** Names with a longer comparison key are hashed every time: a few hundred entries never hold more than about a megabyte. */
 const MAX_CACHED_NAME_LENGTH = 512;
 /**
@@ -49,6 +49,11 @@ export function crlScopeId(anchor: Pick<ParsedCertificate, 'subject' | 'spkiDer'
   const scopeId = lengthPrefixedSha256([SCOPE_LABEL, Buffer.from(anchorId, 'hex'), Buffer.from(name, 'utf8')]);
   if (cacheable) SCOPE_IDS.set(key, scopeId);
   return scopeId;
+}
+
+/** How many scope ids the process keeps (for the test of the bound). */
+export function cachedScopeIdCount(): number {
+  return SCOPE_IDS.size;
 }
 
 /**

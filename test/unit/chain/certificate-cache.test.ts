@@ -38,6 +38,18 @@ describe('parsed certificates kept by the process', () => {
     expect(Buffer.from(parsed.der).equals(Buffer.from(changed))).toBe(true);
   });
 
+  it('answers a CA certificate met recently, arriving in a new array, with its certificate; one octet changed, with another', () => {
+    const met = parseCertificate(copy(intermediate.der));
+    expect(parseCertificate(copy(intermediate.der))).toBe(met);
+    for (let octet = 0; octet < 3; octet++) {
+      const changed = copy(intermediate.der);
+      changed[changed.length - 1 - octet] ^= 0x40;
+      const parsed = parseCertificate(changed);
+      expect(parsed).not.toBe(met);
+      expect(parsed.sha256Hex).toBe(sha256Hex(changed));
+    }
+  });
+
   it('parses an array again when its bytes changed since it was parsed', () => {
     const bytes = copy(intermediate.der);
     const before = parseCertificate(bytes);

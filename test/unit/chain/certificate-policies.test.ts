@@ -45,6 +45,17 @@ describe('certificate policies', () => {
       await expectCode(validate([await leaf(ica), ica], [root]), 'no_valid_policy', /has no certificatePolicies/);
     });
 
+    it("requires a policy when only the end entity's own policyConstraints asks for one (§6.1.5 (b)), never when only the anchor's does", async () => {
+      const open = await ca(root, 'Open CA', [certificatePolicies([ANY_POLICY])]);
+      const strictLeaf = (policies: readonly string[]) =>
+        makeLeaf(open, { extensions: [...(policies.length > 0 ? [certificatePolicies(policies)] : []), policyConstraints({ requireExplicitPolicy: 0 })] });
+      await expectCode(validate([await strictLeaf([]), open], [root]), 'no_valid_policy', /^leaf /);
+      await expectCode(validate([await strictLeaf([P2]), open], [root]), 'valid');
+      const strictRoot = await makeRoot({ cn: 'Strict Root', extensions: [policyConstraints({ requireExplicitPolicy: 0 })] });
+      const below = await makeIntermediate(strictRoot, { cn: 'Below Strict Root' });
+      await expectCode(validate([await leaf(below), below], [strictRoot]), 'valid');
+    });
+
     it('counts SkipCerts down: requireExplicitPolicy 2 frees the end entity right below, not one certificate further', async () => {
       const lenient = await ca(root, 'Skip-2 CA', [policyConstraints({ requireExplicitPolicy: 2 })]);
       await expectCode(validate([await leaf(lenient), lenient], [root]), 'valid');

@@ -1,3 +1,4 @@
+import type { ParsedCertificate } from '../parse-certificate';
 import { ANY_POLICY } from '../policy-extensions';
 import { DEFAULT_POLICY_INPUTS, processCertificatePolicies } from '../policy-graph';
 import { failure } from '../result';
@@ -29,6 +30,20 @@ export const checkPolicyMappings: CertificateCheck = (certificate, position) => 
  * (requireExplicitPolicy, or initial-explicit-policy).
  */
 export const checkCertificatePolicies: PathCheck = (path, policy) => {
+  if (policy.policyProcessing === undefined && !requiresExplicitPolicy(path)) return undefined;
   const result = processCertificatePolicies(path, policy.policyProcessing ?? DEFAULT_POLICY_INPUTS);
   return result.valid ? undefined : failure('no_valid_policy', `${positionOf(path, result.index).label}: ${result.reason}`);
 };
+
+/**
+ * Whether a certificate of the path other than the anchor carries
+ * policyConstraints. Without one, and with RFC 5280's default inputs
+ * (initial-explicit-policy false), explicit_policy starts at n + 1, loses at
+ * most one per certificate and never reaches 0 (§6.1.3 (f), §6.1.5 (a), (b),
+ * (g)): the path is valid under its policies whatever they are, and the
+ * policy graph need not be built.
+ */
+function requiresExplicitPolicy(path: readonly ParsedCertificate[]): boolean {
+  for (let i = 0; i < path.length - 1; i++) if (path[i].extensions.policyConstraints !== undefined) return true;
+  return false;
+}
