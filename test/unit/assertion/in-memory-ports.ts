@@ -4,7 +4,7 @@ import type { Binding, Device, RootCertificate } from '../../../src/domain/model
 import { type CrlEntry, type CrlStatus, crlScopeId, type RevocationView } from '../../../src/domain/revocation';
 import type { IssueTokenDeps } from '../../../src/usecases/issue-token';
 import type { IssuanceCommit, IssuanceOutcome, RevocationKeys } from '../../../src/usecases/ports';
-import { TEST_NOW, type TestCertificate } from '../../support/pki';
+import { makeIntermediate, makeLeaf, makeRoot, TEST_NOW, type TestCertificate } from '../../support/pki';
 
 /**
  * In-memory ports for IssueToken: one pool (its trustEpoch and requireCrl),
@@ -55,6 +55,13 @@ export const fingerprintOf = (certificate: TestCertificate) => createHash('sha25
 /** The CRL scope of an issuer's name under the anchor (crlScopeId). */
 export const scopeIdOf = (anchor: TestCertificate, issuer: TestCertificate) => crlScopeId(parseCertificate(anchor.der), parseCertificate(issuer.der).subject);
 export const serialOf = (certificate: TestCertificate) => parseCertificate(certificate.der).serialNumberHex;
+
+/** The chain the token tests use: Acme Root → Acme Devices (O=Acme) → device-1 (O=Stores North). */
+export async function acmeDeviceChain(): Promise<{ root: TestCertificate; intermediate: TestCertificate; device: TestCertificate }> {
+  const root = await makeRoot({ cn: 'Acme Root' });
+  const intermediate = await makeIntermediate(root, { cn: 'Acme Devices', o: 'Acme' });
+  return { root, intermediate, device: await makeLeaf(intermediate, { cn: 'device-1', o: 'Stores North' }) };
+}
 
 export class World {
   readonly roots: RootCertificate[] = [];

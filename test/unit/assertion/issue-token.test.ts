@@ -3,7 +3,7 @@ import { DependencyError, DomainError } from '../../../src/errors';
 import { IssueToken, type TokenResponse } from '../../../src/usecases/issue-token';
 import { type AssertionSpec, signAssertion } from '../../support/device-client';
 import { makeCertificate, makeIntermediate, makeLeaf, makeRoot, TEST_NOW, type TestCertificate } from '../../support/pki';
-import { BASE, DEADLINE_MS, fingerprintOf, POOL, scopeIdOf, serialOf, World } from './in-memory-ports';
+import { acmeDeviceChain, BASE, DEADLINE_MS, fingerprintOf, POOL, scopeIdOf, serialOf, World } from './in-memory-ports';
 
 const sha256Base64Url = (der: Uint8Array) => createHash('sha256').update(der).digest('base64url');
 
@@ -42,9 +42,7 @@ describe('IssueToken', () => {
   let world: World;
 
   beforeAll(async () => {
-    root = await makeRoot({ cn: 'Acme Root' });
-    intermediate = await makeIntermediate(root, { cn: 'Acme Devices', o: 'Acme' });
-    device = await makeLeaf(intermediate, { cn: 'device-1', o: 'Stores North' });
+    ({ root, intermediate, device } = await acmeDeviceChain());
   });
 
   beforeEach(() => {

@@ -1,5 +1,5 @@
 import { type ChainErrorCode, type ChainValidationResult, devicePolicy, type ValidationPolicy, validateChain } from '../../../src/domain/chain';
-import { TEST_NOW, type TestCertificate } from '../../support/pki';
+import { makeIntermediate, makeLeaf, makeRoot, TEST_NOW, type TestCertificate } from '../../support/pki';
 
 export const DEVICE_POLICY = devicePolicy(TEST_NOW);
 
@@ -28,4 +28,11 @@ export async function expectCode(result: Promise<ChainValidationResult>, code: C
   const actual = outcome(await result);
   expect(actual).toMatchObject({ code });
   if (detail !== undefined) expect(actual.detail).toMatch(detail);
+}
+
+/** Root → intermediate → leaf with the default test profiles (test/support/pki.ts), for suites that vary one certificate at a time. */
+export async function makeDefaultChain(): Promise<{ root: TestCertificate; intermediate: TestCertificate; leaf: TestCertificate }> {
+  const root = await makeRoot();
+  const intermediate = await makeIntermediate(root);
+  return { root, intermediate, leaf: await makeLeaf(intermediate) };
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { validateChain } from '../../../src/domain/chain';
-import { makeIntermediate, makeLeaf, makeRoot, type TestCertificate } from '../../support/pki';
-import { DEVICE_POLICY, expectCode, validate } from './helpers';
+import type { TestCertificate } from '../../support/pki';
+import { DEVICE_POLICY, expectCode, makeDefaultChain, validate } from './helpers';
 
 // Key generation (RSA-4096, OpenSSL) and child processes are slow on a loaded machine.
 jest.setTimeout(60_000);
@@ -13,9 +13,7 @@ describe('input limits and hostile input', () => {
   let leaf: TestCertificate;
 
   beforeAll(async () => {
-    root = await makeRoot();
-    intermediate = await makeIntermediate(root);
-    leaf = await makeLeaf(intermediate);
+    ({ root, intermediate, leaf } = await makeDefaultChain());
   });
 
   it('refuses an empty chain', async () => {

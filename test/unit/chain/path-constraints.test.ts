@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { makeCertificate, makeIntermediate, makeLeaf, makeRoot, subjectNameOf, type TestCertificate } from '../../support/pki';
-import { expectCode, validate } from './helpers';
+import { expectCode, makeDefaultChain, validate } from './helpers';
 
 /* RFC 5280 §6.1.3 / §6.1.4: names, signatures, trust anchors and issuer constraints along the path. */
 describe('path constraints', () => {
@@ -9,9 +9,7 @@ describe('path constraints', () => {
   let leaf: TestCertificate;
 
   beforeAll(async () => {
-    root = await makeRoot();
-    intermediate = await makeIntermediate(root);
-    leaf = await makeLeaf(intermediate);
+    ({ root, intermediate, leaf } = await makeDefaultChain());
   });
 
   describe('chaining and trust', () => {

@@ -6,8 +6,8 @@ import { DependencyError } from '../../../src/errors';
 import { IssueToken } from '../../../src/usecases/issue-token';
 import { type CapturedOutput, captureOutput } from '../../support/captured-output';
 import { signAssertion, tokenRequestBody } from '../../support/device-client';
-import { makeIntermediate, makeLeaf, makeRoot, TEST_NOW, type TestCertificate } from '../../support/pki';
-import { BASE, POOL, World } from '../assertion/in-memory-ports';
+import { TEST_NOW, type TestCertificate } from '../../support/pki';
+import { acmeDeviceChain, BASE, POOL, World } from '../assertion/in-memory-ports';
 import { apiGatewayEvent, lambdaContext } from './lambda-events';
 import { TEST_NAMESPACE, TEST_SERVICE } from './powertools-env';
 
@@ -38,9 +38,7 @@ describe('token function observability', () => {
   let output: CapturedOutput;
 
   beforeAll(async () => {
-    root = await makeRoot({ cn: 'Acme Root' });
-    intermediate = await makeIntermediate(root, { cn: 'Acme Devices', o: 'Acme' });
-    device = await makeLeaf(intermediate, { cn: 'device-1', o: 'Stores North' });
+    ({ root, intermediate, device } = await acmeDeviceChain());
   });
 
   beforeEach(() => {

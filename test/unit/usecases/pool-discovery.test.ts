@@ -1,4 +1,5 @@
 import type { Pool } from '../../../src/domain/model';
+import { serverMetadata } from '../../../src/domain/server-metadata';
 import { PoolDiscovery } from '../../../src/usecases/pool-discovery';
 import type { JwksSource } from '../../../src/usecases/ports';
 import { InMemoryDirectory } from '../../support/in-memory/directory';
@@ -39,16 +40,9 @@ describe('PoolDiscovery', () => {
   });
 
   it('serves RFC 8414 metadata naming the pool issuer and its endpoints (one slash after the base)', async () => {
-    expect(await discovery.metadata('pool-abc')).toEqual({
-      issuer: 'https://idp.example.com/pools/pool-abc',
-      token_endpoint: 'https://idp.example.com/pools/pool-abc/oauth2/token',
-      jwks_uri: 'https://idp.example.com/pools/pool-abc/.well-known/jwks.json',
-      grant_types_supported: ['urn:ietf:params:oauth:grant-type:jwt-bearer', 'client_credentials'],
-      response_types_supported: [],
-      token_endpoint_auth_methods_supported: ['private_key_jwt'],
-      token_endpoint_auth_signing_alg_values_supported: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'],
-      scopes_supported: ['device'],
-    });
+    // The document itself is serverMetadata's (test/unit/assertion/token-claims.test.ts states it field by field).
+    expect(await discovery.metadata('pool-abc')).toEqual(serverMetadata(BASE, 'pool-abc'));
+    expect((await discovery.metadata('pool-abc')).issuer).toBe('https://idp.example.com/pools/pool-abc');
   });
 
   it('answers pool_not_found for an unknown pool or a path segment of another shape, asking the key source nothing', async () => {
