@@ -105,32 +105,18 @@ describe('parseTokenRequest', () => {
       });
     });
 
-    it('requires client_assertion_type and client_assertion (missing_parameter)', () => {
-      expect(
-        codeOf(
-          form([
-            ['grant_type', 'client_credentials'],
-            ['client_assertion', JWT],
-          ]),
-        ),
-      ).toBe('missing_parameter');
-      expect(
-        codeOf(
-          form([
-            ['grant_type', 'client_credentials'],
-            ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION],
-          ]),
-        ),
-      ).toBe('missing_parameter');
-      expect(
-        codeOf(
-          form([
-            ['grant_type', 'client_credentials'],
-            ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION],
-            ['assertion', JWT],
-          ]),
-        ),
-      ).toBe('missing_parameter');
+    it.each([
+      ['client_assertion_type', [['client_assertion', JWT]]],
+      ['client_assertion', [['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION]]],
+      [
+        'client_assertion (an assertion parameter does not stand in for it)',
+        [
+          ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION],
+          ['assertion', JWT],
+        ],
+      ],
+    ] as Array<[string, Array<[string, string]>]>)('requires %s (missing_parameter)', (_missing, pairs) => {
+      expect(codeOf(form([['grant_type', 'client_credentials'], ...pairs]))).toBe('missing_parameter');
     });
 
     it.each([['urn:ietf:params:oauth:client-assertion-type:saml2-bearer'], [JWT_BEARER_GRANT], [JWT_BEARER_CLIENT_ASSERTION.toUpperCase()]])(
