@@ -1,22 +1,24 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clientDefaults } from './aws-client-defaults';
-import { traced } from './observability';
+import { DynamoDbDocumentClient } from './aws-json/dynamodb-document-client';
+import type { DocumentClient } from './storage/document-client';
 
 /**
- * One module per SDK client a function may not need: an import of an
- * external package survives bundling, so a client imported here is loaded at
- * every cold start of every function that imports this file (KMS:
- * aws-kms-client.ts, S3: aws-s3-client.ts, Secrets Manager:
- * aws-secrets-client.ts).
+ * The DynamoDB client of every function: src/aws-json/dynamodb-document-client.ts,
+ * the AWS SDK's signer, HTTP handler, retry strategy and marshalling without
+ * its client runtime (what loading `@aws-sdk/client-dynamodb` cost at every
+ * cold start: README "Benchmark", `<function>_init_ms`), with the attempts
+ * and timeouts of src/aws-client-defaults.ts.
  *
- * Endpoints come from the SDK's standard AWS_ENDPOINT_URL_<SERVICE> variables,
- * which the local runtime sets to its emulators. With tracing on, every call
- * of these clients is an X-Ray subsegment (src/observability.ts).
+ * The endpoint comes from the SDK's standard AWS_ENDPOINT_URL_DYNAMODB
+ * variable, which the local runtime sets to its emulator, else the region's
+ * (src/aws-json/endpoints.ts). With tracing on, Powertools' Tracer records its
+ * calls as HTTPS subsegments (it captures outgoing HTTPS requests).
+ *
+ * The SDK clients a function may not need have a module each, so that a
+ * function that does not import one does not load it (KMS for keys:
+ * aws-kms-client.ts, S3: aws-s3-client.ts, Secrets Manager:
+ * aws-secrets-client.ts); the token function signs with
+ * src/aws-json/kms-signing-client.ts.
  */
-export function documentClient(): DynamoDBDocumentClient {
-  // The document client shares the base client's middleware stack, so tracing the base client traces both.
-  return DynamoDBDocumentClient.from(traced(new DynamoDBClient(clientDefaults())), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+export function documentClient(): DocumentClient {
+  return new DynamoDbDocumentClient();
 }

@@ -1,8 +1,14 @@
-import { KMSClient } from '@aws-sdk/client-kms';
+import { KMS } from '@aws-sdk/client-kms';
 import { clientDefaults } from './aws-client-defaults';
 import { traced } from './observability';
 
-/** The KMS client of the token function (Sign, GetPublicKey) and the admin function (pool signing keys); see aws-clients.ts. */
-export function kmsClient(): KMSClient {
-  return traced(new KMSClient(clientDefaults()));
+/**
+ * The admin function's KMS client (pool signing keys: CreateKey,
+ * GetPublicKey, CreateAlias, DescribeKey, ScheduleKeyDeletion), loaded on
+ * first use (src/signing-key-composition.ts); the aggregated client, whose
+ * methods are those of KmsSigningApi. The token function signs with
+ * src/aws-json/kms-signing-client.ts.
+ */
+export function kmsClient(): KMS {
+  return traced(new KMS(clientDefaults()));
 }

@@ -1,6 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { adminKeySource } from './aws-secrets-client';
+import { adminKeySource } from './admin-key-source';
 import type { AdminFunctionConfig } from './config';
+import type { DocumentClient } from './storage/document-client';
 import { DynamoApiKeyRepository } from './storage/dynamo-api-key-repository';
 import { DynamoDirectoryRepository } from './storage/dynamo-directory-repository';
 import { ApiKeyAuthenticator } from './usecases/authenticate';
@@ -10,7 +10,7 @@ import { ApiKeyAuthenticator } from './usecases/authenticate';
  * each handler file calls it once at module scope (cold start) with its
  * function's configuration (src/config.ts).
  */
-export function adminAccess(client: DynamoDBDocumentClient, config: Pick<AdminFunctionConfig, 'tableName' | 'trustWindow' | 'adminKey'>) {
+export function adminAccess(client: DocumentClient, config: Pick<AdminFunctionConfig, 'tableName' | 'trustWindow' | 'adminKey'>) {
   const apiKeys = new DynamoApiKeyRepository(client, config.tableName);
   return {
     apiKeys,

@@ -1,13 +1,13 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SigningKeyManagementConfig } from './config';
 import { loadOnFirstUse } from './load-on-first-use';
+import type { DocumentClient } from './storage/document-client';
 import { DynamoSigningKeyRepository } from './storage/dynamo-signing-key-repository';
 import type { DirectoryRepository, SigningKeyVault } from './usecases/ports';
 import { SigningKeyService } from './usecases/signing-keys';
 
 /** Signing-key management as the admin function and the operator scripts run it. */
 export function signingKeyService(deps: {
-  client: DynamoDBDocumentClient;
+  client: DocumentClient;
   config: SigningKeyManagementConfig;
   directory: Pick<DirectoryRepository, 'getPool'>;
   clock: () => Date;

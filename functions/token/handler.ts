@@ -1,7 +1,5 @@
-import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../src/aws-clients';
-import { kmsClient } from '../../src/aws-kms-client';
+import { KmsSigningClient } from '../../src/aws-json/kms-signing-client';
 import { tokenFunctionConfig } from '../../src/config';
 import { KmsSignerCache } from '../../src/crypto/kms-signer-cache';
 import { PoolTokenSigner } from '../../src/crypto/pool-token-signer';
@@ -21,7 +19,7 @@ const HEALTH_PROBE_KEY = { pk: 'POOL#health-probe', sk: 'POOL' };
 
 const config = tokenFunctionConfig();
 const client = documentClient();
-const kms = kmsClient();
+const kms = new KmsSigningClient();
 // trustWindow: one for every function of the deployment (src/storage/trust-decision-window.ts).
 const { tableName, trustWindow, issuerBaseUrl, tokenLifetimeSeconds } = config;
 const tables = { config: tableName, runtime: config.runtimeTableName };
@@ -55,8 +53,8 @@ export const handler = createTokenHandler({
   // Reads the token role may already make (a POOL# partition; the shared key), nothing more.
   health: new CheckHealth({
     probes: {
-      dynamodb: (abortSignal) => client.send(new GetCommand({ TableName: tableName, Key: HEALTH_PROBE_KEY }), { abortSignal }),
-      kms: (abortSignal) => kms.send(new DescribeKeyCommand({ KeyId: config.sharedKeyArn }), { abortSignal }),
+      dynamodb: (abortSignal) => client.get({ TableName: tableName, Key: HEALTH_PROBE_KEY }, { abortSignal }),
+      kms: (abortSignal) => kms.describeKey({ KeyId: config.sharedKeyArn }, { abortSignal }),
     },
   }),
 });

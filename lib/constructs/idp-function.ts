@@ -16,8 +16,18 @@ const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
  */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
-/** The AWS SDK packages the functions use (a new one needs its file in aws-sdk-require/ and a place here). */
-const AWS_SDK_PACKAGES = ['client-dynamodb', 'client-kms', 'client-s3', 'client-secrets-manager', 'lib-dynamodb'] as const;
+/**
+ * The AWS SDK clients the functions load from the Node.js 22 runtime (a new
+ * one needs its file in aws-sdk-require/ and a place here). Every other
+ * package is bundled, the SDK's parts that src/aws-json/ is built from
+ * (`@smithy/*`, `@aws-sdk/util-dynamodb`, …) included: DynamoDB (all
+ * functions) and KMS signing (token) go through src/aws-json/, so these
+ * clients load only where a function uses KMS keys, S3 or Secrets Manager.
+ */
+const AWS_SDK_PACKAGES = ['client-kms', 'client-s3', 'client-secrets-manager'] as const;
+
+/** esbuild externals: the runtime's SDK clients above, nothing else. */
+export const RUNTIME_SDK_CLIENTS: readonly string[] = AWS_SDK_PACKAGES.map((name) => `@aws-sdk/${name}`);
 
 /**
  * esbuild aliases, relative to the project root: each SDK package the
@@ -93,7 +103,8 @@ export class IdpFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        // @aws-sdk/* stays external (the Node.js 22 runtime ships SDK v3), loaded with require (AWS_SDK_REQUIRE_ALIASES).
+        // The runtime's SDK clients stay external (the Node.js 22 runtime ships SDK v3), loaded with require (AWS_SDK_REQUIRE_ALIASES).
+        externalModules: [...RUNTIME_SDK_CLIENTS],
         esbuildArgs: { '--alias': Object.entries(AWS_SDK_REQUIRE_ALIASES).map(([name, file]) => `${name}=${file}`) },
         // Without tracing, the Tracer (and the X-Ray SDK, ~126 KB) is dead code: src/observability.ts loads it only when this is 'true'.
         ...(props.observability.tracing ? {} : { define: { 'process.env.POWERTOOLS_TRACE_ENABLED': JSON.stringify('false') } }),

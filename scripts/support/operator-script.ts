@@ -1,7 +1,7 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../src/aws-clients';
 import type { SigningKeyManagementConfig } from '../../src/config';
 import { signingKeyService } from '../../src/signing-key-composition';
+import type { DocumentClient } from '../../src/storage/document-client';
 import { DynamoDirectoryRepository } from '../../src/storage/dynamo-directory-repository';
 import type { SigningKeyService } from '../../src/usecases/signing-keys';
 
@@ -10,7 +10,7 @@ import type { SigningKeyService } from '../../src/usecases/signing-keys';
  * operator scripts (migrate-pool-keys.ts, sweep-signing-keys.ts), with the
  * caller's AWS credentials.
  */
-export function operatorSigningKeys(config: SigningKeyManagementConfig): { client: DynamoDBDocumentClient; signingKeys: SigningKeyService } {
+export function operatorSigningKeys(config: SigningKeyManagementConfig): { client: DocumentClient; signingKeys: SigningKeyService } {
   const client = documentClient();
   const signingKeys = signingKeyService({
     client,

@@ -1,5 +1,5 @@
-import type { KMSClient } from '@aws-sdk/client-kms';
 import { KmsJwtSigner } from './kms-signer';
+import type { KmsSigningApi } from './kms-signing-api';
 
 /** Far more pools than one container serves; past it the least recently used key is loaded again (one GetPublicKey). */
 const DEFAULT_CAPACITY = 256;
@@ -13,7 +13,7 @@ export class KmsSignerCache {
   private readonly signers = new Map<string, KmsJwtSigner>();
 
   constructor(
-    private readonly kms: KMSClient,
+    private readonly kms: KmsSigningApi,
     private readonly capacity = DEFAULT_CAPACITY,
   ) {}
 

@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { derToJose } from './ecdsa-der-to-jose';
 import { jwkThumbprint } from './jwk-thumbprint';
+import type { KmsSigningApi } from './kms-signing-api';
 import { SigningError } from './signing-error';
 import { type JwsAlg, type SigningKeyProfile, signingKeyProfile } from './signing-key-profile';
 
@@ -56,7 +56,7 @@ export class KmsJwtSigner {
   private loading?: Promise<LoadedKey>;
 
   constructor(
-    private readonly kms: KMSClient,
+    private readonly kms: KmsSigningApi,
     private readonly keyId: string,
   ) {}
 
@@ -84,7 +84,7 @@ export class KmsJwtSigner {
   }
 
   private async fetchKey(): Promise<LoadedKey> {
-    const out = await this.kms.send(new GetPublicKeyCommand({ KeyId: this.keyId }));
+    const out = await this.kms.getPublicKey({ KeyId: this.keyId });
     const profile = signingKeyProfile(out.KeySpec);
     if (out.KeyUsage !== 'SIGN_VERIFY' || !out.SigningAlgorithms?.includes(profile.kmsAlgorithm)) {
       throw new SigningError('unsupported_signing_key', `KMS key ${this.keyId} cannot sign with ${profile.kmsAlgorithm}`);
@@ -109,14 +109,12 @@ export class KmsJwtSigner {
 
   private async signInput(key: LoadedKey, input: Buffer): Promise<Buffer> {
     const raw = input.length <= KMS_RAW_MESSAGE_LIMIT;
-    const out = await this.kms.send(
-      new SignCommand({
-        KeyId: key.keyArn,
-        SigningAlgorithm: key.profile.kmsAlgorithm,
-        MessageType: raw ? 'RAW' : 'DIGEST',
-        Message: raw ? input : createHash(key.profile.digest).update(input).digest(),
-      }),
-    );
+    const out = await this.kms.sign({
+      KeyId: key.keyArn,
+      SigningAlgorithm: key.profile.kmsAlgorithm,
+      MessageType: raw ? 'RAW' : 'DIGEST',
+      Message: raw ? input : createHash(key.profile.digest).update(input).digest(),
+    });
     if (!out.Signature || out.SigningAlgorithm !== key.profile.kmsAlgorithm) {
       throw new SigningError('invalid_kms_response', 'Sign returned no signature or another algorithm');
     }

@@ -1,4 +1,4 @@
-import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, type KeySpec, type KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
+import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, type KeySpec, type KMS, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { SIGNING_KEY_TAGS } from '../config-names';
 import { callDependency } from '../errors';
 import { logger } from '../observability';
@@ -29,7 +29,7 @@ const ALIAS_ATTEMPTS = 5;
  */
 export class KmsSigningKeyVault implements SigningKeyVault {
   constructor(
-    private readonly kms: KMSClient,
+    private readonly kms: KMS,
     private readonly config: KmsSigningKeyVaultConfig,
   ) {}
 

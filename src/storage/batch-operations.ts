@@ -1,5 +1,6 @@
-import { BatchWriteCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { callDependency, DependencyError } from '../errors';
+import type { DocumentClient } from './document-client';
 import { batchGetTables, queryPoolPrefix } from './table-operations';
 
 export type TableKey = { pk: string; sk: string };
@@ -13,7 +14,7 @@ type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string]
 const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt * (0.5 + Math.random())));
 
 /**
- * BatchWriteCommands in flight at once: a 2 MiB CRL is a few thousand bucket
+ * BatchWriteItem calls in flight at once: a 2 MiB CRL is a few thousand bucket
  * items, ~100+ batches, which one after the other take seconds; 16 at a time
  * finish well inside the function timeout without flooding the table (on
  * throttling, unprocessed requests are retried with backoff).
@@ -28,7 +29,7 @@ export const WRITE_CONCURRENCY = 16;
  * in flight have, so a caller that cleans up after a failure sees every write
  * that will ever land.
  */
-async function batchWrite(client: DynamoDBDocumentClient, tableName: string, all: WriteRequests): Promise<void> {
+async function batchWrite(client: DocumentClient, tableName: string, all: WriteRequests): Promise<void> {
   const chunks: WriteRequests[] = [];
   for (let i = 0; i < all.length; i += WRITE_CHUNK) chunks.push(all.slice(i, i + WRITE_CHUNK));
   let next = 0;
@@ -41,7 +42,7 @@ async function batchWrite(client: DynamoDBDocumentClient, tableName: string, all
           if (attempt === BATCH_ATTEMPTS) throw new DependencyError('dynamodb', new Error('requests left unprocessed by BatchWriteItem'));
           if (attempt > 0) await backoff(attempt);
           try {
-            const result = await callDependency('dynamodb', () => client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } })));
+            const result = await callDependency('dynamodb', () => client.batchWrite({ RequestItems: { [tableName]: requests } }));
             requests = result.UnprocessedItems?.[tableName] ?? [];
           } catch (error) {
             // Throttled as a whole (all of a pool's items share one partition): nothing was written, back off like for unprocessed items.
@@ -64,7 +65,7 @@ function isThrottling(error: unknown): boolean {
   return cause instanceof Error && THROTTLING.has(cause.name);
 }
 
-export function batchPutItems(client: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]): Promise<void> {
+export function batchPutItems(client: DocumentClient, tableName: string, items: Record<string, unknown>[]): Promise<void> {
   return batchWrite(
     client,
     tableName,
@@ -72,7 +73,7 @@ export function batchPutItems(client: DynamoDBDocumentClient, tableName: string,
   );
 }
 
-export function batchDeleteKeys(client: DynamoDBDocumentClient, tableName: string, keysToDelete: TableKey[]): Promise<void> {
+export function batchDeleteKeys(client: DocumentClient, tableName: string, keysToDelete: TableKey[]): Promise<void> {
   return batchWrite(
     client,
     tableName,
@@ -86,7 +87,7 @@ export function batchDeleteKeys(client: DynamoDBDocumentClient, tableName: strin
  * the items found, keyed by sort key.
  */
 export async function batchGetKeys(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   tableName: string,
   wanted: TableKey[],
   projection?: { expression: string; names: Record<string, string> },
@@ -96,6 +97,6 @@ export async function batchGetKeys(
 }
 
 /** Sort keys of a pool's items under `prefix`, all pages, strongly consistent, nothing else projected. */
-export async function querySortKeys(client: DynamoDBDocumentClient, tableName: string, poolId: string, prefix: string): Promise<string[]> {
+export async function querySortKeys(client: DocumentClient, tableName: string, poolId: string, prefix: string): Promise<string[]> {
   return (await queryPoolPrefix(client, tableName, poolId, prefix, 'sk')).map((item) => String(item.sk));
 }

@@ -1,12 +1,13 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { callDependency } from '../errors';
 import type { ApiKeyRepository, ApiKeySummary, StoredApiKey } from '../usecases/ports';
+import type { DocumentClient } from './document-client';
 import { isTransactionConditionFailure, isTransactionConflict, keys } from './keys';
 
 /** Revocation retries a transaction that collided with a concurrent lastUsedAt write on the same key. */
 const CONFLICT_ATTEMPTS = 5;
 
-type TransactItems = NonNullable<TransactWriteCommand['input']['TransactItems']>;
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
 /**
  * Each key is two items (src/storage/keys.ts): the APIKEY# record that
@@ -17,34 +18,30 @@ type TransactItems = NonNullable<TransactWriteCommand['input']['TransactItems']>
  */
 export class DynamoApiKeyRepository implements ApiKeyRepository {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
   ) {}
 
   async createApiKey(record: { keyId: string; orgId: string; secretHash: string; createdAt: string }): Promise<void> {
     const { keyId, orgId, createdAt } = record;
     await callDependency('dynamodb', () =>
-      this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: this.tableName, Item: { ...keys.apiKey(keyId), type: 'apiKey', ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.orgApiKey(orgId, keyId), type: 'orgApiKey', keyId, orgId, createdAt },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
+      this.client.transactWrite({
+        TransactItems: [
+          { Put: { TableName: this.tableName, Item: { ...keys.apiKey(keyId), type: 'apiKey', ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.orgApiKey(orgId, keyId), type: 'orgApiKey', keyId, orgId, createdAt },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-          ],
-        }),
-      ),
+          },
+        ],
+      }),
     );
   }
 
   async findApiKey(keyId: string): Promise<StoredApiKey | undefined> {
-    const result = await callDependency('dynamodb', () =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.apiKey(keyId), ConsistentRead: true })),
-    );
+    const result = await callDependency('dynamodb', () => this.client.get({ TableName: this.tableName, Key: keys.apiKey(keyId), ConsistentRead: true }));
     if (!result.Item) return undefined;
     return { ...summary({ ...result.Item, keyId }), secretHash: String(result.Item.secretHash) };
   }
@@ -54,15 +51,13 @@ export class DynamoApiKeyRepository implements ApiKeyRepository {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await callDependency('dynamodb', () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':prefix': keys.orgApiKeyPrefix },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        ),
+        this.client.query({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':prefix': keys.orgApiKeyPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
       );
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
@@ -127,7 +122,7 @@ export class DynamoApiKeyRepository implements ApiKeyRepository {
     return callDependency('dynamodb', async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+          await this.client.transactWrite({ TransactItems: items });
           return true;
         } catch (error) {
           if (isTransactionConditionFailure(error)) return false;

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredCrl } from '../domain/model';
 import { type CrlEntry, isNewerCrl } from '../domain/revocation';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
@@ -9,6 +8,7 @@ import type { ScopedCrl } from '../usecases/ports';
 import { batchDeleteKeys, batchPutItems, querySortKeys, type TableKey } from './batch-operations';
 import { type BucketPlan, itemBytes, planBuckets, UnstorableCrlError } from './crl-buckets';
 import { type CrlPointer, crlAttribute, crlEntryAttribute, legacyCrlOf, scopeCrlOfSigner, scopeCrlsOf, toStoredCrl } from './crl-items';
+import type { DocumentClient } from './document-client';
 import { cancellationReasons, keys } from './keys';
 import { queryPoolPrefix } from './table-operations';
 import { type TransactItems, type TrustChangeOutcome, tryTrustChange } from './trust-change';
@@ -56,7 +56,7 @@ export const MAX_CRLS_PER_SCOPE = 8;
  */
 export class DynamoCrlStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
     private readonly window: TrustDecisionWindow,
     private readonly clock: () => number,
@@ -218,7 +218,7 @@ export class DynamoCrlStore {
   }
 
   private async get(key: TableKey): Promise<Record<string, unknown> | undefined> {
-    const result = await callDependency('dynamodb', () => this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
+    const result = await callDependency('dynamodb', () => this.client.get({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     return result.Item;
   }
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Binding, Device, DeviceStatus } from '../domain/model';
 import { callDependency, DependencyError } from '../errors';
 import { logger } from '../observability';
 import type { DeviceChanges, DevicePageRequest, DeviceRepository } from '../usecases/ports';
 import { generationCondition } from './device-generation';
 import { toBinding, toDevice, withProvisioning } from './device-items';
+import type { DocumentClient } from './document-client';
 import { cancellationReasons, isConditionalCheckFailure, keys, type Tables } from './keys';
 import { putIfAbsent, queryPoolPrefix, transactWrite } from './table-operations';
 
@@ -26,7 +26,7 @@ export class DynamoDeviceRepository implements DeviceRepository {
   private readonly tableName: string;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tables: Tables,
   ) {
     this.tableName = tables.config;
@@ -47,17 +47,15 @@ export class DynamoDeviceRepository implements DeviceRepository {
     const fields = Object.entries({ ...changes, updatedAt, revision: randomUUID() }).filter(([, value]) => value !== undefined);
     return callDependency('dynamodb', async () => {
       try {
-        const result = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.device(poolId, deviceId),
-            UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
-            ExpressionAttributeValues: Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value])),
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
+        const result = await this.client.update({
+          TableName: this.tableName,
+          Key: keys.device(poolId, deviceId),
+          UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value])),
+          ReturnValues: 'ALL_NEW',
+        });
         return result.Attributes;
       } catch (error) {
         if (isConditionalCheckFailure(error)) return undefined;
@@ -75,14 +73,12 @@ export class DynamoDeviceRepository implements DeviceRepository {
   async deleteDevice(poolId: string, deviceId: string): Promise<boolean> {
     const deleted = await callDependency('dynamodb', async () => {
       try {
-        const result = await this.client.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: keys.device(poolId, deviceId),
-            ConditionExpression: 'attribute_exists(pk)',
-            ReturnValues: 'ALL_OLD',
-          }),
-        );
+        const result = await this.client.delete({
+          TableName: this.tableName,
+          Key: keys.device(poolId, deviceId),
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_OLD',
+        });
         return { generation: result.Attributes?.generation as string | undefined };
       } catch (error) {
         if (isConditionalCheckFailure(error)) return undefined;
@@ -93,9 +89,7 @@ export class DynamoDeviceRepository implements DeviceRepository {
     // Already final; a sweep that fails leaves dead bindings and state that nothing lists or honours.
     await Promise.all([
       this.sweepBindings(poolId, deviceId, deleted.generation),
-      callDependency('dynamodb', () =>
-        this.client.send(new DeleteCommand({ TableName: this.tables.runtime, Key: keys.provisioning(poolId, deviceId, deleted.generation) })),
-      ),
+      callDependency('dynamodb', () => this.client.delete({ TableName: this.tables.runtime, Key: keys.provisioning(poolId, deviceId, deleted.generation) })),
     ]).catch(() => logger.warn('could not sweep the bindings of a deleted device', { clientPoolId: poolId, deviceId }));
     return true;
   }
@@ -156,17 +150,15 @@ export class DynamoDeviceRepository implements DeviceRepository {
     let startKey: Record<string, unknown> | undefined = after === undefined ? undefined : keys.device(poolId, after);
     for (let round = 1; round <= INVENTORY_QUERY_ROUNDS; round++) {
       const page = await callDependency('dynamodb', () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ...filter,
-            ExpressionAttributeValues: { ':pk': keys.poolPartition(poolId), ':prefix': prefix, ...filter.ExpressionAttributeValues },
-            ExclusiveStartKey: startKey,
-            Limit: limit + 1,
-            ConsistentRead: true,
-          }),
-        ),
+        this.client.query({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ...filter,
+          ExpressionAttributeValues: { ':pk': keys.poolPartition(poolId), ':prefix': prefix, ...filter.ExpressionAttributeValues },
+          ExclusiveStartKey: startKey,
+          Limit: limit + 1,
+          ConsistentRead: true,
+        }),
       );
       for (const item of page.Items ?? []) {
         devices.push(toDevice(item));
@@ -183,13 +175,11 @@ export class DynamoDeviceRepository implements DeviceRepository {
     if (!record) return false;
     return callDependency('dynamodb', async () => {
       try {
-        await this.client.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: keys.binding(poolId, deviceId, clientAppId),
-            ...generationCondition(record.generation as string | undefined, 'deviceGeneration'),
-          }),
-        );
+        await this.client.delete({
+          TableName: this.tableName,
+          Key: keys.binding(poolId, deviceId, clientAppId),
+          ...generationCondition(record.generation as string | undefined, 'deviceGeneration'),
+        });
         return true;
       } catch (error) {
         if (isConditionalCheckFailure(error)) return false;
@@ -209,13 +199,11 @@ export class DynamoDeviceRepository implements DeviceRepository {
     for (const item of dead) {
       await callDependency('dynamodb', async () => {
         try {
-          await this.client.send(
-            new DeleteCommand({
-              TableName: this.tableName,
-              Key: { pk: String(item.pk), sk: String(item.sk) },
-              ...generationCondition(generation, 'deviceGeneration'),
-            }),
-          );
+          await this.client.delete({
+            TableName: this.tableName,
+            Key: { pk: String(item.pk), sk: String(item.sk) },
+            ...generationCondition(generation, 'deviceGeneration'),
+          });
         } catch (error) {
           if (!isConditionalCheckFailure(error)) throw error;
         }
@@ -225,20 +213,18 @@ export class DynamoDeviceRepository implements DeviceRepository {
 
   private async provisioningItems(poolId: string, deviceId: string): Promise<Record<string, unknown>[]> {
     const result = await callDependency('dynamodb', () =>
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tables.runtime,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.provisioningPartition(poolId, deviceId) },
-          ConsistentRead: true,
-        }),
-      ),
+      this.client.query({
+        TableName: this.tables.runtime,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.provisioningPartition(poolId, deviceId) },
+        ConsistentRead: true,
+      }),
     );
     return result.Items ?? [];
   }
 
   private async getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
-    const result = await callDependency('dynamodb', () => this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
+    const result = await callDependency('dynamodb', () => this.client.get({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     return result.Item;
   }
 }

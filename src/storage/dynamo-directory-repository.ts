@@ -1,14 +1,14 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Environment, EnvironmentChanges, Organisation, Pool, PoolSigningKey } from '../domain/model';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 import { callDependency, DependencyError } from '../errors';
 import type { DirectoryRepository, EnvironmentCreation } from '../usecases/ports';
+import type { DocumentClient } from './document-client';
 import { cancellationReasons, isTransactionConditionFailure, keys, POOL_ANCHORS, withoutKeys } from './keys';
 import { putIfAbsent, settledAfter, transactWrite } from './table-operations';
 
 export class DynamoDirectoryRepository implements DirectoryRepository {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
     private readonly window: TrustDecisionWindow,
   ) {}
@@ -25,36 +25,34 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   async createEnvironment(env: Environment, signingKeys?: PoolSigningKey[]): Promise<EnvironmentCreation> {
     return callDependency('dynamodb', async () => {
       try {
-        await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { ConditionCheck: { TableName: this.tableName, Key: keys.org(env.orgId), ConditionExpression: 'attribute_exists(pk)' } },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { ...keys.env(env.orgId, env.envId), type: 'env', ...env },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
+        await this.client.transactWrite({
+          TransactItems: [
+            { ConditionCheck: { TableName: this.tableName, Key: keys.org(env.orgId), ConditionExpression: 'attribute_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.env(env.orgId, env.envId), type: 'env', ...env },
+                ConditionExpression: 'attribute_not_exists(pk)',
               },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  // `anchors` from the start: the token path reads the trust list with the pool (dynamo-trust-store-repository.ts).
-                  Item: {
-                    ...keys.pool(env.clientPoolId),
-                    type: 'pool',
-                    clientPoolId: env.clientPoolId,
-                    orgId: env.orgId,
-                    envId: env.envId,
-                    signingKeys,
-                    anchors: {},
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                // `anchors` from the start: the token path reads the trust list with the pool (dynamo-trust-store-repository.ts).
+                Item: {
+                  ...keys.pool(env.clientPoolId),
+                  type: 'pool',
+                  clientPoolId: env.clientPoolId,
+                  orgId: env.orgId,
+                  envId: env.envId,
+                  signingKeys,
+                  anchors: {},
                 },
+                ConditionExpression: 'attribute_not_exists(pk)',
               },
-            ],
-          }),
-        );
+            },
+          ],
+        });
         return 'created';
       } catch (error) {
         if (!isTransactionConditionFailure(error)) throw error;
@@ -71,9 +69,7 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   }
 
   async getPool(clientPoolId: string): Promise<Pool | undefined> {
-    const result = await callDependency('dynamodb', () =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.pool(clientPoolId), ConsistentRead: true })),
-    );
+    const result = await callDependency('dynamodb', () => this.client.get({ TableName: this.tableName, Key: keys.pool(clientPoolId), ConsistentRead: true }));
     return result.Item ? poolFromItem(result.Item) : undefined;
   }
 
@@ -134,7 +130,7 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   }
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
-    const result = await callDependency('dynamodb', () => this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
+    const result = await callDependency('dynamodb', () => this.client.get({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     if (!result.Item) return undefined;
     const { type: _type, ...item } = withoutKeys(result.Item);
     return item as T;

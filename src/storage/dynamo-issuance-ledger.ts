@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { callDependency, DependencyError } from '../errors';
 import type { IssuanceCommit, IssuanceLedger, IssuanceOutcome } from '../usecases/ports';
 import { generationCondition } from './device-generation';
+import type { DocumentClient } from './document-client';
 import { cancellationReasons, keys, type Tables } from './keys';
 import { transactWrite } from './table-operations';
 
@@ -22,7 +22,7 @@ const JTI = 3;
  */
 export class DynamoIssuanceLedger implements IssuanceLedger {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tables: Tables,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -109,7 +109,7 @@ export class DynamoIssuanceLedger implements IssuanceLedger {
   private async explain(poolId: string, commit: IssuanceCommit, reasons: Array<string | undefined>, refresh: boolean) {
     if (reasons[JTI] === 'ConditionalCheckFailed') {
       const spent = await this.read(this.tables.runtime, keys.jti(poolId, commit.deviceId, commit.jti));
-      // An SDK retry of our own commit whose first reply was lost: every write of it landed.
+      // The client's retry of our own commit whose first reply was lost: every write of it landed.
       if (spent?.attemptId === commit.attemptId) return { committed: true } as const;
       return { committed: false, refusal: 'assertion_replayed' } as const;
     }
@@ -128,7 +128,7 @@ export class DynamoIssuanceLedger implements IssuanceLedger {
   }
 
   private async read(tableName: string, key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
-    const result = await callDependency('dynamodb', () => this.client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true })));
+    const result = await callDependency('dynamodb', () => this.client.get({ TableName: tableName, Key: key, ConsistentRead: true }));
     return result.Item;
   }
 }

@@ -1,10 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CertificateRevocation, StoredCrl } from '../domain/model';
 import { type CrlEntry, fingerprintIdentities, matchesOf, type RevocationIdentities, type RevocationView } from '../domain/revocation';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 import { callDependency, DependencyError } from '../errors';
 import type { RevocationRepository, ScopedCrl } from '../usecases/ports';
 import { batchGetKeys, type TableKey } from './batch-operations';
+import type { DocumentClient } from './document-client';
 import { DynamoCrlStore } from './dynamo-crl-store';
 import { keys } from './keys';
 import { buildRevocationView, type RevocationViewSubject } from './revocation-view';
@@ -37,7 +37,7 @@ export class DynamoRevocationRepository implements RevocationRepository {
   private readonly crls: DynamoCrlStore;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
     private readonly window: TrustDecisionWindow,
     clock: () => number = Date.now,
@@ -215,7 +215,7 @@ export class DynamoRevocationRepository implements RevocationRepository {
   }
 
   private async get(key: TableKey): Promise<Record<string, unknown> | undefined> {
-    const result = await callDependency('dynamodb', () => this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
+    const result = await callDependency('dynamodb', () => this.client.get({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     return result.Item;
   }
 }

@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PoolSigningKey } from '../domain/model';
 import { callDependency } from '../errors';
 import type { SigningKeyListRepository } from '../usecases/ports';
+import type { DocumentClient } from './document-client';
 import { isConditionalCheckFailure, keys } from './keys';
 
 /**
@@ -13,24 +13,22 @@ import { isConditionalCheckFailure, keys } from './keys';
  */
 export class DynamoSigningKeyRepository implements SigningKeyListRepository {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
   ) {}
 
   async replaceSigningKeys(poolId: string, expected: readonly PoolSigningKey[] | undefined, signingKeys: PoolSigningKey[]): Promise<boolean> {
     return callDependency('dynamodb', async () => {
       try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.pool(poolId),
-            UpdateExpression: 'SET signingKeys = :keys',
-            // List equality compares every element and attribute: the list must be exactly the one read.
-            ConditionExpression:
-              expected === undefined ? 'attribute_exists(pk) AND attribute_not_exists(signingKeys)' : 'attribute_exists(pk) AND signingKeys = :expected',
-            ExpressionAttributeValues: { ':keys': signingKeys, ...(expected === undefined ? {} : { ':expected': expected }) },
-          }),
-        );
+        await this.client.update({
+          TableName: this.tableName,
+          Key: keys.pool(poolId),
+          UpdateExpression: 'SET signingKeys = :keys',
+          // List equality compares every element and attribute: the list must be exactly the one read.
+          ConditionExpression:
+            expected === undefined ? 'attribute_exists(pk) AND attribute_not_exists(signingKeys)' : 'attribute_exists(pk) AND signingKeys = :expected',
+          ExpressionAttributeValues: { ':keys': signingKeys, ...(expected === undefined ? {} : { ':expected': expected }) },
+        });
         return true;
       } catch (error) {
         if (isConditionalCheckFailure(error)) return false;
@@ -43,16 +41,14 @@ export class DynamoSigningKeyRepository implements SigningKeyListRepository {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await callDependency('dynamodb', () =>
-        this.client.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            FilterExpression: `sk = :pool AND ${which === 'with-signing-keys' ? 'attribute_exists' : 'attribute_not_exists'}(signingKeys)`,
-            ProjectionExpression: 'clientPoolId',
-            ExpressionAttributeValues: { ':pool': keys.pool('').sk },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        ),
+        this.client.scan({
+          TableName: this.tableName,
+          FilterExpression: `sk = :pool AND ${which === 'with-signing-keys' ? 'attribute_exists' : 'attribute_not_exists'}(signingKeys)`,
+          ProjectionExpression: 'clientPoolId',
+          ExpressionAttributeValues: { ':pool': keys.pool('').sk },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
       );
       for (const item of page.Items ?? []) if (typeof item.clientPoolId === 'string') yield item.clientPoolId;
       startKey = page.LastEvaluatedKey;

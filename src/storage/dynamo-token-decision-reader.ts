@@ -1,7 +1,7 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DecisionParties, RevocationKeys, TokenDecisionReader, TokenDecisionState } from '../usecases/ports';
 import type { TableKey } from './batch-operations';
 import { toBinding, toDevice } from './device-items';
+import type { DocumentClient } from './document-client';
 import { anchorsFromItem, poolFromItem } from './dynamo-directory-repository';
 import { keys } from './keys';
 import { revocationReadKeys, viewFromItems } from './revocation-view';
@@ -40,7 +40,7 @@ export class DynamoTokenDecisionReader implements TokenDecisionReader {
   private cachedCount = 0;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tables: { config: string; runtime: string },
   ) {}
 

@@ -1,8 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { RootCertificate } from '../domain/model';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 import { callDependency, DependencyError } from '../errors';
 import type { TrustStoreRepository } from '../usecases/ports';
+import type { DocumentClient } from './document-client';
 import { cancellationReasons, keys, POOL_ANCHORS } from './keys';
 import { commitTrustChange, queryPoolPrefix, settledAfter, transactWrite } from './table-operations';
 import { settleTrustChange } from './trust-decision-window';
@@ -31,14 +31,14 @@ import { settleTrustChange } from './trust-decision-window';
  */
 export class DynamoTrustStoreRepository implements TrustStoreRepository {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
     private readonly window: TrustDecisionWindow,
   ) {}
 
   async getRoot(poolId: string, anchorId: string): Promise<RootCertificate | undefined> {
     const result = await callDependency('dynamodb', () =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.root(poolId, anchorId), ConsistentRead: true })),
+      this.client.get({ TableName: this.tableName, Key: keys.root(poolId, anchorId), ConsistentRead: true }),
     );
     return result.Item ? toRoot(result.Item) : undefined;
   }
@@ -167,7 +167,7 @@ export class DynamoTrustStoreRepository implements TrustStoreRepository {
   /** The pool's trustEpoch as stored (undefined: never moved), strongly consistent. */
   private async trustEpoch(poolId: string): Promise<number | undefined> {
     const result = await callDependency('dynamodb', () =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.pool(poolId), ConsistentRead: true, ProjectionExpression: 'trustEpoch' })),
+      this.client.get({ TableName: this.tableName, Key: keys.pool(poolId), ConsistentRead: true, ProjectionExpression: 'trustEpoch' }),
     );
     const epoch = result.Item?.trustEpoch;
     return typeof epoch === 'number' ? epoch : undefined;

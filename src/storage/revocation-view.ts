@@ -1,9 +1,9 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CrlEntry, CrlStatus, RevocationIdentity, RevocationView } from '../domain/revocation';
 import { DependencyError } from '../errors';
 import { batchGetKeys, type TableKey } from './batch-operations';
 import { type BucketEntry, decodeBucket } from './crl-buckets';
 import { type CrlPointer, legacyCrlOf, scopeCrlsOf } from './crl-items';
+import type { DocumentClient } from './document-client';
 import { keys } from './keys';
 
 /** What the storage reads for one certificate (RevocationIdentity: scope, legacy issuer keys, serial, fingerprint, identities). */
@@ -34,7 +34,7 @@ const MAX_VIEW_SUBJECTS = 64;
  * again, and if it never settles the request fails closed (503).
  */
 export async function buildRevocationView(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   tableName: string,
   poolId: string,
   subjects: readonly RevocationViewSubject[],
@@ -47,7 +47,7 @@ export async function buildRevocationView(
 }
 
 async function readOnce(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   tableName: string,
   poolId: string,
   subjects: readonly RevocationViewSubject[],

@@ -1,6 +1,7 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 import { callDependency, DependencyError } from '../errors';
+import type { DocumentClient } from './document-client';
 import { isConditionalCheckFailure, isTransactionConflict, keys } from './keys';
 import { settleTrustChange } from './trust-decision-window';
 
@@ -10,7 +11,7 @@ import { settleTrustChange } from './trust-decision-window';
  * attribute names, e.g. 'sk') reads only those attributes.
  */
 export async function queryPoolPrefix(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   tableName: string,
   poolId: string,
   prefix: string,
@@ -20,16 +21,14 @@ export async function queryPoolPrefix(
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await callDependency('dynamodb', () =>
-      client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.poolPartition(poolId), ':prefix': prefix },
-          ...(projection === undefined ? {} : { ProjectionExpression: projection }),
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      ),
+      client.query({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.poolPartition(poolId), ':prefix': prefix },
+        ...(projection === undefined ? {} : { ProjectionExpression: projection }),
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
     );
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
@@ -38,10 +37,10 @@ export async function queryPoolPrefix(
 }
 
 /** Writes the item unless one with its key exists; false when it did (the create-or-409 and idempotent-upload cases). */
-export async function putIfAbsent(client: DynamoDBDocumentClient, tableName: string, item: Record<string, unknown>): Promise<boolean> {
+export async function putIfAbsent(client: DocumentClient, tableName: string, item: Record<string, unknown>): Promise<boolean> {
   return callDependency('dynamodb', async () => {
     try {
-      await client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await client.put({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' });
       return true;
     } catch (error) {
       if (isConditionalCheckFailure(error)) return false;
@@ -50,7 +49,7 @@ export async function putIfAbsent(client: DynamoDBDocumentClient, tableName: str
   });
 }
 
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
 const CONFLICT_ATTEMPTS = 6;
 
@@ -58,13 +57,13 @@ const CONFLICT_ATTEMPTS = 6;
  * TransactWriteItems that retries, with jittered backoff, only when another
  * transaction held one of its items (nothing was written then). Every other
  * outcome, condition failures included, goes to the caller. Each attempt is
- * a new command and so a new ClientRequestToken; the SDK's own retries of one
- * attempt reuse its token and are idempotent.
+ * a new request and so a new ClientRequestToken; the client's own retries of
+ * one attempt resend the same request, hence its token, and are idempotent.
  */
-export async function transactWrite(client: DynamoDBDocumentClient, items: TransactItems): Promise<void> {
+export async function transactWrite(client: DocumentClient, items: TransactItems): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await client.send(new TransactWriteCommand({ TransactItems: items }));
+      await client.transactWrite({ TransactItems: items });
       return;
     } catch (error) {
       if (!isTransactionConflict(error) || attempt === CONFLICT_ATTEMPTS) throw error;
@@ -92,7 +91,7 @@ export interface PoolItemUpdate {
  * exist (and `poolUpdate.condition`).
  */
 export async function commitTrustChange(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   tableName: string,
   poolId: string,
   change: TransactItems,
@@ -151,7 +150,7 @@ const BATCH_GET_ATTEMPTS = 5;
  * returns the items found per table.
  */
 export async function batchGetTables(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   request: Record<string, ReadonlyArray<{ pk: string; sk: string }>>,
   projection?: { expression: string; names: Record<string, string> },
 ): Promise<Record<string, Record<string, unknown>[]>> {
@@ -172,7 +171,7 @@ export async function batchGetTables(
     for (let attempt = 0; Object.keys(pending).length > 0; attempt++) {
       if (attempt === BATCH_GET_ATTEMPTS) throw new DependencyError('dynamodb', new Error('keys left unprocessed by BatchGetItem'));
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-      const result = await callDependency('dynamodb', () => client.send(new BatchGetCommand({ RequestItems: pending })));
+      const result = await callDependency('dynamodb', () => client.batchGet({ RequestItems: pending }));
       for (const [table, items] of Object.entries(result.Responses ?? {})) found[table]?.push(...items);
       pending = {};
       for (const [table, unprocessed] of Object.entries(result.UnprocessedKeys ?? {})) {

@@ -1,6 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TrustDecisionWindow } from '../domain/trust-decision-window';
 import { callDependency, DependencyError, DomainError } from '../errors';
+import type { DocumentClient } from './document-client';
 import { cancellationReasons } from './keys';
 import { commitTrustChange } from './table-operations';
 
@@ -16,7 +16,7 @@ export type TrustChangeOutcome = { readonly committed: true } | { readonly commi
  * `pool_not_found` (DomainError); anything else a DependencyError.
  */
 export async function tryTrustChange(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   tableName: string,
   poolId: string,
   change: TransactItems,

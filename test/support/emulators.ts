@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { createTable } from '../../local/emulators/create-table';
 import { localDynamoDbClientConfig } from '../../local/emulators/dynamodb-local';
 import { ensureBucket, localS3ClientConfig } from '../../local/emulators/s3-local';
@@ -40,7 +40,7 @@ export function uniqueName(maxLength: number): string {
 }
 
 // Rebuilt when the endpoint changes: a file may point TEST_DYNAMODB_ENDPOINT at emulators of its own (test-idp.ts).
-let dynamoClient: { endpoint: string; client: DynamoDBClient; document: DynamoDBDocumentClient } | undefined;
+let dynamoClient: { endpoint: string; client: DynamoDBClient; document: DynamoDBDocument } | undefined;
 let s3Client: { endpoint: string; client: S3Client } | undefined;
 
 function dynamoClients(): NonNullable<typeof dynamoClient> {
@@ -49,7 +49,7 @@ function dynamoClients(): NonNullable<typeof dynamoClient> {
     dynamoClient?.client.destroy();
     const client = new DynamoDBClient(localDynamoDbClientConfig(current));
     // Same marshalling options as the application's document client (src/aws-clients.ts).
-    const document = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const document = DynamoDBDocument.from(client, { marshallOptions: { removeUndefinedValues: true } });
     dynamoClient = { endpoint: current, client, document };
   }
   return dynamoClient;
@@ -59,8 +59,13 @@ export function testDynamoClient(): DynamoDBClient {
   return dynamoClients().client;
 }
 
-/** Same marshalling options as the application's document client (src/aws-clients.ts). */
-export function testDocumentClient(): DynamoDBDocumentClient {
+/**
+ * The SDK's aggregated document client, with the same marshalling options as
+ * the application's (src/aws-clients.ts): it has the methods of the storage
+ * adapters' port (src/storage/document-client.ts), so tests check the
+ * adapters against the SDK, and `send` for seeding and reading back.
+ */
+export function testDocumentClient(): DynamoDBDocument {
   return dynamoClients().document;
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { localDynamoDbClientConfig } from '../../local/emulators/dynamodb-local';
 import { type LocalIdp, type LocalIdpOptions, startLocalIdp } from '../../local/local-idp';
 import { queryPoolPrefix } from '../../src/storage/table-operations';
@@ -22,7 +22,7 @@ export interface TestIdp extends LocalIdp {
   /** Creates an org and an environment; returns the environment response (clientPoolId, issuer, tokenEndpoint, jwksUri). */
   createEnvironment(orgId?: string, envId?: string): Promise<EnvironmentInfo>;
   /** A document client on the IDP's DynamoDB (one attempt per call), to read stored state directly. */
-  table: DynamoDBDocumentClient;
+  table: DynamoDBDocument;
   /** Items of one pool partition whose sort key starts with `prefix` (ROOT#, DEVICE#, BINDING#), strongly consistent. */
   poolItems(clientPoolId: string, prefix: string): Promise<Record<string, unknown>[]>;
   /** The process serving HTTP: this one, or the child of `{ process: true }`. */
@@ -108,7 +108,7 @@ function withTestHelpers(
   release: () => Promise<void>,
 ): TestIdp {
   const dynamo = new DynamoDBClient({ ...localDynamoDbClientConfig(idp.endpoints.dynamodb), maxAttempts: 1 });
-  const table = DynamoDBDocumentClient.from(dynamo);
+  const table = DynamoDBDocument.from(dynamo);
   const poolItems: TestIdp['poolItems'] = (clientPoolId, prefix) => queryPoolPrefix(table, names.tableName, clientPoolId, prefix);
   const stop = async () => {
     dynamo.destroy();

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { AWS_SDK_REQUIRE_ALIASES, ESM_REQUIRE_BANNER } from '../../../lib/constructs/idp-function';
+import { AWS_SDK_REQUIRE_ALIASES, ESM_REQUIRE_BANNER, RUNTIME_SDK_CLIENTS } from '../../../lib/constructs/idp-function';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -26,7 +26,7 @@ export const STACK_LIKE_ENVIRONMENT = {
 /**
  * Bundles `functions/<name>/handler.ts` as the stack's NodejsFunction does
  * (lib/constructs/idp-function.ts: ESM, node22, the same require banner,
- * @aws-sdk external and loaded with require through the same aliases,
+ * the runtime's SDK clients external and loaded with require through the same aliases,
  * minified, the Tracer left out as with `tracing` off)
  * into `outfile`; with `sourcemap`, a map beside it without sources.
  * Returns esbuild's metafile.
@@ -43,7 +43,7 @@ export async function bundleHandler(name: string, outfile: string, { sourcemap =
     format: 'esm',
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
-    external: ['@aws-sdk/*'],
+    external: [...RUNTIME_SDK_CLIENTS],
     alias: AWS_SDK_REQUIRE_ALIASES,
     minify: true,
     ...(sourcemap ? { sourcemap: true, sourcesContent: false } : {}),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CreateAliasCommand, CreateKeyCommand, GetPublicKeyCommand, type KeySpec, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { CreateAliasCommand, CreateKeyCommand, GetPublicKeyCommand, type KeySpec, type KMS, SignCommand } from '@aws-sdk/client-kms';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { jwkThumbprint } from '../../../src/crypto/jwk-thumbprint';
 import { KmsJwtSigner } from '../../../src/crypto/kms-signer';
@@ -27,7 +27,7 @@ function claims(extra: Record<string, unknown> = {}): Record<string, unknown> {
 /** A real client that records (and optionally rewrites) what crosses the SDK boundary. */
 function recordingClient(rewrite?: (command: string, output: Record<string, unknown>) => void) {
   const calls: { command: string; input: Record<string, unknown> }[] = [];
-  const kms: KMSClient = localKmsClient(local.server.url);
+  const kms: KMS = localKmsClient(local.server.url);
   kms.middlewareStack.add(
     (next, context) => async (args) => {
       calls.push({ command: String(context.commandName), input: args.input as Record<string, unknown> });

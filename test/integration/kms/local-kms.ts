@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
+import { KMS, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { type KmsServer, startKmsServer } from '../../../local/kms/kms-server';
 
-/** A real SDK client pointed at the local KMS endpoint. */
-export function localKmsClient(url: string, overrides: KMSClientConfig = {}): KMSClient {
-  return new KMSClient({
+/** A real SDK client pointed at the local KMS endpoint (the aggregated one: `send` and the KmsSigningApi methods). */
+export function localKmsClient(url: string, overrides: KMSClientConfig = {}): KMS {
+  return new KMS({
     endpoint: url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
@@ -17,7 +17,7 @@ export function localKmsClient(url: string, overrides: KMSClientConfig = {}): KM
 
 export interface LocalKms {
   server: KmsServer;
-  kms: KMSClient;
+  kms: KMS;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -43,7 +43,7 @@ export async function startLocalKms(): Promise<LocalKms> {
  * `run` with a client of it, then destroys the client and closes the server,
  * also when `run` throws. Returns what `run` returns.
  */
-async function withKmsServer<T>(dataDir: string, run: (kms: KMSClient) => Promise<T>): Promise<T> {
+async function withKmsServer<T>(dataDir: string, run: (kms: KMS) => Promise<T>): Promise<T> {
   const server = await startKmsServer({ port: 0, dataDir });
   const kms = localKmsClient(server.url);
   try {
@@ -63,7 +63,7 @@ export interface KmsDataDir {
   /** The current test's directory (the server keeps its files in `<path>/kms`). */
   readonly path: string;
   /** `withKmsServer` on `path`. */
-  withServer<T>(run: (kms: KMSClient) => Promise<T>): Promise<T>;
+  withServer<T>(run: (kms: KMS) => Promise<T>): Promise<T>;
 }
 
 /** Registers beforeEach/afterEach that create a data directory for each test and remove it after. */

@@ -1,5 +1,5 @@
 import { CreateKeyCommand, DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { KmsSignerCache } from '../../../src/crypto/kms-signer-cache';
 import { KmsSigningKeyVault } from '../../../src/crypto/kms-signing-key-vault';
 import { PoolTokenSigner } from '../../../src/crypto/pool-token-signer';
@@ -20,7 +20,7 @@ export const STACK_TAG = 'it-stack';
  */
 export interface SigningKeyWorld {
   kms: LocalKms;
-  client: DynamoDBDocumentClient;
+  client: DynamoDBDocument;
   tableName: string;
   directory: DynamoDirectoryRepository;
   keyList: DynamoSigningKeyRepository;

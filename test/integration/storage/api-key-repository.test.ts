@@ -1,6 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DependencyError } from '../../../src/errors';
+import type { DocumentClient } from '../../../src/storage/document-client';
 import { DynamoApiKeyRepository } from '../../../src/storage/dynamo-api-key-repository';
+import { type DocumentClientCall, recordingCalls } from '../../support/document-client-overrides';
 import { createTestTable, testDocumentClient } from '../../support/emulators';
 
 /* Org API keys (docs/contract.md §3.5): the APIKEY# record, the org's index entry, listing, revocation and lastUsedAt, against DynamoDB Local. */
@@ -49,7 +51,7 @@ describe('DynamoApiKeyRepository', () => {
       const keyId = await create('acme');
       const { client, sent } = recordingClient(testDocumentClient());
       await new DynamoApiKeyRepository(client, tableName).findApiKey(keyId);
-      expect(sent).toEqual([{ command: 'GetCommand', input: expect.objectContaining({ Key: { pk: `APIKEY#${keyId}`, sk: 'APIKEY' }, ConsistentRead: true }) }]);
+      expect(sent).toEqual([{ method: 'get', input: expect.objectContaining({ Key: { pk: `APIKEY#${keyId}`, sk: 'APIKEY' }, ConsistentRead: true }) }]);
     });
   });
 
@@ -66,7 +68,7 @@ describe('DynamoApiKeyRepository', () => {
         { keyId: middle, orgId: 'listing', createdAt: '2030-02-01T00:00:00.000Z' },
         { keyId: late, orgId: 'listing', createdAt: '2030-03-01T00:00:00.000Z' },
       ]);
-      expect(sent.map((call) => call.command)).toEqual(['QueryCommand']);
+      expect(sent.map((call) => call.method)).toEqual(['query']);
       expect(sent[0].input).toMatchObject({ ConsistentRead: true, ExpressionAttributeValues: { ':pk': 'ORG#listing', ':prefix': 'APIKEY#' } });
       expect(JSON.stringify(listed)).not.toContain(HASH);
     });
@@ -179,12 +181,8 @@ describe('DynamoApiKeyRepository', () => {
   });
 });
 
-/** Delegates to the real client and records every command's name and input. */
-function recordingClient(client: DynamoDBDocumentClient) {
-  const sent: Array<{ command: string; input: Record<string, unknown> }> = [];
-  const send = (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
-    sent.push({ command: command.constructor.name, input: command.input });
-    return client.send(command as never);
-  };
-  return { client: { send } as unknown as DynamoDBDocumentClient, sent };
+/** Delegates to the real client and records every call's method and input. */
+function recordingClient(client: DocumentClient) {
+  const sent: DocumentClientCall[] = [];
+  return { client: recordingCalls(client, (call) => sent.push(call)), sent };
 }

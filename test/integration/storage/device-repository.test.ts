@@ -1,9 +1,11 @@
-import { DeleteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Binding, Device } from '../../../src/domain/model';
 import { InvalidDependencyRequestError } from '../../../src/errors';
+import type { DocumentClient } from '../../../src/storage/document-client';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
 import { DynamoTokenDecisionReader } from '../../../src/storage/dynamo-token-decision-reader';
 import type { Tables } from '../../../src/storage/keys';
+import { withOverrides } from '../../support/document-client-overrides';
 import { createTestTables, testDocumentClient } from '../../support/emulators';
 
 /* Devices and their app bindings under a pool's partition, against DynamoDB Local. */
@@ -207,21 +209,20 @@ async function rawBindingsIn(tableName: string, deviceId: string): Promise<unkno
 }
 
 /** Delegates to the real client, but fails every DeleteItem whose key's sort key starts with `prefix`. */
-function failingDeletesOf(client: DynamoDBDocumentClient, prefix: string): DynamoDBDocumentClient {
-  const send = (command: unknown) => {
-    if (command instanceof DeleteCommand && String(command.input.Key?.sk).startsWith(prefix)) return Promise.reject(new Error('injected outage'));
-    return client.send(command as never);
-  };
-  return { send } as unknown as DynamoDBDocumentClient;
+function failingDeletesOf(client: DocumentClient, prefix: string): DocumentClient {
+  return withOverrides(client, {
+    delete: (input, options) => (String(input.Key?.sk).startsWith(prefix) ? Promise.reject(new Error('injected outage')) : client.delete(input, options)),
+  });
 }
 
 /** Delegates to the real client, but holds every DeleteItem whose sort key starts with `prefix` until `gate` resolves. */
-function heldDeletesOf(client: DynamoDBDocumentClient, prefix: string, gate: Promise<void>): DynamoDBDocumentClient {
-  const send = async (command: unknown) => {
-    if (command instanceof DeleteCommand && String(command.input.Key?.sk).startsWith(prefix)) await gate;
-    return client.send(command as never);
-  };
-  return { send } as unknown as DynamoDBDocumentClient;
+function heldDeletesOf(client: DocumentClient, prefix: string, gate: Promise<void>): DocumentClient {
+  return withOverrides(client, {
+    delete: async (input, options) => {
+      if (String(input.Key?.sk).startsWith(prefix)) await gate;
+      return client.delete(input, options);
+    },
+  });
 }
 
 async function waitFor(condition: () => Promise<boolean>): Promise<void> {

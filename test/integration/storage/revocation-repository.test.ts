@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CertificateRevocation } from '../../../src/domain/model';
 import type { CrlEntry, RevocationIdentities, RevocationSubject } from '../../../src/domain/revocation';
 import { crlRecordId, isNewerCrl } from '../../../src/domain/revocation';
@@ -11,6 +11,7 @@ import { MAX_CRLS_PER_SCOPE } from '../../../src/storage/dynamo-crl-store';
 import { DynamoRevocationRepository } from '../../../src/storage/dynamo-revocation-repository';
 import { keys } from '../../../src/storage/keys';
 import type { ScopedCrl } from '../../../src/usecases/ports';
+import { withOverrides } from '../../support/document-client-overrides';
 import { createTestTable, testDocumentClient } from '../../support/emulators';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
@@ -238,18 +239,16 @@ describe('DynamoRevocationRepository', () => {
       expect(await repository.putRevocation(POOL, revocation(fp('3')))).toBe(true);
       let raced = false;
       // The lift's read of the record is answered, then the extension commits before the lift's own commit.
-      const racingClient = Object.create(db, {
-        send: {
-          value: async (command: unknown) => {
-            const result = await db.send(command as never);
-            if (!raced && command instanceof GetCommand && command.input.Key?.sk === `REVOKED#${fp('3')}`) {
-              raced = true;
-              expect(await repository.extendRevocation(POOL, fp('3'), {}, pem(fp('3'), fp('4'), fp('5')))).toBeDefined();
-            }
-            return result;
-          },
+      const racingClient = withOverrides(db, {
+        get: async (input, options) => {
+          const result = await db.get(input, options);
+          if (!raced && input.Key?.sk === `REVOKED#${fp('3')}`) {
+            raced = true;
+            expect(await repository.extendRevocation(POOL, fp('3'), {}, pem(fp('3'), fp('4'), fp('5')))).toBeDefined();
+          }
+          return result;
         },
-      }) as typeof db;
+      });
       expect(await new DynamoRevocationRepository(racingClient, tableName, TEST_TRUST_WINDOW, () => now).deleteRevocation(POOL, fp('3'))).toBe(true);
       expect(raced).toBe(true);
       expect(await repository.getRevocation(POOL, fp('3'))).toBeUndefined();
@@ -299,19 +298,16 @@ describe('DynamoRevocationRepository', () => {
     it('writes the buckets in parallel BatchWriteItem calls, never more than WRITE_CONCURRENCY at once', async () => {
       let inFlight = 0;
       let most = 0;
-      const counting = Object.create(db, {
-        send: {
-          value: async (command: unknown) => {
-            if (!(command instanceof BatchWriteCommand)) return db.send(command as never);
-            most = Math.max(most, ++inFlight);
-            try {
-              return await db.send(command as never);
-            } finally {
-              inFlight--;
-            }
-          },
+      const counting = withOverrides(db, {
+        batchWrite: async (input, options) => {
+          most = Math.max(most, ++inFlight);
+          try {
+            return await db.batchWrite(input, options);
+          } finally {
+            inFlight--;
+          }
         },
-      }) as typeof db;
+      });
       const issuer = '7'.repeat(64);
       expect(
         await new DynamoRevocationRepository(counting, tableName, TEST_TRUST_WINDOW, () => now).putCrl(POOL, crl({ scopeId: issuer }), entries(20_000)),
@@ -324,15 +320,13 @@ describe('DynamoRevocationRepository', () => {
     it('removes the buckets it wrote when writing them fails part-way, stores no CRL item and leaves the epoch', async () => {
       const issuer = '8'.repeat(64);
       let writes = 0;
-      const failing = Object.create(db, {
-        send: {
-          value: async (command: unknown) => {
-            const puts = command instanceof BatchWriteCommand && Object.values(command.input.RequestItems ?? {}).some((r) => r.some((w) => w.PutRequest));
-            if (puts && ++writes === 2) throw Object.assign(new Error('injected'), { name: 'InternalServerError' });
-            return db.send(command as never);
-          },
+      const failing = withOverrides(db, {
+        batchWrite: async (input, options) => {
+          const puts = Object.values(input.RequestItems ?? {}).some((r) => r.some((w) => w.PutRequest));
+          if (puts && ++writes === 2) throw Object.assign(new Error('injected'), { name: 'InternalServerError' });
+          return db.batchWrite(input, options);
         },
-      }) as typeof db;
+      });
       const before = await trustEpoch();
       await expect(
         new DynamoRevocationRepository(failing, tableName, TEST_TRUST_WINDOW, () => now).putCrl(POOL, crl({ scopeId: issuer }), entries(30_000)),
@@ -417,9 +411,7 @@ describe('DynamoRevocationRepository', () => {
 
     it('applies isNewerCrl exactly in the write condition (reads blinded): by cRLNumber when both have one, else by thisUpdate', async () => {
       // Its GetItem sees no stored CRL, as a concurrent upload's read would have: only the conditional Put can refuse.
-      const blindClient = Object.create(db, {
-        send: { value: (command: unknown) => (command instanceof GetCommand ? Promise.resolve({}) : db.send(command as never)) },
-      }) as typeof db;
+      const blindClient = withOverrides(db, { get: async () => ({ $metadata: {} }) });
       const blind = new DynamoRevocationRepository(blindClient, tableName, TEST_TRUST_WINDOW, () => now);
       const t = (day: number) => `2030-07-${String(day).padStart(2, '0')}T00:00:00.000Z`;
       const cases: Array<[{ crlNumber?: string; thisUpdate: string }, { crlNumber?: string; thisUpdate: string }]> = [

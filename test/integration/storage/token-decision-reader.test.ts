@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type BatchGetCommandInput, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CrlEntry, RevocationSubject } from '../../../src/domain/revocation';
 import { crlRecordId } from '../../../src/domain/revocation';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
@@ -9,6 +9,7 @@ import { DynamoTokenDecisionReader } from '../../../src/storage/dynamo-token-dec
 import { DynamoTrustStoreRepository } from '../../../src/storage/dynamo-trust-store-repository';
 import { keys, POOL_ANCHORS, type Tables } from '../../../src/storage/keys';
 import type { RevocationKeys, ScopedCrl } from '../../../src/usecases/ports';
+import { recordingCalls } from '../../support/document-client-overrides';
 import { createTestTables, testDocumentClient } from '../../support/emulators';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
@@ -35,17 +36,12 @@ describe('DynamoTokenDecisionReader', () => {
   let reader: DynamoTokenDecisionReader;
   let revocations: DynamoRevocationRepository;
   const db = testDocumentClient();
-  /** The document client, recording the name of every command it sends. */
-  const counting = Object.create(db, {
-    send: {
-      value: (command: { constructor: { name: string } }) => {
-        calls.push(command.constructor.name);
-        const requestItems = (command as { input?: { RequestItems?: Record<string, { Keys: unknown[] }> } }).input?.RequestItems;
-        if (requestItems) keysRead.push(Object.values(requestItems).map((table) => table.Keys.length));
-        return db.send(command as never);
-      },
-    },
-  }) as typeof db;
+  /** The document client, recording the method of every call and the keys of every BatchGetItem. */
+  const counting = recordingCalls(db, ({ method, input }) => {
+    calls.push(method);
+    const requestItems = (input as BatchGetCommandInput).RequestItems;
+    if (method === 'batchGet' && requestItems) keysRead.push(Object.values(requestItems).map((table) => table.Keys?.length ?? 0));
+  });
 
   const serial = () => randomBytes(16).toString('hex').replace(/^0+/, '') || '1';
   const device: RevocationKeys = {
@@ -109,7 +105,7 @@ describe('DynamoTokenDecisionReader', () => {
 
   it('reads pool, trust list, device, binding and revocation state in one BatchGetItem when the pool has no CRL', async () => {
     const state = await read();
-    expect(calls).toEqual(['BatchGetCommand']);
+    expect(calls).toEqual(['batchGet']);
     expect(state.pool).toMatchObject({ clientPoolId: POOL, trustEpoch: 0 });
     expect([...state.anchors.keys()]).toEqual(['a'.repeat(64)]);
     expect(Buffer.from(state.anchors.get('a'.repeat(64))!).toString()).toBe('root der');
@@ -127,13 +123,13 @@ describe('DynamoTokenDecisionReader', () => {
   it('a CRL it has not seen: a second BatchGetItem for its bucket; from then on one call, answering from the bucket read', async () => {
     await revocations.putCrl(POOL, ...crl('2030-06-01T00:00:00.000Z', [{ serialNumberHex: device.serialNumberHex, revocationDate: new Date(at) }]));
     const first = await read();
-    expect(calls).toEqual(['BatchGetCommand', 'BatchGetCommand']);
+    expect(calls).toEqual(['batchGet', 'batchGet']);
     expect(first.revocationFor([device])?.crls(SCOPE)[0]?.entry(device.serialNumberHex)).toMatchObject({ serialNumberHex: device.serialNumberHex });
 
     calls = [];
     keysRead = [];
     const warm = await read();
-    expect(calls).toEqual(['BatchGetCommand']);
+    expect(calls).toEqual(['batchGet']);
     expect(warm.revocationFor([device])?.crls(SCOPE)[0]?.entry(device.serialNumberHex)).toMatchObject({ serialNumberHex: device.serialNumberHex });
     // Config: pool, device, binding; for the certificate REVOKED#, REVOKEDSERIAL#, REVOKEDKEY#, CRLSCOPE#, the legacy CRL#, one bucket. Runtime: the jti.
     expect(keysRead).toEqual([[9, 1]]);
@@ -142,7 +138,7 @@ describe('DynamoTokenDecisionReader', () => {
   it('a CRL replaced since the last read: the cached bucket is not used; the new CRL is read and decides', async () => {
     await revocations.putCrl(POOL, ...crl('2030-06-02T00:00:00.000Z', []));
     const state = await read();
-    expect(calls).toEqual(['BatchGetCommand', 'BatchGetCommand']);
+    expect(calls).toEqual(['batchGet', 'batchGet']);
     const view = state.revocationFor([device]);
     expect(view?.crls(SCOPE).map((c) => c.thisUpdate.toISOString())).toEqual(['2030-06-02T00:00:00.000Z']);
     expect(view?.crls(SCOPE)[0]?.entry(device.serialNumberHex)).toBeUndefined();
@@ -175,13 +171,13 @@ describe('DynamoTokenDecisionReader', () => {
     );
     // Cold for the new CRL: its bucket and its signer's items, then the bucket of the signer in the root's CRL.
     const first = await read();
-    expect(calls).toEqual(['BatchGetCommand', 'BatchGetCommand', 'BatchGetCommand']);
+    expect(calls).toEqual(['batchGet', 'batchGet', 'batchGet']);
     expect(first.revocationFor([device])?.crls(ROOT_SCOPE)[0]?.entry('0b')).toMatchObject({ serialNumberHex: '0b' });
 
     await revocations.putRevocation(POOL, { id: signer.fingerprint, fingerprint: signer.fingerprint, reason: 'keyCompromise', revokedAt: at });
     calls = [];
     const warm = await read();
-    expect(calls).toEqual(['BatchGetCommand']);
+    expect(calls).toEqual(['batchGet']);
     const view = warm.revocationFor([device]);
     // The CA's own CRL (earlier test) and the one signed off the path, in no particular order.
     expect(
@@ -223,16 +219,16 @@ describe('DynamoTokenDecisionReader', () => {
       }),
     );
     const first = await read();
-    expect(calls).toEqual(['BatchGetCommand', 'BatchGetCommand']);
+    expect(calls).toEqual(['batchGet', 'batchGet']);
     expect(first.revocationFor([device])?.legacyCrl(SIGNER)?.entry(device.serialNumberHex)).toMatchObject({ reason: 'keyCompromise' });
     calls = [];
     const warm = await read();
-    expect(calls).toEqual(['BatchGetCommand']);
+    expect(calls).toEqual(['batchGet']);
     expect(warm.revocationFor([device])?.legacyCrl(SIGNER)?.entry(device.serialNumberHex)).toMatchObject({ reason: 'keyCompromise' });
     expect(await revocations.deleteCrl(POOL, SIGNER)).toBe(true);
     calls = [];
     expect((await read()).revocationFor([device])?.legacyCrl(SIGNER)).toBeUndefined();
-    expect(calls).toEqual(['BatchGetCommand']);
+    expect(calls).toEqual(['batchGet']);
   });
 
   it('a pool whose trust list is still only in its records: one more call, a Query of them', async () => {
@@ -240,7 +236,7 @@ describe('DynamoTokenDecisionReader', () => {
       new UpdateCommand({ TableName: tables.config, Key: keys.pool(POOL), UpdateExpression: 'REMOVE #a', ExpressionAttributeNames: { '#a': POOL_ANCHORS } }),
     );
     const state = await read();
-    expect(calls).toEqual(['BatchGetCommand', 'QueryCommand']);
+    expect(calls).toEqual(['batchGet', 'query']);
     expect([...state.anchors.keys()]).toEqual(['a'.repeat(64)]);
   });
 

@@ -6,6 +6,7 @@ import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory
 import { DynamoTrustStoreRepository } from '../../../src/storage/dynamo-trust-store-repository';
 import { keys, POOL_ANCHORS } from '../../../src/storage/keys';
 import { S3CertificateObjectStore } from '../../../src/storage/s3-certificate-object-store';
+import { withOverrides } from '../../support/document-client-overrides';
 import { createTestBucket, createTestTable, testDocumentClient, testS3Client } from '../../support/emulators';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
@@ -104,18 +105,16 @@ describe('DynamoTrustStoreRepository', () => {
     await testDocumentClient().send(new PutCommand({ TableName: tableName, Item: { ...keys.root('pool-torn', fp('5')), type: 'root', ...root(fp('5')) } }));
     let deleted = false;
     // The record listing of the first write is answered, then the delete commits, then the write is tried.
-    const racing = Object.create(testDocumentClient(), {
-      send: {
-        value: async (command: { constructor: { name: string } }) => {
-          const answer = await testDocumentClient().send(command as never);
-          if (command.constructor.name === 'QueryCommand' && !deleted) {
-            deleted = true;
-            expect(await store.deleteRoots('pool-torn', [root(fp('5'))])).toBe(true);
-          }
-          return answer;
-        },
+    const racing = withOverrides(testDocumentClient(), {
+      query: async (input, options) => {
+        const answer = await testDocumentClient().query(input, options);
+        if (!deleted) {
+          deleted = true;
+          expect(await store.deleteRoots('pool-torn', [root(fp('5'))])).toBe(true);
+        }
+        return answer;
       },
-    }) as ReturnType<typeof testDocumentClient>;
+    });
     const torn = new DynamoTrustStoreRepository(racing, tableName, TEST_TRUST_WINDOW);
     expect(await torn.createRoot('pool-torn', root(fp('6')))).toBe(true);
     expect(deleted).toBe(true);
@@ -123,16 +122,12 @@ describe('DynamoTrustStoreRepository', () => {
   });
 
   it('a trust change whose write fails without proof that nothing was written answers only after the settle wait', async () => {
-    const lost = Object.create(testDocumentClient(), {
-      send: {
-        value: async (command: { constructor: { name: string } }) => {
-          const answer = await testDocumentClient().send(command as never);
-          if (command.constructor.name === 'TransactWriteCommand')
-            throw Object.assign(new Error('socket hang up after the request was sent'), { name: 'TimeoutError' });
-          return answer;
-        },
+    const lost = withOverrides(testDocumentClient(), {
+      transactWrite: async (input, options) => {
+        await testDocumentClient().transactWrite(input, options);
+        throw Object.assign(new Error('socket hang up after the request was sent'), { name: 'TimeoutError' });
       },
-    }) as ReturnType<typeof testDocumentClient>;
+    });
     await store.createRoot('pool-a', root(fp('7')));
     const started = performance.now();
     await expect(new DynamoTrustStoreRepository(lost, tableName, TEST_TRUST_WINDOW).deleteRoots('pool-a', [root(fp('7'))])).rejects.toMatchObject({

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocument, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { KmsJwtSigner } from '../../../src/crypto/kms-signer';
 import type { Device } from '../../../src/domain/model';
@@ -42,7 +42,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
 
   let tableName: string;
   let tables: Tables;
-  let client: DynamoDBDocumentClient;
+  let client: DynamoDBDocument;
   let kms: LocalKms;
   let signer: KmsJwtSigner;
   let directory: DynamoDirectoryRepository;

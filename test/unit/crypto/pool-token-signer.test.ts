@@ -1,4 +1,4 @@
-import { KMSClient } from '@aws-sdk/client-kms';
+import { KmsSigningClient } from '../../../src/aws-json/kms-signing-client';
 import { KmsSignerCache } from '../../../src/crypto/kms-signer-cache';
 import { PoolTokenSigner } from '../../../src/crypto/pool-token-signer';
 import { SigningError } from '../../../src/crypto/signing-error';
@@ -53,7 +53,7 @@ describe('PoolTokenSigner', () => {
 
 describe('KmsSignerCache', () => {
   it('keeps one signer per key ARN, bounded, least recently used out first', () => {
-    const cache = new KmsSignerCache(new KMSClient({ region: 'us-east-1' }), 2);
+    const cache = new KmsSignerCache(new KmsSigningClient({ region: 'us-east-1' }), 2);
     const a = cache.signer('arn:a');
     expect(cache.signer('arn:a')).toBe(a);
     const b = cache.signer('arn:b');
