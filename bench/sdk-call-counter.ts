@@ -1,8 +1,13 @@
 import { __Client as SmithyClient } from '@aws-sdk/client-dynamodb';
+import { AwsJsonClient } from '../src/aws-json/aws-json-client';
 
 /**
- * Counts the AWS SDK v3 calls this process makes, per service, with
- * middleware on the clients themselves: one count per API call at the
+ * Counts the AWS calls this process makes, per service, on the clients
+ * themselves: the functions' AWS JSON clients (src/aws-json/: DynamoDB
+ * everywhere, KMS signing) by wrapping their `call` (one count per API call)
+ * and the HTTP attempt inside it (`send`, inside the retry loop); the AWS
+ * SDK v3 clients (S3, Secrets Manager, KMS keys) with middleware: one count
+ * per API call at the
  * `initialize` step, one per HTTP attempt at the `deserialize` step (inside
  * the retry loop), so attempts − calls = retries.
  *
@@ -25,9 +30,10 @@ export class SdkCallCounter {
   private readonly instrumented = new WeakSet<object>();
   private uninstall?: () => void;
 
-  /** Starts counting in every SDK client of this process (idempotent). */
+  /** Starts counting in every AWS client of this process (idempotent). */
   install(): void {
     if (this.uninstall) return;
+    const restoreJson = this.installJsonClients();
     const prototype = SmithyClient.prototype as unknown as { send: (...args: unknown[]) => unknown };
     const send = prototype.send;
     const attach = (client: InstrumentableClient) => this.attach(client);
@@ -37,7 +43,37 @@ export class SdkCallCounter {
     };
     this.uninstall = () => {
       prototype.send = send;
+      restoreJson();
     };
+  }
+
+  private installJsonClients(): () => void {
+    const prototype = AwsJsonClient.prototype as unknown as JsonClientInternals;
+    const { call, send } = prototype;
+    const tally = (client: JsonClientInternals) => this.entry(JSON_SERVICE_IDS[client.options.service] ?? client.options.service);
+    prototype.call = function (this: JsonClientInternals, operation: string, ...rest: unknown[]) {
+      const entry = tally(this);
+      entry.calls++;
+      entry.operations.set(operation, (entry.operations.get(operation) ?? 0) + 1);
+      return call.call(this, operation, ...rest);
+    };
+    prototype.send = function (this: JsonClientInternals, ...args: unknown[]) {
+      tally(this).attempts++;
+      return send.apply(this, args);
+    };
+    return () => {
+      prototype.call = call;
+      prototype.send = send;
+    };
+  }
+
+  private entry(serviceId: string): ServiceTally {
+    let entry = this.tallies.get(serviceId);
+    if (!entry) {
+      entry = { calls: 0, attempts: 0, operations: new Map() };
+      this.tallies.set(serviceId, entry);
+    }
+    return entry;
   }
 
   restore(): void {
@@ -63,14 +99,7 @@ export class SdkCallCounter {
     if (this.instrumented.has(stack)) return;
     this.instrumented.add(stack);
     const serviceId = client.config?.serviceId ?? 'unknown';
-    const tally = () => {
-      let entry = this.tallies.get(serviceId);
-      if (!entry) {
-        entry = { calls: 0, attempts: 0, operations: new Map() };
-        this.tallies.set(serviceId, entry);
-      }
-      return entry;
-    };
+    const tally = () => this.entry(serviceId);
     stack.add(
       (next, context) => async (args) => {
         const entry = tally();
@@ -89,6 +118,16 @@ export class SdkCallCounter {
       { step: 'deserialize', name: 'benchAttemptCounter', priority: 'low' },
     );
   }
+}
+
+/** The SDK's service ids of the services the AWS JSON clients call, by signing name. */
+const JSON_SERVICE_IDS: Readonly<Record<string, string>> = { dynamodb: 'DynamoDB', kms: 'KMS' };
+
+/** What the counter wraps of an AwsJsonClient (its `call` and per-attempt `send`). */
+interface JsonClientInternals {
+  readonly options: { service: string };
+  call(operation: string, ...rest: unknown[]): Promise<unknown>;
+  send(...args: unknown[]): Promise<unknown>;
 }
 
 type Handler = (args: object) => Promise<object>;

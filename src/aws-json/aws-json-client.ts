@@ -144,7 +144,7 @@ export interface RequestHandler {
 /** A response body with the SDK's `$metadata` (status, request id, attempts, milliseconds spent waiting between them). */
 export type AwsJsonOutput = Record<string, unknown> & { $metadata: AwsResponseMetadata };
 
-export interface AwsResponseMetadata {
+interface AwsResponseMetadata {
   httpStatusCode?: number;
   requestId?: string;
   attempts?: number;
@@ -156,7 +156,7 @@ export interface AwsResponseMetadata {
  * `__type` after `#`), `message` its message, and every other field of the
  * body is an own property (e.g. `CancellationReasons`), as the SDK's errors.
  */
-export class AwsServiceError extends Error {
+class AwsServiceError extends Error {
   readonly $fault: 'client' | 'server';
   readonly $metadata: AwsResponseMetadata;
 
