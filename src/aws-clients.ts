@@ -1,4 +1,5 @@
 import { DynamoDbDocumentClient } from './aws-json/dynamodb-document-client';
+import { awsCallTracer } from './observability';
 import type { DocumentClient } from './storage/document-client';
 
 /**
@@ -10,8 +11,8 @@ import type { DocumentClient } from './storage/document-client';
  *
  * The endpoint comes from the SDK's standard AWS_ENDPOINT_URL_DYNAMODB
  * variable, which the local runtime sets to its emulator, else the region's
- * (src/aws-json/endpoints.ts). With tracing on, Powertools' Tracer records its
- * calls as HTTPS subsegments (it captures outgoing HTTPS requests).
+ * (src/aws-json/endpoints.ts). With tracing on, every call is an X-Ray
+ * subsegment (src/observability.ts, awsCallTracer).
  *
  * The SDK clients a function may not need have a module each, so that a
  * function that does not import one does not load it (KMS for keys:
@@ -20,5 +21,5 @@ import type { DocumentClient } from './storage/document-client';
  * src/aws-json/kms-signing-client.ts.
  */
 export function documentClient(): DocumentClient {
-  return new DynamoDbDocumentClient();
+  return new DynamoDbDocumentClient({ trace: awsCallTracer('DynamoDB') });
 }

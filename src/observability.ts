@@ -4,6 +4,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { MiddlewareObj } from '@middy/core';
+import type { AwsCallTracer } from './aws-json/aws-json-client';
 import { logLevelSetting } from './config';
 import type { RevocationErrorCode } from './domain/revocation/error-codes';
 import { type Dependency, DomainError } from './errors';
@@ -74,6 +75,32 @@ const tracer: Tracer | undefined =
 /** An AWS SDK v3 client whose calls become X-Ray subsegments when tracing is on; the client itself otherwise. */
 export function traced<T>(client: T): T {
   return tracer ? tracer.captureAWSv3Client(client) : client;
+}
+
+/**
+ * With tracing on, what makes each call of an AWS JSON client (src/aws-json/)
+ * an X-Ray subsegment as the SDK's traced clients record theirs: named after
+ * the service, namespace `aws`, its operation and request id; undefined when
+ * tracing is off.
+ */
+export function awsCallTracer(service: 'DynamoDB' | 'KMS'): AwsCallTracer | undefined {
+  const active = tracer;
+  if (!active) return undefined;
+  return async (operation, call) => {
+    const subsegment = active.getSegment()?.addNewSubsegment(service);
+    if (!subsegment) return call();
+    subsegment.addAttribute('namespace', 'aws');
+    try {
+      const output = await call();
+      subsegment.addAttribute('aws', { operation, request_id: output.$metadata.requestId, retries: (output.$metadata.attempts ?? 1) - 1 });
+      subsegment.close();
+      return output;
+    } catch (error) {
+      subsegment.addAttribute('aws', { operation });
+      subsegment.close(error instanceof Error ? error : String(error));
+      throw error;
+    }
+  };
 }
 
 /**

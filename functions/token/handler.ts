@@ -5,6 +5,7 @@ import { KmsSignerCache } from '../../src/crypto/kms-signer-cache';
 import { PoolTokenSigner } from '../../src/crypto/pool-token-signer';
 import type { Pool } from '../../src/domain/model';
 import { callDependency } from '../../src/errors';
+import { awsCallTracer } from '../../src/observability';
 import { DynamoDirectoryRepository } from '../../src/storage/dynamo-directory-repository';
 import { DynamoIssuanceLedger } from '../../src/storage/dynamo-issuance-ledger';
 import { DynamoRevocationRepository } from '../../src/storage/dynamo-revocation-repository';
@@ -19,7 +20,7 @@ const HEALTH_PROBE_KEY = { pk: 'POOL#health-probe', sk: 'POOL' };
 
 const config = tokenFunctionConfig();
 const client = documentClient();
-const kms = new KmsSigningClient();
+const kms = new KmsSigningClient({ trace: awsCallTracer('KMS') });
 // trustWindow: one for every function of the deployment (src/storage/trust-decision-window.ts).
 const { tableName, trustWindow, issuerBaseUrl, tokenLifetimeSeconds } = config;
 const tables = { config: tableName, runtime: config.runtimeTableName };

@@ -59,7 +59,12 @@ export class AwsJsonClient {
    * sent as base64) and returns the parsed response body with `$metadata`.
    * `options.abortSignal` cancels the call, its retries included.
    */
-  async call(operation: string, input: object, options: HttpHandlerOptions = {}): Promise<AwsJsonOutput> {
+  call(operation: string, input: object, options: HttpHandlerOptions = {}): Promise<AwsJsonOutput> {
+    const trace = this.options.trace;
+    return trace ? trace(operation, () => this.attempts(operation, input, options)) : this.attempts(operation, input, options);
+  }
+
+  private async attempts(operation: string, input: object, options: HttpHandlerOptions): Promise<AwsJsonOutput> {
     const body = JSON.stringify(input, base64Blobs);
     let token = await this.retry.acquireInitialRetryToken(operation);
     let attempts = 0;
@@ -134,7 +139,12 @@ export interface AwsJsonClientOptions {
   readonly maxAttempts?: number;
   /** Default: a NodeHttpHandler with the timeouts of src/aws-client-defaults.ts. */
   readonly requestHandler?: RequestHandler;
+  /** Runs around each call, retries included (X-Ray subsegments when tracing is on: src/observability.ts). */
+  readonly trace?: AwsCallTracer;
 }
+
+/** Wraps one call of `operation`; must return (or throw) what `call` does. */
+export type AwsCallTracer = (operation: string, call: () => Promise<AwsJsonOutput>) => Promise<AwsJsonOutput>;
 
 /** What the client needs of an HTTP handler (NodeHttpHandler's `handle`). */
 export interface RequestHandler {

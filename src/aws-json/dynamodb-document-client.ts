@@ -22,7 +22,7 @@ const MARSHALL_OPTIONS: marshallOptions = { removeUndefinedValues: true };
 export class DynamoDbDocumentClient implements DocumentClient {
   private readonly client: AwsJsonClient;
 
-  constructor(options: Partial<Pick<AwsJsonClientOptions, 'region' | 'endpoint' | 'credentials' | 'maxAttempts' | 'requestHandler'>> = {}) {
+  constructor(options: Partial<Pick<AwsJsonClientOptions, 'region' | 'endpoint' | 'credentials' | 'maxAttempts' | 'requestHandler' | 'trace'>> = {}) {
     this.client = new AwsJsonClient({ ...options, service: 'dynamodb', targetPrefix: 'DynamoDB_20120810', jsonVersion: '1.0' });
   }
 

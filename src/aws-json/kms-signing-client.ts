@@ -13,7 +13,7 @@ import { AwsJsonClient, type AwsJsonClientOptions } from './aws-json-client';
 export class KmsSigningClient implements KmsSigningApi {
   private readonly client: AwsJsonClient;
 
-  constructor(options: Partial<Pick<AwsJsonClientOptions, 'region' | 'endpoint' | 'credentials' | 'maxAttempts' | 'requestHandler'>> = {}) {
+  constructor(options: Partial<Pick<AwsJsonClientOptions, 'region' | 'endpoint' | 'credentials' | 'maxAttempts' | 'requestHandler' | 'trace'>> = {}) {
     this.client = new AwsJsonClient({ ...options, service: 'kms', targetPrefix: 'TrentService', jsonVersion: '1.1' });
   }
 

@@ -41,5 +41,17 @@ describe('observability settings', () => {
     it(traced ? 'a Tracer, and its handler segment first in the chain' : 'no Tracer: the chain is Logger context and metrics only', () => {
       expect(observability.observabilityMiddlewares()).toHaveLength(traced ? 3 : 2);
     });
+
+    it(traced ? "the AWS JSON clients' calls are traced, their answers and errors unchanged" : 'the AWS JSON clients are not traced', async () => {
+      const tracer = observability.awsCallTracer('DynamoDB');
+      if (!traced) {
+        expect(tracer).toBeUndefined();
+        return;
+      }
+      const output = { Item: { pk: 'a' }, $metadata: { httpStatusCode: 200, attempts: 1 } };
+      await expect(tracer?.('GetItem', async () => output)).resolves.toBe(output);
+      const failure = Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+      await expect(tracer?.('GetItem', () => Promise.reject(failure))).rejects.toBe(failure);
+    });
   });
 });
