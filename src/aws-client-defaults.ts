@@ -11,6 +11,8 @@ export const AWS_CLIENT_DEFAULTS = {
   requestHandler: {
     connectionTimeout: 1_000,
     requestTimeout: 3_000,
+    // A response whose body stalls this long (no byte) fails too; requestTimeout ends when the headers arrive.
+    socketTimeout: 3_000,
     // Without this the SDK only warns when requestTimeout elapses.
     throwOnRequestTimeout: true,
   },

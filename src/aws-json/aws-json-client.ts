@@ -6,6 +6,7 @@ import { NodeHttpHandler, streamCollector } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpHandlerOptions, RetryErrorType, SdkError } from '@smithy/types';
 import { AWS_CLIENT_DEFAULTS } from '../aws-client-defaults';
+import type { CallOptions } from '../storage/document-client';
 import { AwsClientConfigError, serviceEndpoint } from './endpoints';
 
 /**
@@ -59,12 +60,12 @@ export class AwsJsonClient {
    * sent as base64) and returns the parsed response body with `$metadata`.
    * `options.abortSignal` cancels the call, its retries included.
    */
-  call(operation: string, input: object, options: HttpHandlerOptions = {}): Promise<AwsJsonOutput> {
+  call(operation: string, input: object, options: CallOptions = {}): Promise<AwsJsonOutput> {
     const trace = this.options.trace;
     return trace ? trace(operation, () => this.attempts(operation, input, options)) : this.attempts(operation, input, options);
   }
 
-  private async attempts(operation: string, input: object, options: HttpHandlerOptions): Promise<AwsJsonOutput> {
+  private async attempts(operation: string, input: object, options: CallOptions): Promise<AwsJsonOutput> {
     const body = JSON.stringify(input, base64Blobs);
     let token = await this.retry.acquireInitialRetryToken(operation);
     let attempts = 0;
@@ -82,20 +83,27 @@ export class AwsJsonClient {
         if (options.abortSignal?.aborted || typeof error !== 'object' || error === null) throw error;
         const retryable = error as SdkError;
         try {
-          token = await this.retry.refreshRetryTokenForRetry(token, {
-            error: retryable,
-            errorType: retryErrorType(retryable),
-            retryAfterHint: getRetryAfterHint((error as { $response?: HttpResponse }).$response),
-          });
-        } catch {
+          // The strategy waits its backoff itself; an abort ends the wait (the SDK's retry middleware races it the same way).
+          token = await untilAborted(
+            this.retry.refreshRetryTokenForRetry(token, {
+              error: retryable,
+              errorType: retryErrorType(retryable),
+              retryAfterHint: getRetryAfterHint((error as { $response?: unknown }).$response),
+            }),
+            options.abortSignal,
+          );
+        } catch (refusal) {
+          if (options.abortSignal?.aborted && refusal !== error) throw refusal;
           throw withAttempts(retryable, attempts, totalRetryDelay);
         }
-        totalRetryDelay += token.getRetryDelay();
+        const delay = token.getRetryDelay();
+        totalRetryDelay += ((token as { $retryLog?: { acquisitionDelay?: number } }).$retryLog?.acquisitionDelay ?? 0) + delay;
+        if (delay > 0) await untilAborted(new Promise((resolve) => setTimeout(resolve, delay)), options.abortSignal);
       }
     }
   }
 
-  private async send(operation: string, body: string, options: HttpHandlerOptions, attempt: number): Promise<AwsJsonOutput> {
+  private async send(operation: string, body: string, options: CallOptions, attempt: number): Promise<AwsJsonOutput> {
     const request = new HttpRequest({
       protocol: this.endpoint.protocol,
       hostname: this.endpoint.hostname,
@@ -172,7 +180,8 @@ class AwsServiceError extends Error {
 
   constructor(name: string, message: string, fields: Record<string, unknown>, $metadata: AwsResponseMetadata) {
     super(message);
-    Object.assign(this, fields);
+    // The body's fields, as the SDK copies them: none replaces a property the error already has (stack, cause, …).
+    for (const [key, value] of Object.entries(fields)) if (!(key in this)) Object.defineProperty(this, key, { value, enumerable: true, writable: true });
     this.name = name;
     this.$metadata = $metadata;
     this.$fault = ($metadata.httpStatusCode ?? 500) >= 500 ? 'server' : 'client';
@@ -188,12 +197,14 @@ function serviceError(response: HttpResponse, text: string, $metadata: AwsRespon
     // Not JSON (e.g. a proxy's HTML page): named by the status below.
   }
   const { __type, message, Message, ...fields } = body;
-  const type =
-    header(response, 'x-amzn-errortype') ?? (typeof __type === 'string' ? __type : undefined) ?? (typeof body.code === 'string' ? body.code : undefined);
+  // The SDK's order (awsJson error deserialisation): __type, then a `code` field in any case, then the header.
+  const code = Object.entries(body).find(([key]) => key.toLowerCase() === 'code')?.[1];
+  const type = (typeof __type === 'string' ? __type : undefined) ?? (typeof code === 'string' ? code : undefined) ?? header(response, 'x-amzn-errortype');
   const name = type === undefined ? `Http${response.statusCode}Error` : errorTypeName(type);
   const error = new AwsServiceError(name, String(message ?? Message ?? name), fields, $metadata);
-  // For the retry strategy's Retry-After hint; not enumerable, so never logged with the error.
-  Object.defineProperty(error, '$response', { value: response, enumerable: false });
+  // For the retry strategy's Retry-After hint: the status and headers only (never the request, which carries the
+  // signature and session token), and not enumerable, so never logged with the error.
+  Object.defineProperty(error, '$response', { value: { statusCode: response.statusCode, headers: response.headers }, enumerable: false });
   return error;
 }
 
@@ -223,9 +234,21 @@ function header(response: HttpResponse, name: string): string | undefined {
   return undefined;
 }
 
-/** JSON.stringify replacer: blobs (any typed array or Buffer) as base64, as the protocol sends them. */
+/** JSON.stringify replacer: blobs (a typed array, Buffer or ArrayBuffer) as base64, as the protocol sends them. */
 function base64Blobs(this: Record<string, unknown>, key: string, value: unknown): unknown {
   const original = this[key];
   if (ArrayBuffer.isView(original)) return Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64');
+  if (original instanceof ArrayBuffer) return Buffer.from(original).toString('base64');
   return value;
+}
+
+/** `promise`, or a rejection with an AbortError as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }));
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, type marshallOptions, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CallOptions, DocumentClient } from '../storage/document-client';
@@ -78,8 +79,14 @@ export class DynamoDbDocumentClient implements DocumentClient {
     };
   }
 
+  /**
+   * With a ClientRequestToken (the caller's, else a new UUID, as the SDK fills
+   * this idempotency token): a retry after a lost answer is the same request
+   * and is not applied twice (within DynamoDB's 10-minute token window).
+   */
   async transactWrite(input: Parameters<DocumentClient['transactWrite']>[0], options?: CallOptions): ReturnType<DocumentClient['transactWrite']> {
-    return this.call('TransactWriteItems', { ...input, TransactItems: input.TransactItems?.map(transactItemToWire) }, options);
+    const request = { ...input, ClientRequestToken: input.ClientRequestToken ?? randomUUID(), TransactItems: input.TransactItems?.map(transactItemToWire) };
+    return this.call('TransactWriteItems', request, options);
   }
 
   private call(operation: string, input: object, options?: CallOptions): Promise<AwsJsonOutput & Record<string, never>> {

@@ -1,3 +1,4 @@
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DynamoDbDocumentClient } from '../../../src/aws-json/dynamodb-document-client';
 import type { DocumentClient } from '../../../src/storage/document-client';
 import { createTestTable, testDocumentClient } from '../../support/emulators';
@@ -24,12 +25,10 @@ const RICH = {
   skipped: undefined,
 };
 
+const LOCAL = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+
 function lean(): DynamoDbDocumentClient {
-  return new DynamoDbDocumentClient({
-    endpoint: new URL(process.env.TEST_DYNAMODB_ENDPOINT as string),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  return new DynamoDbDocumentClient({ ...LOCAL, endpoint: new URL(process.env.TEST_DYNAMODB_ENDPOINT as string) });
 }
 
 /** The output without `$metadata` (request ids differ), its Attributes without `pk` (each client writes its own items). */
@@ -183,6 +182,30 @@ describe('DynamoDbDocumentClient against the SDK document client (DynamoDB Local
     expect(outcome.cancelled.name).toBe('TransactionCanceledException');
     expect((outcome.cancelled.CancellationReasons as { Code: string }[]).map((reason) => reason.Code)).toEqual(['ConditionalCheckFailed', 'None', 'None']);
     expect(outcome.stored).toBe(1);
+  });
+
+  it('a transaction retried after a lost answer is the same request (one ClientRequestToken) and is applied once', async () => {
+    const real = new NodeHttpHandler();
+    const bodies: string[] = [];
+    const requestHandler = {
+      handle: async (...args: Parameters<NodeHttpHandler['handle']>) => {
+        bodies.push(String(args[0].body));
+        const answer = await real.handle(...args);
+        // The first answer is lost after DynamoDB applied the transaction, as a timeout or a reset would lose it.
+        if (bodies.length === 1) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+        return answer;
+      },
+    };
+    const client = new DynamoDbDocumentClient({ ...LOCAL, endpoint: new URL(process.env.TEST_DYNAMODB_ENDPOINT as string), requestHandler });
+    const key = { pk: 'idempotent', sk: 'COUNTER' };
+    const output = await client.transactWrite({
+      TransactItems: [{ Update: { TableName: table, Key: key, UpdateExpression: 'ADD applied :one', ExpressionAttributeValues: { ':one': 1 } } }],
+    });
+    expect(output.$metadata.attempts).toBe(2);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[1]).toBe(bodies[0]);
+    expect(JSON.parse(bodies[0]).ClientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await client.get({ TableName: table, Key: key, ConsistentRead: true })).Item?.applied).toBe(1);
   });
 
   it('answers service errors with the same name and message', async () => {

@@ -59,6 +59,7 @@ describe('KmsSigningClient', () => {
     local.server.injectFault('Sign', { type: 'ThrottlingException' }, 1);
     const retried = await lean().sign({ KeyId: keyId, Message: Buffer.from('x'), MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' });
     expect(retried.$metadata.attempts).toBe(2);
+    expect(retried.$metadata.totalRetryDelay).toBeGreaterThan(0);
 
     local.server.injectFault('Sign', { type: 'ThrottlingException' }, 2);
     const error = await rejection(lean().sign({ KeyId: keyId, Message: Buffer.from('x'), MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }));
@@ -95,13 +96,26 @@ describe('KmsSigningClient', () => {
     }
   });
 
-  it('an aborted call stops without a retry', async () => {
-    local.server.injectFault('DescribeKey', { type: 'ThrottlingException' }, 1);
+  it('an abort during the backoff after a throttled attempt ends the call at once, without a second attempt', async () => {
+    local.server.injectFault('DescribeKey', { type: 'ThrottlingException' }, 2);
     const controller = new AbortController();
-    const call = lean().describeKey({ KeyId: keyId }, { abortSignal: controller.signal });
-    controller.abort();
-    const error = await rejection(call);
-    expect(error.name).toMatch(/Abort/);
+    const real = new NodeHttpHandler();
+    let sent = 0;
+    const requestHandler = {
+      handle: async (...args: Parameters<NodeHttpHandler['handle']>) => {
+        sent++;
+        const answer = await real.handle(...args);
+        setTimeout(() => controller.abort(), 5);
+        return answer;
+      },
+    };
+    const started = Date.now();
+    const error = await rejection(lean({ requestHandler }).describeKey({ KeyId: keyId }, { abortSignal: controller.signal }));
+    expect(error.name).toBe('AbortError');
+    expect(sent).toBe(1);
+    // The throttling backoff is hundreds of milliseconds; the abort came 5 ms into it.
+    expect(Date.now() - started).toBeLessThan(250);
+    expect(local.server.pendingFaults('DescribeKey')).toBe(1);
     local.server.clearFaults('DescribeKey');
   });
 });
