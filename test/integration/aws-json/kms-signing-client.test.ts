@@ -1,8 +1,7 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { createServer, type Server, type Socket } from 'node:net';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { KmsSigningClient } from '../../../src/aws-json/kms-signing-client';
-import { type LocalKms, rejection, startLocalKms } from '../kms/local-kms';
+import { type LocalKms, rejection, startLocalKms, startSilentEndpoint } from '../kms/local-kms';
 
 /*
  * The token function's KMS client (src/aws-json/kms-signing-client.ts)
@@ -77,22 +76,15 @@ describe('KmsSigningClient', () => {
   });
 
   it('an endpoint that accepts but never answers fails after requestTimeout × attempts, one connection each', async () => {
-    const sockets = new Set<Socket>();
-    const silent: Server = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as { port: number };
+    const silent = await startSilentEndpoint();
     try {
       const started = Date.now();
-      const error = await rejection(lean({ endpoint: new URL(`http://127.0.0.1:${port}`), requestHandler: fastFail() }).describeKey({ KeyId: keyId }));
+      const error = await rejection(lean({ endpoint: new URL(silent.url), requestHandler: fastFail() }).describeKey({ KeyId: keyId }));
       expect(error.name).toBe('TimeoutError');
       expect(Date.now() - started).toBeGreaterThanOrEqual(2 * 500 - 50);
-      expect(sockets.size).toBe(2);
+      expect(silent.sockets.size).toBe(2);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => silent.close(resolve));
+      await silent.close();
     }
   });
 

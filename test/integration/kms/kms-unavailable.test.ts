@@ -1,10 +1,9 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { startKmsServer } from '../../../local/kms/kms-server';
 import { AWS_CLIENT_DEFAULTS as KMS_CLIENT_DEFAULTS } from '../../../src/aws-client-defaults';
 import { KmsJwtSigner } from '../../../src/crypto/kms-signer';
-import { localKmsClient, useKmsDataDir } from './local-kms';
+import { localKmsClient, startSilentEndpoint, useKmsDataDir } from './local-kms';
 
 /** The recommended settings, with shorter timeouts so the test stays fast. */
 const FAST_FAIL = {
@@ -54,24 +53,17 @@ describe('KMS unavailable', () => {
   });
 
   it('an endpoint that accepts but never answers rejects after requestTimeout × maxAttempts', async () => {
-    const sockets = new Set<Socket>();
-    const silent: Server = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as { port: number };
-    const kms = localKmsClient(`http://127.0.0.1:${port}`, FAST_FAIL);
+    const silent = await startSilentEndpoint();
+    const kms = localKmsClient(silent.url, FAST_FAIL);
     try {
       const { error, ms } = await timed(new KmsJwtSigner(kms, 'alias/any').sign({}, { sub: 'device-1' }));
       expect(error.name).toBe('TimeoutError');
       expect(ms).toBeGreaterThanOrEqual(2 * 500 - 50);
       expect(ms).toBeLessThan(4_000);
-      expect(sockets.size).toBe(2);
+      expect(silent.sockets.size).toBe(2);
     } finally {
       kms.destroy();
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => silent.close(resolve));
+      await silent.close();
     }
   });
 
@@ -79,6 +71,6 @@ describe('KMS unavailable', () => {
     const kms = localKmsClient('http://127.0.0.1:1', { ...KMS_CLIENT_DEFAULTS });
     expect(await kms.config.maxAttempts()).toBe(2);
     kms.destroy();
-    expect(KMS_CLIENT_DEFAULTS.requestHandler).toEqual({ connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true });
+    expect(KMS_CLIENT_DEFAULTS.requestHandler).toEqual({ connectionTimeout: 1000, requestTimeout: 3000, socketTimeout: 3000, throwOnRequestTimeout: true });
   });
 });

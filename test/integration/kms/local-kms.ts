@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KMS, type KMSClientConfig } from '@aws-sdk/client-kms';
@@ -93,4 +94,29 @@ export async function rejection(promise: Promise<unknown>): Promise<Error & { $m
     return error as Error;
   }
   throw new Error('expected the call to fail');
+}
+
+/** A TCP endpoint on 127.0.0.1 that accepts connections and never answers: `sockets` are the connections it got. */
+export interface SilentEndpoint {
+  readonly url: string;
+  readonly sockets: ReadonlySet<Socket>;
+  close(): Promise<void>;
+}
+
+export async function startSilentEndpoint(): Promise<SilentEndpoint> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sockets,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
