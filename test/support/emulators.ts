@@ -6,6 +6,8 @@ import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { createTable } from '../../local/emulators/create-table';
 import { localDynamoDbClientConfig } from '../../local/emulators/dynamodb-local';
 import { ensureBucket, localS3ClientConfig } from '../../local/emulators/s3-local';
+import { DynamoDbDocumentClient } from '../../src/aws-json/dynamodb-document-client';
+import type { DocumentClient } from '../../src/storage/document-client';
 
 /*
  * Helpers for integration/e2e tests. The emulators are started once per run by
@@ -40,7 +42,7 @@ export function uniqueName(maxLength: number): string {
 }
 
 // Rebuilt when the endpoint changes: a file may point TEST_DYNAMODB_ENDPOINT at emulators of its own (test-idp.ts).
-let dynamoClient: { endpoint: string; client: DynamoDBClient; document: DynamoDBDocument } | undefined;
+let dynamoClient: { endpoint: string; client: DynamoDBClient; document: DynamoDBDocument; table: DocumentClient } | undefined;
 let s3Client: { endpoint: string; client: S3Client } | undefined;
 
 function dynamoClients(): NonNullable<typeof dynamoClient> {
@@ -48,9 +50,12 @@ function dynamoClients(): NonNullable<typeof dynamoClient> {
   if (dynamoClient?.endpoint !== current) {
     dynamoClient?.client.destroy();
     const client = new DynamoDBClient(localDynamoDbClientConfig(current));
-    // Same marshalling options as the application's document client (src/aws-clients.ts).
+    // Same marshalling options as the functions' client (MARSHALL_OPTIONS, src/aws-json/dynamodb-document-client.ts).
     const document = DynamoDBDocument.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    dynamoClient = { endpoint: current, client, document };
+    const { region, credentials } = localDynamoDbClientConfig(current);
+    // The previous one has no destroy(): Node's agent unrefs its idle keep-alive sockets, which close with their emulator.
+    const table = new DynamoDbDocumentClient({ endpoint: new URL(current), region: region as string, credentials });
+    dynamoClient = { endpoint: current, client, document, table };
   }
   return dynamoClient;
 }
@@ -61,12 +66,24 @@ export function testDynamoClient(): DynamoDBClient {
 
 /**
  * The SDK's aggregated document client, with the same marshalling options as
- * the application's (src/aws-clients.ts): it has the methods of the storage
- * adapters' port (src/storage/document-client.ts), so tests check the
- * adapters against the SDK, and `send` for seeding and reading back.
+ * the functions' client: tests seed the table and read it back through its
+ * `send`, a check independent of the client the adapters are given
+ * ({@link testTableClient}).
  */
 export function testDocumentClient(): DynamoDBDocument {
   return dynamoClients().document;
+}
+
+/**
+ * The storage adapters' port as the functions implement it
+ * (src/aws-json/dynamodb-document-client.ts, what src/aws-clients.ts builds),
+ * on TEST_DYNAMODB_ENDPOINT with the local region and credentials
+ * (local/emulators/dynamodb-local.ts): hand it to the adapters under test.
+ * Seed and read back through {@link testDocumentClient}, the SDK's own
+ * client, so a marshalling fault of this one cannot hide itself.
+ */
+export function testTableClient(): DocumentClient {
+  return dynamoClients().table;
 }
 
 /** A fresh table built from TABLE_SCHEMA (TTL enabled); returns its name. */

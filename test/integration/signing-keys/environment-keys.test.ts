@@ -29,7 +29,7 @@ describe('environment creation with a per-pool key', () => {
     directory.createEnvironment = wrap(real);
     return new OrganisationService({
       directory,
-      apiKeys: new DynamoApiKeyRepository(world.client, world.tableName),
+      apiKeys: new DynamoApiKeyRepository(world.tableClient, world.tableName),
       signingKeys: world.service,
       issuerBaseUrl: 'https://idp.example.com',
       clock: () => new Date(world.now()),

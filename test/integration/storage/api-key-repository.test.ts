@@ -3,7 +3,7 @@ import { DependencyError } from '../../../src/errors';
 import type { DocumentClient } from '../../../src/storage/document-client';
 import { DynamoApiKeyRepository } from '../../../src/storage/dynamo-api-key-repository';
 import { type DocumentClientCall, recordingCalls } from '../../support/document-client-overrides';
-import { createTestTable, testDocumentClient } from '../../support/emulators';
+import { createTestTable, testDocumentClient, testTableClient } from '../../support/emulators';
 
 /* Org API keys (docs/contract.md §3.5): the APIKEY# record, the org's index entry, listing, revocation and lastUsedAt, against DynamoDB Local. */
 describe('DynamoApiKeyRepository', () => {
@@ -26,7 +26,7 @@ describe('DynamoApiKeyRepository', () => {
 
   beforeAll(async () => {
     tableName = await createTestTable();
-    apiKeys = new DynamoApiKeyRepository(testDocumentClient(), tableName);
+    apiKeys = new DynamoApiKeyRepository(testTableClient(), tableName);
   });
 
   describe('createApiKey / findApiKey', () => {
@@ -49,7 +49,7 @@ describe('DynamoApiKeyRepository', () => {
 
     it('reads the record with one strongly consistent GetItem', async () => {
       const keyId = await create('acme');
-      const { client, sent } = recordingClient(testDocumentClient());
+      const { client, sent } = recordingClient(testTableClient());
       await new DynamoApiKeyRepository(client, tableName).findApiKey(keyId);
       expect(sent).toEqual([{ method: 'get', input: expect.objectContaining({ Key: { pk: `APIKEY#${keyId}`, sk: 'APIKEY' }, ConsistentRead: true }) }]);
     });
@@ -61,7 +61,7 @@ describe('DynamoApiKeyRepository', () => {
       const early = await create('listing', '2030-01-01T00:00:00.000Z');
       const middle = await create('listing', '2030-02-01T00:00:00.000Z');
       await create('listing-2');
-      const { client, sent } = recordingClient(testDocumentClient());
+      const { client, sent } = recordingClient(testTableClient());
       const listed = await new DynamoApiKeyRepository(client, tableName).listApiKeys('listing');
       expect(listed).toEqual([
         { keyId: early, orgId: 'listing', createdAt: '2030-01-01T00:00:00.000Z' },

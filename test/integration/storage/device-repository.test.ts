@@ -6,7 +6,7 @@ import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repos
 import { DynamoTokenDecisionReader } from '../../../src/storage/dynamo-token-decision-reader';
 import type { Tables } from '../../../src/storage/keys';
 import { withOverrides } from '../../support/document-client-overrides';
-import { createTestTables, testDocumentClient } from '../../support/emulators';
+import { createTestTables, testDocumentClient, testTableClient } from '../../support/emulators';
 
 /* Devices and their app bindings under a pool's partition, against DynamoDB Local. */
 describe('DynamoDeviceRepository', () => {
@@ -42,13 +42,13 @@ describe('DynamoDeviceRepository', () => {
   const rawBindings = (deviceId: string) => rawBindingsIn(tableName, deviceId);
   /** The binding as the token path reads it (DynamoTokenDecisionReader): only one of the record's generation. */
   const decisionRead = (poolId: string, deviceId: string, clientAppId: string) =>
-    new DynamoTokenDecisionReader(testDocumentClient(), tables).read(poolId, { deviceId, clientAppId, revocationCandidates: [] });
+    new DynamoTokenDecisionReader(testTableClient(), tables).read(poolId, { deviceId, clientAppId, revocationCandidates: [] });
   const bindingOf = async (poolId: string, deviceId: string, clientAppId: string) => (await decisionRead(poolId, deviceId, clientAppId)).binding;
 
   beforeAll(async () => {
     tables = await createTestTables();
     tableName = tables.config;
-    devices = new DynamoDeviceRepository(testDocumentClient(), tables);
+    devices = new DynamoDeviceRepository(testTableClient(), tables);
   });
 
   describe('devices', () => {
@@ -126,7 +126,7 @@ describe('DynamoDeviceRepository', () => {
 
     it('is final even when the sweep cannot finish: the stuck bindings are dead, never listed or honoured, not revived by a new registration', async () => {
       await devices.putBinding(POOL, device('stuck-1'), binding('stuck-1', 'a'));
-      const failingSweep = failingDeletesOf(testDocumentClient(), 'BINDING#');
+      const failingSweep = failingDeletesOf(testTableClient(), 'BINDING#');
       expect(await new DynamoDeviceRepository(failingSweep, tables).deleteDevice(POOL, 'stuck-1')).toBe(true);
       expect(await devices.getDevice(POOL, 'stuck-1')).toBeUndefined();
       expect(await rawBindings('stuck-1')).toHaveLength(1);
@@ -142,7 +142,7 @@ describe('DynamoDeviceRepository', () => {
       // The delete's sweep is held back until the device has been bound again under the same key.
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
-      const slowSweep = heldDeletesOf(testDocumentClient(), 'BINDING#', held);
+      const slowSweep = heldDeletesOf(testTableClient(), 'BINDING#', held);
       const deleting = new DynamoDeviceRepository(slowSweep, tables).deleteDevice(POOL, 'resweep-1');
       await waitFor(async () => (await devices.getDevice(POOL, 'resweep-1')) === undefined);
       const rebound = await devices.putBinding(POOL, device('resweep-1'), binding('resweep-1', 'a'));

@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Environment, Organisation } from '../../../src/domain/model';
 import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
-import { createTestTable, testDocumentClient } from '../../support/emulators';
+import { createTestTable, testDocumentClient, testTableClient } from '../../support/emulators';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
 /* Organisations, environments and their pools, against DynamoDB Local (API keys: api-key-repository.test.ts). */
@@ -21,7 +21,7 @@ describe('DynamoDirectoryRepository', () => {
 
   beforeAll(async () => {
     tableName = await createTestTable();
-    directory = new DynamoDirectoryRepository(testDocumentClient(), tableName, TEST_TRUST_WINDOW);
+    directory = new DynamoDirectoryRepository(testTableClient(), tableName, TEST_TRUST_WINDOW);
   });
 
   it('creates and reads an organisation, without key attributes', async () => {

@@ -4,7 +4,7 @@ import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repos
 import { DynamoIssuanceLedger } from '../../../src/storage/dynamo-issuance-ledger';
 import { keys, replayHash, type Tables } from '../../../src/storage/keys';
 import type { IssuanceCommit } from '../../../src/usecases/ports';
-import { createTestTables, testDocumentClient } from '../../support/emulators';
+import { createTestTables, testDocumentClient, testTableClient } from '../../support/emulators';
 
 /*
  * The one write of a token request, against DynamoDB Local: RFC 7523 §3 (7)
@@ -68,8 +68,8 @@ describe('DynamoIssuanceLedger', () => {
 
   beforeAll(async () => {
     tables = await createTestTables();
-    ledger = new DynamoIssuanceLedger(testDocumentClient(), tables, () => now);
-    devices = new DynamoDeviceRepository(testDocumentClient(), tables);
+    ledger = new DynamoIssuanceLedger(testTableClient(), tables, () => now);
+    devices = new DynamoDeviceRepository(testTableClient(), tables);
   });
 
   it('commits once: the jti is spent, the device refreshed (firstSeen kept), a second attempt is a replay', async () => {
@@ -229,7 +229,7 @@ describe('DynamoIssuanceLedger', () => {
   it('of 16 concurrent commits of one jti through separate ledgers, exactly one wins, every round', async () => {
     const read = await bound('dev-burst');
     for (let round = 0; round < 10; round++) {
-      const ledgers = Array.from({ length: 16 }, () => new DynamoIssuanceLedger(testDocumentClient(), tables, () => now));
+      const ledgers = Array.from({ length: 16 }, () => new DynamoIssuanceLedger(testTableClient(), tables, () => now));
       const outcomes = await Promise.all(
         ledgers.map((l, i) => l.commit(POOL, commit('dev-burst', read, { jti: `burst-${round}`, attemptId: `a-${round}-${i}` }))),
       );

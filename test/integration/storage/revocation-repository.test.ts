@@ -12,7 +12,7 @@ import { DynamoRevocationRepository } from '../../../src/storage/dynamo-revocati
 import { keys } from '../../../src/storage/keys';
 import type { ScopedCrl } from '../../../src/usecases/ports';
 import { withOverrides } from '../../support/document-client-overrides';
-import { createTestTable, testDocumentClient } from '../../support/emulators';
+import { createTestTable, testDocumentClient, testTableClient } from '../../support/emulators';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
 /* docs/contract.md §3.4 state against DynamoDB Local: revocations, bucketed CRLs, the token path's view, and the trustEpoch. */
@@ -20,6 +20,8 @@ describe('DynamoRevocationRepository', () => {
   let tableName: string;
   let repository: DynamoRevocationRepository;
   let now = Date.now();
+  /** The functions' client, handed to the adapter; `db`, the SDK's, seeds and reads back. */
+  const client = testTableClient();
   const db = testDocumentClient();
   const POOL = 'pool-revocations';
   /** The CRL scope of the device CA (crlScopeId), and its signing key (crlIssuerId). */
@@ -112,7 +114,7 @@ describe('DynamoRevocationRepository', () => {
 
   beforeAll(async () => {
     tableName = await createTestTable();
-    repository = new DynamoRevocationRepository(db, tableName, TEST_TRUST_WINDOW, () => now);
+    repository = new DynamoRevocationRepository(client, tableName, TEST_TRUST_WINDOW, () => now);
     await createPool(POOL);
   });
 
@@ -239,9 +241,9 @@ describe('DynamoRevocationRepository', () => {
       expect(await repository.putRevocation(POOL, revocation(fp('3')))).toBe(true);
       let raced = false;
       // The lift's read of the record is answered, then the extension commits before the lift's own commit.
-      const racingClient = withOverrides(db, {
+      const racingClient = withOverrides(client, {
         get: async (input, options) => {
-          const result = await db.get(input, options);
+          const result = await client.get(input, options);
           if (!raced && input.Key?.sk === `REVOKED#${fp('3')}`) {
             raced = true;
             expect(await repository.extendRevocation(POOL, fp('3'), {}, pem(fp('3'), fp('4'), fp('5')))).toBeDefined();
@@ -298,11 +300,11 @@ describe('DynamoRevocationRepository', () => {
     it('writes the buckets in parallel BatchWriteItem calls, never more than WRITE_CONCURRENCY at once', async () => {
       let inFlight = 0;
       let most = 0;
-      const counting = withOverrides(db, {
+      const counting = withOverrides(client, {
         batchWrite: async (input, options) => {
           most = Math.max(most, ++inFlight);
           try {
-            return await db.batchWrite(input, options);
+            return await client.batchWrite(input, options);
           } finally {
             inFlight--;
           }
@@ -320,11 +322,11 @@ describe('DynamoRevocationRepository', () => {
     it('removes the buckets it wrote when writing them fails part-way, stores no CRL item and leaves the epoch', async () => {
       const issuer = '8'.repeat(64);
       let writes = 0;
-      const failing = withOverrides(db, {
+      const failing = withOverrides(client, {
         batchWrite: async (input, options) => {
           const puts = Object.values(input.RequestItems ?? {}).some((r) => r.some((w) => w.PutRequest));
           if (puts && ++writes === 2) throw Object.assign(new Error('injected'), { name: 'InternalServerError' });
-          return db.batchWrite(input, options);
+          return client.batchWrite(input, options);
         },
       });
       const before = await trustEpoch();
@@ -411,7 +413,7 @@ describe('DynamoRevocationRepository', () => {
 
     it('applies isNewerCrl exactly in the write condition (reads blinded): by cRLNumber when both have one, else by thisUpdate', async () => {
       // Its GetItem sees no stored CRL, as a concurrent upload's read would have: only the conditional Put can refuse.
-      const blindClient = withOverrides(db, { get: async () => ({ $metadata: {} }) });
+      const blindClient = withOverrides(client, { get: async () => ({ $metadata: {} }) });
       const blind = new DynamoRevocationRepository(blindClient, tableName, TEST_TRUST_WINDOW, () => now);
       const t = (day: number) => `2030-07-${String(day).padStart(2, '0')}T00:00:00.000Z`;
       const cases: Array<[{ crlNumber?: string; thisUpdate: string }, { crlNumber?: string; thisUpdate: string }]> = [

@@ -10,7 +10,7 @@ import { DynamoTrustStoreRepository } from '../../../src/storage/dynamo-trust-st
 import { keys, POOL_ANCHORS, type Tables } from '../../../src/storage/keys';
 import type { RevocationKeys, ScopedCrl } from '../../../src/usecases/ports';
 import { recordingCalls } from '../../support/document-client-overrides';
-import { createTestTables, testDocumentClient } from '../../support/emulators';
+import { createTestTables, testDocumentClient, testTableClient } from '../../support/emulators';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
 /*
@@ -35,9 +35,11 @@ describe('DynamoTokenDecisionReader', () => {
   let keysRead: number[][];
   let reader: DynamoTokenDecisionReader;
   let revocations: DynamoRevocationRepository;
+  /** The functions' client, handed to the adapters; `db`, the SDK's, seeds and reads back. */
+  const client = testTableClient();
   const db = testDocumentClient();
-  /** The document client, recording the method of every call and the keys of every BatchGetItem. */
-  const counting = recordingCalls(db, ({ method, input }) => {
+  /** The functions' client, recording the method of every call and the keys of every BatchGetItem. */
+  const counting = recordingCalls(client, ({ method, input }) => {
     calls.push(method);
     const requestItems = (input as BatchGetCommandInput).RequestItems;
     if (method === 'batchGet' && requestItems) keysRead.push(Object.values(requestItems).map((table) => table.Keys?.length ?? 0));
@@ -72,10 +74,10 @@ describe('DynamoTokenDecisionReader', () => {
 
   beforeAll(async () => {
     tables = await createTestTables();
-    const directory = new DynamoDirectoryRepository(db, tables.config, TEST_TRUST_WINDOW);
+    const directory = new DynamoDirectoryRepository(client, tables.config, TEST_TRUST_WINDOW);
     await directory.createOrg({ orgId: 'o', name: 'o', createdAt: at });
     await directory.createEnvironment({ orgId: 'o', envId: 'e', name: 'e', clientPoolId: POOL, createdAt: at });
-    const trustStore = new DynamoTrustStoreRepository(db, tables.config, TEST_TRUST_WINDOW);
+    const trustStore = new DynamoTrustStoreRepository(client, tables.config, TEST_TRUST_WINDOW);
     await trustStore.createRoot(POOL, {
       anchorId: 'a'.repeat(64),
       fingerprint: 'b'.repeat(64),
@@ -88,13 +90,13 @@ describe('DynamoTokenDecisionReader', () => {
       der: Buffer.from('root der').toString('base64'),
       objectKey: 'k',
     });
-    const devices = new DynamoDeviceRepository(db, tables);
+    const devices = new DynamoDeviceRepository(client, tables);
     await devices.putBinding(
       POOL,
       { deviceId: 'dev-1', orgId: 'o', envId: 'e', preRegistered: false, status: 'active', createdAt: at },
       { deviceId: 'dev-1', clientAppId: 'app', scopes: ['device'], createdAt: at, updatedAt: at },
     );
-    revocations = new DynamoRevocationRepository(db, tables.config, TEST_TRUST_WINDOW);
+    revocations = new DynamoRevocationRepository(client, tables.config, TEST_TRUST_WINDOW);
     reader = new DynamoTokenDecisionReader(counting, tables);
   });
 

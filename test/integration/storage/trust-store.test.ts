@@ -7,7 +7,7 @@ import { DynamoTrustStoreRepository } from '../../../src/storage/dynamo-trust-st
 import { keys, POOL_ANCHORS } from '../../../src/storage/keys';
 import { S3CertificateObjectStore } from '../../../src/storage/s3-certificate-object-store';
 import { withOverrides } from '../../support/document-client-overrides';
-import { createTestBucket, createTestTable, testDocumentClient, testS3Client } from '../../support/emulators';
+import { createTestBucket, createTestTable, testDocumentClient, testS3Client, testTableClient } from '../../support/emulators';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 
 const root = (fingerprint: string, extra: Partial<RootCertificate> = {}): RootCertificate => ({
@@ -33,8 +33,8 @@ describe('DynamoTrustStoreRepository', () => {
 
   beforeAll(async () => {
     tableName = await createTestTable();
-    store = new DynamoTrustStoreRepository(testDocumentClient(), tableName, TEST_TRUST_WINDOW);
-    directory = new DynamoDirectoryRepository(testDocumentClient(), tableName, TEST_TRUST_WINDOW);
+    store = new DynamoTrustStoreRepository(testTableClient(), tableName, TEST_TRUST_WINDOW);
+    directory = new DynamoDirectoryRepository(testTableClient(), tableName, TEST_TRUST_WINDOW);
     await directory.createOrg({ orgId: 'o', name: 'o', createdAt: '2030-01-01T00:00:00.000Z' });
     for (const [envId, clientPoolId] of [
       ['e', 'pool-a'],
@@ -64,7 +64,7 @@ describe('DynamoTrustStoreRepository', () => {
   it("lists only this pool's roots, not its devices or another pool's roots", async () => {
     await store.createRoot('pool-a', root(fp('b')));
     await store.createRoot('pool-z', root(fp('c')));
-    await new DynamoDeviceRepository(testDocumentClient(), { config: tableName, runtime: tableName }).createDevice('pool-a', {
+    await new DynamoDeviceRepository(testTableClient(), { config: tableName, runtime: tableName }).createDevice('pool-a', {
       deviceId: 'd1',
       orgId: 'o',
       envId: 'e',
@@ -105,9 +105,9 @@ describe('DynamoTrustStoreRepository', () => {
     await testDocumentClient().send(new PutCommand({ TableName: tableName, Item: { ...keys.root('pool-torn', fp('5')), type: 'root', ...root(fp('5')) } }));
     let deleted = false;
     // The record listing of the first write is answered, then the delete commits, then the write is tried.
-    const racing = withOverrides(testDocumentClient(), {
+    const racing = withOverrides(testTableClient(), {
       query: async (input, options) => {
-        const answer = await testDocumentClient().query(input, options);
+        const answer = await testTableClient().query(input, options);
         if (!deleted) {
           deleted = true;
           expect(await store.deleteRoots('pool-torn', [root(fp('5'))])).toBe(true);
@@ -122,9 +122,9 @@ describe('DynamoTrustStoreRepository', () => {
   });
 
   it('a trust change whose write fails without proof that nothing was written answers only after the settle wait', async () => {
-    const lost = withOverrides(testDocumentClient(), {
+    const lost = withOverrides(testTableClient(), {
       transactWrite: async (input, options) => {
-        await testDocumentClient().transactWrite(input, options);
+        await testTableClient().transactWrite(input, options);
         throw Object.assign(new Error('socket hang up after the request was sent'), { name: 'TimeoutError' });
       },
     });

@@ -5,6 +5,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { KmsJwtSigner } from '../../../src/crypto/kms-signer';
 import type { Device } from '../../../src/domain/model';
 import { DomainError } from '../../../src/errors';
+import type { DocumentClient } from '../../../src/storage/document-client';
 import { DynamoDeviceRepository } from '../../../src/storage/dynamo-device-repository';
 import { DynamoDirectoryRepository } from '../../../src/storage/dynamo-directory-repository';
 import { DynamoIssuanceLedger } from '../../../src/storage/dynamo-issuance-ledger';
@@ -15,7 +16,7 @@ import { keys, type Tables } from '../../../src/storage/keys';
 import { IssueToken } from '../../../src/usecases/issue-token';
 import type { IssuanceOutcome } from '../../../src/usecases/ports';
 import { signAssertion } from '../../support/device-client';
-import { createTestTables, testDocumentClient } from '../../support/emulators';
+import { createTestTables, testDocumentClient, testTableClient } from '../../support/emulators';
 import { makeIntermediate, makeLeaf, makeRoot, TEST_NOW, type TestCertificate } from '../../support/pki';
 import { TEST_TRUST_WINDOW } from '../../support/trust-window';
 import { type LocalKms, startLocalKms } from '../kms/local-kms';
@@ -42,7 +43,10 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
 
   let tableName: string;
   let tables: Tables;
+  /** The SDK's document client: seeds and reads back, independently of the adapters' client. */
   let client: DynamoDBDocument;
+  /** The functions' client (src/aws-json/dynamodb-document-client.ts), which every adapter here is given. */
+  let tableClient: DocumentClient;
   let kms: LocalKms;
   let signer: KmsJwtSigner;
   let directory: DynamoDirectoryRepository;
@@ -91,7 +95,7 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
     hooks: { beforeRead?: () => Promise<void>; afterRead?: () => Promise<void>; afterCommit?: () => Promise<void> } = {},
     { late = false } = {},
   ): IssueToken {
-    const reader = new DynamoTokenDecisionReader(client, tables);
+    const reader = new DynamoTokenDecisionReader(tableClient, tables);
     let elapsedMs = 0;
     return new IssueToken({
       reader: {
@@ -126,17 +130,18 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
     tables = await createTestTables();
     tableName = tables.config;
     client = testDocumentClient();
+    tableClient = testTableClient();
     kms = await startLocalKms();
     const { KeyMetadata } = await kms.kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }));
     signer = new KmsJwtSigner(kms.kms, KeyMetadata!.KeyId!);
 
-    directory = new DynamoDirectoryRepository(client, tableName, TEST_TRUST_WINDOW);
+    directory = new DynamoDirectoryRepository(tableClient, tableName, TEST_TRUST_WINDOW);
     await directory.createOrg({ orgId: 'acme', name: 'Acme', createdAt: TEST_NOW.toISOString() });
     await directory.createEnvironment({ orgId: 'acme', envId: 'prod', name: 'prod', clientPoolId: POOL, createdAt: TEST_NOW.toISOString() });
 
     root = await makeRoot({ cn: 'Acme Root' });
     intermediate = await makeIntermediate(root, { cn: 'Acme Devices', o: 'Acme' });
-    trustStore = new DynamoTrustStoreRepository(client, tableName, TEST_TRUST_WINDOW);
+    trustStore = new DynamoTrustStoreRepository(tableClient, tableName, TEST_TRUST_WINDOW);
     await trustStore.createRoot(POOL, {
       anchorId: sha256Hex(root.der),
       fingerprint: sha256Hex(root.der),
@@ -150,9 +155,9 @@ describe('IssueToken against DynamoDB Local and the local KMS', () => {
       objectKey: 'unused',
     });
 
-    revocations = new DynamoRevocationRepository(client, tableName, TEST_TRUST_WINDOW, () => now.getTime());
-    ledger = new DynamoIssuanceLedger(client, tables, clock);
-    devices = new DynamoDeviceRepository(client, tables);
+    revocations = new DynamoRevocationRepository(tableClient, tableName, TEST_TRUST_WINDOW, () => now.getTime());
+    ledger = new DynamoIssuanceLedger(tableClient, tables, clock);
+    devices = new DynamoDeviceRepository(tableClient, tables);
     device = await enrol('device-1');
     issue = issueToken();
   });
