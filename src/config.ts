@@ -12,7 +12,7 @@ import { type TrustDecisionWindow, trustDecisionWindow } from './domain/trust-de
  * runtime (local/local-idp.ts); docs/deploy.md lists them per function.
  *
  * Not read here: the AWS SDK's own variables (AWS_REGION, credentials,
- * AWS_ENDPOINT_URL_<SERVICE>), which every SDK client reads itself, and the
+ * AWS_ENDPOINT_URL_<SERVICE>), which every AWS client reads itself, and the
  * Powertools variables (src/observability.ts). The admin-key rotation
  * function reads no variable of its own: Secrets Manager names the secret in
  * every event.

@@ -41,7 +41,8 @@ interface LoadedKey extends SigningKeyDescription {
 /**
  * Signs compact JWS with an asymmetric KMS key; the private key never leaves KMS.
  *
- * Errors: AWS SDK errors from GetPublicKey/Sign propagate unchanged, after the
+ * Errors: the KMS client's errors from GetPublicKey/Sign (named as the SDK
+ * names them, src/crypto/kms-signing-api.ts) propagate unchanged, after the
  * client's own retries — service errors (ThrottlingException,
  * KMSInternalException, DependencyTimeoutException, KeyUnavailableException;
  * and NotFoundException, DisabledException, KMSInvalidStateException,

@@ -1,5 +1,5 @@
 /**
- * Errors raised by the crypto module itself. AWS SDK errors from KMS are NOT
+ * Errors raised by the crypto module itself. The KMS client's errors are NOT
  * wrapped: they propagate unchanged so the error middleware can classify them
  * (throttling, network, KMSInternalException → 503) in one place.
  *

@@ -33,8 +33,8 @@ export interface CallOptions {
  * Two implementations: the functions use src/aws-json/dynamodb-document-client.ts
  * (the SDK's signer, HTTP handler, retry strategy and marshalling, without its
  * client runtime: README "Benchmark", `<function>_init_ms`); the SDK's own
- * aggregated `DynamoDBDocument` satisfies this interface as it is, which the
- * tests use to check the adapters against the SDK.
+ * aggregated `DynamoDBDocument` satisfies this interface as it is, and
+ * test/integration/aws-json/ runs the two side by side.
  *
  * Errors are the service's, by `name` (`ConditionalCheckFailedException`,
  * `TransactionCanceledException` with `CancellationReasons`, …), as the SDK

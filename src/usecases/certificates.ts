@@ -76,7 +76,7 @@ export class CertificateService {
         if (await this.deps.trustStore.createRoot(clientPoolId, record)) return { created: true, body: response('Certificate uploaded successfully') };
         const existing = await this.deps.trustStore.getRoot(clientPoolId, root.anchorId);
         if (existing === undefined) continue; // deleted meanwhile: create it again
-        // An SDK retry of our own write whose reply was lost.
+        // A client retry of our own write whose reply was lost.
         if (existing.objectKey === record.objectKey) return { created: true, body: response('Certificate uploaded successfully') };
         // The same certificate again keeps its record (name, upload time) and only heals the object; another encoding replaces it.
         const sameCertificate = existing.fingerprint === root.fingerprint;

@@ -140,7 +140,7 @@ export interface IssuanceCommit {
   /** Spent for good by the commit, until `jtiExpiresAt` (epoch seconds). */
   jti: string;
   jtiExpiresAt: number;
-  /** Names this request's write, so an SDK retry after a lost reply recognises it. */
+  /** Names this request's write, so a client retry after a lost reply recognises it. */
   attemptId: string;
   provisioning: Omit<Provisioning, 'firstSeen'>;
 }

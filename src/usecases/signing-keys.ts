@@ -97,7 +97,7 @@ export class SigningKeyService {
           return { activeKid: activeKid(kept, now), nextKid: next.kid, activatesAt: next.activatesAt };
         }
         pool = await requirePool(this.deps.directory, poolId);
-        // The write may have been applied with its answer lost, and retried by the SDK.
+        // The write may have been applied with its answer lost, and retried by the client.
         const mine = pool.signingKeys?.find((key) => key.keyArn === created.keyArn);
         if (mine) {
           written = true;
