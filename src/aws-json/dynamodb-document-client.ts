@@ -158,7 +158,7 @@ function writeRequestToWire(request: WriteRequest): WireWriteRequest {
   };
 }
 
-function writeRequestFromWire(request: WireWriteRequest): Required<WriteRequest> | WriteRequest {
+function writeRequestFromWire(request: WireWriteRequest): WriteRequest {
   return {
     ...(request.PutRequest ? { PutRequest: { Item: fromWire(request.PutRequest.Item) } } : {}),
     ...(request.DeleteRequest ? { DeleteRequest: { Key: fromWire(request.DeleteRequest.Key) } } : {}),
