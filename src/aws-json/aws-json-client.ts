@@ -37,6 +37,7 @@ export class AwsJsonClient {
   private readonly retry: StandardRetryStrategy;
   private readonly endpoint: URL;
   private readonly contentType: string;
+  private readonly maxAttempts: number;
 
   constructor(private readonly options: AwsJsonClientOptions) {
     const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
@@ -44,7 +45,8 @@ export class AwsJsonClient {
     this.endpoint = options.endpoint ?? serviceEndpoint(options.service, region);
     this.contentType = `application/x-amz-json-${options.jsonVersion}`;
     this.handler = options.requestHandler ?? new NodeHttpHandler({ ...AWS_CLIENT_DEFAULTS.requestHandler });
-    this.retry = new StandardRetryStrategy(options.maxAttempts ?? AWS_CLIENT_DEFAULTS.maxAttempts);
+    this.maxAttempts = options.maxAttempts ?? AWS_CLIENT_DEFAULTS.maxAttempts;
+    this.retry = new StandardRetryStrategy(this.maxAttempts);
     this.signer = new SignatureV4({
       credentials: options.credentials ?? fromEnv(),
       region,
@@ -115,7 +117,7 @@ export class AwsJsonClient {
         'content-type': this.contentType,
         'content-length': String(Buffer.byteLength(body)),
         'x-amz-target': `${this.options.targetPrefix}.${operation}`,
-        'amz-sdk-request': `attempt=${attempt}; max=${this.options.maxAttempts ?? AWS_CLIENT_DEFAULTS.maxAttempts}`,
+        'amz-sdk-request': `attempt=${attempt}; max=${this.maxAttempts}`,
       },
       body,
     });
@@ -232,6 +234,12 @@ function withAttempts(error: object, attempts: number, totalRetryDelay: number):
 function header(response: HttpResponse, name: string): string | undefined {
   for (const [key, value] of Object.entries(response.headers)) if (key.toLowerCase() === name) return value;
   return undefined;
+}
+
+/** A blob of the protocol (base64 text) as bytes: a view of the decoded Buffer. */
+export function base64Bytes(value: string): Uint8Array {
+  const bytes = Buffer.from(value, 'base64');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** JSON.stringify replacer: blobs (a typed array, Buffer or ArrayBuffer) as base64, as the protocol sends them. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, type marshallOptions, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CallOptions, DocumentClient } from '../storage/document-client';
-import { AwsJsonClient, type AwsJsonClientOptions, type AwsJsonOutput } from './aws-json-client';
+import { AwsJsonClient, type AwsJsonClientOptions, type AwsJsonOutput, base64Bytes } from './aws-json-client';
 
 type Item = Record<string, unknown>;
 type WireItem = Record<string, AttributeValue>;
@@ -194,9 +194,4 @@ function decodeAttribute(value: AttributeValue): void {
   else if (Array.isArray(wire.BS)) wire.BS = wire.BS.map((entry) => (typeof entry === 'string' ? base64Bytes(entry) : entry));
   else if (wire.M !== undefined) decodeBinaries(wire.M as WireItem);
   else if (Array.isArray(wire.L)) for (const entry of wire.L) decodeAttribute(entry as AttributeValue);
-}
-
-function base64Bytes(value: string): Uint8Array {
-  const bytes = Buffer.from(value, 'base64');
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -14,16 +14,17 @@ import { partition } from '@aws-sdk/core/client';
  * endpoint in AWS_ENDPOINT_URL_<SERVICE> instead.
  */
 export function serviceEndpoint(service: string, region: string, env: NodeJS.ProcessEnv = process.env): URL {
-  const configured = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || env.AWS_ENDPOINT_URL;
+  const serviceVariable = `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
+  const configured = env[serviceVariable] || env.AWS_ENDPOINT_URL;
   if (configured && env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'true') {
     try {
       return new URL(configured);
     } catch {
-      throw new AwsClientConfigError(`AWS_ENDPOINT_URL_${service.toUpperCase()} (or AWS_ENDPOINT_URL) is not a URL: ${configured}`);
+      throw new AwsClientConfigError(`${serviceVariable} (or AWS_ENDPOINT_URL) is not a URL: ${configured}`);
     }
   }
   for (const name of ['AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT']) {
-    if (env[name] === 'true') throw new AwsClientConfigError(`${name}=true is not supported: set AWS_ENDPOINT_URL_${service.toUpperCase()} to the endpoint`);
+    if (env[name] === 'true') throw new AwsClientConfigError(`${name}=true is not supported: set ${serviceVariable} to the endpoint`);
   }
   if (!/^[a-z0-9-]+$/.test(region)) throw new AwsClientConfigError(`AWS_REGION is not a region name: ${region}`);
   return new URL(`https://${service}.${region}.${partition(region).dnsSuffix}`);

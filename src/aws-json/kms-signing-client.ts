@@ -1,7 +1,7 @@
 import type { DescribeKeyCommandOutput, GetPublicKeyCommandOutput, KeyMetadata, SignCommandOutput } from '@aws-sdk/client-kms';
 import type { KmsSigningApi } from '../crypto/kms-signing-api';
 import type { CallOptions } from '../storage/document-client';
-import { AwsJsonClient, type AwsJsonClientOptions } from './aws-json-client';
+import { AwsJsonClient, type AwsJsonClientOptions, base64Bytes } from './aws-json-client';
 
 /**
  * The token function's {@link KmsSigningApi} over the KMS JSON protocol
@@ -34,9 +34,7 @@ export class KmsSigningClient implements KmsSigningApi {
 }
 
 function blob(value: unknown): Uint8Array | undefined {
-  if (typeof value !== 'string') return undefined;
-  const bytes = Buffer.from(value, 'base64');
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return typeof value === 'string' ? base64Bytes(value) : undefined;
 }
 
 const TIMESTAMPS = ['CreationDate', 'DeletionDate', 'ValidTo'] as const;

@@ -49,10 +49,11 @@ function dynamoClients(): NonNullable<typeof dynamoClient> {
   const current = endpoint('TEST_DYNAMODB_ENDPOINT');
   if (dynamoClient?.endpoint !== current) {
     dynamoClient?.client.destroy();
-    const client = new DynamoDBClient(localDynamoDbClientConfig(current));
+    const config = localDynamoDbClientConfig(current);
+    const client = new DynamoDBClient(config);
     // Same marshalling options as the functions' client (MARSHALL_OPTIONS, src/aws-json/dynamodb-document-client.ts).
     const document = DynamoDBDocument.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    const { region, credentials } = localDynamoDbClientConfig(current);
+    const { region, credentials } = config;
     // The previous one has no destroy(): Node's agent unrefs its idle keep-alive sockets, which close with their emulator.
     const table = new DynamoDbDocumentClient({ endpoint: new URL(current), region: region as string, credentials });
     dynamoClient = { endpoint: current, client, document, table };

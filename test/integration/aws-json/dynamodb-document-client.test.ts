@@ -1,7 +1,7 @@
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DynamoDbDocumentClient } from '../../../src/aws-json/dynamodb-document-client';
 import type { DocumentClient } from '../../../src/storage/document-client';
-import { createTestTable, testDocumentClient } from '../../support/emulators';
+import { createTestTable, testDocumentClient, testTableClient } from '../../support/emulators';
 
 /*
  * The functions' DynamoDB client (src/aws-json/dynamodb-document-client.ts)
@@ -25,11 +25,8 @@ const RICH = {
   skipped: undefined,
 };
 
+/** DynamoDB Local's region and credentials, for a client built with a request handler of its own. */
 const LOCAL = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-
-function lean(): DynamoDbDocumentClient {
-  return new DynamoDbDocumentClient({ ...LOCAL, endpoint: new URL(process.env.TEST_DYNAMODB_ENDPOINT as string) });
-}
 
 /** The output without `$metadata` (request ids differ), its Attributes without `pk` (each client writes its own items). */
 const withoutMetadata = <T extends { $metadata?: unknown; Attributes?: Record<string, unknown> }>(output: T) => {
@@ -55,7 +52,7 @@ describe('DynamoDbDocumentClient against the SDK document client (DynamoDB Local
 
   beforeAll(async () => {
     table = await createTestTable();
-    clients.push(['lean', lean()], ['sdk', testDocumentClient()]);
+    clients.push(['lean', testTableClient()], ['sdk', testDocumentClient()]);
   });
 
   const both = async <T>(run: (client: DocumentClient, side: string) => Promise<T>) => {
